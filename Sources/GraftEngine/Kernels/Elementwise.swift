@@ -1,0 +1,200 @@
+import RealModule
+
+/// Element-wise functions of one tensor that the engine has a kernel for.
+public enum UnaryOp: Sendable, Equatable {
+  case negate, exp, log, sqrt, abs, square, reciprocal
+  /// -1, 0 or 1.
+  case sign
+  case relu, sigmoid, tanh
+  /// log(1 + eˣ), computed without overflow.
+  case softplus
+  /// xᵖ for a scalar exponent p.
+  case pow(Double)
+  /// x for x > 0, slope·x otherwise.
+  case leakyRelu(slope: Double)
+  /// The derivative of leaky ReLU: 1 for x > 0, slope otherwise.
+  case leakyReluSlope(slope: Double)
+  case clamp(min: Double, max: Double)
+  /// 1 where min ≤ x ≤ max, else 0 (the derivative of clamp).
+  case insideMask(min: Double, max: Double)
+  /// 1 where x > 0, else 0 (the derivative of ReLU).
+  case positiveMask
+}
+
+/// Element-wise functions of two (broadcast) tensors that the engine has a kernel for.
+public enum BinaryOp: Sendable, Equatable {
+  case add, subtract, multiply, divide, maximum, minimum
+  /// a / b where b ≠ 0, and 0 where b = 0.
+  case safeDivide
+  /// 1 where a > b, ½ where a = b, 0 where a < b: how `maximum` shares its gradient (as PyTorch does).
+  case winnerMask
+  /// 1 where a == b, else 0.
+  case equalMask
+}
+
+/// Offset and strides (in elements) of an n-d view into a flat buffer.
+public struct StridedLayout: Sendable, Equatable {
+  public var offset: Int
+  public var strides: [Int]
+  public init(offset: Int = 0, strides: [Int]) {
+    self.offset = offset
+    self.strides = strides
+  }
+}
+
+enum Kernels {
+  static func unary<S: TensorScalar>(_ op: UnaryOp, _ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>) {
+    switch op {
+    case .negate: map(x, out) { -$0 }
+    case .exp: map(x, out) { S.exp($0) }
+    case .log: map(x, out) { S.log($0) }
+    case .sqrt: map(x, out) { $0.squareRoot() }
+    case .abs: map(x, out) { Swift.abs($0) }
+    case .square: map(x, out) { $0 * $0 }
+    case .reciprocal: map(x, out) { 1 / $0 }
+    case .sign: map(x, out) { $0 > 0 ? 1 : ($0 < 0 ? -1 : 0) }
+    case .relu: map(x, out) { $0 > 0 ? $0 : 0 }
+    case .sigmoid:
+      map(x, out) { v in
+        // Two branches so that exp never overflows.
+        if v >= 0 { return 1 / (1 + S.exp(-v)) }
+        let e = S.exp(v)
+        return e / (1 + e)
+      }
+    case .tanh: map(x, out) { S.tanh($0) }
+    case .softplus: map(x, out) { Swift.max($0, 0) + S.log(onePlus: S.exp(-Swift.abs($0))) }
+    case .pow(let p):
+      let e = S(p)
+      if p == 2 {
+        map(x, out) { $0 * $0 }
+      } else if p == p.rounded(), Swift.abs(p) <= 64 {
+        // Integer powers are defined for negative bases too (PyTorch gives (−2)³ = −8).
+        let n = Int(p)
+        map(x, out) { S.pow($0, n) }
+      } else {
+        map(x, out) { S.pow($0, e) }
+      }
+    case .leakyRelu(let slope):
+      let s = S(slope)
+      map(x, out) { $0 > 0 ? $0 : s * $0 }
+    case .leakyReluSlope(let slope):
+      let s = S(slope)
+      map(x, out) { $0 > 0 ? 1 : s }
+    case .clamp(let lo, let hi):
+      let l = S(lo)
+      let h = S(hi)
+      map(x, out) { Swift.min(Swift.max($0, l), h) }
+    case .insideMask(let lo, let hi):
+      let l = S(lo)
+      let h = S(hi)
+      map(x, out) { $0 >= l && $0 <= h ? 1 : 0 }
+    case .positiveMask: map(x, out) { $0 > 0 ? 1 : 0 }
+    }
+  }
+
+  @inline(__always)
+  static func map<S: TensorScalar>(
+    _ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>, _ f: (S) -> S
+  ) {
+    for i in 0..<out.count { out[i] = f(x[i]) }
+  }
+
+  static func binary<S: TensorScalar>(
+    _ op: BinaryOp, _ a: UnsafeBufferPointer<S>, _ aStrides: [Int], _ b: UnsafeBufferPointer<S>,
+    _ bStrides: [Int], _ shape: [Int], _ out: UnsafeMutableBufferPointer<S>
+  ) {
+    switch op {
+    case .add: zip(a, aStrides, b, bStrides, shape, out) { $0 + $1 }
+    case .subtract: zip(a, aStrides, b, bStrides, shape, out) { $0 - $1 }
+    case .multiply: zip(a, aStrides, b, bStrides, shape, out) { $0 * $1 }
+    case .divide: zip(a, aStrides, b, bStrides, shape, out) { $0 / $1 }
+    case .maximum: zip(a, aStrides, b, bStrides, shape, out) { Swift.max($0, $1) }
+    case .minimum: zip(a, aStrides, b, bStrides, shape, out) { Swift.min($0, $1) }
+    case .safeDivide: zip(a, aStrides, b, bStrides, shape, out) { $1 == 0 ? 0 : $0 / $1 }
+    case .winnerMask: zip(a, aStrides, b, bStrides, shape, out) { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) }
+    case .equalMask: zip(a, aStrides, b, bStrides, shape, out) { $0 == $1 ? 1 : 0 }
+    }
+  }
+
+  /// out[i] = f(a[i'], b[i'']) over `shape`, where each operand is read through its strides (0 for a
+  /// broadcast dimension). `out` is contiguous.
+  @inline(__always)
+  static func zip<S: TensorScalar>(
+    _ a: UnsafeBufferPointer<S>, _ aStrides: [Int], _ b: UnsafeBufferPointer<S>, _ bStrides: [Int],
+    _ shape: [Int], _ out: UnsafeMutableBufferPointer<S>, _ f: (S, S) -> S
+  ) {
+    let n = out.count
+    if n == 0 { return }
+    let dims = collapse(shape, [aStrides, bStrides, contiguousStrides(shape)])
+    let rank = dims.shape.count
+    let inner = dims.shape[rank - 1]
+    let sa = dims.strides[0][rank - 1]
+    let sb = dims.strides[1][rank - 1]
+    if rank == 1 {
+      if sa == 1 && sb == 1 {
+        for i in 0..<n { out[i] = f(a[i], b[i]) }
+      } else if sa == 0 && sb == 1 {
+        let av = a[0]
+        for i in 0..<n { out[i] = f(av, b[i]) }
+      } else if sa == 1 && sb == 0 {
+        let bv = b[0]
+        for i in 0..<n { out[i] = f(a[i], bv) }
+      } else {
+        for i in 0..<n { out[i] = f(a[i * sa], b[i * sb]) }
+      }
+      return
+    }
+    var index = [Int](repeating: 0, count: rank - 1)
+    var offA = 0
+    var offB = 0
+    var o = 0
+    while o < n {
+      if sa == 1 && sb == 1 {
+        for i in 0..<inner { out[o + i] = f(a[offA + i], b[offB + i]) }
+      } else if sa == 1 && sb == 0 {
+        let bv = b[offB]
+        for i in 0..<inner { out[o + i] = f(a[offA + i], bv) }
+      } else if sa == 0 && sb == 1 {
+        let av = a[offA]
+        for i in 0..<inner { out[o + i] = f(av, b[offB + i]) }
+      } else {
+        for i in 0..<inner { out[o + i] = f(a[offA + i * sa], b[offB + i * sb]) }
+      }
+      o += inner
+      // Advance the outer multi-index like an odometer.
+      var d = rank - 2
+      while d >= 0 {
+        index[d] += 1
+        offA += dims.strides[0][d]
+        offB += dims.strides[1][d]
+        if index[d] < dims.shape[d] { break }
+        offA -= dims.strides[0][d] * dims.shape[d]
+        offB -= dims.strides[1][d] * dims.shape[d]
+        index[d] = 0
+        d -= 1
+      }
+    }
+  }
+
+  /// Merges adjacent dimensions that every operand walks through contiguously, so that inner loops are
+  /// as long as possible (a [64, 128, 8, 8] + [1, 128, 1, 1] bias becomes [64, 128, 64]).
+  static func collapse(_ shape: [Int], _ strides: [[Int]]) -> (shape: [Int], strides: [[Int]]) {
+    var outShape: [Int] = []
+    var outStrides: [[Int]] = Array(repeating: [], count: strides.count)
+    for d in 0..<shape.count where shape[d] != 1 {
+      if let last = outShape.last,
+        strides.indices.allSatisfy({ outStrides[$0].last! == strides[$0][d] * shape[d] })
+      {
+        outShape[outShape.count - 1] = last * shape[d]
+        for k in strides.indices { outStrides[k][outStrides[k].count - 1] = strides[k][d] }
+      } else {
+        outShape.append(shape[d])
+        for k in strides.indices { outStrides[k].append(strides[k][d]) }
+      }
+    }
+    if outShape.isEmpty {
+      return ([1], Array(repeating: [0], count: strides.count))
+    }
+    return (outShape, outStrides)
+  }
+}

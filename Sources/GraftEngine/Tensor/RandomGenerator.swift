@@ -1,0 +1,72 @@
+import RealModule
+
+/// The one source of randomness in Graft: a seeded xoshiro256** generator.
+///
+/// The same seed gives the same numbers on every run and machine. `split()` forks an independent
+/// stream (for a data loader, a model's initialisation, ...) so that adding draws to one part of a
+/// program does not shift the numbers another part sees. The state can be saved and restored.
+public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
+  /// The four words of xoshiro256** state.
+  public private(set) var state: (UInt64, UInt64, UInt64, UInt64)
+
+  /// A generator seeded by expanding `seed` with SplitMix64 (as the xoshiro authors recommend).
+  public init(seed: UInt64) {
+    var s = seed
+    state = (Self.splitMix(&s), Self.splitMix(&s), Self.splitMix(&s), Self.splitMix(&s))
+  }
+
+  /// A generator restored from saved state words (see `stateWords`).
+  public init(stateWords: [UInt64]) {
+    precondition(stateWords.count == 4, "RandomGenerator: expected 4 state words, got \(stateWords.count)")
+    precondition(stateWords.contains { $0 != 0 }, "RandomGenerator: the all-zero state is invalid")
+    state = (stateWords[0], stateWords[1], stateWords[2], stateWords[3])
+  }
+
+  /// The state as four words, to save in a checkpoint.
+  public var stateWords: [UInt64] { [state.0, state.1, state.2, state.3] }
+
+  public static func == (lhs: Self, rhs: Self) -> Bool { lhs.stateWords == rhs.stateWords }
+
+  public mutating func next() -> UInt64 {
+    let result = rotl(state.1 &* 5, 7) &* 9
+    let t = state.1 << 17
+    state.2 ^= state.0
+    state.3 ^= state.1
+    state.1 ^= state.2
+    state.0 ^= state.3
+    state.2 ^= t
+    state.3 = rotl(state.3, 45)
+    return result
+  }
+
+  /// A new generator whose stream is independent of this one's; advances this one.
+  public mutating func split() -> RandomGenerator {
+    RandomGenerator(seed: next() ^ 0x9E37_79B9_7F4A_7C15)
+  }
+
+  /// Uniform in [0, 1) with 53 random bits.
+  public mutating func nextUnitDouble() -> Double {
+    Double(next() >> 11) * 0x1.0p-53
+  }
+
+  /// A standard normal draw (Box–Muller, in Double).
+  public mutating func nextNormal() -> Double {
+    // 1 − u lies in (0, 1], so the logarithm is finite.
+    let u1 = 1 - nextUnitDouble()
+    let u2 = nextUnitDouble()
+    return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+  }
+
+  private static func splitMix(_ x: inout UInt64) -> UInt64 {
+    x &+= 0x9E37_79B9_7F4A_7C15
+    var z = x
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+
+  private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+}
+
+@inline(__always) private func _log(_ x: Double) -> Double { Double.log(x) }
+@inline(__always) private func _cos(_ x: Double) -> Double { Double.cos(x) }

@@ -1,0 +1,96 @@
+import COpenBLAS
+import RealModule
+
+/// The element types a `Tensor` can hold: `Float` for training, `Double` for gradient checks.
+///
+/// The `_`-prefixed requirements are the engine's compute kernels, written once, generically, in
+/// `Kernels/`. Generic tensor code calls them through the protocol, so it dispatches once per op and the
+/// per-element loops run specialised for `Float` or `Double`.
+public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringConvertible
+where RawSignificand: FixedWidthInteger {
+  /// The name PyTorch prints for this type (`float32`, `float64`).
+  static var dtypeName: String { get }
+
+  static func _unary(_ op: UnaryOp, _ x: UnsafeBufferPointer<Self>, _ out: UnsafeMutableBufferPointer<Self>)
+  static func _binary(
+    _ op: BinaryOp, _ a: UnsafeBufferPointer<Self>, _ aStrides: [Int], _ b: UnsafeBufferPointer<Self>,
+    _ bStrides: [Int], _ shape: [Int], _ out: UnsafeMutableBufferPointer<Self>)
+  static func _sum(
+    _ x: UnsafeBufferPointer<Self>, outer: Int, count: Int, inner: Int, _ out: UnsafeMutableBufferPointer<Self>)
+  static func _copy(
+    _ src: UnsafeBufferPointer<Self>, _ srcLayout: StridedLayout, _ dst: UnsafeMutableBufferPointer<Self>,
+    _ dstLayout: StridedLayout, shape: [Int])
+  static func _gemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+    b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+  static func _im2col(
+    _ x: UnsafeBufferPointer<Self>, _ geometry: ConvGeometry, _ cols: UnsafeMutableBufferPointer<Self>)
+  static func _col2im(
+    _ cols: UnsafeBufferPointer<Self>, _ geometry: ConvGeometry, _ x: UnsafeMutableBufferPointer<Self>)
+}
+
+// Each default below is a witness that the compiler specialises per conforming type (its `Self` is
+// concrete there), which is what keeps the per-element loops free of generic dispatch.
+extension TensorScalar {
+  public static func _unary(_ op: UnaryOp, _ x: UnsafeBufferPointer<Self>, _ out: UnsafeMutableBufferPointer<Self>) {
+    Kernels.unary(op, x, out)
+  }
+  public static func _binary(
+    _ op: BinaryOp, _ a: UnsafeBufferPointer<Self>, _ aStrides: [Int], _ b: UnsafeBufferPointer<Self>,
+    _ bStrides: [Int], _ shape: [Int], _ out: UnsafeMutableBufferPointer<Self>
+  ) {
+    Kernels.binary(op, a, aStrides, b, bStrides, shape, out)
+  }
+  public static func _sum(
+    _ x: UnsafeBufferPointer<Self>, outer: Int, count: Int, inner: Int, _ out: UnsafeMutableBufferPointer<Self>
+  ) {
+    Kernels.sum(x, outer: outer, count: count, inner: inner, out)
+  }
+  public static func _copy(
+    _ src: UnsafeBufferPointer<Self>, _ srcLayout: StridedLayout, _ dst: UnsafeMutableBufferPointer<Self>,
+    _ dstLayout: StridedLayout, shape: [Int]
+  ) {
+    Kernels.copy(src, srcLayout, dst, dstLayout, shape: shape)
+  }
+  public static func _im2col(
+    _ x: UnsafeBufferPointer<Self>, _ geometry: ConvGeometry, _ cols: UnsafeMutableBufferPointer<Self>
+  ) {
+    Kernels.im2col(x, geometry, cols)
+  }
+  public static func _col2im(
+    _ cols: UnsafeBufferPointer<Self>, _ geometry: ConvGeometry, _ x: UnsafeMutableBufferPointer<Self>
+  ) {
+    Kernels.col2im(cols, geometry, x)
+  }
+}
+
+extension Float: TensorScalar {
+  public static var dtypeName: String { "float32" }
+
+  public static func _gemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+    b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+  ) {
+    cblas_sgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+}
+
+extension Double: TensorScalar {
+  public static var dtypeName: String { "float64" }
+
+  public static func _gemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+    b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+  ) {
+    cblas_dgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+}
+
+/// Sets the number of threads OpenBLAS uses for matrix products.
+public func setBLASThreads(_ count: Int) {
+  openblas_set_num_threads(Int32(count))
+}
