@@ -89,8 +89,3 @@ extension Double: TensorScalar {
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
   }
 }
-
-/// Sets the number of threads OpenBLAS uses for matrix products.
-public func setBLASThreads(_ count: Int) {
-  openblas_set_num_threads(Int32(count))
-}

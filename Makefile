@@ -1,0 +1,19 @@
+# The two commands of the README. Each installs what is missing, builds, then runs.
+.PHONY: run test bench deps
+
+deps:
+	@bash Scripts/ensure-deps.sh
+
+## The main job (an embedded default, no flags needed).
+run: deps
+	swift build -c release --product graft
+	.build/release/graft
+
+## The test suite.
+test: deps
+	swift test
+
+## Graft vs PyTorch on this machine (needs torch: pip install -r Scripts/requirements-dev.txt).
+bench: deps
+	swift build -c release --product graft
+	python3 Benchmarks/torch_bench.py --compare ".build/release/graft bench"

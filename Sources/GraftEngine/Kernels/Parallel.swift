@@ -1,0 +1,35 @@
+import Dispatch
+import Foundation
+
+/// Splits kernel work across the machine's cores.
+enum Parallel {
+  /// Worker count: `GRAFT_THREADS` if set, else the number of active cores.
+  static let threads: Int = {
+    if let value = ProcessInfo.processInfo.environment["GRAFT_THREADS"], let n = Int(value), n > 0 { return n }
+    return max(1, ProcessInfo.processInfo.activeProcessorCount)
+  }()
+
+  /// Calls `body` on contiguous sub-ranges of 0..<count, in parallel when `work` (a rough element count)
+  /// is large enough to pay for the threads. The sub-ranges must touch disjoint memory.
+  static func forEachChunk(of count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+    let chunks = min(threads, count)
+    if chunks <= 1 || work < 1 << 16 {
+      body(0..<count)
+      return
+    }
+    withoutActuallyEscaping(body) { body in
+      let task = UncheckedSendable(body)
+      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let start = count * chunk / chunks
+        let end = count * (chunk + 1) / chunks
+        task.value(start..<end)
+      }
+    }
+  }
+}
+
+/// Hands a value to worker threads when the caller guarantees they use it safely (disjoint writes).
+struct UncheckedSendable<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
+}

@@ -1,0 +1,19 @@
+import ArgumentParser
+import GraftEngine
+
+struct GraftCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "graft",
+    abstract: "Train GANs and dissect the optimizers that train them (Jelassi et al., 2022).",
+    subcommands: [DemoCommand.self, BenchCommand.self],
+    defaultSubcommand: DemoCommand.self
+  )
+}
+
+@main
+enum Entry {
+  static func main() {
+    BLASRuntime.restartWithFasterKernelsIfNeeded()
+    GraftCommand.main()
+  }
+}
