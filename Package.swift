@@ -18,11 +18,14 @@ let package = Package(
       path: "Sources/COpenBLAS",
       providers: [.apt(["libopenblas-dev"])]
     ),
+    // glibc's mallopt, to keep large training buffers in the heap.
+    .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
     // The tensor engine: storage, ops with their derivatives, reverse-mode autodiff.
     .target(
       name: "GraftEngine",
       dependencies: [
         "COpenBLAS",
+        "CMalloc",
         .product(name: "RealModule", package: "swift-numerics"),
       ]
     ),

@@ -13,7 +13,7 @@ struct GraftCommand: ParsableCommand {
 @main
 enum Entry {
   static func main() {
-    BLASRuntime.restartWithFasterKernelsIfNeeded()
+    Runtime.prepareForTraining()
     GraftCommand.main()
   }
 }

@@ -17,7 +17,7 @@ extension Tensor {
       shape == [geometry.rows, geometry.columns],
       "col2im: input shape \(shape) differs from the geometry's columns \([geometry.rows, geometry.columns])")
     let cols = self
-    var image = [Scalar](repeating: 0, count: geometry.imageShape.reduce(1, *))
+    var image = Scalar._filled(0, count: geometry.imageShape.reduce(1, *))
     image.withUnsafeMutableBufferPointer { x in
       scalars.withUnsafeBufferPointer { Scalar._col2im($0, geometry, x) }
     }

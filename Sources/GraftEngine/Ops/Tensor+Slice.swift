@@ -23,7 +23,7 @@ extension Tensor {
   func embedded(inShape fullShape: [Int], alongAxis axis: Int, at start: Int) -> Tensor {
     let g = self
     let strides = contiguousStrides(fullShape)
-    var scalarsOut = [Scalar](repeating: 0, count: fullShape.reduce(1, *))
+    var scalarsOut = Scalar._filled(0, count: fullShape.reduce(1, *))
     scalars.withUnsafeBufferPointer { src in
       scalarsOut.withUnsafeMutableBufferPointer { dst in
         Scalar._copy(
@@ -47,7 +47,7 @@ extension Tensor {
     var outShape = first.shape
     outShape[a] = tensors.reduce(0) { $0 + $1.shape[a] }
     let strides = contiguousStrides(outShape)
-    var scalarsOut = [Scalar](repeating: 0, count: outShape.reduce(1, *))
+    var scalarsOut = Scalar._filled(0, count: outShape.reduce(1, *))
     var starts: [Int] = []
     var start = 0
     scalarsOut.withUnsafeMutableBufferPointer { dst in

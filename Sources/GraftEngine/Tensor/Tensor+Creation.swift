@@ -1,7 +1,7 @@
 extension Tensor {
   /// A tensor of `shape` with every element equal to `value` (PyTorch's `full`).
   public init(shape: [Int], repeating value: Scalar) {
-    self.init(shape: shape, scalars: [Scalar](repeating: value, count: shape.reduce(1, *)))
+    self.init(shape: shape, scalars: Scalar._filled(value, count: shape.reduce(1, *)))
   }
 
   /// Zeros of `shape`.

@@ -11,6 +11,7 @@ where RawSignificand: FixedWidthInteger {
   /// The name PyTorch prints for this type (`float32`, `float64`).
   static var dtypeName: String { get }
 
+  static func _filled(_ value: Self, count: Int) -> [Self]
   static func _unary(_ op: UnaryOp, _ x: UnsafeBufferPointer<Self>, _ out: UnsafeMutableBufferPointer<Self>)
   static func _binary(
     _ op: BinaryOp, _ a: UnsafeBufferPointer<Self>, _ aStrides: [Int], _ b: UnsafeBufferPointer<Self>,
@@ -32,6 +33,9 @@ where RawSignificand: FixedWidthInteger {
 // Each default below is a witness that the compiler specialises per conforming type (its `Self` is
 // concrete there), which is what keeps the per-element loops free of generic dispatch.
 extension TensorScalar {
+  public static func _filled(_ value: Self, count: Int) -> [Self] {
+    [Self](repeating: value, count: count)
+  }
   public static func _unary(_ op: UnaryOp, _ x: UnsafeBufferPointer<Self>, _ out: UnsafeMutableBufferPointer<Self>) {
     Kernels.unary(op, x, out)
   }

@@ -1,15 +1,33 @@
+import CMalloc
 import COpenBLAS
 import Foundation
 
-/// OpenBLAS settings and the one fix-up its Debian build needs on recent CPUs.
-public enum BLASRuntime {
+/// Process-wide settings of the libraries under the engine: OpenBLAS and the C allocator.
+public enum Runtime {
+  /// Everything a training program should call first: faster BLAS kernels (may restart the process
+  /// once, see `restartWithFasterKernelsIfNeeded`) and allocator reuse (see `keepFreedMemoryForReuse`).
+  public static func prepareForTraining() {
+    restartWithFasterKernelsIfNeeded()
+    keepFreedMemoryForReuse()
+  }
+
+  /// Makes glibc keep large freed blocks in its heap instead of returning them to the kernel.
+  ///
+  /// Training allocates and frees the same large buffers (im2col columns, activations) every step. By
+  /// default glibc serves them with fresh mmap'd pages, and the page faults that fill those pages cost
+  /// more than the convolution's copies (measured: conv2d forward+backward 58 ms → 42 ms at batch 64).
+  public static func keepFreedMemoryForReuse() {
+    _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)  // glibc's maximum on 64-bit
+    _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
+  }
+
   /// Sets the number of threads OpenBLAS uses for matrix products.
-  public static func setThreads(_ count: Int) {
+  public static func setBLASThreads(_ count: Int) {
     openblas_set_num_threads(Int32(count))
   }
 
   /// The kernel set OpenBLAS chose for this CPU (e.g. "SkylakeX", "Haswell", "Prescott").
-  public static var coreName: String {
+  public static var blasCoreName: String {
     guard let name = openblas_get_corename() else { return "unknown" }
     return String(cString: name)
   }
@@ -22,7 +40,7 @@ public enum BLASRuntime {
   /// it starts; `restartWithFasterKernelsIfNeeded` does that for the command-line tool.
   public static func suggestedCoreType() -> String? {
     guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-      coreName.lowercased() == "prescott",
+      blasCoreName.lowercased() == "prescott",
       let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
       let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
     else { return nil }
