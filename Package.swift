@@ -5,6 +5,9 @@ let package = Package(
   name: "Graft",
   products: [
     .library(name: "GraftEngine", targets: ["GraftEngine"]),
+    .library(name: "GraftLayers", targets: ["GraftLayers"]),
+    .library(name: "GraftOptimizers", targets: ["GraftOptimizers"]),
+    .library(name: "GraftIO", targets: ["GraftIO"]),
     .executable(name: "graft", targets: ["graft"]),
   ],
   dependencies: [
@@ -29,17 +32,33 @@ let package = Package(
         .product(name: "RealModule", package: "swift-numerics"),
       ]
     ),
+    // Layers (the Layer protocol, Linear, Conv2d, BatchNorm, ...), found through key paths.
+    .target(name: "GraftLayers", dependencies: ["GraftEngine"]),
+    // Optimizers of the paper: SGD, Adam, RMSprop, grafting, nSGDA; parameter groups; schedules.
+    .target(name: "GraftOptimizers", dependencies: ["GraftEngine", "GraftLayers"]),
+    // Files: safetensors and .npy, checkpoints of models and optimizer state.
+    .target(name: "GraftIO", dependencies: ["GraftEngine"]),
     // The command-line tool.
     .executableTarget(
       name: "graft",
       dependencies: [
-        "GraftEngine",
+        "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
     .testTarget(
       name: "GraftEngineTests",
       dependencies: ["GraftEngine"],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "GraftLayersTests",
+      dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers"],
+      resources: [.copy("Fixtures")]
+    ),
+    .testTarget(
+      name: "GraftIOTests",
+      dependencies: ["GraftEngine", "GraftIO"],
       resources: [.copy("Fixtures")]
     ),
   ]

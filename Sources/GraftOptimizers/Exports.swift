@@ -1,0 +1,2 @@
+@_exported import GraftEngine
+@_exported import GraftLayers

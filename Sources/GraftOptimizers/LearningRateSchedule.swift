@@ -1,0 +1,39 @@
+import Foundation
+
+/// A learning-rate multiplier over training: optional linear warm-up, then constant, linear decay or
+/// cosine decay to `finalFraction` of the base rate at `totalSteps`.
+public struct LearningRateSchedule: Sendable, Equatable, CustomStringConvertible {
+  public enum Decay: String, Sendable, CaseIterable {
+    case constant, linear, cosine
+  }
+
+  public var decay: Decay
+  public var totalSteps: Int
+  public var warmupSteps: Int
+  public var finalFraction: Float
+
+  public init(_ decay: Decay = .constant, totalSteps: Int = 0, warmupSteps: Int = 0, finalFraction: Float = 0) {
+    self.decay = decay
+    self.totalSteps = totalSteps
+    self.warmupSteps = warmupSteps
+    self.finalFraction = finalFraction
+  }
+
+  public static let constant = LearningRateSchedule()
+
+  /// The multiplier for the step with 0-based index `step`.
+  public func multiplier(atStep step: Int) -> Float {
+    if step < warmupSteps { return Float(step + 1) / Float(warmupSteps) }
+    let span = max(1, totalSteps - warmupSteps)
+    let progress = min(1, max(0, Float(step - warmupSteps) / Float(span)))
+    switch decay {
+    case .constant: return 1
+    case .linear: return 1 + (finalFraction - 1) * progress
+    case .cosine: return finalFraction + (1 - finalFraction) * 0.5 * (1 + Float(Foundation.cos(Double.pi * Double(progress))))
+    }
+  }
+
+  public var description: String {
+    "\(decay.rawValue)(total=\(totalSteps), warmup=\(warmupSteps), final=\(finalFraction))"
+  }
+}

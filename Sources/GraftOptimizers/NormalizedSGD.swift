@@ -1,0 +1,44 @@
+/// Normalized SGD(A), the paper's nSGDA: each group moves by exactly its learning rate,
+///
+///     Δ_k = −η_k · g_k / ‖g_k‖
+///
+/// layer-wise with `.perTensor` grouping, or over the whole player with `.global`. With momentum μ > 0
+/// the momentum buffer b ← μ·b + g is normalized instead of g. A zero gradient gives a zero step.
+public struct NormalizedSGD: Optimizer {
+  public var learningRate: Float
+  public var momentum: Float
+  public var step = 0
+  public var state: [[String: Tensor<Float>]] = []
+
+  public init(learningRate: Float, momentum: Float = 0) {
+    self.learningRate = learningRate
+    self.momentum = momentum
+  }
+
+  public var summary: String { "nsgd(lr=\(learningRate), momentum=\(momentum))" }
+
+  public mutating func updates(
+    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
+  ) -> [Tensor<Float>] {
+    if state.count != parameters.count { state = Array(repeating: [:], count: parameters.count) }
+    step += 1
+    return withoutGradients {
+      var directions = gradients
+      if momentum > 0 {
+        for i in gradients.indices {
+          let buffer = state[i]["momentum_buffer"].map { $0 * momentum + gradients[i] } ?? gradients[i]
+          state[i]["momentum_buffer"] = buffer
+          directions[i] = buffer
+        }
+      }
+      var result = directions.map { Tensor<Float>(zerosLike: $0) }
+      for group in groups {
+        let norm = groupNorm(group.indices.map { directions[$0] })
+        guard norm > 0 else { continue }
+        let scale = -learningRate * group.learningRateScale / norm
+        for i in group.indices { result[i] = directions[i] * scale }
+      }
+      return result
+    }
+  }
+}

@@ -1,0 +1,67 @@
+/// An optimizer: from gradients to updates Δ (the new parameter is p + Δ), with state it owns.
+///
+/// The state is PyTorch-shaped: one dictionary of named tensors per parameter (`exp_avg`,
+/// `momentum_buffer`, ...), which is what checkpoints save. `groups` tell optimizers that normalize or
+/// graft which tensors form one vector; element-wise optimizers use them only for learning-rate scales.
+public protocol Optimizer {
+  /// The base learning rate (schedules set it every step).
+  var learningRate: Float { get set }
+  /// Steps taken so far.
+  var step: Int { get set }
+  /// Per-parameter state, in parameter order; empty before the first step.
+  var state: [[String: Tensor<Float>]] { get set }
+  /// A short description with the settings, for logs and config files.
+  var summary: String { get }
+  /// The update for every parameter given its gradient; advances the state by one step.
+  mutating func updates(
+    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
+  ) -> [Tensor<Float>]
+}
+
+/// An optimizer whose update of each tensor depends only on that tensor's gradient and state (SGD,
+/// Adam, RMSprop): it implements `update(gradient:parameter:state:step:learningRate:)` and gets the rest.
+public protocol ElementwiseOptimizer: Optimizer {
+  /// The update of one tensor at 1-based step `step`, changing its `state`.
+  func update(
+    gradient: Tensor<Float>, parameter: Tensor<Float>, state: inout [String: Tensor<Float>], step: Int,
+    learningRate: Float
+  ) -> Tensor<Float>
+}
+
+extension ElementwiseOptimizer {
+  public mutating func updates(
+    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
+  ) -> [Tensor<Float>] {
+    precondition(gradients.count == parameters.count, "updates: \(gradients.count) gradients for \(parameters.count) parameters")
+    if state.count != parameters.count { state = Array(repeating: [:], count: parameters.count) }
+    step += 1
+    let scales = learningRateScales(groups, count: parameters.count)
+    return withoutGradients {
+      parameters.indices.map { i in
+        update(
+          gradient: gradients[i], parameter: parameters[i], state: &state[i], step: step,
+          learningRate: learningRate * scales[i])
+      }
+    }
+  }
+}
+
+/// Each parameter's learning-rate scale from its group (1 for parameters in no group).
+func learningRateScales(_ groups: [ParameterGroup], count: Int) -> [Float] {
+  var scales = [Float](repeating: 1, count: count)
+  for g in groups { for i in g.indices { scales[i] = g.learningRateScale } }
+  return scales
+}
+
+/// Reads a state tensor, creating it as zeros shaped like `like` on first use.
+func stateTensor(_ state: inout [String: Tensor<Float>], _ key: String, like: Tensor<Float>) -> Tensor<Float> {
+  if let t = state[key] { return t }
+  let zeros = Tensor<Float>(zerosLike: like)
+  state[key] = zeros
+  return zeros
+}
+
+/// PyTorch's `lerp(start, end, weight)`, with its two formulas so the float results agree.
+func lerp(_ start: Tensor<Float>, _ end: Tensor<Float>, _ weight: Float) -> Tensor<Float> {
+  weight < 0.5 ? start + (end - start) * weight : end - (end - start) * (1 - weight)
+}

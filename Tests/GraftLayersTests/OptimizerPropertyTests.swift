@@ -1,0 +1,164 @@
+import GraftOptimizers
+import Testing
+
+/// A two-module model, so that per-tensor, per-module and global groupings all differ.
+struct TwoModules: Layer {
+  var first: Linear
+  var second: Linear
+
+  init(generator: inout RandomGenerator) {
+    first = Linear(3, 4, generator: &generator)
+    second = Linear(4, 2, generator: &generator)
+  }
+
+  func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> { second(first(x).tanh()) }
+
+  var parameterPaths: [ParameterPath<Self>] {
+    paths(of: \.first, named: "first") + paths(of: \.second, named: "second")
+  }
+}
+
+func randomGradients(like params: [Tensor<Float>], _ rng: inout RandomGenerator) -> [Tensor<Float>] {
+  params.map { Tensor(randomNormal: $0.shape, generator: &rng) }
+}
+
+func cosine(_ a: [Tensor<Float>], _ b: [Tensor<Float>]) -> Double {
+  var dot = 0.0
+  var na = 0.0
+  var nb = 0.0
+  for (x, y) in zip(a, b) {
+    for (u, v) in zip(x.scalars, y.scalars) {
+      dot += Double(u) * Double(v)
+      na += Double(u) * Double(u)
+      nb += Double(v) * Double(v)
+    }
+  }
+  return dot / (na.squareRoot() * nb.squareRoot())
+}
+
+@Suite("Grafting, nSGDA, groups and schedules")
+struct OptimizerPropertyTests {
+  @Test(arguments: Grouping.allCases)
+  func graftedStepHasMagnitudeNormAndDirection(_ grouping: Grouping) {
+    var rng = RandomGenerator(seed: 1)
+    let model = TwoModules(generator: &rng)
+    let names = model.parameterPaths.map(\.name)
+    let groups = grouping.groups(for: names)
+    var grafted = GraftedOptimizer(
+      magnitude: Adam(learningRate: 1e-3, beta1: 0.5), direction: SGD(learningRate: 0.1, momentum: 0.9))
+    var adam = Adam(learningRate: 1e-3, beta1: 0.5)
+    var sgd = SGD(learningRate: 0.1, momentum: 0.9)
+    let params = model.parameters
+    for _ in 0..<5 {
+      let g = randomGradients(like: params, &rng)
+      let step = grafted.updates(gradients: g, parameters: params, groups: groups)
+      let m = adam.updates(gradients: g, parameters: params, groups: groups)
+      let d = sgd.updates(gradients: g, parameters: params, groups: groups)
+      for group in groups {
+        let s = group.indices.map { step[$0] }
+        let normStep = groupNorm(s)
+        let normM = groupNorm(group.indices.map { m[$0] })
+        #expect(abs(normStep - normM) <= 1e-5 * normM, "group \(group.name): ‖Δ‖ \(normStep) vs ‖Δᴹ‖ \(normM)")
+        #expect(1 - cosine(s, group.indices.map { d[$0] }) < 1e-6, "group \(group.name): direction differs")
+      }
+      #expect(grafted.lastMagnitudeNorms.count == groups.count)
+    }
+  }
+
+  @Test func zeroGradientsGiveZeroStepsWithoutNaN() {
+    let params = [Tensor<Float>(ones: [2, 3]), Tensor<Float>(ones: [4])]
+    let zeros = params.map { Tensor<Float>(zerosLike: $0) }
+    let groups = Grouping.perTensor.groups(for: ["a", "b"])
+    var optimizers: [any Optimizer] = [
+      GraftedOptimizer(magnitude: Adam(), direction: SGD(learningRate: 0.1)),
+      GraftedOptimizer(magnitude: SGD(learningRate: 0.1), direction: Adam()),
+      NormalizedSGD(learningRate: 0.1, momentum: 0.9), Adam(), RMSprop(),
+    ]
+    for i in optimizers.indices {
+      for _ in 0..<3 {
+        let steps = optimizers[i].updates(gradients: zeros, parameters: params, groups: groups)
+        #expect(steps.allSatisfy { $0.scalars.allSatisfy { $0 == 0 } }, "\(optimizers[i].summary)")
+      }
+    }
+  }
+
+  @Test(arguments: Grouping.allCases)
+  func normalizedStepNormEqualsLearningRate(_ grouping: Grouping) {
+    var rng = RandomGenerator(seed: 2)
+    let model = TwoModules(generator: &rng)
+    var groups = grouping.groups(for: model.parameterPaths.map(\.name))
+    groups[0].learningRateScale = 3
+    var nsgd = NormalizedSGD(learningRate: 0.05)
+    let g = randomGradients(like: model.parameters, &rng)
+    let step = nsgd.updates(gradients: g, parameters: model.parameters, groups: groups)
+    for group in groups {
+      let norm = groupNorm(group.indices.map { step[$0] })
+      #expect(abs(norm - 0.05 * group.learningRateScale) < 1e-6)
+      #expect(cosine(group.indices.map { step[$0] }, group.indices.map { -g[$0] }) > 1 - 1e-6)
+    }
+  }
+
+  @Test func normalizedSGDWithMomentumTwoStepsByHand() {
+    // One group [3, 4] → g/‖g‖ = [0.6, 0.8]. Step 1: b = g = [3, 4], Δ = −0.1·[0.6, 0.8].
+    // Step 2 with g = [0, 1] and μ = 0.5: b = [1.5, 3] → ‖b‖ = √11.25, Δ = −0.1·b/‖b‖.
+    var opt = NormalizedSGD(learningRate: 0.1, momentum: 0.5)
+    let p = [Tensor<Float>([0, 0])]
+    let groups = Grouping.perTensor.groups(for: ["w"])
+    let s1 = opt.updates(gradients: [Tensor([3, 4])], parameters: p, groups: groups)[0].scalars
+    #expect(abs(s1[0] + 0.06) < 1e-7 && abs(s1[1] + 0.08) < 1e-7)
+    let s2 = opt.updates(gradients: [Tensor([0, 1])], parameters: p, groups: groups)[0].scalars
+    let n = Float(11.25).squareRoot()
+    #expect(abs(s2[0] + 0.1 * 1.5 / n) < 1e-7 && abs(s2[1] + 0.1 * 3 / n) < 1e-7)
+  }
+
+  @Test func groupingsByName() {
+    let names = ["a.weight", "a.bias", "b.c.weight", "scale"]
+    #expect(Grouping.perTensor.groups(for: names).map(\.indices) == [[0], [1], [2], [3]])
+    #expect(Grouping.perModule.groups(for: names).map(\.name) == ["a", "b.c", "(root)"])
+    #expect(Grouping.perModule.groups(for: names).map(\.indices) == [[0, 1], [2], [3]])
+    #expect(Grouping.global.groups(for: names).map(\.indices) == [[0, 1, 2, 3]])
+    #expect(Grouping.perModule.groups(for: names, learningRateScales: ["b.c": 2])[1].learningRateScale == 2)
+  }
+
+  @Test func schedules() {
+    let warm = LearningRateSchedule(.linear, totalSteps: 110, warmupSteps: 10, finalFraction: 0)
+    #expect(warm.multiplier(atStep: 0) == 0.1)
+    #expect(warm.multiplier(atStep: 9) == 1)
+    #expect(abs(warm.multiplier(atStep: 60) - 0.5) < 1e-6)
+    #expect(warm.multiplier(atStep: 500) == 0)
+    let cosine = LearningRateSchedule(.cosine, totalSteps: 100, finalFraction: 0.1)
+    #expect(cosine.multiplier(atStep: 0) == 1)
+    #expect(abs(cosine.multiplier(atStep: 50) - 0.55) < 1e-6)
+    #expect(abs(cosine.multiplier(atStep: 100) - 0.1) < 1e-6)
+    #expect(LearningRateSchedule.constant.multiplier(atStep: 1234) == 1)
+  }
+
+  @Test func catalogBuildsEveryName() throws {
+    let settings = OptimizerSettings(learningRate: 0.01)
+    for name in OptimizerCatalog.names + ["graft:adam:sgd", "graft:sgd:adam", "graft:rmsprop:nsgd"] {
+      let (opt, grouping) = try OptimizerCatalog.make(name, settings)
+      #expect(opt.learningRate == 0.01)
+      #expect(grouping == (name == "nsgda-global" ? .global : .perTensor))
+    }
+    #expect(try OptimizerCatalog.make("ada-nsgda", settings).optimizer is GraftedOptimizer)
+    #expect(throws: OptimizerNameError.self) { try OptimizerCatalog.make("adamw", settings) }
+    #expect(throws: OptimizerNameError.self) { try OptimizerCatalog.make("graft:adam:lbfgs", settings) }
+    #expect(OptimizerNameError(name: "adamw").description.contains("ada-nsgda"))
+  }
+
+  @Test func updateAppliesStepsAndReportsDiagnostics() throws {
+    var rng = RandomGenerator(seed: 3)
+    var model = TwoModules(generator: &rng)
+    let before = model.parameters
+    let x = Tensor<Float>(randomNormal: [5, 3], generator: &rng)
+    let (_, grads) = try model.valueWithGradient { m in m(x).squared().mean() }
+    var opt: any Optimizer = GraftedOptimizer(magnitude: Adam(learningRate: 0.01), direction: SGD(learningRate: 1))
+    let diagnostics = opt.update(&model, along: grads, grouping: .perModule)
+    #expect(diagnostics.groups == ["first", "second"])
+    #expect(diagnostics.magnitudeNorms?.count == 2 && diagnostics.directionNorms?.count == 2)
+    let applied = zip(model.parameters, before).map { $0 - $1 }
+    #expect(abs(groupNorm(Array(applied[0..<2])) - diagnostics.updateNorms[0]) < 1e-6)
+    #expect(abs(diagnostics.gradientNorms[1] - groupNorm(Array(grads[2..<4]))) < 1e-6)
+    #expect(opt.step == 1)
+  }
+}
