@@ -1,0 +1,402 @@
+#!/usr/bin/env python3
+"""Generate golden PyTorch fixtures for the GraftLayers/GraftOptimizers tests.
+
+Writes two files into ``Tests/GraftLayersTests/Fixtures/``:
+
+``layers.json``
+    One case per layer configuration (linear, conv2d, conv_transpose2d,
+    batchnorm1d/2d, layernorm, activations and the WGAN-GP ResNet blocks)::
+
+        {"cases": [{"name": "...", "layer": "conv2d", "config": {...},
+                    "mode": "train" | "eval",
+                    "tensors": {"input": ..., "output": ...,
+                                "grad_output": ..., "grad_input": ...,
+                                "param.weight": ..., "grad.weight": ...,
+                                "buffer.running_mean": ...,
+                                "buffer_after.running_mean": ..., ...}}]}
+
+    Every parameter is replaced by ``randn * 0.5`` before the forward (so
+    affine BN/LN weights are not the trivial 1/0 defaults); batch-norm
+    running statistics are set to ``running_mean = randn * 0.5`` and
+    ``running_var = rand + 0.5`` (in both modes, so the train-mode momentum
+    update is exercised with non-trivial old values). ``param.NAME`` /
+    ``buffer.NAME`` are the values used in the forward, ``grad.NAME`` the
+    parameter gradients after ``out.backward(grad_output)`` and
+    ``buffer_after.NAME`` the buffers after the forward
+    (``num_batches_tracked`` is skipped). Names are those of
+    ``module.named_parameters()`` / ``named_buffers()``.
+
+``optimizers.json``
+    One case per optimizer configuration (torch.optim SGD, Adam, RMSprop,
+    single-tensor code path: ``foreach=False``, ``fused=False``)::
+
+        {"cases": [{"name": "...", "optimizer": "sgd" | "adam" | "rmsprop",
+                    "config": {...torch keyword arguments...},
+                    "steps": 50,
+                    "tensors": {"p0": [3,4], "p1": [5],
+                                "g0": [50,3,4], "g1": [50,5],
+                                "e0": [50,3,4], "e1": [50,5]}}]}
+
+    ``p0``/``p1`` are the initial parameters, ``g0[t]``/``g1[t]`` the
+    gradients fed at step ``t`` and ``e0[t]``/``e1[t]`` the parameters after
+    step ``t``. Config keys not present mean torch's defaults.
+
+Every tensor is ``{"shape": [...], "data": [...]}`` where ``data`` is the
+flat row-major list of elements; each element is the exact float32 value
+written as a JSON double, so parsing it and converting to Float reproduces
+the PyTorch value bit for bit.
+
+Generation is deterministic: ``torch.set_num_threads(1)`` and
+``torch.manual_seed(seed)`` with a fixed per-case seed.
+
+Rerun from the repository root with::
+
+    python3 Scripts/make_layer_fixtures.py
+
+(requires PyTorch, see ``Scripts/requirements-dev.txt``). Use
+``--out DIR`` to write somewhere else.
+"""
+
+import argparse
+import json
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_OUT = REPO_ROOT / "Tests" / "GraftLayersTests" / "Fixtures"
+
+STEPS = 50
+
+
+def tensor_json(t):
+    """Return ``{"shape": [...], "data": [...]}`` for a tensor.
+
+    The data is flattened row-major and each float32 element is widened to a
+    Python float (double), which JSON writes with enough digits to round-trip
+    the exact float32 value.
+    """
+    t = t.detach().to(torch.float32).contiguous()
+    return {
+        "shape": list(t.shape),
+        "data": [float(x) for x in t.reshape(-1).double().tolist()],
+    }
+
+
+def randn(*shape, grad=False):
+    """Standard-normal float32 CPU tensor, optionally requiring grad."""
+    return torch.randn(*shape, dtype=torch.float32, requires_grad=grad)
+
+
+# ----------------------------------------------------------------------------
+# Reference ResNet blocks (WGAN-GP). Graft's ResidualBlock must match these
+# exactly: same parameter names, same op order, nearest 2x upsampling in the
+# generator block, 2x2 average pooling in the critic block.
+# ----------------------------------------------------------------------------
+
+
+class ResBlockUp(nn.Module):  # WGAN-GP ResNet generator block
+    def __init__(s, cin, cout):
+        super().__init__()
+        s.bn1 = nn.BatchNorm2d(cin); s.conv1 = nn.Conv2d(cin, cout, 3, padding=1)
+        s.bn2 = nn.BatchNorm2d(cout); s.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
+        s.shortcut = nn.Conv2d(cin, cout, 1)
+
+    def forward(s, x):
+        up = lambda t: F.interpolate(t, scale_factor=2, mode="nearest")
+        h = s.conv1(up(F.relu(s.bn1(x))))
+        h = s.conv2(F.relu(s.bn2(h)))
+        return h + s.shortcut(up(x))
+
+
+class ResBlockDown(nn.Module):  # WGAN-GP ResNet critic block (no normalization)
+    def __init__(s, cin, cout):
+        super().__init__()
+        s.conv1 = nn.Conv2d(cin, cout, 3, padding=1); s.conv2 = nn.Conv2d(cout, cout, 3, padding=1)
+        s.shortcut = nn.Conv2d(cin, cout, 1)
+
+    def forward(s, x):
+        h = s.conv2(F.relu(s.conv1(F.relu(x))))
+        return F.avg_pool2d(h, 2) + F.avg_pool2d(s.shortcut(x), 2)
+
+
+# ----------------------------------------------------------------------------
+# Layers
+# ----------------------------------------------------------------------------
+
+
+def build_layer(kind, c):
+    """Construct the torch module for a layer kind and its fixture config."""
+    if kind == "linear":
+        return nn.Linear(c["in"], c["out"], bias=c["bias"])
+    if kind == "conv2d":
+        return nn.Conv2d(c["in"], c["out"], c["kernel"], stride=c["stride"],
+                         padding=c["padding"], bias=c["bias"])
+    if kind == "conv_transpose2d":
+        return nn.ConvTranspose2d(c["in"], c["out"], c["kernel"],
+                                  stride=c["stride"], padding=c["padding"],
+                                  output_padding=c["output_padding"],
+                                  bias=c["bias"])
+    if kind == "batchnorm1d":
+        return nn.BatchNorm1d(c["features"], eps=c["eps"],
+                              momentum=c["momentum"])
+    if kind == "batchnorm2d":
+        return nn.BatchNorm2d(c["features"], eps=c["eps"],
+                              momentum=c["momentum"])
+    if kind == "layernorm":
+        return nn.LayerNorm(c["shape"], eps=c["eps"], elementwise_affine=True)
+    if kind == "relu":
+        return nn.ReLU()
+    if kind == "leaky_relu":
+        return nn.LeakyReLU(c["slope"])
+    if kind == "tanh":
+        return nn.Tanh()
+    if kind == "sigmoid":
+        return nn.Sigmoid()
+    if kind == "softplus":
+        return nn.Softplus()
+    if kind == "resblock_up":
+        return ResBlockUp(c["in"], c["out"])
+    if kind == "resblock_down":
+        return ResBlockDown(c["in"], c["out"])
+    raise ValueError(f"unknown layer kind {kind!r}")
+
+
+ACTIVATIONS = ("relu", "leaky_relu", "tanh", "sigmoid", "softplus")
+
+LAYER_SPECS = [
+    # name, kind, config, mode, input shape
+    ("linear_bias", "linear",
+     {"in": 5, "out": 3, "bias": True}, "train", (4, 5)),
+    ("linear_nobias", "linear",
+     {"in": 5, "out": 3, "bias": False}, "train", (4, 5)),
+    ("conv2d_3x3_s1_p1_bias", "conv2d",
+     {"in": 3, "out": 4, "kernel": 3, "stride": 1, "padding": 1,
+      "bias": True}, "train", (2, 3, 6, 6)),
+    ("conv2d_4x4_s2_p1_nobias", "conv2d",
+     {"in": 4, "out": 6, "kernel": 4, "stride": 2, "padding": 1,
+      "bias": False}, "train", (2, 4, 8, 8)),
+    ("conv_transpose2d_4x4_s2_p1", "conv_transpose2d",
+     {"in": 4, "out": 3, "kernel": 4, "stride": 2, "padding": 1,
+      "output_padding": 0, "bias": True}, "train", (2, 4, 3, 3)),
+    ("conv_transpose2d_3x3_s2_p1_op1", "conv_transpose2d",
+     {"in": 3, "out": 2, "kernel": 3, "stride": 2, "padding": 1,
+      "output_padding": 1, "bias": True}, "train", (1, 3, 4, 4)),
+    ("batchnorm1d_train", "batchnorm1d",
+     {"features": 6, "eps": 1e-5, "momentum": 0.1}, "train", (8, 6)),
+    ("batchnorm1d_eval", "batchnorm1d",
+     {"features": 6, "eps": 1e-5, "momentum": 0.1}, "eval", (8, 6)),
+    ("batchnorm2d_train", "batchnorm2d",
+     {"features": 3, "eps": 1e-5, "momentum": 0.1}, "train", (4, 3, 5, 5)),
+    ("batchnorm2d_eval", "batchnorm2d",
+     {"features": 3, "eps": 1e-5, "momentum": 0.1}, "eval", (4, 3, 5, 5)),
+    ("layernorm_1d", "layernorm",
+     {"shape": [6], "eps": 1e-5}, "train", (4, 6)),
+    ("layernorm_3d", "layernorm",
+     {"shape": [3, 4, 4], "eps": 1e-5}, "train", (2, 3, 4, 4)),
+    ("relu", "relu", {}, "train", (3, 7)),
+    ("leaky_relu", "leaky_relu", {"slope": 0.2}, "train", (3, 7)),
+    ("tanh", "tanh", {}, "train", (3, 7)),
+    ("sigmoid", "sigmoid", {}, "train", (3, 7)),
+    ("softplus", "softplus", {}, "train", (3, 7)),
+    ("resblock_up", "resblock_up",
+     {"in": 4, "out": 3}, "train", (2, 4, 4, 4)),
+    ("resblock_down", "resblock_down",
+     {"in": 3, "out": 4}, "train", (2, 3, 8, 8)),
+]
+
+
+def tracked_buffers(module):
+    """Named buffers worth recording (everything but num_batches_tracked)."""
+    return [(n, b) for n, b in module.named_buffers()
+            if not n.endswith("num_batches_tracked")]
+
+
+def gen_layer_case(seed, name, kind, config, mode, x_shape):
+    """Run one layer forward/backward and collect its fixture tensors."""
+    torch.manual_seed(seed)
+    module = build_layer(kind, config)
+    with torch.no_grad():
+        for _, p in module.named_parameters():
+            p.copy_(torch.randn(p.shape) * 0.5)
+        for bname, b in tracked_buffers(module):
+            if bname.endswith("running_mean"):
+                b.copy_(torch.randn(b.shape) * 0.5)
+            elif bname.endswith("running_var"):
+                b.copy_(torch.rand(b.shape) + 0.5)
+            else:
+                raise AssertionError(f"unexpected buffer {bname}")
+    module.train(mode == "train")
+
+    tensors = {}
+    for bname, b in tracked_buffers(module):
+        tensors[f"buffer.{bname}"] = b.detach().clone()
+    for pname, p in module.named_parameters():
+        tensors[f"param.{pname}"] = p.detach().clone()
+
+    scale = 2.0 if kind in ACTIVATIONS else 1.0
+    x = (randn(*x_shape) * scale).requires_grad_(True)
+    out = module(x)
+    grad_out = randn(*out.shape)
+    out.backward(grad_out)
+
+    tensors.update({
+        "input": x, "output": out, "grad_output": grad_out,
+        "grad_input": x.grad,
+    })
+    for pname, p in module.named_parameters():
+        tensors[f"grad.{pname}"] = p.grad
+    for bname, b in tracked_buffers(module):
+        tensors[f"buffer_after.{bname}"] = b.detach().clone()
+
+    return {
+        "name": name,
+        "layer": kind,
+        "config": config,
+        "mode": mode,
+        "tensors": {k: tensor_json(v) for k, v in tensors.items()},
+    }
+
+
+def gen_layers():
+    """All layer cases, each with its own seed (its index in LAYER_SPECS)."""
+    return [gen_layer_case(i, *spec) for i, spec in enumerate(LAYER_SPECS)]
+
+
+# ----------------------------------------------------------------------------
+# Optimizers
+# ----------------------------------------------------------------------------
+
+
+OPTIMIZER_SPECS = [
+    # name, optimizer, config (torch keyword arguments)
+    ("sgd_plain", "sgd", {"lr": 0.1}),
+    ("sgd_momentum", "sgd", {"lr": 0.05, "momentum": 0.9}),
+    ("sgd_nesterov_wd", "sgd",
+     {"lr": 0.05, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+    ("sgd_dampening", "sgd",
+     {"lr": 0.05, "momentum": 0.9, "dampening": 0.3}),
+    ("adam_gan", "adam",
+     {"lr": 0.0002, "betas": [0.5, 0.999], "eps": 1e-8}),
+    ("adam_wd", "adam",
+     {"lr": 0.001, "betas": [0.5, 0.9], "eps": 1e-8, "weight_decay": 0.01}),
+    ("adam_amsgrad", "adam",
+     {"lr": 0.001, "betas": [0.9, 0.999], "eps": 1e-8, "amsgrad": True}),
+    ("adam_large_eps", "adam",
+     {"lr": 0.01, "betas": [0.9, 0.999], "eps": 0.1}),
+    ("rmsprop", "rmsprop", {"lr": 0.01, "alpha": 0.99, "eps": 1e-8}),
+    ("rmsprop_momentum_centered", "rmsprop",
+     {"lr": 0.01, "alpha": 0.9, "eps": 1e-8, "momentum": 0.9,
+      "centered": True, "weight_decay": 0.01}),
+]
+
+
+def build_optimizer(kind, params, config):
+    """torch.optim optimizer forced onto the single-tensor code path."""
+    kwargs = dict(config)
+    if "betas" in kwargs:
+        kwargs["betas"] = tuple(kwargs["betas"])
+    if kind == "sgd":
+        return torch.optim.SGD(params, foreach=False, fused=False, **kwargs)
+    if kind == "adam":
+        return torch.optim.Adam(params, foreach=False, fused=False, **kwargs)
+    if kind == "rmsprop":
+        return torch.optim.RMSprop(params, foreach=False, **kwargs)
+    raise ValueError(f"unknown optimizer {kind!r}")
+
+
+def gen_optimizer_case(seed, name, kind, config):
+    """Run STEPS optimizer steps on two parameters with fixed gradients."""
+    torch.manual_seed(seed)
+    p0 = randn(3, 4)
+    p1 = randn(5)
+    g0 = randn(STEPS, 3, 4)
+    g1 = randn(STEPS, 5)
+    tensors = {"p0": p0.clone(), "p1": p1.clone(), "g0": g0, "g1": g1}
+
+    params = [p0.clone().requires_grad_(True), p1.clone().requires_grad_(True)]
+    opt = build_optimizer(kind, params, config)
+    e0, e1 = [], []
+    for t in range(STEPS):
+        params[0].grad = g0[t].clone()
+        params[1].grad = g1[t].clone()
+        opt.step()
+        e0.append(params[0].detach().clone())
+        e1.append(params[1].detach().clone())
+    tensors["e0"] = torch.stack(e0)
+    tensors["e1"] = torch.stack(e1)
+
+    return {
+        "name": name,
+        "optimizer": kind,
+        "config": config,
+        "steps": STEPS,
+        "tensors": {k: tensor_json(v) for k, v in tensors.items()},
+    }
+
+
+def gen_optimizers():
+    """All optimizer cases, each seeded with its index in OPTIMIZER_SPECS."""
+    return [gen_optimizer_case(i, *spec)
+            for i, spec in enumerate(OPTIMIZER_SPECS)]
+
+
+GENERATORS = {
+    "layers": gen_layers,
+    "optimizers": gen_optimizers,
+}
+
+
+# ----------------------------------------------------------------------------
+# Driver
+# ----------------------------------------------------------------------------
+
+
+def check_cases(fixture, cases):
+    """Sanity-check that every tensor's data length matches its shape."""
+    for case in cases:
+        for tname, t in case["tensors"].items():
+            n = 1
+            for d in t["shape"]:
+                n *= d
+            if n != len(t["data"]):
+                raise AssertionError(
+                    f"{fixture}/{case['name']}/{tname}: shape {t['shape']} "
+                    f"has {n} elements but data has {len(t['data'])}")
+
+
+def write_fixture(out_dir, fixture, cases):
+    """Write ``{"cases": cases}`` to ``out_dir/fixture.json``."""
+    path = out_dir / f"{fixture}.json"
+    with open(path, "w") as f:
+        json.dump({"cases": cases}, f, separators=(",", ":"))
+        f.write("\n")
+    return path
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help=f"output directory (default: {DEFAULT_OUT})")
+    parser.add_argument("fixtures", nargs="*", metavar="FIXTURE",
+                        help="fixtures to generate (default: all of "
+                             f"{', '.join(GENERATORS)})")
+    args = parser.parse_args()
+    unknown = [f for f in args.fixtures if f not in GENERATORS]
+    if unknown:
+        parser.error(f"unknown fixture(s): {', '.join(unknown)}")
+
+    torch.set_num_threads(1)
+    args.out.mkdir(parents=True, exist_ok=True)
+    for fixture in args.fixtures or list(GENERATORS):
+        cases = GENERATORS[fixture]()
+        check_cases(fixture, cases)
+        path = write_fixture(args.out, fixture, cases)
+        print(f"wrote {path} ({len(cases)} cases, "
+              f"{path.stat().st_size} bytes)")
+
+
+if __name__ == "__main__":
+    main()
