@@ -8,11 +8,14 @@ let package = Package(
     .library(name: "GraftLayers", targets: ["GraftLayers"]),
     .library(name: "GraftOptimizers", targets: ["GraftOptimizers"]),
     .library(name: "GraftIO", targets: ["GraftIO"]),
+    .library(name: "GraftData", targets: ["GraftData"]),
+    .library(name: "GraftGAN", targets: ["GraftGAN"]),
     .executable(name: "graft", targets: ["graft"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
   ],
   targets: [
     // OpenBLAS from Debian's libopenblas-dev: every matrix product goes through it.
@@ -35,15 +38,22 @@ let package = Package(
     // Layers (the Layer protocol, Linear, Conv2d, BatchNorm, ...), found through key paths.
     .target(name: "GraftLayers", dependencies: ["GraftEngine"]),
     // Optimizers of the paper: SGD, Adam, RMSprop, grafting, nSGDA; parameter groups; schedules.
-    .target(name: "GraftOptimizers", dependencies: ["GraftEngine", "GraftLayers"]),
+    .target(name: "GraftOptimizers", dependencies: ["GraftEngine", "GraftLayers", "GraftIO"]),
     // Files: safetensors and .npy, checkpoints of models and optimizer state.
-    .target(name: "GraftIO", dependencies: ["GraftEngine"]),
+    .target(name: "GraftIO", dependencies: ["GraftEngine", "CZlib"]),
+    // zlib from Debian's zlib1g-dev (gzip'd IDX files, PNG).
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    // Data sets: mixtures of Gaussians, the paper's synthetic setting, Fashion-MNIST (IDX), CIFAR-10; loaders.
+    .target(name: "GraftData", dependencies: ["GraftEngine", "CZlib"]),
+    // GANs: models, losses, the trainer and its run directory.
+    .target(name: "GraftGAN", dependencies: ["GraftLayers", "GraftOptimizers", "GraftIO", "GraftData"]),
     // The command-line tool.
     .executableTarget(
       name: "graft",
       dependencies: [
-        "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO",
+        "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftGAN",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Yams", package: "Yams"),
       ]
     ),
     .testTarget(
@@ -56,6 +66,8 @@ let package = Package(
       dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers"],
       resources: [.copy("Fixtures")]
     ),
+    .testTarget(name: "GraftDataTests", dependencies: ["GraftData"]),
+    .testTarget(name: "GraftGANTests", dependencies: ["GraftGAN"]),
     .testTarget(
       name: "GraftIOTests",
       dependencies: ["GraftEngine", "GraftIO"],

@@ -1,6 +1,6 @@
 /// The residual block of the WGAN-GP ResNets (Gulrajani et al., 2017), pre-activation style:
 ///
-///     main:     [bn1] → relu → [up] → conv1 (3x3) → [bn2] → relu → conv2 (3x3) → [down]
+///     main:     [bn1] → [relu] → [up] → conv1 (3x3) → [bn2] → relu → conv2 (3x3) → [down]
 ///     shortcut: [up] → conv (1x1) → [down]        (identity when nothing changes shape)
 ///     output:   main + shortcut
 ///
@@ -16,12 +16,16 @@ public struct ResidualBlock: Layer {
   public var conv2: Conv2d
   public var shortcut: Conv2d?
   public let resample: Resample
+  /// Whether the main path starts with ReLU. The critic's first block (WGAN-GP's "optimized" block)
+  /// sees raw images and skips it.
+  public let activatesInput: Bool
 
   public init(
-    _ inputChannels: Int, _ outputChannels: Int, resample: Resample, batchNorm: Bool,
+    _ inputChannels: Int, _ outputChannels: Int, resample: Resample, batchNorm: Bool, activatesInput: Bool = true,
     initializer: Initializer = .pytorchDefault, generator: inout RandomGenerator
   ) {
     self.resample = resample
+    self.activatesInput = activatesInput
     bn1 = batchNorm ? BatchNorm(features: inputChannels) : nil
     conv1 = Conv2d(inputChannels, outputChannels, kernelSize: 3, padding: 1, initializer: initializer, generator: &generator)
     bn2 = batchNorm ? BatchNorm(features: outputChannels) : nil
@@ -32,7 +36,8 @@ public struct ResidualBlock: Layer {
   }
 
   public func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> {
-    var h = (bn1.map { $0(x) } ?? x).relu()
+    var h = bn1.map { $0(x) } ?? x
+    if activatesInput { h = h.relu() }
     if resample == .up { h = h.upsampledNearest(scale: 2) }
     h = conv1(h)
     h = conv2((bn2.map { $0(h) } ?? h).relu())

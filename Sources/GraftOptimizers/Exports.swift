@@ -1,2 +1,3 @@
 @_exported import GraftEngine
+@_exported import GraftIO
 @_exported import GraftLayers

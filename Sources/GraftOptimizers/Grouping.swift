@@ -16,7 +16,7 @@ public struct ParameterGroup: Sendable, Equatable {
 }
 
 /// How a player's parameters are grouped. The paper's "layer-wise" is `.perTensor`, the default.
-public enum Grouping: String, Sendable, CaseIterable, CustomStringConvertible {
+public enum Grouping: String, Sendable, CaseIterable, Codable, CustomStringConvertible {
   /// One group per parameter tensor (`block1.conv.weight`).
   case perTensor = "tensor"
   /// One group per module: the parameters whose names agree up to the last dot (`block1.conv`).

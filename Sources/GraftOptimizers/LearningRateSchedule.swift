@@ -2,8 +2,8 @@ import Foundation
 
 /// A learning-rate multiplier over training: optional linear warm-up, then constant, linear decay or
 /// cosine decay to `finalFraction` of the base rate at `totalSteps`.
-public struct LearningRateSchedule: Sendable, Equatable, CustomStringConvertible {
-  public enum Decay: String, Sendable, CaseIterable {
+public struct LearningRateSchedule: Sendable, Equatable, Codable, CustomStringConvertible {
+  public enum Decay: String, Sendable, CaseIterable, Codable {
     case constant, linear, cosine
   }
 
@@ -17,6 +17,16 @@ public struct LearningRateSchedule: Sendable, Equatable, CustomStringConvertible
     self.totalSteps = totalSteps
     self.warmupSteps = warmupSteps
     self.finalFraction = finalFraction
+  }
+
+  /// Decodes a schedule in which every key is optional.
+  public init(from decoder: Decoder) throws {
+    self.init()
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    decay = try c.decodeIfPresent(Decay.self, forKey: .decay) ?? decay
+    totalSteps = try c.decodeIfPresent(Int.self, forKey: .totalSteps) ?? totalSteps
+    warmupSteps = try c.decodeIfPresent(Int.self, forKey: .warmupSteps) ?? warmupSteps
+    finalFraction = try c.decodeIfPresent(Float.self, forKey: .finalFraction) ?? finalFraction
   }
 
   public static let constant = LearningRateSchedule()

@@ -22,6 +22,19 @@ public struct OptimizerSettings: Sendable, Equatable, Codable {
     self.weightDecay = weightDecay
     self.alpha = alpha
   }
+
+  /// Decodes settings in which every key is optional (missing ones keep the defaults).
+  public init(from decoder: Decoder) throws {
+    self.init()
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    learningRate = try c.decodeIfPresent(Float.self, forKey: .learningRate) ?? learningRate
+    beta1 = try c.decodeIfPresent(Float.self, forKey: .beta1) ?? beta1
+    beta2 = try c.decodeIfPresent(Float.self, forKey: .beta2) ?? beta2
+    epsilon = try c.decodeIfPresent(Float.self, forKey: .epsilon) ?? epsilon
+    momentum = try c.decodeIfPresent(Float.self, forKey: .momentum) ?? momentum
+    weightDecay = try c.decodeIfPresent(Float.self, forKey: .weightDecay) ?? weightDecay
+    alpha = try c.decodeIfPresent(Float.self, forKey: .alpha) ?? alpha
+  }
 }
 
 /// An unknown optimizer name, with the valid choices.

@@ -5,8 +5,8 @@ struct GraftCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "graft",
     abstract: "Train GANs and dissect the optimizers that train them (Jelassi et al., 2022).",
-    subcommands: [DemoCommand.self, BenchCommand.self],
-    defaultSubcommand: DemoCommand.self
+    subcommands: [TrainCommand.self, DemoCommand.self, BenchCommand.self],
+    defaultSubcommand: TrainCommand.self
   )
 }
 

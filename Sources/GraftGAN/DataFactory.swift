@@ -1,0 +1,70 @@
+import Foundation
+
+/// What the metrics and pictures need to know about the real distribution.
+public enum DataReference {
+  /// A mixture of Gaussians: centres, component standard deviation, half-width of the plot.
+  case mixture(centers: [[Float]], standardDeviation: Float, extent: Float)
+  /// The synthetic setting: the mode directions [K, d].
+  case theory(modes: Tensor<Float>)
+  case images
+
+  var isImages: Bool {
+    if case .images = self { return true }
+    return false
+  }
+}
+
+/// Image batches from a shuffling loader.
+struct ImageData: RealDataSource {
+  var loader: BatchLoader
+  let channels: Int
+
+  mutating func next(_ n: Int) -> Tensor<Float> {
+    precondition(n == loader.batchSize, "ImageData: batch size \(n) differs from the loader's \(loader.batchSize)")
+    return loader.next().images
+  }
+
+  var savedState: String {
+    String(decoding: (try? JSONEncoder().encode(loader.state)) ?? Data(), as: UTF8.self)
+  }
+
+  mutating func restore(_ saved: String) throws {
+    let state = try JSONDecoder().decode(LoaderState.self, from: Data(saved.utf8))
+    try loader.restore(state)
+  }
+}
+
+/// The real data of a config, drawn with `generator`, and its reference for metrics.
+func makeRealData(_ config: TrainingConfig, generator: RandomGenerator) throws -> (any RealDataSource, DataReference) {
+  switch config.dataset {
+  case "ring8", "grid25":
+    let mixture = config.dataset == "ring8" ? GaussianMixture.ring8 : GaussianMixture.grid25
+    let extent: Float = config.dataset == "ring8" ? 3 : 6
+    return (
+      SampledData(generator: generator) { n, g in mixture.sample(n, generator: &g) },
+      .mixture(centers: mixture.centers, standardDeviation: mixture.standardDeviation, extent: extent)
+    )
+  case "theory":
+    let t = config.theory
+    let modes = SyntheticModes(dimension: t.dimension, modeCount: t.modes, noise: t.noise)
+    return (SampledData(generator: generator) { n, g in modes.sample(n, generator: &g).points }, .theory(modes: modes.modeDirections))
+  case "fashion-mnist":
+    let data = try FashionMNIST(
+      split: .train, directory: config.dataDirectory ?? FashionMNIST.defaultDirectory, limit: config.dataLimit,
+      imageSize: config.imageSize)
+    return (ImageData(loader: loader(data.images, config, generator), channels: 1), .images)
+  case "cifar10":
+    guard let directory = config.dataDirectory else {
+      throw ConfigError("CIFAR-10 cannot be downloaded here: pass --data-dir with the data_batch_*.bin files")
+    }
+    let data = try CIFAR10(split: .train, directory: directory, limit: config.dataLimit)
+    return (ImageData(loader: loader(data.images, config, generator), channels: 3), .images)
+  default:
+    throw ConfigError("unknown dataset '\(config.dataset)'")
+  }
+}
+
+private func loader(_ images: Tensor<Float>, _ config: TrainingConfig, _ generator: RandomGenerator) -> BatchLoader {
+  BatchLoader(
+    images: images, batchSize: min(config.batchSize, images.shape[0]), dropLast: true, prefetch: true, generator: generator)
+}

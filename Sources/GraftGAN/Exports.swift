@@ -1,0 +1,3 @@
+@_exported import GraftData
+@_exported import GraftIO
+@_exported import GraftOptimizers

@@ -1,0 +1,53 @@
+/// The GAN objectives. Discriminators output logits; each loss is minimized by its player.
+public enum GANLoss: String, Sendable, CaseIterable, Codable {
+  /// L_D = −log σ(D(x)) − log(1 − σ(D(G(z)))); L_G = −log σ(D(G(z))). The default for DCGAN.
+  case nonSaturating = "ns"
+  /// The original minimax game: L_G = log(1 − σ(D(G(z)))) (saturates when D wins).
+  case minimax
+  /// Wasserstein loss with gradient penalty: L_D = D(G(z)) − D(x) + λ(‖∇D(x̂)‖ − 1)², L_G = −D(G(z)).
+  case wganGP = "wgan-gp"
+  /// Hinge loss: L_D = relu(1 − D(x)) + relu(1 + D(G(z))); L_G = −D(G(z)).
+  case hinge
+
+  /// The discriminator's loss from its logits on a real and a fake batch (without the gradient penalty).
+  public func discriminatorLoss(real: Tensor<Float>, fake: Tensor<Float>) -> Tensor<Float> {
+    switch self {
+    case .nonSaturating, .minimax: return (-real).softplus().mean() + fake.softplus().mean()
+    case .wganGP: return fake.mean() - real.mean()
+    case .hinge: return (1 - real).relu().mean() + (1 + fake).relu().mean()
+    }
+  }
+
+  /// The generator's loss from the discriminator's logits on a fake batch.
+  public func generatorLoss(fake: Tensor<Float>) -> Tensor<Float> {
+    switch self {
+    case .nonSaturating: return (-fake).softplus().mean()
+    case .minimax: return -fake.softplus().mean()
+    case .wganGP, .hinge: return -fake.mean()
+    }
+  }
+}
+
+/// WGAN-GP's penalty E[(‖∇_x̂ D(x̂)‖₂ − 1)²] on random interpolates x̂ = εx + (1 − ε)x̃, ε ~ U[0, 1] per
+/// sample. Its gradient with respect to D's parameters goes through the gradient ∇_x̂ D, which is why
+/// it is computed with `createGraph: true`.
+public func gradientPenalty<D: Network>(
+  _ discriminator: D, real: Tensor<Float>, fake: Tensor<Float>, generator: inout RandomGenerator
+) throws -> Tensor<Float> {
+  let shape = [real.shape[0]] + Array(repeating: 1, count: real.rank - 1)
+  let epsilon = Tensor<Float>(randomUniform: shape, generator: &generator)
+  return try gradientPenalty({ discriminator($0) }, real: real, fake: fake, epsilon: epsilon)
+}
+
+/// The penalty for a discriminator given as a function, with the interpolation weights ε given
+/// ([N, 1, ...]); for any scalar type, so that it can be checked in Double.
+public func gradientPenalty<S>(
+  _ discriminator: (Tensor<S>) -> Tensor<S>, real: Tensor<S>, fake: Tensor<S>, epsilon: Tensor<S>
+) throws -> Tensor<S> {
+  let interpolates = (real * epsilon + fake.detached() * (1 - epsilon)).detached().requiringGrad()
+  let scores = discriminator(interpolates)
+  let grad = try gradients(of: scores.sum(), withRespectTo: [interpolates], createGraph: true)[0]
+  // A tiny constant keeps the norm's derivative finite where the gradient vanishes.
+  let norms = (grad.flattened().squared().sum(alongAxis: 1) + 1e-12).sqrt()
+  return (norms - 1).squared().mean()
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Progress on a terminal: one line rewritten in place (step, steps/s, ETA, latest losses); plain log
+/// lines every `logEvery` steps when the output is not a terminal.
+final class ProgressLine {
+  let total: Int
+  let startStep: Int
+  let started = Date()
+  let isTerminal = isatty(STDOUT_FILENO) != 0
+  var lastDraw = Date.distantPast
+
+  init(total: Int, startStep: Int) {
+    self.total = total
+    self.startStep = startStep
+  }
+
+  func update(step: Int, losses: (discriminator: Float, generator: Float), log: (String) -> Void, force: Bool) {
+    let now = Date()
+    guard force || (isTerminal && now.timeIntervalSince(lastDraw) > 0.2) || step == total else { return }
+    lastDraw = now
+    let elapsed = now.timeIntervalSince(started)
+    let rate = elapsed > 0 ? Double(step - startStep) / elapsed : 0
+    let eta = rate > 0 ? Double(total - step) / rate : 0
+    let text = String(
+      format: "step %d/%d  %.1f steps/s  ETA %@  loss D %.4f  G %.4f", step, total, rate, Self.clock(eta),
+      losses.discriminator, losses.generator)
+    if isTerminal {
+      FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text).utf8))
+    } else if force || step == total {
+      log(text)
+    }
+  }
+
+  func finish() {
+    if isTerminal { FileHandle.standardOutput.write(Data("\n".utf8)) }
+  }
+
+  static func clock(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
+  }
+}

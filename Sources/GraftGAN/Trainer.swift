@@ -1,0 +1,325 @@
+import Foundation
+
+/// Why training stopped early.
+public struct TrainingError: Error, CustomStringConvertible {
+  public let message: String
+  public var description: String { message }
+}
+
+/// What a finished (or stopped) run reports in summary.json.
+public struct TrainingSummary: Codable, Sendable {
+  public var status: String
+  public var steps: Int
+  public var wallSeconds: Double
+  public var stepsPerSecond: Double
+  public var discriminatorLoss: Float
+  public var generatorLoss: Float
+  public var mixture: MixtureCoverage?
+  public var theory: TheoryRecovery?
+}
+
+/// Trains a GAN as its config says, writing the run directory as it goes; resumes exactly from the
+/// latest checkpoint.
+public final class Trainer {
+  public let config: TrainingConfig
+  public let run: RunDirectory
+  public private(set) var players: Players
+  public private(set) var ema: AnyLayer?
+  public private(set) var step = 0
+  public private(set) var lastLosses: (discriminator: Float, generator: Float) = (.nan, .nan)
+
+  var generatorOptimizer: any Optimizer
+  var discriminatorOptimizer: any Optimizer
+  let generatorGrouping: Grouping
+  let discriminatorGrouping: Grouping
+  var data: any RealDataSource
+  let reference: DataReference
+  let latent: LatentSampler
+  var latentGenerator: RandomGenerator
+  var penaltyGenerator: RandomGenerator
+  let fixedLatents: Tensor<Float>
+  let evaluationSeed: UInt64
+
+  /// A new run in `directory` (created; an existing config.json there is an error: use `resume`).
+  public init(config: TrainingConfig, directory: URL) throws {
+    try config.validate()
+    self.config = config
+    run = RunDirectory(directory)
+    // One stream per use, all from the seed, so that e.g. the penalty's draws never shift the data's.
+    var root = RandomGenerator(seed: config.seed)
+    var initGenerator = root.split()
+    let dataGenerator = root.split()
+    latentGenerator = root.split()
+    penaltyGenerator = root.split()
+    var fixedGenerator = root.split()
+    evaluationSeed = root.next()
+
+    (data, reference) = try makeRealData(config, generator: dataGenerator)
+    players = Players(config, channels: data.channels, rng: &initGenerator)
+    ema = config.emaDecay == nil ? nil : players.generator
+    latent = LatentSampler(config)
+    fixedLatents = latent.sample(reference.isImages ? 64 : 1000, generator: &fixedGenerator)
+    (generatorOptimizer, generatorGrouping) = try Self.optimizer(config.generatorOptimizer, config.generatorSettings, config.generatorGrouping)
+    (discriminatorOptimizer, discriminatorGrouping) = try Self.optimizer(
+      config.discriminatorOptimizer, config.discriminatorSettings, config.discriminatorGrouping)
+  }
+
+  /// Continues the run in `directory` from its latest checkpoint, with its saved config.
+  public static func resume(_ directory: URL) throws -> Trainer {
+    let run = RunDirectory(directory)
+    guard let data = try? Data(contentsOf: run.config) else {
+      throw TrainingError(message: "cannot resume: \(run.config.path) is missing (is \(directory.path) a Graft run directory?)")
+    }
+    let saved = try JSONDecoder().decode(SavedConfig.self, from: data)
+    let trainer = try Trainer(config: saved.config, directory: directory)
+    guard FileManager.default.fileExists(atPath: run.latestCheckpoint.path) else {
+      throw TrainingError(message: "cannot resume: \(run.latestCheckpoint.path) does not exist (no checkpoint was written yet)")
+    }
+    try trainer.restore(from: try SafeTensorsFile.read(from: run.latestCheckpoint))
+    try trainer.truncateMetrics(after: trainer.step)
+    return trainer
+  }
+
+  private static func optimizer(_ name: String, _ settings: OptimizerSettings, _ grouping: Grouping?) throws -> (any Optimizer, Grouping) {
+    let (optimizer, implied) = try OptimizerCatalog.make(name, settings)
+    return (optimizer, grouping ?? implied)
+  }
+
+  // MARK: Training
+
+  /// Trains until `config.steps` (or `stopAt`, for tests that simulate an interruption), logging
+  /// through `log`. Throws `TrainingError` when a loss stops being finite; the latest checkpoint is then
+  /// the last good one.
+  @discardableResult
+  public func train(stopAt: Int? = nil, log: (String) -> Void = { print($0) }) throws -> TrainingSummary {
+    let target = min(stopAt ?? config.steps, config.steps)
+    if step == 0 {
+      try run.create()
+      try run.writeJSON(SavedConfig(config: config, gitCommit: gitCommit()), to: run.config)
+    }
+    let progress = ProgressLine(total: config.steps, startStep: step)
+    let started = Date()
+    let firstStep = step
+    while step < target {
+      let multiplier = config.schedule.multiplier(atStep: step)
+      generatorOptimizer.learningRate = config.generatorSettings.learningRate * multiplier
+      discriminatorOptimizer.learningRate = config.discriminatorSettings.learningRate * multiplier
+      let result = try iterate()
+      step += 1
+      lastLosses = (result.discriminatorLoss, result.generatorLoss)
+      updateEMA()
+      let elapsed = Date().timeIntervalSince(started)
+      if step % config.logEvery == 0 || step == config.steps {
+        try run.appendMetrics(metricsLine(result, elapsed: elapsed))
+      }
+      if config.evaluateEvery > 0 && step % config.evaluateEvery == 0 {
+        try run.appendMetrics(["step": step, "eval": try evaluationJSON()])
+      }
+      if step % config.sampleEvery == 0 || step == config.steps { try writeSamples() }
+      if step % config.checkpointEvery == 0 || step == config.steps || step == target { try saveCheckpoint() }
+      progress.update(step: step, losses: lastLosses, log: log, force: step % config.logEvery == 0)
+    }
+    progress.finish()
+    let seconds = Date().timeIntervalSince(started)
+    let summary = try summary(status: step >= config.steps ? "finished" : "stopped", seconds: seconds, steps: step - firstStep)
+    if step >= config.steps { try run.writeJSON(summary, to: run.summary) }
+    return summary
+  }
+
+  struct IterationResult {
+    var discriminatorLoss: Float
+    var generatorLoss: Float
+    var discriminator: StepDiagnostics
+    var generator: StepDiagnostics
+  }
+
+  /// One generator step after n_dis discriminator steps (or one simultaneous step of both).
+  func iterate() throws -> IterationResult {
+    let n = config.batchSize
+    var dLoss: Float = 0
+    var dDiagnostics: StepDiagnostics?
+    var pendingD: [Tensor<Float>]?
+    for _ in 0..<(config.simultaneous ? 1 : config.discriminatorSteps) {
+      let real = data.next(n)
+      let z = latent.sample(n, generator: &latentGenerator)
+      let fake = withoutGradients { players.generator(z) }
+      let (loss, grads) = try players.discriminator.valueWithGradient { d in
+        var l = config.loss.discriminatorLoss(real: d(real), fake: d(fake))
+        if config.loss == .wganGP {
+          l = l + (try gradientPenalty(d, real: real, fake: fake, generator: &penaltyGenerator)) * config.gradientPenaltyWeight
+        }
+        return l
+      }
+      dLoss = loss.scalar
+      try checkFinite(dLoss, "discriminator")
+      if config.simultaneous {
+        pendingD = grads
+      } else {
+        dDiagnostics = discriminatorOptimizer.update(&players.discriminator, along: grads, grouping: discriminatorGrouping)
+      }
+    }
+    let z = latent.sample(n, generator: &latentGenerator)
+    let discriminator = players.discriminator
+    let (gLossTensor, gGrads) = try players.generator.valueWithGradient { g in
+      config.loss.generatorLoss(fake: discriminator(g(z)))
+    }
+    let gLoss = gLossTensor.scalar
+    try checkFinite(gLoss, "generator")
+    if let pendingD {
+      dDiagnostics = discriminatorOptimizer.update(&players.discriminator, along: pendingD, grouping: discriminatorGrouping)
+    }
+    let gDiagnostics = generatorOptimizer.update(&players.generator, along: gGrads, grouping: generatorGrouping)
+    return IterationResult(
+      discriminatorLoss: dLoss, generatorLoss: gLoss, discriminator: dDiagnostics!, generator: gDiagnostics)
+  }
+
+  private func checkFinite(_ value: Float, _ player: String) throws {
+    guard value.isFinite else {
+      let checkpoint =
+        FileManager.default.fileExists(atPath: run.latestCheckpoint.path)
+        ? "the last good checkpoint is \(run.latestCheckpoint.path)"
+        : "no checkpoint had been written yet"
+      throw TrainingError(
+        message: "training stopped at step \(step + 1): the \(player) loss is \(value). Nothing was updated with it; "
+          + "\(checkpoint). Try a lower learning rate, or resume with --resume \(run.url.path) after changing the config.")
+    }
+  }
+
+  private func updateEMA() {
+    guard let decay = config.emaDecay, var average = ema else { return }
+    let current = players.generator.parameters
+    withoutGradients {
+      average.setParameters(zip(average.parameters, current).map { $0 * decay + $1 * (1 - decay) })
+    }
+    ema = average
+  }
+
+  // MARK: Outputs
+
+  private func metricsLine(_ r: IterationResult, elapsed: Double) -> [String: Any] {
+    func perGroup(_ names: [String], _ values: [Float]?) -> [String: Float]? {
+      values.map { Dictionary(uniqueKeysWithValues: zip(names, $0)) }
+    }
+    var line: [String: Any] = [
+      "step": step, "loss_d": r.discriminatorLoss, "loss_g": r.generatorLoss, "time": elapsed,
+      "lr_g": generatorOptimizer.learningRate, "lr_d": discriminatorOptimizer.learningRate,
+    ]
+    for (player, d) in [("g", r.generator), ("d", r.discriminator)] {
+      line["\(player)_grad_norm"] = perGroup(d.groups, d.gradientNorms)
+      line["\(player)_update_norm"] = perGroup(d.groups, d.updateNorms)
+      if let m = perGroup(d.groups, d.magnitudeNorms) { line["\(player)_magnitude_norm"] = m }
+      if let m = perGroup(d.groups, d.directionNorms) { line["\(player)_direction_norm"] = m }
+    }
+    return line
+  }
+
+  /// The generator used for samples and evaluation: the EMA copy when there is one.
+  public var sampler: AnyLayer { ema ?? players.generator }
+
+  private func writeSamples() throws {
+    let fake = withLearningPhase(training: false) { withoutGradients { sampler(fixedLatents) } }
+    switch reference {
+    case .images:
+      try Pictures.writeGrid(fake, to: run.sample(step: step))
+    case .mixture(let centers, let std, let extent):
+      var g = RandomGenerator(seed: evaluationSeed)
+      let real = GaussianMixture(name: config.dataset, centers: centers, standardDeviation: std).sample(1000, generator: &g)
+      try Pictures.writeScatter(real: real, generated: fake, centers: centers, extent: extent, to: run.sample(step: step))
+    case .theory:
+      break
+    }
+  }
+
+  /// The run's metrics now: mode coverage for mixtures, recovered modes for the synthetic setting.
+  public func evaluate() -> (mixture: MixtureCoverage?, theory: TheoryRecovery?) {
+    var g = RandomGenerator(seed: evaluationSeed)
+    let z = latent.sample(2000, generator: &g)
+    let fake = withLearningPhase(training: false) { withoutGradients { sampler(z) } }
+    switch reference {
+    case .mixture(let centers, let std, _):
+      return (MixtureCoverage(samples: fake, centers: centers, standardDeviation: std), nil)
+    case .theory(let modes):
+      let neurons = (sampler.base as? TheoryGenerator)?.neurons ?? fake
+      return (nil, TheoryRecovery(neurons: neurons, modes: modes, samples: fake))
+    case .images:
+      return (nil, nil)
+    }
+  }
+
+  private func evaluationJSON() throws -> Any {
+    let (mixture, theory) = evaluate()
+    let encoder = JSONEncoder()
+    if let mixture { return try JSONSerialization.jsonObject(with: try encoder.encode(mixture)) }
+    if let theory { return try JSONSerialization.jsonObject(with: try encoder.encode(theory)) }
+    return [String: Any]()
+  }
+
+  private func summary(status: String, seconds: Double, steps: Int) throws -> TrainingSummary {
+    let (mixture, theory) = evaluate()
+    return TrainingSummary(
+      status: status, steps: step, wallSeconds: seconds, stepsPerSecond: seconds > 0 ? Double(steps) / seconds : 0,
+      discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture, theory: theory)
+  }
+
+  // MARK: Checkpoints
+
+  private var generatorNames: [String] { players.generator.parameterPaths.map(\.name) }
+  private var discriminatorNames: [String] { players.discriminator.parameterPaths.map(\.name) }
+
+  func saveCheckpoint() throws {
+    var file = SafeTensorsFile(metadata: ["format": "pt", "graft.step": String(step)])
+    file.store(players.generator, prefix: "generator")
+    file.store(players.discriminator, prefix: "discriminator")
+    if let ema { file.store(ema, prefix: "ema") }
+    file.store(generatorOptimizer, parameterNames: generatorNames, prefix: "optimizer.generator")
+    file.store(discriminatorOptimizer, parameterNames: discriminatorNames, prefix: "optimizer.discriminator")
+    file.store(latentGenerator, key: "graft.rng.latent")
+    file.store(penaltyGenerator, key: "graft.rng.penalty")
+    file.metadata["graft.data"] = data.savedState
+    try file.write(to: run.latestCheckpoint)
+    if config.keepCheckpoints > 0 {
+      try file.write(to: run.checkpoint(step: step))
+      for old in run.stepCheckpoints().dropLast(config.keepCheckpoints) { try? FileManager.default.removeItem(at: old) }
+    }
+  }
+
+  func restore(from file: SafeTensorsFile) throws {
+    try file.restore(&players.generator, prefix: "generator")
+    try file.restore(&players.discriminator, prefix: "discriminator")
+    if ema != nil {
+      var average = players.generator
+      // The EMA copy shares batch-norm buffers with the generator; only its parameters are its own.
+      average.setParameters(try players.generator.parameterPaths.map { path in
+        try file.floatTensor("ema." + path.name, shape: players.generator[keyPath: path.keyPath].shape)
+      })
+      ema = average
+    }
+    try file.restore(&generatorOptimizer, parameterNames: generatorNames, prefix: "optimizer.generator")
+    try file.restore(&discriminatorOptimizer, parameterNames: discriminatorNames, prefix: "optimizer.discriminator")
+    latentGenerator = try file.randomGenerator("graft.rng.latent")
+    penaltyGenerator = try file.randomGenerator("graft.rng.penalty")
+    guard let dataState = file.metadata["graft.data"] else {
+      throw GraftIOError.missingMetadata(file: file.source, key: "graft.data", available: file.metadata.keys.sorted())
+    }
+    try data.restore(dataState)
+    step = try file.integer("graft.step")
+  }
+
+  /// Drops metrics lines logged after `step` by an interrupted run, so a resumed run does not repeat them.
+  private func truncateMetrics(after step: Int) throws {
+    guard let text = try? String(contentsOf: run.metrics, encoding: .utf8) else { return }
+    let kept = text.split(separator: "\n").filter { line in
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+        let s = object["step"] as? Int
+      else { return false }
+      return s <= step
+    }
+    try AtomicFile.write(Data((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8), to: run.metrics)
+  }
+}
+
+/// config.json: the settings plus provenance.
+struct SavedConfig: Codable {
+  var config: TrainingConfig
+  var gitCommit: String?
+}
