@@ -75,7 +75,7 @@ public final class Trainer {
     guard FileManager.default.fileExists(atPath: run.latestCheckpoint.path) else {
       throw TrainingError(message: "cannot resume: \(run.latestCheckpoint.path) does not exist (no checkpoint was written yet)")
     }
-    try trainer.restore(from: try SafeTensorsFile.read(from: run.latestCheckpoint))
+    try trainer.restore(from: try Checkpoint.load(from: run.latestCheckpoint))
     try trainer.truncateMetrics(after: trainer.step)
     return trainer
   }
@@ -267,42 +267,43 @@ public final class Trainer {
   private var discriminatorNames: [String] { players.discriminator.parameterPaths.map(\.name) }
 
   func saveCheckpoint() throws {
-    var file = SafeTensorsFile(metadata: ["format": "pt", "graft.step": String(step)])
+    var file = Checkpoint(metadata: ["format": "pt"])
+    file.setInt(step, forKey: "graft.step")
     file.store(players.generator, prefix: "generator")
     file.store(players.discriminator, prefix: "discriminator")
     if let ema { file.store(ema, prefix: "ema") }
     file.store(generatorOptimizer, parameterNames: generatorNames, prefix: "optimizer.generator")
     file.store(discriminatorOptimizer, parameterNames: discriminatorNames, prefix: "optimizer.discriminator")
-    file.store(latentGenerator, key: "graft.rng.latent")
-    file.store(penaltyGenerator, key: "graft.rng.penalty")
+    file.setGenerator(latentGenerator, forKey: "graft.rng.latent")
+    file.setGenerator(penaltyGenerator, forKey: "graft.rng.penalty")
     file.metadata["graft.data"] = data.savedState
-    try file.write(to: run.latestCheckpoint)
+    try file.save(to: run.latestCheckpoint)
     if config.keepCheckpoints > 0 {
-      try file.write(to: run.checkpoint(step: step))
+      try file.save(to: run.checkpoint(step: step))
       for old in run.stepCheckpoints().dropLast(config.keepCheckpoints) { try? FileManager.default.removeItem(at: old) }
     }
   }
 
-  func restore(from file: SafeTensorsFile) throws {
+  func restore(from file: Checkpoint) throws {
     try file.restore(&players.generator, prefix: "generator")
     try file.restore(&players.discriminator, prefix: "discriminator")
     if ema != nil {
       var average = players.generator
       // The EMA copy shares batch-norm buffers with the generator; only its parameters are its own.
       average.setParameters(try players.generator.parameterPaths.map { path in
-        try file.floatTensor("ema." + path.name, shape: players.generator[keyPath: path.keyPath].shape)
+        try file.tensor("ema." + path.name, shape: players.generator[keyPath: path.keyPath].shape)
       })
       ema = average
     }
     try file.restore(&generatorOptimizer, parameterNames: generatorNames, prefix: "optimizer.generator")
     try file.restore(&discriminatorOptimizer, parameterNames: discriminatorNames, prefix: "optimizer.discriminator")
-    latentGenerator = try file.randomGenerator("graft.rng.latent")
-    penaltyGenerator = try file.randomGenerator("graft.rng.penalty")
+    latentGenerator = try file.generator(forKey: "graft.rng.latent")
+    penaltyGenerator = try file.generator(forKey: "graft.rng.penalty")
     guard let dataState = file.metadata["graft.data"] else {
       throw GraftIOError.missingMetadata(file: file.source, key: "graft.data", available: file.metadata.keys.sorted())
     }
     try data.restore(dataState)
-    step = try file.integer("graft.step")
+    step = try file.int(forKey: "graft.step")
   }
 
   /// Drops metrics lines logged after `step` by an interrupted run, so a resumed run does not repeat them.
