@@ -9,9 +9,9 @@ run: deps
 	swift build -c release --product graft
 	.build/release/graft
 
-## The test suite.
+## The test suite, built optimized: it trains small GANs, which unoptimized generic code makes 10x slower.
 test: deps
-	swift test
+	swift test -c release
 
 ## Graft vs PyTorch on this machine (needs torch: pip install -r Scripts/requirements-dev.txt).
 bench: deps

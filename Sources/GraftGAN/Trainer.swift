@@ -33,7 +33,7 @@ public final class Trainer {
   let generatorGrouping: Grouping
   let discriminatorGrouping: Grouping
   var data: any RealDataSource
-  let reference: DataReference
+  public let reference: DataReference
   let latent: LatentSampler
   var latentGenerator: RandomGenerator
   var penaltyGenerator: RandomGenerator
@@ -66,17 +66,24 @@ public final class Trainer {
 
   /// Continues the run in `directory` from its latest checkpoint, with its saved config.
   public static func resume(_ directory: URL) throws -> Trainer {
+    let trainer = try load(directory)
+    try trainer.truncateMetrics(after: trainer.step)
+    return trainer
+  }
+
+  /// The run in `directory` as of its latest checkpoint (or `checkpoint`), without touching its files.
+  public static func load(_ directory: URL, checkpoint: URL? = nil) throws -> Trainer {
     let run = RunDirectory(directory)
     guard let data = try? Data(contentsOf: run.config) else {
-      throw TrainingError(message: "cannot resume: \(run.config.path) is missing (is \(directory.path) a Graft run directory?)")
+      throw TrainingError(message: "cannot load the run: \(run.config.path) is missing (is \(directory.path) a Graft run directory?)")
     }
     let saved = try JSONDecoder().decode(SavedConfig.self, from: data)
     let trainer = try Trainer(config: saved.config, directory: directory)
-    guard FileManager.default.fileExists(atPath: run.latestCheckpoint.path) else {
-      throw TrainingError(message: "cannot resume: \(run.latestCheckpoint.path) does not exist (no checkpoint was written yet)")
+    let file = checkpoint ?? run.latestCheckpoint
+    guard FileManager.default.fileExists(atPath: file.path) else {
+      throw TrainingError(message: "cannot load the run: \(file.path) does not exist (no checkpoint was written yet)")
     }
-    try trainer.restore(from: try Checkpoint.load(from: run.latestCheckpoint))
-    try trainer.truncateMetrics(after: trainer.step)
+    try trainer.restore(from: try Checkpoint.load(from: file))
     return trainer
   }
 

@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+
+/// Runs the `graft` executable built next to the test bundle; returns (exit status, stdout + stderr).
+func runGraft(_ arguments: [String]) throws -> (Int32, String) {
+  let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+  let binary = directory.appendingPathComponent("graft")
+  guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: binary.path])
+  }
+  let process = Process()
+  process.executableURL = binary
+  process.arguments = arguments
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = pipe
+  try process.run()
+  let output = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}
+
+@Suite("The graft command line")
+struct CommandLineTests {
+  @Test(arguments: [
+    (["train", "--optimizer", "adamw"], "ada-nsgda"),
+    (["train", "--dataset", "mnist"], "fashion-mnist"),
+    (["train", "--loss", "wasserstein"], "wgan-gp"),
+    (["train", "--steps", "0"], "steps must be positive"),
+    (["train", "--preset", "nope"], "ring8-mlp"),
+    (["train", "--grouping", "layer"], "global"),
+  ])
+  func badFlagsFailWithTheValidChoices(_ arguments: [String], _ expected: String) throws {
+    let out = temporaryDirectory("flags")
+    let (status, output) = try runGraft(arguments + ["--out", out.path])
+    #expect(status != 0)
+    #expect(output.contains(expected), "\(output)")
+    // Nothing was started.
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("config.json").path))
+  }
+
+  @Test func infoListsEverything() throws {
+    let (status, output) = try runGraft(["info"])
+    #expect(status == 0)
+    for word in ["ring8", "theory", "fashion-mnist", "dcgan", "wgan-gp", "ada-nsgda", "sgda-ada", "nsgda-global", "graft:M:D", "fashion-dcgan"] {
+      #expect(output.contains(word), "info does not mention \(word)")
+    }
+  }
+
+  @Test func trainThenSampleToNumPy() throws {
+    let run = temporaryDirectory("cli-run").appendingPathComponent("run")
+    let (status, output) = try runGraft(["train", "--steps", "20", "--batch-size", "32", "--out", run.path])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("modes covered"))
+    let npy = run.appendingPathComponent("s.npy")
+    let (sampleStatus, sampleOutput) = try runGraft(["sample", run.path, "--count", "10", "--npy", npy.path])
+    #expect(sampleStatus == 0, "\(sampleOutput)")
+    let bytes = try Data(contentsOf: npy)
+    #expect(bytes.starts(with: [0x93] + Array("NUMPY".utf8)))
+    // Resuming a finished run does nothing more and says so.
+    let (again, againOutput) = try runGraft(["train", "--out", run.path])
+    #expect(again != 0 && againOutput.contains("--resume"))
+  }
+}

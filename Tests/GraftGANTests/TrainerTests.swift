@@ -1,0 +1,175 @@
+import Foundation
+import GraftGAN
+import Testing
+
+func temporaryDirectory(_ label: String) -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("graft-\(label)-\(UUID().uuidString)")
+  try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+  return url
+}
+
+let fashionAvailable = FashionMNIST.isAvailable(split: .train)
+
+/// A small, quick configuration.
+func smallConfig(dataset: String = "ring8") -> TrainingConfig {
+  var c = TrainingConfig()
+  c.dataset = dataset
+  c.steps = 30
+  c.batchSize = 64
+  c.width = 32
+  c.logEvery = 10
+  c.checkpointEvery = 10
+  c.sampleEvery = 10
+  if dataset == "fashion-mnist" {
+    c.model = "dcgan"
+    c.width = 8
+    c.latentDimension = 16
+    c.batchSize = 16
+    c.steps = 6
+    c.dataLimit = 200
+    c.logEvery = 2
+    c.checkpointEvery = 100
+    c.sampleEvery = 100
+  }
+  return c
+}
+
+func allTensors(_ trainer: Trainer) -> [[Float]] {
+  let p = trainer.players
+  return (p.generator.parameters + p.generator.namedBuffers.map(\.value) + p.discriminator.parameters
+    + p.discriminator.namedBuffers.map(\.value)).map(\.scalars)
+}
+
+@Suite("Training runs", .serialized)
+struct TrainerTests {
+  @Test func adamCoversRing8() throws {
+    // The default run (the README's main job): Adam on ring8, seed 0.
+    let trainer = try Trainer(config: TrainingConfig(), directory: temporaryDirectory("ring8"))
+    let summary = try trainer.train(log: { _ in })
+    let coverage = try #require(summary.mixture)
+    #expect(coverage.modesCovered >= 7, "modes covered \(coverage.modesCovered) of 8")
+    // The run directory holds what the README promises.
+    let run = trainer.run
+    for file in [run.config, run.metrics, run.summary, run.latestCheckpoint, run.sample(step: 2000)] {
+      #expect(FileManager.default.fileExists(atPath: file.path), "missing \(file.lastPathComponent)")
+    }
+    #expect(run.stepCheckpoints().count == 3)
+  }
+
+  @Test func resumeIsExact() throws {
+    let config = smallConfig()
+    let full = try Trainer(config: config, directory: temporaryDirectory("full"))
+    try full.train(log: { _ in })
+    let directory = temporaryDirectory("interrupted")
+    let first = try Trainer(config: config, directory: directory)
+    try first.train(stopAt: 20, log: { _ in })
+    #expect(first.step == 20)
+    let resumed = try Trainer.resume(directory)
+    #expect(resumed.step == 20)
+    try resumed.train(log: { _ in })
+    #expect(resumed.step == 30)
+    #expect(allTensors(resumed) == allTensors(full))
+    #expect(resumed.lastLosses.generator == full.lastLosses.generator)
+    // metrics.jsonl has each logged step once.
+    let lines = try String(contentsOf: resumed.run.metrics, encoding: .utf8).split(separator: "\n")
+    #expect(lines.count == 3)
+  }
+
+  @Test(.enabled(if: fashionAvailable, "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)"))
+  func resumeIsExactWithImageLoaderAndPenalty() throws {
+    var config = smallConfig(dataset: "fashion-mnist")
+    config.loss = .wganGP
+    config.discriminatorSteps = 2
+    config.emaDecay = 0.9
+    let full = try Trainer(config: config, directory: temporaryDirectory("img-full"))
+    try full.train(log: { _ in })
+    let directory = temporaryDirectory("img-interrupted")
+    try Trainer(config: config, directory: directory).train(stopAt: 3, log: { _ in })
+    let resumed = try Trainer.resume(directory)
+    try resumed.train(log: { _ in })
+    #expect(allTensors(resumed) == allTensors(full))
+    #expect(resumed.ema!.parameters.map(\.scalars) == full.ema!.parameters.map(\.scalars))
+  }
+
+  @Test(.enabled(if: fashionAvailable, "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)"))
+  func dcganRunsWithEveryOptimizer() throws {
+    for name in OptimizerCatalog.names + ["graft:adam:sgd", "graft:rmsprop:nsgd"] {
+      var config = smallConfig(dataset: "fashion-mnist")
+      config.dataLimit = 1000
+      config.steps = 3
+      config.generatorOptimizer = name
+      config.discriminatorOptimizer = name
+      let trainer = try Trainer(config: config, directory: temporaryDirectory("opt"))
+      let summary = try trainer.train(log: { _ in })
+      #expect(summary.discriminatorLoss.isFinite && summary.generatorLoss.isFinite, "\(name)")
+      #expect(trainer.players.generator.parameters.allSatisfy { $0.scalars.allSatisfy(\.isFinite) }, "\(name)")
+      #expect(FileManager.default.fileExists(atPath: trainer.run.sample(step: 3).path))
+    }
+  }
+
+  @Test func nonFiniteLossStopsAndKeepsTheLastGoodCheckpoint() throws {
+    var config = smallConfig()
+    config.generatorOptimizer = "sgda"
+    config.discriminatorOptimizer = "sgda"
+    config.generatorSettings.learningRate = 1e12
+    config.discriminatorSettings.learningRate = 1e12
+    config.checkpointEvery = 1
+    let trainer = try Trainer(config: config, directory: temporaryDirectory("nan"))
+    do {
+      try trainer.train(log: { _ in })
+      Issue.record("training with lr 1e12 did not stop")
+    } catch let error as TrainingError {
+      #expect(error.message.contains("loss is"))
+      #expect(error.message.contains("last good checkpoint"))
+    }
+    let saved = try Checkpoint.load(from: trainer.run.latestCheckpoint)
+    #expect(try saved.int(forKey: "graft.step") == trainer.step)
+    #expect(saved.tensors.allSatisfy { $0.tensor.scalars.allSatisfy(\.isFinite) })
+    #expect(!FileManager.default.fileExists(atPath: trainer.run.summary.path))
+  }
+
+  @Test func missingAndCorruptDataAreClearErrors() throws {
+    var config = smallConfig(dataset: "fashion-mnist")
+    config.dataDirectory = "/nonexistent/fashion"
+    do {
+      _ = try Trainer(config: config, directory: temporaryDirectory("missing"))
+      Issue.record("a missing data set was not reported")
+    } catch {
+      #expect("\(error)".contains("apt-get install dataset-fashion-mnist"))
+    }
+    let dir = temporaryDirectory("corrupt")
+    try Data([0x00, 0x00, 0x09, 0x03, 1, 2, 3]).write(to: dir.appendingPathComponent("train-images-idx3-ubyte"))
+    try Data([0x00, 0x00, 0x08, 0x01, 0, 0, 0, 1, 5]).write(to: dir.appendingPathComponent("train-labels-idx1-ubyte"))
+    config.dataDirectory = dir.path
+    do {
+      _ = try Trainer(config: config, directory: temporaryDirectory("corrupt-run"))
+      Issue.record("a corrupt IDX file was not reported")
+    } catch {
+      #expect("\(error)".contains("train-images-idx3-ubyte"))
+    }
+  }
+
+  @Test func badSettingsFailBeforeAnyWork() {
+    var config = TrainingConfig()
+    config.generatorOptimizer = "adamw"
+    #expect(throws: OptimizerNameError.self) { try config.validate() }
+    config = TrainingConfig()
+    config.dataset = "mnist"
+    do {
+      try config.validate()
+      Issue.record("unknown dataset accepted")
+    } catch {
+      #expect("\(error)".contains("fashion-mnist"))
+    }
+    config = TrainingConfig()
+    config.model = "dcgan"
+    #expect(throws: ConfigError.self) { try config.validate() }
+  }
+
+  @Test func configFilesMayGiveOnlySomeKeys() throws {
+    let partial = Data(#"{"dataset": "grid25", "generatorSettings": {"learningRate": 0.01}}"#.utf8)
+    let config = try JSONDecoder().decode(TrainingConfig.self, from: partial)
+    #expect(config.dataset == "grid25" && config.generatorSettings.learningRate == 0.01)
+    #expect(config.generatorSettings.beta1 == 0.5 && config.steps == TrainingConfig().steps)
+  }
+}
