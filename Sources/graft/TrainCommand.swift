@@ -69,7 +69,7 @@ struct TrainCommand: ParsableCommand {
       return
     }
     let settings = try resolvedConfig()
-    let directory = out ?? "runs/\(preset ?? settings.dataset)-\(settings.generatorOptimizer)-\(settings.discriminatorOptimizer)-seed\(settings.seed)"
+    let directory = out ?? freshDirectory("runs/\(preset ?? settings.dataset)-\(settings.generatorOptimizer)-\(settings.discriminatorOptimizer)-seed\(settings.seed)")
     let url = URL(fileURLWithPath: directory)
     if FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) {
       throw ValidationError("\(directory) already holds a run; continue it with --resume \(directory) or choose another --out")
@@ -170,6 +170,17 @@ struct TrainCommand: ParsableCommand {
     }
     return c
   }
+}
+
+/// `base`, or `base-2`, `base-3`, … : the first that holds no run yet, so that repeated runs never clash.
+func freshDirectory(_ base: String) -> String {
+  var candidate = base
+  var n = 2
+  while FileManager.default.fileExists(atPath: candidate + "/config.json") {
+    candidate = "\(base)-\(n)"
+    n += 1
+  }
+  return candidate
 }
 
 /// Reads a config from JSON or YAML; a run's config.json (with its `config` wrapper) works too.
