@@ -10,6 +10,8 @@ let package = Package(
     .library(name: "GraftIO", targets: ["GraftIO"]),
     .library(name: "GraftData", targets: ["GraftData"]),
     .library(name: "GraftGAN", targets: ["GraftGAN"]),
+    .library(name: "GraftEval", targets: ["GraftEval"]),
+    .library(name: "GraftReport", targets: ["GraftReport"]),
     .executable(name: "graft", targets: ["graft"]),
   ],
   dependencies: [
@@ -47,11 +49,16 @@ let package = Package(
     .target(name: "GraftData", dependencies: ["GraftEngine", "CZlib"]),
     // GANs: models, losses, the trainer and its run directory.
     .target(name: "GraftGAN", dependencies: ["GraftLayers", "GraftOptimizers", "GraftIO", "GraftData"]),
+    // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage.
+    .target(name: "GraftEval", dependencies: ["GraftGAN", "COpenBLAS"], resources: [.copy("Resources")]),
+    // Pictures people look at: SVG plots and the HTML report comparing runs.
+    .target(name: "GraftReport", dependencies: ["GraftGAN"]),
     // The command-line tool.
     .executableTarget(
       name: "graft",
       dependencies: [
-        "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftGAN",
+        "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftGAN", "GraftEval",
+        "GraftReport",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ]
@@ -68,6 +75,8 @@ let package = Package(
     ),
     .testTarget(name: "GraftDataTests", dependencies: ["GraftData"]),
     .testTarget(name: "GraftGANTests", dependencies: ["GraftGAN"]),
+    .testTarget(name: "GraftEvalTests", dependencies: ["GraftEval"]),
+    .testTarget(name: "GraftReportTests", dependencies: ["GraftReport"]),
     .testTarget(
       name: "GraftIOTests",
       dependencies: ["GraftEngine", "GraftIO"],
