@@ -62,3 +62,21 @@ struct CommandLineTests {
     #expect(again != 0 && againOutput.contains("--resume"))
   }
 }
+
+@Suite("graft sweep")
+struct SweepCommandTests {
+  @Test func sweepRunsTheGridAndSkipsFinishedRuns() throws {
+    let root = temporaryDirectory("sweep")
+    let arguments = ["sweep", "--optimizers", "adam,nsgda", "--lrs", "0.001", "--seeds", "2", "--out", root.path, "--", "--steps", "10", "--batch-size", "32"]
+    let (status, output) = try runGraft(arguments)
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("4 to go"))
+    let table = try String(contentsOf: root.appendingPathComponent("summary.md"), encoding: .utf8)
+    for name in ["adam-lr0.001-seed0", "adam-lr0.001-seed1", "nsgda-lr0.001-seed0", "nsgda-lr0.001-seed1"] {
+      #expect(table.contains("| \(name) |") && table.contains("finished"))
+      #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(name).appendingPathComponent("summary.json").path))
+    }
+    let (again, againOutput) = try runGraft(arguments)
+    #expect(again == 0 && againOutput.contains("4 already finished, 0 to go"))
+  }
+}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import GraftGAN
+
+/// `graft sweep`: optimizers × learning rates × seeds, each a separate `graft train` process.
+struct SweepCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sweep",
+    abstract: "Run a grid of trainings (optimizers x learning rates x seeds) as separate processes.",
+    discussion: "Arguments after -- go to every `graft train` run, e.g. `graft sweep --optimizers adam,sgda --lrs 1e-3,1e-2 -- --preset ring8-mlp --steps 1000`. Finished runs are skipped on restart.")
+
+  @Option(help: "Comma-separated optimizer names.") var optimizers: String = "adam,sgda"
+  @Option(help: "Comma-separated learning rates.") var lrs: String = "0.001"
+  @Option(help: "Comma-separated seeds, or a count N for seeds 0..N-1.") var seeds: String = "1"
+  @Option(help: "Root directory of the sweep's runs.") var out: String = "runs/sweep"
+  @Option(help: "Runs at a time.") var parallel: Int = 2
+  @Argument(parsing: .postTerminator, help: "Arguments for every `graft train`.") var trainArguments: [String] = []
+
+  func run() throws {
+    let optimizerList = optimizers.split(separator: ",").map(String.init)
+    for name in optimizerList { _ = try OptimizerCatalog.make(name, OptimizerSettings()) }
+    let rates = try lrs.split(separator: ",").map { text -> Float in
+      guard let v = Float(text), v > 0 else { throw ValidationError("--lrs: '\(text)' is not a positive number") }
+      return v
+    }
+    let seedList: [UInt64]
+    if !seeds.contains(","), let n = UInt64(seeds), n > 0, n <= 100 {
+      seedList = Array(0..<n)
+    } else {
+      seedList = try seeds.split(separator: ",").map { text in
+        guard let v = UInt64(text) else { throw ValidationError("--seeds: '\(text)' is not a seed") }
+        return v
+      }
+    }
+    let sweep = Sweep(
+      root: URL(fileURLWithPath: out), optimizers: optimizerList, learningRates: rates, seeds: seedList,
+      baseArguments: trainArguments)
+    let failures = try sweep.execute(executable: URL(fileURLWithPath: "/proc/self/exe"), parallel: parallel) { print($0) }
+    print(sweep.summaryTable())
+    let table = URL(fileURLWithPath: out).appendingPathComponent("summary.md")
+    try Data((sweep.summaryTable() + "\n").utf8).write(to: table)
+    print("sweep: table written to \(table.path)")
+    if !failures.isEmpty { throw ExitCode(1) }
+  }
+}
