@@ -12,6 +12,7 @@ let package = Package(
     .library(name: "GraftGAN", targets: ["GraftGAN"]),
     .library(name: "GraftEval", targets: ["GraftEval"]),
     .library(name: "GraftReport", targets: ["GraftReport"]),
+    .library(name: "GraftExperiments", targets: ["GraftExperiments"]),
     .executable(name: "graft", targets: ["graft"]),
   ],
   dependencies: [
@@ -53,12 +54,14 @@ let package = Package(
     .target(name: "GraftEval", dependencies: ["GraftGAN", "COpenBLAS"], resources: [.copy("Resources")]),
     // Pictures people look at: SVG plots and the HTML report comparing runs.
     .target(name: "GraftReport", dependencies: ["GraftGAN"]),
+    // The paper's experiments end to end (`graft reproduce`).
+    .target(name: "GraftExperiments", dependencies: ["GraftGAN", "GraftEval", "GraftReport"]),
     // The command-line tool.
     .executableTarget(
       name: "graft",
       dependencies: [
         "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftGAN", "GraftEval",
-        "GraftReport",
+        "GraftReport", "GraftExperiments",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ]
@@ -77,6 +80,7 @@ let package = Package(
     .testTarget(name: "GraftGANTests", dependencies: ["GraftGAN"]),
     .testTarget(name: "GraftEvalTests", dependencies: ["GraftEval"]),
     .testTarget(name: "GraftReportTests", dependencies: ["GraftReport"]),
+    .testTarget(name: "GraftExperimentsTests", dependencies: ["GraftExperiments"]),
     .testTarget(
       name: "GraftIOTests",
       dependencies: ["GraftEngine", "GraftIO"],

@@ -1,52 +1,51 @@
 import Foundation
 
-/// A grid of training runs (optimizers × learning rates × seeds over a base config), each run a
-/// separate `graft train` process in its own directory under `root`, a bounded number at a time.
-/// Finished runs (those with a summary.json) are skipped, so an interrupted sweep picks up where it
-/// stopped.
+/// Training runs, each a separate `graft train` process in its own directory under `root`, a bounded
+/// number at a time. Finished runs (those with a summary.json) are skipped, and stopped ones resumed,
+/// so an interrupted sweep picks up where it stopped. `grid` builds the usual optimizers × learning
+/// rates × seeds; experiments can list any runs.
 public struct Sweep: Sendable {
-  /// One cell of the grid.
+  /// One run: its name (also its directory under `root`) and its `graft train` arguments.
   public struct Run: Sendable, Equatable {
     public var name: String
-    public var optimizer: String
-    public var learningRate: Float
-    public var seed: UInt64
+    public var arguments: [String]
     public var directory: URL
+    /// What the run varies, for tables (e.g. ["optimizer": "adam", "lr": "0.001", "seed": "0"]).
+    public var labels: [String: String]
+
+    public init(name: String, arguments: [String], root: URL, labels: [String: String] = [:]) {
+      self.name = name
+      self.directory = root.appendingPathComponent(name)
+      self.arguments = arguments + ["--out", directory.path]
+      self.labels = labels
+    }
   }
 
   public var root: URL
-  public var optimizers: [String]
-  public var learningRates: [Float]
-  public var seeds: [UInt64]
-  /// Arguments every run gets (e.g. `--preset ring8-mlp --steps 1000`).
-  public var baseArguments: [String]
+  public var runs: [Run]
 
-  public init(root: URL, optimizers: [String], learningRates: [Float], seeds: [UInt64], baseArguments: [String]) {
+  public init(root: URL, runs: [Run]) {
     self.root = root
-    self.optimizers = optimizers
-    self.learningRates = learningRates
-    self.seeds = seeds
-    self.baseArguments = baseArguments
+    self.runs = runs
   }
 
-  /// The runs in grid order.
-  public var runs: [Run] {
-    var result: [Run] = []
+  /// Optimizers × learning rates × seeds over `baseArguments` (e.g. `--preset ring8-mlp`).
+  public static func grid(
+    root: URL, optimizers: [String], learningRates: [Float], seeds: [UInt64], baseArguments: [String]
+  ) -> Sweep {
+    var runs: [Run] = []
     for optimizer in optimizers {
       for lr in learningRates {
         for seed in seeds {
           let name = "\(optimizer.replacingOccurrences(of: ":", with: "_"))-lr\(lr)-seed\(seed)"
-          result.append(Run(name: name, optimizer: optimizer, learningRate: lr, seed: seed, directory: root.appendingPathComponent(name)))
+          runs.append(
+            Run(
+              name: name, arguments: baseArguments + ["--optimizer", optimizer, "--lr", "\(lr)", "--seed", "\(seed)"],
+              root: root, labels: ["optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"]))
         }
       }
     }
-    return result
-  }
-
-  /// The `graft train` arguments of one run.
-  public func arguments(_ run: Run) -> [String] {
-    baseArguments + ["--optimizer", run.optimizer, "--lr", "\(run.learningRate)", "--seed", "\(run.seed)"]
-      + ["--out", run.directory.path]
+    return Sweep(root: root, runs: runs)
   }
 
   /// Whether a run finished before (its summary.json exists).
@@ -73,7 +72,7 @@ public struct Sweep: Sendable {
       if FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("config.json").path) {
         arguments = ["train", "--resume", run.directory.path]
       } else {
-        arguments = ["train"] + self.arguments(run)
+        arguments = ["train"] + run.arguments
       }
       DispatchQueue.global().async {
         defer {
@@ -115,21 +114,31 @@ public struct Sweep: Sendable {
 
   /// A table of the runs' summaries (Markdown).
   public func summaryTable() -> String {
-    var lines = ["| run | optimizer | lr | seed | status | loss D | loss G | metric |", "|---|---|---|---|---|---|---|---|"]
+    let keys = Array(Set(runs.flatMap { $0.labels.keys })).sorted()
+    var lines = [
+      "| run | " + keys.map { $0 + " | " }.joined() + "status | loss D | loss G | metric |",
+      "|---|" + String(repeating: "---|", count: keys.count + 4),
+    ]
     for run in runs {
-      let url = run.directory.appendingPathComponent("summary.json")
-      guard let data = try? Data(contentsOf: url), let s = try? JSONDecoder().decode(TrainingSummary.self, from: data) else {
-        lines.append("| \(run.name) | \(run.optimizer) | \(run.learningRate) | \(run.seed) | missing | | | |")
+      let labels = keys.map { (run.labels[$0] ?? "") + " | " }.joined()
+      guard let s = Self.summary(run) else {
+        lines.append("| \(run.name) | \(labels)missing | | | |")
         continue
       }
       var metric = ""
       if let m = s.mixture { metric = "modes \(m.modesCovered)/\(m.modeCount), hq \(String(format: "%.1f%%", m.highQualityShare * 100))" }
       if let t = s.theory { metric = "modes recovered \(t.modesRecovered)/\(t.bestCosines.count)" }
       lines.append(
-        "| \(run.name) | \(run.optimizer) | \(run.learningRate) | \(run.seed) | \(s.status) | "
-          + String(format: "%.4f | %.4f | ", s.discriminatorLoss, s.generatorLoss) + metric + " |")
+        "| \(run.name) | \(labels)\(s.status) | " + String(format: "%.4f | %.4f | ", s.discriminatorLoss, s.generatorLoss)
+          + metric + " |")
     }
     return lines.joined(separator: "\n")
+  }
+
+  /// A run's summary.json, if it finished.
+  public static func summary(_ run: Run) -> TrainingSummary? {
+    guard let data = try? Data(contentsOf: run.directory.appendingPathComponent("summary.json")) else { return nil }
+    return try? JSONDecoder().decode(TrainingSummary.self, from: data)
   }
 }
 

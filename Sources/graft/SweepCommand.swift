@@ -32,7 +32,7 @@ struct SweepCommand: ParsableCommand {
         return v
       }
     }
-    let sweep = Sweep(
+    let sweep = Sweep.grid(
       root: URL(fileURLWithPath: out), optimizers: optimizerList, learningRates: rates, seeds: seedList,
       baseArguments: trainArguments)
     let failures = try sweep.execute(executable: URL(fileURLWithPath: "/proc/self/exe"), parallel: parallel) { print($0) }

@@ -1,0 +1,3 @@
+@_exported import GraftEval
+@_exported import GraftGAN
+@_exported import GraftReport

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import GraftExperiments
+
+/// `graft reproduce NAME`: the paper's experiments measured on this machine.
+struct ReproduceCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "reproduce",
+    abstract: "Run the paper's experiments end to end: theory, mog, all (--quick: a few minutes in total).")
+
+  @Argument(help: "Experiment: theory, mog, all.") var name: String
+  @Flag(help: "The small version (CI smoke test).") var quick = false
+  @Option(help: "Seeds per configuration.") var seeds: Int?
+  @Option(help: "Output directory.") var out: String = "runs/reproduce"
+  @Option(help: "Training runs at a time.") var parallel: Int = 2
+
+  static let experiments = ["theory", "mog"]
+
+  func validate() throws {
+    guard (Self.experiments + ["all"]).contains(name) else {
+      throw ValidationError("unknown experiment '\(name)'. Valid: \((Self.experiments + ["all"]).joined(separator: ", "))")
+    }
+    if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
+  }
+
+  func run() throws {
+    let scale = ExperimentScale(quick: quick, seeds: seeds, parallel: parallel)
+    let root = URL(fileURLWithPath: out)
+    let names = name == "all" ? Self.experiments : [name]
+    var results: [ExperimentResult] = []
+    for experiment in names {
+      let directory = root.appendingPathComponent(experiment)
+      print("reproduce: \(experiment) (\(quick ? "quick" : "full")) → \(directory.path)")
+      let result: ExperimentResult
+      switch experiment {
+      case "theory": result = try TheoryExperiment(root: directory, scale: scale).run()
+      default: result = try MixtureExperiment(root: directory, scale: scale).run()
+      }
+      try write(result, to: directory)
+      results.append(result)
+    }
+    for check in results.flatMap(\.checks) {
+      print("reproduce: [\(check.held ? "held" : "NOT held")] \(check.claim): \(check.evidence)")
+    }
+  }
+
+  private func write(_ result: ExperimentResult, to directory: URL) throws {
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    var md = "## \(result.name)\n\n" + result.markdown + "\n| claim | measured | held |\n|---|---|---|\n"
+    for c in result.checks { md += "| \(c.claim) | \(c.evidence) | \(c.held ? "yes" : "**no**") |\n" }
+    try Data(md.utf8).write(to: directory.appendingPathComponent("results.md"))
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    try encoder.encode(result).write(to: directory.appendingPathComponent("results.json"))
+    print(md)
+  }
+}
