@@ -7,11 +7,14 @@ public struct ExperimentScale: Sendable {
   public var seeds: Int
   /// Runs at a time.
   public var parallel: Int
+  /// The `graft` executable that runs each training (this process's own by default).
+  public var executable: URL
 
-  public init(quick: Bool, seeds: Int? = nil, parallel: Int = 2) {
+  public init(quick: Bool, seeds: Int? = nil, parallel: Int = 2, executable: URL = URL(fileURLWithPath: "/proc/self/exe")) {
     self.quick = quick
     self.seeds = seeds ?? (quick ? 2 : 5)
     self.parallel = parallel
+    self.executable = executable
   }
 }
 
@@ -36,7 +39,7 @@ public struct ExperimentResult: Codable, Sendable {
 
 /// Runs the sweep of an experiment with this process's own executable, logging to standard output.
 func execute(_ sweep: Sweep, _ scale: ExperimentScale) throws {
-  let failures = try sweep.execute(executable: URL(fileURLWithPath: "/proc/self/exe"), parallel: scale.parallel) {
+  let failures = try sweep.execute(executable: scale.executable, parallel: scale.parallel) {
     print($0)
   }
   // Diverged runs are results (a NaN stop exits non-zero), not errors of the experiment.

@@ -24,7 +24,7 @@ public struct MixtureExperiment: Sendable {
   }
 
   var datasets: [(name: String, steps: Int)] {
-    scale.quick ? [("ring8", 2000), ("grid25", 1000)] : [("ring8", 4000), ("grid25", 6000)]
+    scale.quick ? [("ring8", 2000)] : [("ring8", 4000), ("grid25", 6000)]
   }
   var seeds: Int { scale.quick ? 1 : scale.seeds }
 
