@@ -39,6 +39,9 @@ public final class Trainer {
   var penaltyGenerator: RandomGenerator
   let fixedLatents: Tensor<Float>
   let evaluationSeed: UInt64
+  /// Metrics of generated images (FID, class coverage, ...), JSON-encoded: set by programs that have an
+  /// image evaluator (GraftEval), used by `evaluateEvery` and `evaluationJSON()` for image runs.
+  public var imageEvaluator: ((Tensor<Float>) throws -> Data)?
 
   /// A new run in `directory` (created; an existing config.json there is an error: use `resume`).
   public init(config: TrainingConfig, directory: URL) throws {
@@ -253,11 +256,25 @@ public final class Trainer {
     }
   }
 
-  private func evaluationJSON() throws -> Any {
+  /// `count` samples from the sampling generator, drawn with the evaluation seed (the same latent vectors
+  /// at every evaluation), in evaluation mode, in batches.
+  public func evaluationSamples(_ count: Int, batchSize: Int = 500) -> Tensor<Float> {
+    var g = RandomGenerator(seed: evaluationSeed)
+    let z = latent.sample(count, generator: &g)
+    let batches = stride(from: 0, to: count, by: batchSize).map { start in
+      withLearningPhase(training: false) { withoutGradients { sampler(z[start..<min(start + batchSize, count)]) } }
+    }
+    return Tensor.concatenated(batches, alongAxis: 0)
+  }
+
+  /// The run's metrics now as a JSON object: mixture coverage, recovered modes, or (with an
+  /// `imageEvaluator`) image metrics of 2,000 samples.
+  public func evaluationJSON() throws -> Any {
     let (mixture, theory) = evaluate()
     let encoder = JSONEncoder()
     if let mixture { return try JSONSerialization.jsonObject(with: try encoder.encode(mixture)) }
     if let theory { return try JSONSerialization.jsonObject(with: try encoder.encode(theory)) }
+    if let imageEvaluator { return try JSONSerialization.jsonObject(with: try imageEvaluator(evaluationSamples(2000))) }
     return [String: Any]()
   }
 

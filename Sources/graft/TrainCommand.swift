@@ -80,6 +80,7 @@ struct TrainCommand: ParsableCommand {
   }
 
   private func finish(_ trainer: Trainer) throws {
+    attachImageEvaluator(to: trainer)
     do {
       let summary = try trainer.train()
       print(String(format: "graft: done: %d steps in %.1f s (%.1f steps/s), loss D %.4f G %.4f", summary.steps, summary.wallSeconds, summary.stepsPerSecond, summary.discriminatorLoss, summary.generatorLoss))

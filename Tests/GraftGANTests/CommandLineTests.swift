@@ -57,7 +57,11 @@ struct CommandLineTests {
     #expect(sampleStatus == 0, "\(sampleOutput)")
     let bytes = try Data(contentsOf: npy)
     #expect(bytes.starts(with: [0x93] + Array("NUMPY".utf8)))
-    // Resuming a finished run does nothing more and says so.
+    let (evalStatus, evalOutput) = try runGraft(["evaluate", run.path])
+    #expect(evalStatus == 0, "\(evalOutput)")
+    let eval = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json"))) as? [String: Any]
+    #expect(eval?["modesCovered"] is Int && eval?["step"] as? Int == 20)
+    // Starting again in the same directory is refused with the way to continue.
     let (again, againOutput) = try runGraft(["train", "--out", run.path])
     #expect(again != 0 && againOutput.contains("--resume"))
   }
