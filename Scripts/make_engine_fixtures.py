@@ -29,29 +29,15 @@ Rerun from the repository root with::
 ``--out DIR`` to write somewhere else.
 """
 
-import argparse
-import json
-from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from fixture_common import REPO_ROOT, randn, run, tensor_json
+
 DEFAULT_OUT = REPO_ROOT / "Tests" / "GraftEngineTests" / "Fixtures"
 
 
-def tensor_json(t):
-    """Return ``{"shape": [...], "data": [...]}`` for a tensor.
-
-    The data is flattened row-major and each float32 element is widened to a
-    Python float (double), which JSON writes with enough digits to round-trip
-    the exact float32 value.
-    """
-    t = t.detach().to(torch.float32).contiguous()
-    return {
-        "shape": list(t.shape),
-        "data": [float(x) for x in t.reshape(-1).double().tolist()],
-    }
 
 
 def make_case(name, params, tensors):
@@ -63,9 +49,6 @@ def make_case(name, params, tensors):
     }
 
 
-def randn(*shape, grad=False):
-    """Standard-normal float32 CPU tensor, optionally requiring grad."""
-    return torch.randn(*shape, dtype=torch.float32, requires_grad=grad)
 
 
 # ----------------------------------------------------------------------------
@@ -211,48 +194,11 @@ GENERATORS = {
 # ----------------------------------------------------------------------------
 
 
-def check_cases(op, cases):
-    """Sanity-check that every tensor's data length matches its shape."""
-    for case in cases:
-        for tname, t in case["tensors"].items():
-            n = 1
-            for d in t["shape"]:
-                n *= d
-            if n != len(t["data"]):
-                raise AssertionError(
-                    f"{op}/{case['name']}/{tname}: shape {t['shape']} "
-                    f"has {n} elements but data has {len(t['data'])}")
 
-
-def write_fixture(out_dir, op, cases):
-    """Write ``{"op": op, "cases": cases}`` to ``out_dir/op.json``."""
-    path = out_dir / f"{op}.json"
-    with open(path, "w") as f:
-        json.dump({"op": op, "cases": cases}, f, separators=(",", ":"))
-        f.write("\n")
-    return path
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"output directory (default: {DEFAULT_OUT})")
-    parser.add_argument("ops", nargs="*", metavar="OP",
-                        help="ops to generate (default: all of "
-                             f"{', '.join(GENERATORS)})")
-    args = parser.parse_args()
-    unknown = [op for op in args.ops if op not in GENERATORS]
-    if unknown:
-        parser.error(f"unknown op(s): {', '.join(unknown)}")
-
-    torch.set_num_threads(1)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for op in args.ops or list(GENERATORS):
-        cases = GENERATORS[op]()
-        check_cases(op, cases)
-        path = write_fixture(args.out, op, cases)
-        print(f"wrote {path} ({len(cases)} cases, "
-              f"{path.stat().st_size} bytes)")
+    run(__doc__, DEFAULT_OUT, GENERATORS, lambda op, cases: {"op": op, "cases": cases})
 
 
 if __name__ == "__main__":

@@ -57,37 +57,20 @@ Rerun from the repository root with::
 ``--out DIR`` to write somewhere else.
 """
 
-import argparse
-import json
-from pathlib import Path
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from fixture_common import REPO_ROOT, randn, run, tensor_json
+
 DEFAULT_OUT = REPO_ROOT / "Tests" / "GraftLayersTests" / "Fixtures"
 
 STEPS = 50
 
 
-def tensor_json(t):
-    """Return ``{"shape": [...], "data": [...]}`` for a tensor.
-
-    The data is flattened row-major and each float32 element is widened to a
-    Python float (double), which JSON writes with enough digits to round-trip
-    the exact float32 value.
-    """
-    t = t.detach().to(torch.float32).contiguous()
-    return {
-        "shape": list(t.shape),
-        "data": [float(x) for x in t.reshape(-1).double().tolist()],
-    }
 
 
-def randn(*shape, grad=False):
-    """Standard-normal float32 CPU tensor, optionally requiring grad."""
-    return torch.randn(*shape, dtype=torch.float32, requires_grad=grad)
 
 
 # ----------------------------------------------------------------------------
@@ -354,48 +337,11 @@ GENERATORS = {
 # ----------------------------------------------------------------------------
 
 
-def check_cases(fixture, cases):
-    """Sanity-check that every tensor's data length matches its shape."""
-    for case in cases:
-        for tname, t in case["tensors"].items():
-            n = 1
-            for d in t["shape"]:
-                n *= d
-            if n != len(t["data"]):
-                raise AssertionError(
-                    f"{fixture}/{case['name']}/{tname}: shape {t['shape']} "
-                    f"has {n} elements but data has {len(t['data'])}")
 
-
-def write_fixture(out_dir, fixture, cases):
-    """Write ``{"cases": cases}`` to ``out_dir/fixture.json``."""
-    path = out_dir / f"{fixture}.json"
-    with open(path, "w") as f:
-        json.dump({"cases": cases}, f, separators=(",", ":"))
-        f.write("\n")
-    return path
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help=f"output directory (default: {DEFAULT_OUT})")
-    parser.add_argument("fixtures", nargs="*", metavar="FIXTURE",
-                        help="fixtures to generate (default: all of "
-                             f"{', '.join(GENERATORS)})")
-    args = parser.parse_args()
-    unknown = [f for f in args.fixtures if f not in GENERATORS]
-    if unknown:
-        parser.error(f"unknown fixture(s): {', '.join(unknown)}")
-
-    torch.set_num_threads(1)
-    args.out.mkdir(parents=True, exist_ok=True)
-    for fixture in args.fixtures or list(GENERATORS):
-        cases = GENERATORS[fixture]()
-        check_cases(fixture, cases)
-        path = write_fixture(args.out, fixture, cases)
-        print(f"wrote {path} ({len(cases)} cases, "
-              f"{path.stat().st_size} bytes)")
+    run(__doc__, DEFAULT_OUT, GENERATORS, lambda name, cases: {"cases": cases})
 
 
 if __name__ == "__main__":
