@@ -6,15 +6,15 @@ import GraftExperiments
 struct ReproduceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reproduce",
-    abstract: "Run the paper's experiments end to end: theory, mog, magnitudes, all (--quick: a few minutes in total).")
+    abstract: "Run the paper's experiments end to end: theory, mog, grafting, magnitudes, all (--quick: a few minutes in total).")
 
-  @Argument(help: "Experiment: theory, mog, magnitudes, all.") var name: String
+  @Argument(help: "Experiment: theory, mog, grafting, magnitudes, all.") var name: String
   @Flag(help: "The small version (CI smoke test).") var quick = false
   @Option(help: "Seeds per configuration.") var seeds: Int?
   @Option(help: "Output directory.") var out: String = "runs/reproduce"
   @Option(help: "Training runs at a time.") var parallel: Int = 2
 
-  static let experiments = ["theory", "mog", "magnitudes"]
+  static let experiments = ["theory", "mog", "grafting", "magnitudes"]
 
   func validate() throws {
     guard (Self.experiments + ["all"]).contains(name) else {
@@ -35,6 +35,7 @@ struct ReproduceCommand: ParsableCommand {
       switch experiment {
       case "theory": result = try TheoryExperiment(root: directory, scale: scale).run()
       case "magnitudes": result = try MagnitudeExperiment(root: directory, scale: scale).run()
+      case "grafting": result = try GraftingExperiment(root: directory, scale: scale).run()
       default: result = try MixtureExperiment(root: directory, scale: scale).run()
       }
       try write(result, to: directory)

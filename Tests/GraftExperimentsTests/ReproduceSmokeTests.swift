@@ -43,6 +43,21 @@ struct ReproduceSmokeTests {
     }
   }
 
+  @Test(.enabled(if: FashionMNIST.isAvailable(split: .train), "Fashion-MNIST is not installed"))
+  func graftingQuick() throws {
+    let experiment = GraftingExperiment(root: scratch("grafting"), scale: ExperimentScale(quick: true, executable: graftExecutable))
+    let result = try experiment.run()
+    // Structure only: 60 steps decide nothing about the paper's claims.
+    #expect(result.checks.count == 3)
+    for run in experiment.sweep.runs {
+      let record = try RunRecord.load(run.directory)
+      let fid = try #require(record.metrics.evaluations.last?.values["fid"], "\(run.name) has no FID")
+      #expect(fid.isFinite && fid >= 0)
+      #expect(record.metrics.evaluations.count == 2)
+      #expect(FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-000060.png").path))
+    }
+  }
+
   @Test(.enabled(if: ProcessInfo.processInfo.environment["GRAFT_FULL_REPRODUCTION"] == "1", "set GRAFT_FULL_REPRODUCTION=1 for the full versions"))
   func fullVersions() throws {
     let scale = ExperimentScale(quick: false, executable: graftExecutable)
