@@ -58,7 +58,7 @@ public struct TheoryExperiment: Sendable {
     }
     let modeCount = TrainingConfig().theory.modes
     var md = "### Synthetic setting: modes recovered (of \(modeCount)), mean over \(scale.seeds) seeds\n\n"
-    md += "SGDA, rows η_G, columns η_D (`†n` = n seeds diverged and count as failed):\n\n"
+    md += "SGDA, rows η_G, columns η_D; each cell is the mean over the seeds that finished, `†n` marks n seeds that diverged (stopped on a non-finite loss), `–` a cell where all did:\n\n"
     md += "| η_G \\ η_D | " + sgdaRates.map { "\($0) | " }.joined() + "\n|---|" + String(repeating: "---|", count: sgdaRates.count) + "\n"
     var sgdaBest = 0.0
     var sgdaCellsWithAll = 0
