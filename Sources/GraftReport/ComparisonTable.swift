@@ -1,0 +1,76 @@
+/// The metrics table of a report: one row per run, one column per metric any run has. Columns are,
+/// in order: steps, steps/s, final losses, the summary's metrics (mixture coverage, the synthetic
+/// setting's recovered modes), the settled G/D update ratio, then eval.json's metrics.
+public struct ComparisonTable: Sendable {
+  public struct Column: Sendable {
+    public var key: String
+    public var label: String
+    /// One value per run (nil where the run lacks the metric).
+    public var values: [Double?]
+    /// Whether the column is a result worth a bar chart (not bookkeeping such as steps).
+    public var isResult: Bool
+    /// Cell text per run, when not just the number (e.g. "3 / 8" modes).
+    public var texts: [String?]
+
+    public init(key: String, label: String, values: [Double?], isResult: Bool = true, texts: [String?]? = nil) {
+      self.key = key
+      self.label = label
+      self.values = values
+      self.isResult = isResult
+      self.texts = texts ?? values.map { _ in nil }
+    }
+
+    public func text(_ run: Int) -> String {
+      if let t = texts[run] { return t }
+      return values[run].map(NumberFormatting.metric) ?? "—"
+    }
+  }
+
+  public var runNames: [String]
+  public var statuses: [String]
+  public var columns: [Column]
+
+  /// Keys of summary.json shown in their own columns or not at all.
+  static let bookkeeping: Set<String> = ["steps", "stepsPerSecond", "wallSeconds", "discriminatorLoss", "generatorLoss"]
+
+  public init(_ runs: [RunRecord]) {
+    runNames = runs.map(\.name)
+    statuses = runs.map { $0.status ?? ($0.summary == nil ? "no summary" : "?") }
+    var columns: [Column] = []
+    func add(_ key: String, _ label: String, result: Bool, _ value: (RunRecord) -> Double?) {
+      let values = runs.map(value)
+      guard values.contains(where: { $0 != nil }) else { return }
+      columns.append(Column(key: key, label: label, values: values, isResult: result, texts: values.map { _ in nil }))
+    }
+    add("steps", "steps", result: false) { $0.summary?["steps"] ?? $0.metrics.entries.last.map { Double($0.step) } }
+    add("stepsPerSecond", "steps/s", result: false) { $0.summary?["stepsPerSecond"] }
+    add("loss_d", "final loss_d", result: false) { Self.finalLoss($0, "d") }
+    add("loss_g", "final loss_g", result: false) { Self.finalLoss($0, "g") }
+
+    let summaryKeys = GroupOrdering.sorted(Set(runs.flatMap { $0.summary?.keys.map { $0 } ?? [] }).subtracting(Self.bookkeeping))
+    for key in summaryKeys where !key.hasSuffix("modeCount") {
+      add(key, MetricLabels.label(key), result: true) { $0.summary?[key] }
+    }
+    // "modes covered" reads better as "3 / 8", with the mode count from the same object.
+    for i in columns.indices where columns[i].key.hasSuffix("modesCovered") {
+      let countKey = String(columns[i].key.dropLast("modesCovered".count)) + "modeCount"
+      columns[i].texts = runs.indices.map { r in
+        guard let covered = columns[i].values[r], let count = runs[r].summary?[countKey] else { return nil }
+        return "\(NumberFormatting.metric(covered)) / \(NumberFormatting.metric(count))"
+      }
+    }
+    add("updateRatio", "G/D update ratio (settled)", result: false) { $0.magnitudeRatio.settled()?.mean }
+    add("updateRatioVariation", "ratio variation", result: false) { $0.magnitudeRatio.settled()?.variation }
+
+    let evalKeys = GroupOrdering.sorted(Set(runs.flatMap { $0.evaluation?.keys.map { $0 } ?? [] }))
+    for key in evalKeys {
+      add("eval." + key, "\(MetricLabels.label(key)) (eval)", result: true) { $0.evaluation?[key] }
+    }
+    self.columns = columns
+  }
+
+  /// The final loss of player "d" or "g": summary.json's, else the last logged one.
+  public static func finalLoss(_ run: RunRecord, _ player: String) -> Double? {
+    run.summary?[player == "d" ? "discriminatorLoss" : "generatorLoss"] ?? run.metrics.last("loss_\(player)")
+  }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// The paper's magnitude figure: the ratio of the generator's to the discriminator's update norm,
+/// per layer, over training (with Adam it settles to a roughly constant value: nSGDA's motivation).
+///
+/// Layers are the players' weight matrices and convolution kernels when the parameter shapes are
+/// known (from the run's checkpoint), else the groups named `weight` (`GroupOrdering.layers`: biases
+/// left out; every group under module or global grouping), in network order, and they are
+/// **paired by position**: the i-th layer of G with the i-th layer of D, for i up to the smaller
+/// layer count (G and D need not have the same depth; the pairing compares the i-th layer from the
+/// input of each network). `aggregate` is the mean update norm over G's layers divided by the mean
+/// over D's, at each step: one curve per run that compares runs of different architectures too.
+/// A step where a norm is missing, non-finite, or D's is zero gives NaN there (a gap in the plot).
+public struct MagnitudeRatio: Sendable {
+  public struct Layer: Sendable {
+    /// 1-based position of the layer in both networks.
+    public var index: Int
+    public var generatorGroup: String
+    public var discriminatorGroup: String
+    public var points: [SVGPlot.Point]
+
+    public var label: String {
+      generatorGroup == discriminatorGroup
+        ? "layer \(index) (\(generatorGroup))" : "layer \(index): G \(generatorGroup) / D \(discriminatorGroup)"
+    }
+  }
+
+  public var layers: [Layer]
+  public var aggregate: [SVGPlot.Point]
+
+  /// The ratio from `log`'s `g_<field>` and `d_<field>` (default the applied update norms; pass
+  /// `magnitude_norm` for the grafted optimizers' magnitude part).
+  /// `shapes`: the run's parameter shapes (`RunRecord.parameterShapes`, keyed `generator.NAME` and
+  /// `discriminator.NAME`), to pick the layers; empty to go by group names alone.
+  public init(_ log: MetricsLog, field: String = "update_norm", shapes: [String: [Int]] = [:]) {
+    let (gField, dField) = ("g_\(field)", "d_\(field)")
+    let gLayers = GroupOrdering.layers(log.groupNames(gField), shapes: ParameterShapes.player(shapes, "generator"))
+    let dLayers = GroupOrdering.layers(log.groupNames(dField), shapes: ParameterShapes.player(shapes, "discriminator"))
+    func ratio(_ g: Double?, _ d: Double?) -> Double {
+      guard let g, let d, g.isFinite, d.isFinite, d > 0 else { return .nan }
+      return g / d
+    }
+    layers = zip(gLayers, dLayers).enumerated().map { i, pair in
+      Layer(index: i + 1, generatorGroup: pair.0, discriminatorGroup: pair.1, points: log.entries.map { e in
+        SVGPlot.Point(Double(e.step), ratio(e.groups[gField]?[pair.0], e.groups[dField]?[pair.1]))
+      })
+    }
+    func mean(_ values: [String: Double]?, _ names: [String]) -> Double? {
+      let present = names.compactMap { values?[$0] }.filter(\.isFinite)
+      return present.isEmpty ? nil : present.reduce(0, +) / Double(present.count)
+    }
+    aggregate = (gLayers.isEmpty || dLayers.isEmpty) ? [] : log.entries.map { e in
+      SVGPlot.Point(Double(e.step), ratio(mean(e.groups[gField], gLayers), mean(e.groups[dField], dLayers)))
+    }
+  }
+
+  /// Mean and coefficient of variation (standard deviation / mean) of the aggregate ratio over the
+  /// last `fraction` of the logged steps: how constant the ratio stays once training has settled.
+  public func settled(lastFraction fraction: Double = 0.5) -> (mean: Double, variation: Double)? {
+    let finite = aggregate.map(\.y).filter(\.isFinite)
+    let tail = Array(finite.suffix(max(Int((Double(finite.count) * fraction).rounded(.up)), 1)))
+    guard !finite.isEmpty else { return nil }
+    let mean = tail.reduce(0, +) / Double(tail.count)
+    let variance = tail.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(tail.count)
+    return (mean, mean != 0 ? variance.squareRoot() / abs(mean) : .nan)
+  }
+}

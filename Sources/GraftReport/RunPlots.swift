@@ -1,0 +1,101 @@
+/// Charts built from run directories. Comparisons across runs give run i the palette's i-th colour
+/// in every chart, so a run keeps its colour throughout a report.
+public enum RunPlots {
+  /// loss_d and loss_g of one run against the step.
+  public static func losses(_ run: RunRecord, width: Double = 600, height: Double = 340) -> SVGPlot {
+    SVGPlot(
+      title: "Losses: \(run.name)", xLabel: "step", yLabel: "loss",
+      series: [
+        .init("loss_d (discriminator)", points: run.metrics.series("loss_d"), color: ChartStyle.color(0)),
+        .init("loss_g (generator)", points: run.metrics.series("loss_g"), color: ChartStyle.color(1)),
+      ], width: width, height: height)
+  }
+
+  /// One training-line scalar (`loss_d`, `loss_g`, `lr_g`, ...) of every run against the step.
+  public static func scalar(
+    _ key: String, of runs: [RunRecord], title: String? = nil, yLabel: String? = nil, logY: Bool = false,
+    width: Double = 600, height: Double = 340
+  ) -> SVGPlot {
+    SVGPlot(
+      title: title ?? key, xLabel: "step", yLabel: yLabel ?? key,
+      series: runs.enumerated().map { i, run in .init(run.name, points: run.metrics.series(key), color: ChartStyle.color(i)) },
+      logY: logY, width: width, height: height)
+  }
+
+  /// An evaluation metric (from metrics.jsonl's `eval` lines) against the step, for the runs that
+  /// evaluated it (each in its report colour).
+  public static func evaluation(_ key: String, of runs: [RunRecord], width: Double = 600, height: Double = 300) -> SVGPlot {
+    SVGPlot(
+      title: "\(MetricLabels.label(key)) during training", xLabel: "step", yLabel: MetricLabels.label(key),
+      series: runs.enumerated().compactMap { i, run in
+        let points = run.metrics.evaluationSeries(key)
+        return points.isEmpty ? nil : .init(run.name, points: points, color: ChartStyle.color(i), markers: true)
+      }, width: width, height: height)
+  }
+
+  /// The groups a per-layer chart shows: all of them when there are at most `limit`, otherwise the
+  /// layers (`GroupOrdering.layers`: weight matrices and kernels given `shapes`, else the groups
+  /// named weight), evenly thinned to `limit`. The note says what was left out.
+  public static func readableGroups(_ names: [String], shapes: [String: [Int]] = [:], limit: Int = 8) -> (groups: [String], note: String) {
+    guard names.count > limit else { return (names, "") }
+    let layers = GroupOrdering.layers(names, shapes: shapes)
+    let shown = GroupOrdering.spread(layers, limit: limit)
+    if shown.count == layers.count && layers.count < names.count { return (shown, "layers only") }
+    return (shown, "\(shown.count) of \(layers.count) layers")
+  }
+
+  /// Per-group norms of one player (`player` "g" or "d"; `field` "update_norm", "grad_norm",
+  /// "magnitude_norm" or "direction_norm") against the step, log-scaled: one series per group.
+  public static func groupNorms(
+    _ run: RunRecord, player: String, field: String = "update_norm", limit: Int = 8, width: Double = 600, height: Double = 340
+  ) -> SVGPlot {
+    let key = "\(player)_\(field)"
+    let shapes = ParameterShapes.player(run.parameterShapes, player == "g" ? "generator" : "discriminator")
+    let (groups, note) = readableGroups(run.metrics.groupNames(key), shapes: shapes, limit: limit)
+    let who = player == "g" ? "G" : player == "d" ? "D" : player
+    let what = field.replacingOccurrences(of: "_norm", with: "").replacingOccurrences(of: "_", with: " ")
+    return SVGPlot(
+      title: "\(who) \(what) norms\(note.isEmpty ? "" : " (\(note))"): \(run.name)", xLabel: "step", yLabel: "‖\(what)‖ per group",
+      series: groups.map { group in
+        .init(group, points: run.metrics.entries.compactMap { e in e.groups[key]?[group].map { SVGPlot.Point(Double(e.step), $0) } })
+      }, logY: true, width: width, height: height)
+  }
+
+  /// The paper's magnitude figure for one run: ‖ΔG_i‖ / ‖ΔD_i‖ per layer position i (see
+  /// `MagnitudeRatio`), log-scaled, with a dashed line at 1.
+  public static func magnitudeRatio(_ run: RunRecord, limit: Int = 8, width: Double = 600, height: Double = 340) -> SVGPlot {
+    let ratio = run.magnitudeRatio
+    let layers = ratio.layers.count > limit
+      ? GroupOrdering.spread(ratio.layers.map(\.label), limit: limit).compactMap { l in ratio.layers.first { $0.label == l } }
+      : ratio.layers
+    return SVGPlot(
+      title: "Update ratio ‖ΔG‖/‖ΔD‖ per layer: \(run.name)", xLabel: "step", yLabel: "G/D update norm",
+      series: layers.map { .init($0.label, points: $0.points) }, logY: true, width: width, height: height, referenceY: 1)
+  }
+
+  /// The aggregate ratio (mean G layer update norm / mean D layer update norm) of every run.
+  public static func magnitudeRatioComparison(_ runs: [RunRecord], width: Double = 600, height: Double = 340) -> SVGPlot {
+    SVGPlot(
+      title: "Update ratio mean‖ΔG‖ / mean‖ΔD‖ over layers", xLabel: "step", yLabel: "G/D update norm",
+      series: runs.enumerated().map { i, run in .init(run.name, points: run.magnitudeRatio.aggregate, color: ChartStyle.color(i)) },
+      logY: true, width: width, height: height, referenceY: 1)
+  }
+
+  /// One column of the comparison table as bars, one per run.
+  public static func bars(_ column: ComparisonTable.Column, runs: [RunRecord], width: Double = 400, height: Double = 280) -> SVGBarChart {
+    SVGBarChart(
+      title: column.label, categories: runs.map(\.name),
+      series: [.init(column.label, values: column.values.map { $0 ?? .nan })],
+      width: width, height: height, categoryColors: runs.indices.map(ChartStyle.color))
+  }
+
+  /// Final discriminator and generator losses of every run, grouped by run.
+  public static func finalLosses(_ runs: [RunRecord], width: Double = 400, height: Double = 280) -> SVGBarChart {
+    SVGBarChart(
+      title: "Final losses", categories: runs.map(\.name),
+      series: [
+        .init("loss_d", values: runs.map { ComparisonTable.finalLoss($0, "d") ?? .nan }),
+        .init("loss_g", values: runs.map { ComparisonTable.finalLoss($0, "g") ?? .nan }),
+      ], width: width, height: height)
+  }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+
+import GraftReport
+
+/// Two tiny run directories, written as `graft train` would: they differ in the generator's
+/// optimizer and learning rate; the second one has an eval.json.
+struct FakeRuns {
+  let root: URL
+  let adam: URL
+  let sgda: URL
+
+  static let onePixelPNG = Data(
+    base64Encoded: "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")!
+
+  init() throws {
+    root = temporaryDirectory("runs")
+    adam = root.appendingPathComponent("adam-run")
+    sgda = root.appendingPathComponent("sgda<run>")
+    try Self.write(adam, optimizer: "adam", lr: 0.001, modes: 7, eval: nil)
+    try Self.write(sgda, optimizer: "sgda", lr: 0.01, modes: 1, eval: #"{"fid": 42.5, "classesCovered": 9, "perClass": [1, 2]}"#)
+  }
+
+  static func write(_ dir: URL, optimizer: String, lr: Double, modes: Int, eval: String?) throws {
+    try FileManager.default.createDirectory(at: dir.appendingPathComponent("samples"), withIntermediateDirectories: true)
+    let config = """
+      {"config": {"dataset": "ring8", "model": "mlp", "steps": 40, "batchSize": 64,
+        "generatorOptimizer": "\(optimizer)", "discriminatorOptimizer": "adam",
+        "generatorSettings": {"learningRate": \(lr), "beta1": 0.5},
+        "discriminatorSettings": {"learningRate": 0.001, "beta1": 0.5}, "simultaneous": false},
+       "gitCommit": "abc"}
+      """
+    try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))
+    var lines = ""
+    for step in stride(from: 10, through: 40, by: 10) {
+      let g = Double(step) * lr
+      lines += """
+        {"step": \(step), "loss_d": \(1.0 + Double(step) / 100), "loss_g": 0.8, "time": \(Double(step) / 10), "lr_g": \(lr), "lr_d": 0.001, \
+        "g_update_norm": {"0.weight": \(g), "0.bias": \(g / 10), "2.weight": \(2 * g)}, \
+        "d_update_norm": {"0.weight": 0.01, "0.bias": 0.001, "2.weight": 0.02}}
+
+        """
+      if step % 20 == 0 { lines += #"{"step": \#(step), "eval": {"modesCovered": \#(modes), "modeCount": 8}}"# + "\n" }
+    }
+    try Data(lines.utf8).write(to: dir.appendingPathComponent("metrics.jsonl"))
+    let summary = """
+      {"status": "finished", "steps": 40, "wallSeconds": 2, "stepsPerSecond": 20, "discriminatorLoss": 1.4,
+       "generatorLoss": 0.8, "mixture": {"modesCovered": \(modes), "modeCount": 8, "highQualityShare": 0.5,
+       "klToUniform": 0.1, "counts": [1, 2, 3, 4, 5, 6, 7, 8]}}
+      """
+    try Data(summary.utf8).write(to: dir.appendingPathComponent("summary.json"))
+    if let eval { try Data(eval.utf8).write(to: dir.appendingPathComponent("eval.json")) }
+    try onePixelPNG.write(to: dir.appendingPathComponent("samples/step-000020.png"))
+    try onePixelPNG.write(to: dir.appendingPathComponent("samples/step-000040.png"))
+  }
+}
+
+@Suite struct HTMLReportTests {
+  @Test func reportComparesTheRuns() throws {
+    let runs = try FakeRuns()
+    defer { try? FileManager.default.removeItem(at: runs.root) }
+    let report = try HTMLReport.load([runs.adam, runs.sgda], title: "Two runs", generated: nil)
+    let html = report.render()
+
+    #expect(html.hasPrefix("<!DOCTYPE html>"))
+    // Run names (escaped where needed).
+    #expect(html.contains("adam-run"))
+    #expect(html.contains("sgda&lt;run&gt;") && !html.contains("sgda<run>"))
+    // The settings that differ, the optimizer names, and not the ones that agree.
+    #expect(html.contains(">generatorSettings.learningRate<"))
+    #expect(html.contains(">generatorOptimizer<") && html.contains(">discriminatorOptimizer<"))
+    #expect(html.contains(">0.001<") && html.contains(">0.01<"))
+    #expect(!html.contains(">discriminatorSettings.learningRate<"))
+    #expect(!html.contains(">simultaneous<"))
+    #expect(html.contains("dataset = ring8"))
+    // One metrics row per run, with summary and eval.json metrics.
+    #expect(occurrences(of: "<tr class=\"run-row\">", in: html) == 2)
+    #expect(html.contains("7 / 8") && html.contains("1 / 8"))
+    #expect(html.contains("FID (eval)") && html.contains(">42.5<"))
+    #expect(html.contains("classes covered (eval)"))
+    // Latest samples embedded, charts inline, nothing fetched.
+    #expect(occurrences(of: "data:image/png;base64,", in: html) == 2)
+    #expect(html.contains("step 40"))
+    #expect(html.contains("<svg"))
+    #expect(!html.contains("http://") && !html.contains("https://"))
+    #expect(!html.contains("src=\"/") && !html.contains("url("))
+    // Every inline chart is well-formed, and the expected ones are there.
+    let svgs = inlineSVGs(html)
+    #expect(svgs.count >= 10)
+    for svg in svgs { #expect(XMLTree.parse(svg) != nil, "malformed SVG:\n\(svg)") }
+    let titles = svgs.compactMap { XMLTree.parse($0)?.all("text", class: "title").first?.text }
+    #expect(titles.contains("Discriminator loss"))
+    #expect(titles.contains("modes covered during training"))
+    #expect(titles.contains("Update ratio mean‖ΔG‖ / mean‖ΔD‖ over layers"))
+    #expect(titles.contains("FID (eval)"))
+    #expect(titles.contains { $0.hasPrefix("Update ratio ‖ΔG‖/‖ΔD‖ per layer: adam-run") })
+  }
+
+  @Test func ratioInTheTableMatchesTheHandComputedOne() throws {
+    let runs = try FakeRuns()
+    defer { try? FileManager.default.removeItem(at: runs.root) }
+    let record = try RunRecord.load(runs.sgda)
+    // G layers 0.weight (0.01 * step) and 2.weight (twice that) against D's 0.01 and 0.02:
+    // mean G = 0.015 * step, mean D = 0.015 → ratio = step.
+    let ratio = MagnitudeRatio(record.metrics)
+    #expect(ratio.aggregate.map { ($0.y * 1e9).rounded() / 1e9 } == [10, 20, 30, 40])
+    #expect(ratio.layers.map { $0.points.map { ($0.y * 1e9).rounded() / 1e9 } } == [[10, 20, 30, 40], [10, 20, 30, 40]])
+    let table = ComparisonTable([record])
+    let column = try #require(table.columns.first { $0.key == "updateRatio" })
+    #expect(abs((column.values[0] ?? 0) - 35) < 1e-9)
+  }
+
+  @Test func loadsWhatARunHas() throws {
+    let runs = try FakeRuns()
+    defer { try? FileManager.default.removeItem(at: runs.root) }
+    let record = try RunRecord.load(runs.sgda)
+    #expect(record.name == "sgda<run>")
+    #expect(record.optimizerLabel == "G sgda / D adam")
+    #expect(record.config["generatorSettings.learningRate"] == .number(0.01))
+    #expect(record.config["gitCommit"] == .string("abc"))
+    #expect(record.status == "finished")
+    #expect(record.summary?["mixture.modesCovered"] == 1)
+    #expect(record.summary?["mixture.counts"] == nil)
+    #expect(record.evaluation == ["fid": 42.5, "classesCovered": 9])
+    #expect(record.latestSample?.step == 40)
+    #expect(record.metrics.entries.count == 4 && record.metrics.evaluations.count == 2)
+  }
+
+  @Test func clearErrorsForWhatIsNotARun() throws {
+    let runs = try FakeRuns()
+    defer { try? FileManager.default.removeItem(at: runs.root) }
+    let missing = runs.root.appendingPathComponent("nope")
+    let e1 = #expect(throws: ReportError.self) { try HTMLReport.load([runs.adam, missing]) }
+    #expect(e1?.message.contains("nope") == true && e1?.message.contains("no such run directory") == true)
+
+    let empty = runs.root.appendingPathComponent("empty")
+    try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+    let e2 = #expect(throws: ReportError.self) { try RunRecord.load(empty) }
+    #expect(e2?.message.contains("empty/config.json is missing") == true)
+
+    // The root of several runs: the error names them.
+    let e3 = #expect(throws: ReportError.self) { try RunRecord.load(runs.root) }
+    #expect(e3?.message.contains("holds 2 run directories") == true)
+    #expect(e3?.message.contains("adam-run") == true)
+
+    let broken = runs.root.appendingPathComponent("broken")
+    try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+    try Data("{not json".utf8).write(to: broken.appendingPathComponent("config.json"))
+    let e4 = #expect(throws: ReportError.self) { try RunRecord.load(broken) }
+    #expect(e4?.message.contains("not valid JSON") == true)
+
+    #expect(throws: ReportError.self) { try HTMLReport.load([]) }
+  }
+
+  @Test func aRunWithOnlyAConfigStillRenders() throws {
+    let dir = temporaryDirectory("bare")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try Data(#"{"config": {"generatorOptimizer": "adam", "discriminatorOptimizer": "adam"}}"#.utf8)
+      .write(to: dir.appendingPathComponent("config.json"))
+    let html = try HTMLReport.load([dir], generated: nil).render()
+    #expect(html.contains("no summary.json"))
+    #expect(html.contains("no samples"))
+    for svg in inlineSVGs(html) { #expect(XMLTree.parse(svg) != nil) }
+  }
+
+  @Test func runNamesAreMadeDistinct() {
+    let urls = ["/x/a/adam", "/x/b/adam", "/x/sgda", "/x/sgda"].map { URL(fileURLWithPath: $0) }
+    #expect(RunRecord.names(for: urls) == ["a/adam", "b/adam", "x/sgda", "x/sgda (2)"])
+  }
+
+  @Test func configDifferences() {
+    func run(_ config: [String: JSONValue]) -> RunRecord { RunRecord(name: "r", url: URL(fileURLWithPath: "/r"), config: config) }
+    let diff = ConfigDifferences([
+      run(["generatorOptimizer": .string("adam"), "discriminatorOptimizer": .string("adam"), "steps": .number(10), "seed": .number(1), "dataset": .string("ring8")]),
+      run(["generatorOptimizer": .string("adam"), "discriminatorOptimizer": .string("adam"), "steps": .number(10), "seed": .number(2), "dataset": .string("ring8"), "emaDecay": .number(0.999)]),
+    ])
+    #expect(diff.keys == ["generatorOptimizer", "discriminatorOptimizer", "emaDecay", "seed"])
+    #expect(diff.values["emaDecay"] == ["—", "0.999"])
+    #expect(diff.values["seed"] == ["1", "2"])
+    #expect(diff.shared.map(\.key) == ["dataset", "steps"])
+  }
+}
