@@ -8,6 +8,8 @@ public struct HTMLReport: Sendable {
   public var runs: [RunRecord]
   /// When the page says it was made (nil: not said; tests pass nil for stable output).
   public var generated: Date?
+  /// Extra `<section>`s (trusted HTML) placed right after the header, e.g. the claims of `graft reproduce all`.
+  public var leadingSections: [String] = []
 
   public init(runs: [RunRecord], title: String = "Graft report", generated: Date? = Date()) {
     self.runs = runs
@@ -40,6 +42,7 @@ public struct HTMLReport: Sendable {
 
       """
     html += header()
+    html += leadingSections.joined()
     html += runsSection()
     html += settingsSection()
     let table = ComparisonTable(runs)

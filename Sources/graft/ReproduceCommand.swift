@@ -44,6 +44,34 @@ struct ReproduceCommand: ParsableCommand {
     for check in results.flatMap(\.checks) {
       print("reproduce: [\(check.held ? "held" : "NOT held")] \(check.claim): \(check.evidence)")
     }
+    if name == "all" { try writeCombined(results, to: root) }
+  }
+
+  /// results.md with every experiment, and report.html: the claims with their evidence, then the
+  /// report comparing the highlighted runs.
+  private func writeCombined(_ results: [ExperimentResult], to root: URL) throws {
+    var md = "# Graft: the paper's experiments on this machine (\(quick ? "quick" : "full") versions)\n\n"
+    for r in results {
+      md += (try? String(contentsOf: root.appendingPathComponent(r.name).appendingPathComponent("results.md"), encoding: .utf8)) ?? ""
+      md += "\n"
+    }
+    try Data(md.utf8).write(to: root.appendingPathComponent("results.md"))
+    var claims = "<section id=\"claims\">\n<h2>The paper's claims, measured</h2>\n<table>\n<thead><tr><th>experiment</th><th>claim</th><th>measured</th><th>held</th></tr></thead>\n<tbody>\n"
+    for r in results {
+      for c in r.checks {
+        claims += "<tr><td>\(r.name.xmlEscaped)</td><td>\(c.claim.xmlEscaped)</td><td>\(c.evidence.xmlEscaped)</td><td>\(c.held ? "yes" : "<strong>no</strong>")</td></tr>\n"
+      }
+    }
+    claims += "</tbody>\n</table>\n"
+    for r in results { claims += "<h3>\(r.name.xmlEscaped)</h3>\n<pre>\(r.markdown.xmlEscaped)</pre>\n" }
+    claims += "</section>\n"
+    let directories = results.flatMap(\.highlightedRuns).map { URL(fileURLWithPath: $0) }
+      .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }
+    var report = try HTMLReport.load(directories, title: "Graft: the paper's experiments")
+    report.leadingSections = [claims]
+    let file = root.appendingPathComponent("report.html")
+    try Data(report.render().utf8).write(to: file)
+    print("reproduce: wrote \(root.appendingPathComponent("results.md").path) and \(file.path)")
   }
 
   private func write(_ result: ExperimentResult, to directory: URL) throws {
