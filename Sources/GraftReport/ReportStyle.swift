@@ -32,6 +32,7 @@ enum ReportStyle {
     .chart { border: 1px solid #eceef1; border-radius: 6px; padding: 4px; background: #fff; text-align: center; }
     .chart svg { max-width: 100%; height: auto; display: block; margin: 0 auto; }
     table.metrics thead th { white-space: normal; min-width: 60px; max-width: 130px; vertical-align: bottom; }
+    table.claims td { white-space: normal; }
     .samples { display: flex; flex-wrap: wrap; gap: 16px; align-items: flex-start; }
     figure { margin: 0; padding: 8px; border: 1px solid #eceef1; border-radius: 6px; background: #fff; }
     figure img { display: block; max-width: 100%; height: auto; }

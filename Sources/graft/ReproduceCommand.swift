@@ -56,14 +56,14 @@ struct ReproduceCommand: ParsableCommand {
       md += "\n"
     }
     try Data(md.utf8).write(to: root.appendingPathComponent("results.md"))
-    var claims = "<section id=\"claims\">\n<h2>The paper's claims, measured</h2>\n<table>\n<thead><tr><th>experiment</th><th>claim</th><th>measured</th><th>held</th></tr></thead>\n<tbody>\n"
+    var claims = "<section id=\"claims\">\n<h2>The paper's claims, measured</h2>\n<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th>experiment</th><th>claim</th><th>measured</th><th>held</th></tr></thead>\n<tbody>\n"
     for r in results {
       for c in r.checks {
         claims += "<tr><td>\(r.name.xmlEscaped)</td><td>\(c.claim.xmlEscaped)</td><td>\(c.evidence.xmlEscaped)</td><td>\(c.held ? "yes" : "<strong>no</strong>")</td></tr>\n"
       }
     }
-    claims += "</tbody>\n</table>\n"
-    for r in results { claims += "<h3>\(r.name.xmlEscaped)</h3>\n<pre>\(r.markdown.xmlEscaped)</pre>\n" }
+    claims += "</tbody>\n</table></div>\n"
+    for r in results { claims += "<h3>\(r.name.xmlEscaped)</h3>\n<pre style=\"white-space: pre-wrap\">\(r.markdown.xmlEscaped)</pre>\n" }
     claims += "</section>\n"
     let directories = results.flatMap(\.highlightedRuns).map { URL(fileURLWithPath: $0) }
       .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }
