@@ -83,7 +83,7 @@ let package = Package(
     .testTarget(name: "GraftExperimentsTests", dependencies: ["GraftExperiments"]),
     .testTarget(
       name: "GraftIOTests",
-      dependencies: ["GraftEngine", "GraftIO"],
+      dependencies: ["GraftEngine", "GraftIO", "CZlib"],
       resources: [.copy("Fixtures")]
     ),
   ]
