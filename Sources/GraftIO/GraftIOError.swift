@@ -76,3 +76,17 @@ public enum GraftIOError: Error, Equatable, Sendable, CustomStringConvertible, L
     tensor.isEmpty ? "the array" : "tensor '\(tensor)'"
   }
 }
+
+extension GraftIOError {
+  /// Calls `body` with the bytes of the file at `url` (memory-mapped when safe); a file that cannot be
+  /// read becomes `.unreadable` with the system's reason.
+  static func readingBytes<T>(of url: URL, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+    let data: Data
+    do {
+      data = try Data(contentsOf: url, options: .mappedIfSafe)
+    } catch {
+      throw GraftIOError.unreadable(file: url.path, reason: error.localizedDescription)
+    }
+    return try data.withUnsafeBytes(body)
+  }
+}

@@ -20,14 +20,7 @@ public enum NPY {
   /// data; `.truncated` when the data is shorter than the shape needs; `.unsupportedDType` for other
   /// dtypes.
   public static func read<S: TensorScalar>(_ url: URL, as: S.Type = S.self) throws -> Tensor<S> {
-    let path = url.path
-    let data: Data
-    do {
-      data = try Data(contentsOf: url, options: .mappedIfSafe)
-    } catch {
-      throw GraftIOError.unreadable(file: path, reason: error.localizedDescription)
-    }
-    return try data.withUnsafeBytes { try decode($0, source: path) }
+    try GraftIOError.readingBytes(of: url) { try decode($0, source: url.path) }
   }
 
   /// Writes `tensor` to `url` as a version 1.0 .npy file, atomically (see `AtomicFile`).

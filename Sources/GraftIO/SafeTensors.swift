@@ -194,14 +194,7 @@ extension SafeTensorsFile {
   /// shape and dtype; `.truncated` when a tensor's data runs past the end of the file; and
   /// `.unsupportedDType` for a dtype other than F32 and F64.
   public static func read(from url: URL) throws -> SafeTensorsFile {
-    let path = url.path
-    let data: Data
-    do {
-      data = try Data(contentsOf: url, options: .mappedIfSafe)
-    } catch {
-      throw GraftIOError.unreadable(file: path, reason: error.localizedDescription)
-    }
-    return try data.withUnsafeBytes { try decode($0, source: path) }
+    try GraftIOError.readingBytes(of: url) { try decode($0, source: url.path) }
   }
 
   /// The layout of one tensor as the header gives it.
