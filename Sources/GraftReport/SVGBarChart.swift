@@ -74,14 +74,8 @@ public struct SVGBarChart: Sendable {
     let y = AxisScale(yTicks, pixels: (plotBottom, plotTop))
 
     var svg = SVGWriter()
-    if !title.isEmpty {
-      svg.text(ChartStyle.truncated(title, Int(width / (ChartStyle.titleSize * 0.6))), x: width / 2, y: 20,
-               size: ChartStyle.titleSize, anchor: .middle, weight: "bold", className: "title", tooltip: title)
-    }
-    for (v, label) in zip(yTicks.values, yLabels) {
-      svg.line(x1: left, y1: y(v), x2: plotRight, y2: y(v), stroke: ChartStyle.gridColor)
-      svg.text(label, x: left - 6, y: y(v) + 4, anchor: .end, fill: ChartStyle.mutedText, className: "tick-label")
-    }
+    svg.titleAndHorizontalGrid(
+      title: title, width: width, ticks: zip(yTicks.values, yLabels).map { (y($0), $1) }, left: left, right: plotRight)
     if !yLabel.isEmpty {
       svg.text(yLabel, x: 14, y: (plotTop + plotBottom) / 2, anchor: .middle, rotate: -90, className: "axis-label")
     }

@@ -114,15 +114,8 @@ public struct SVGPlot: Sendable {
     let y = AxisScale(yTicks, pixels: (plotBottom, plotTop), logarithmic: logY)
 
     var svg = SVGWriter()
-    if !title.isEmpty {
-      svg.text(ChartStyle.truncated(title, Int(width / (ChartStyle.titleSize * 0.6))), x: width / 2, y: 20,
-               size: ChartStyle.titleSize, anchor: .middle, weight: "bold", className: "title", tooltip: title)
-    }
-    // Grid and y ticks.
-    for (v, label) in zip(yTicks.values, yLabels) {
-      svg.line(x1: left, y1: y(v), x2: plotRight, y2: y(v), stroke: ChartStyle.gridColor)
-      svg.text(label, x: left - 6, y: y(v) + 4, anchor: .end, fill: ChartStyle.mutedText, className: "tick-label")
-    }
+    svg.titleAndHorizontalGrid(
+      title: title, width: width, ticks: zip(yTicks.values, yLabels).map { (y($0), $1) }, left: left, right: plotRight)
     for (v, label) in zip(xTicks.values, xLabels) {
       svg.line(x1: x(v), y1: plotBottom, x2: x(v), y2: plotBottom + 4, stroke: ChartStyle.axisColor)
       svg.text(label, x: x(v), y: plotBottom + 16, anchor: .middle, fill: ChartStyle.mutedText, className: "tick-label")
