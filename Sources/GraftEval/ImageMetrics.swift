@@ -66,33 +66,17 @@ public struct ImageEvaluator {
       referenceCount: reference.count)
   }
 
-  // MARK: - The process-wide Fashion-MNIST evaluator
-
-  private static let lock = NSLock()
-  nonisolated(unsafe) private static var cache: [String: ImageEvaluator] = [:]
+  // MARK: - The Fashion-MNIST evaluator
 
   /// The evaluator of the committed classifier against the Fashion-MNIST test set in `directory` (its
-  /// first `limit` images, all by default), built on first use and kept for the rest of the process.
+  /// first `limit` images, all by default). Building it runs the classifier over the test set: keep it
+  /// for all the evaluations of a run.
   ///
   /// Throws `EvalError.classifierWeightsMissing` without the weights, GraftData's `DataError` without the
   /// data set.
   public static func fashionMNIST(directory: String = FashionMNIST.defaultDirectory, limit: Int? = nil) throws -> ImageEvaluator {
-    let key = "\(directory)|\(limit.map(String.init) ?? "all")"
-    lock.lock()
-    defer { lock.unlock() }
-    if let cached = cache[key] { return cached }
     let classifier = try FashionClassifier.pretrained()
     let test = try FashionMNIST(split: .test, directory: directory, limit: limit, imageSize: FashionClassifier.imageSize)
-    let evaluator = try ImageEvaluator(classifier: classifier, images: test.images, labels: test.labels)
-    cache[key] = evaluator
-    return evaluator
+    return try ImageEvaluator(classifier: classifier, images: test.images, labels: test.labels)
   }
-}
-
-/// The image metrics of generated `samples` [N, 1, 32, 32] against the Fashion-MNIST test set in
-/// `directory`, with the committed classifier (the reference statistics are computed once per process).
-public func imageMetrics(
-  samples: Tensor<Float>, directory: String = FashionMNIST.defaultDirectory, minimumClassShare: Double = 0.01
-) throws -> ImageMetrics {
-  try ImageEvaluator.fashionMNIST(directory: directory).evaluate(samples: samples, minimumClassShare: minimumClassShare)
 }

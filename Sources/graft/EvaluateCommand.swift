@@ -26,14 +26,23 @@ struct EvaluateCommand: ParsableCommand {
   }
 }
 
-/// Gives Fashion-MNIST runs the committed classifier's metrics (FID, class coverage).
+/// Gives Fashion-MNIST runs the committed classifier's metrics (FID, class coverage). The evaluator
+/// (the test set's feature statistics) is built at the first evaluation and kept for the run.
 func attachImageEvaluator(to trainer: Trainer) {
   guard trainer.config.dataset == "fashion-mnist" else { return }
   let directory = trainer.config.dataDirectory ?? FashionMNIST.defaultDirectory
+  let built = EvaluatorBox()
   trainer.imageEvaluator = { samples in
+    let evaluator = try built.value ?? ImageEvaluator.fashionMNIST(directory: directory)
+    built.value = evaluator
     let padded = trainer.config.imageSize == 32 ? samples : pad(samples, to: 32)
-    return try JSONEncoder().encode(try imageMetrics(samples: padded, directory: directory))
+    return try JSONEncoder().encode(try evaluator.evaluate(samples: padded))
   }
+}
+
+/// Holds the evaluator once built.
+private final class EvaluatorBox {
+  var value: ImageEvaluator?
 }
 
 /// 28x28 samples centred on background −1 at 32x32, as the classifier sees Fashion-MNIST.
