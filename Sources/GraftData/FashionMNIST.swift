@@ -57,7 +57,8 @@ public struct FashionMNIST: Sendable {
         path: imagesPath, reason: "expected images of shape [N, 28, 28], the header says \(imageFile.fileDimensions)")
     }
     guard labelFile.fileDimensions.count == 1 else {
-      throw .inconsistent(path: labelsPath, reason: "expected labels of shape [N], the header says \(labelFile.fileDimensions)")
+      throw .inconsistent(
+        path: labelsPath, reason: "expected labels of shape [N], the header says \(labelFile.fileDimensions)")
     }
     guard imageFile.fileDimensions[0] == labelFile.fileDimensions[0] else {
       throw .inconsistent(

@@ -78,8 +78,10 @@ public struct IDXFile: Sendable, Equatable {
       "IDXFile: dimensions \(dimensions) need \(dimensions.reduce(1, *)) bytes, got \(bytes.count)")
     var out: [UInt8] = [0, 0, unsignedByteType, UInt8(dimensions.count)]
     for size in dimensions {
-      out += [UInt8(truncatingIfNeeded: size >> 24), UInt8(truncatingIfNeeded: size >> 16),
-              UInt8(truncatingIfNeeded: size >> 8), UInt8(truncatingIfNeeded: size)]
+      out += [
+        UInt8(truncatingIfNeeded: size >> 24), UInt8(truncatingIfNeeded: size >> 16),
+        UInt8(truncatingIfNeeded: size >> 8), UInt8(truncatingIfNeeded: size),
+      ]
     }
     return out + bytes
   }

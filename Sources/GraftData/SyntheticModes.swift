@@ -21,7 +21,8 @@ public struct SyntheticModes: Sendable, Equatable, Codable {
   ) {
     precondition(modeCount > 0, "SyntheticModes: modeCount must be positive, got \(modeCount)")
     precondition(
-      dimension >= modeCount, "SyntheticModes: \(modeCount) orthogonal modes need dimension ≥ \(modeCount), got \(dimension)")
+      dimension >= modeCount,
+      "SyntheticModes: \(modeCount) orthogonal modes need dimension ≥ \(modeCount), got \(dimension)")
     precondition(noise >= 0, "SyntheticModes: negative noise \(noise)")
     let weights = weights ?? [Double](repeating: 1, count: modeCount)
     let norms = norms ?? [Float](repeating: 1, count: modeCount)

@@ -75,7 +75,8 @@ public func trainClassifier(
   var finalTestAccuracy = 0.0
   log(
     "classifier: \(options.architecture) (\(classifier.parameterCount) parameters), \(trainLabels.count) training images, "
-      + "\(options.epochs) epochs of \(stepsPerEpoch) batches of \(options.batchSize), adam lr \(options.learningRate) cosine")
+      + "\(options.epochs) epochs of \(stepsPerEpoch) batches of \(options.batchSize), adam lr \(options.learningRate) cosine"
+  )
   for epoch in 1...options.epochs {
     var lossSum = 0.0
     var correct = 0
@@ -83,7 +84,8 @@ public func trainClassifier(
     for stepInEpoch in 0..<stepsPerEpoch {
       let batch = loader.next()
       let labels = batch.labels!
-      optimizer.learningRate = options.learningRate * schedule.multiplier(atStep: (epoch - 1) * stepsPerEpoch + stepInEpoch)
+      optimizer.learningRate =
+        options.learningRate * schedule.multiplier(atStep: (epoch - 1) * stepsPerEpoch + stepInEpoch)
       var batchLogits: Tensor<Float>?
       let (loss, gradients) = try withLearningPhase(training: true) {
         try classifier.valueWithGradient { model in
@@ -128,8 +130,10 @@ public func trainClassifier(
   directory: String = FashionMNIST.defaultDirectory, options: ClassifierTrainingOptions = ClassifierTrainingOptions(),
   trainLimit: Int? = nil, testLimit: Int? = nil, log: (String) -> Void = { print($0) }
 ) throws -> (classifier: FashionClassifier, report: ClassifierTrainingReport) {
-  let train = try FashionMNIST(split: .train, directory: directory, limit: trainLimit, imageSize: FashionClassifier.imageSize)
-  let test = try FashionMNIST(split: .test, directory: directory, limit: testLimit, imageSize: FashionClassifier.imageSize)
+  let train = try FashionMNIST(
+    split: .train, directory: directory, limit: trainLimit, imageSize: FashionClassifier.imageSize)
+  let test = try FashionMNIST(
+    split: .test, directory: directory, limit: testLimit, imageSize: FashionClassifier.imageSize)
   return try trainClassifier(
     trainImages: train.images, trainLabels: train.labels, testImages: test.images, testLabels: test.labels,
     options: options, log: log)

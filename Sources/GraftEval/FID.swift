@@ -15,7 +15,9 @@ public struct FeatureStatistics: Codable, Equatable, Sendable {
 
   /// Statistics given directly (F means, F² covariance entries, row-major, symmetric).
   public init(mean: [Double], covariance: [Double], count: Int) {
-    precondition(covariance.count == mean.count * mean.count, "FeatureStatistics: \(covariance.count) covariance entries for dimension \(mean.count)")
+    precondition(
+      covariance.count == mean.count * mean.count,
+      "FeatureStatistics: \(covariance.count) covariance entries for dimension \(mean.count)")
     self.count = count
     self.dimension = mean.count
     self.mean = mean

@@ -25,7 +25,8 @@ public struct FashionClassifier: Layer {
     }
 
     public init(convChannels: [Int] = [16, 32], featureDimension: Int = 128, pooling: Pooling = .max) {
-      precondition((1...5).contains(convChannels.count), "FashionClassifier: 1 to 5 convolution stages, got \(convChannels.count)")
+      precondition(
+        (1...5).contains(convChannels.count), "FashionClassifier: 1 to 5 convolution stages, got \(convChannels.count)")
       self.convChannels = convChannels
       self.featureDimension = featureDimension
       self.pooling = pooling
@@ -41,7 +42,8 @@ public struct FashionClassifier: Layer {
     public var flattenedSize: Int { convChannels.last! * finalSide * finalSide }
 
     public var description: String {
-      convChannels.map { "conv\($0)-\(pooling.rawValue)pool" }.joined(separator: "-") + "-linear(\(flattenedSize)→\(featureDimension))-linear(\(featureDimension)→10)"
+      convChannels.map { "conv\($0)-\(pooling.rawValue)pool" }.joined(separator: "-")
+        + "-linear(\(flattenedSize)→\(featureDimension))-linear(\(featureDimension)→10)"
     }
   }
 
@@ -97,7 +99,8 @@ public struct FashionClassifier: Layer {
   /// The penultimate activations [N, F] of images [N, 1, 32, 32]: the FID feature space.
   public func features(_ images: Tensor<Float>) -> Tensor<Float> {
     precondition(
-      images.rank == 4 && images.shape[1] == 1 && images.shape[2] == Self.imageSize && images.shape[3] == Self.imageSize,
+      images.rank == 4 && images.shape[1] == 1 && images.shape[2] == Self.imageSize
+        && images.shape[3] == Self.imageSize,
       "FashionClassifier: expected images [N, 1, 32, 32], got \(images.shape)")
     return body(images)
   }
@@ -109,7 +112,9 @@ public struct FashionClassifier: Layer {
 
   /// Features [N, F] and logits [N, 10] of images [N, 1, 32, 32], computed `batchSize` images at a time
   /// without gradients. Throws `EvalError.badShape` for images of another shape.
-  public func outputs(_ images: Tensor<Float>, batchSize: Int = 500) throws(EvalError) -> (features: Tensor<Float>, logits: Tensor<Float>) {
+  public func outputs(_ images: Tensor<Float>, batchSize: Int = 500) throws(EvalError) -> (
+    features: Tensor<Float>, logits: Tensor<Float>
+  ) {
     guard images.rank == 4, images.shape[1] == 1, images.shape[2] == Self.imageSize, images.shape[3] == Self.imageSize
     else { throw .badShape(what: "the images", shape: images.shape, expected: "[N, 1, 32, 32]") }
     let n = images.shape[0]
@@ -169,8 +174,12 @@ extension FashionClassifier {
   ///
   /// Throws `EvalError.classifierWeightsMissing` when there is no file, `.classifierWeightsInvalid`
   /// when it is not a classifier's, and GraftIO's errors for unreadable files.
-  public static func loadWithMetadata(from url: URL) throws -> (classifier: FashionClassifier, metadata: [String: String]) {
-    guard FileManager.default.fileExists(atPath: url.path) else { throw EvalError.classifierWeightsMissing(path: url.path) }
+  public static func loadWithMetadata(from url: URL) throws -> (
+    classifier: FashionClassifier, metadata: [String: String]
+  ) {
+    guard FileManager.default.fileExists(atPath: url.path) else {
+      throw EvalError.classifierWeightsMissing(path: url.path)
+    }
     let checkpoint = try Checkpoint.load(from: url)
     guard let json = checkpoint.metadata[architectureKey] else {
       throw EvalError.classifierWeightsInvalid(path: url.path, reason: "no '\(architectureKey)' entry in its metadata")
@@ -225,7 +234,9 @@ public func softmax(_ logits: Tensor<Float>) -> Tensor<Float> {
 /// logits: log Σ exp(z − m) + m − z_label with m the (constant) row maximum, which cancels in the
 /// gradient. Differentiable in the logits.
 public func softmaxCrossEntropy(logits: Tensor<Float>, labels: [Int]) -> Tensor<Float> {
-  precondition(logits.rank == 2 && logits.shape[0] == labels.count, "softmaxCrossEntropy: logits \(logits.shape) for \(labels.count) labels")
+  precondition(
+    logits.rank == 2 && logits.shape[0] == labels.count,
+    "softmaxCrossEntropy: logits \(logits.shape) for \(labels.count) labels")
   let (n, k) = (logits.shape[0], logits.shape[1])
   var oneHot = [Float](repeating: 0, count: n * k)
   for (i, label) in labels.enumerated() {
@@ -266,7 +277,9 @@ public func argmaxRows(_ x: Tensor<Float>) -> [Int] {
 /// Max pooling over 2×2 windows of [N, C, H, W] (even H, W; PyTorch's `max_pool2d(x, 2)`), built from
 /// slices and `maximum` so that it is differentiable (ties share the gradient, as `maximum` does).
 public func maxPool2x2(_ x: Tensor<Float>) -> Tensor<Float> {
-  precondition(x.rank == 4 && x.shape[2] % 2 == 0 && x.shape[3] % 2 == 0, "maxPool2x2: needs [N, C, H, W] with even H, W; got \(x.shape)")
+  precondition(
+    x.rank == 4 && x.shape[2] % 2 == 0 && x.shape[3] % 2 == 0,
+    "maxPool2x2: needs [N, C, H, W] with even H, W; got \(x.shape)")
   let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2] / 2, x.shape[3] / 2)
   let windows = x.reshaped(to: [n, c, h, 2, w, 2])
   let rows = maximum(windows.sliced(alongAxis: 3, 0..<1), windows.sliced(alongAxis: 3, 1..<2))

@@ -36,15 +36,19 @@ public struct ImageEvaluator {
   public let classifierAccuracy: Double
 
   /// An evaluator against `images` [N, 1, 32, 32] with their `labels`.
-  public init(classifier: FashionClassifier, images: Tensor<Float>, labels: [Int], batchSize: Int = 500) throws(EvalError) {
+  public init(classifier: FashionClassifier, images: Tensor<Float>, labels: [Int], batchSize: Int = 500)
+    throws(EvalError)
+  {
     guard images.rank >= 1, images.shape[0] == labels.count else {
-      throw .badShape(what: "the reference images", shape: images.shape, expected: "one image per label (\(labels.count))")
+      throw .badShape(
+        what: "the reference images", shape: images.shape, expected: "one image per label (\(labels.count))")
     }
     let (features, logits) = try classifier.outputs(images, batchSize: batchSize)
     let predicted = argmaxRows(logits)
     self.classifier = classifier
     reference = try FeatureStatistics(features: features)
-    classifierAccuracy = labels.isEmpty ? 0 : Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
+    classifierAccuracy =
+      labels.isEmpty ? 0 : Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
   }
 
   /// An evaluator with known reference statistics (stored earlier) and accuracy.
@@ -55,7 +59,9 @@ public struct ImageEvaluator {
   }
 
   /// The metrics of generated `samples` [N, 1, 32, 32] in [−1, 1] (N ≥ 2).
-  public func evaluate(samples: Tensor<Float>, minimumClassShare: Double = 0.01, batchSize: Int = 500) throws(EvalError) -> ImageMetrics {
+  public func evaluate(samples: Tensor<Float>, minimumClassShare: Double = 0.01, batchSize: Int = 500) throws(EvalError)
+    -> ImageMetrics
+  {
     let (features, logits) = try classifier.outputs(samples, batchSize: batchSize)
     let distance = try frechetDistance(try FeatureStatistics(features: features), reference)
     let coverage = ClassCoverage(probabilities: withoutGradients { softmax(logits) }, minimumShare: minimumClassShare)
@@ -74,9 +80,12 @@ public struct ImageEvaluator {
   ///
   /// Throws `EvalError.classifierWeightsMissing` without the weights, GraftData's `DataError` without the
   /// data set.
-  public static func fashionMNIST(directory: String = FashionMNIST.defaultDirectory, limit: Int? = nil) throws -> ImageEvaluator {
+  public static func fashionMNIST(directory: String = FashionMNIST.defaultDirectory, limit: Int? = nil) throws
+    -> ImageEvaluator
+  {
     let classifier = try FashionClassifier.pretrained()
-    let test = try FashionMNIST(split: .test, directory: directory, limit: limit, imageSize: FashionClassifier.imageSize)
+    let test = try FashionMNIST(
+      split: .test, directory: directory, limit: limit, imageSize: FashionClassifier.imageSize)
     return try ImageEvaluator(classifier: classifier, images: test.images, labels: test.labels)
   }
 }

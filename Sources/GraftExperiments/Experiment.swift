@@ -10,7 +10,9 @@ public struct ExperimentScale: Sendable {
   /// The `graft` executable that runs each training (this process's own by default).
   public var executable: URL
 
-  public init(quick: Bool, seeds: Int? = nil, parallel: Int = 2, executable: URL = URL(fileURLWithPath: "/proc/self/exe")) {
+  public init(
+    quick: Bool, seeds: Int? = nil, parallel: Int = 2, executable: URL = URL(fileURLWithPath: "/proc/self/exe")
+  ) {
     self.quick = quick
     self.seeds = seeds ?? (quick ? 2 : 5)
     self.parallel = parallel
@@ -43,7 +45,9 @@ func execute(_ sweep: Sweep, _ scale: ExperimentScale) throws {
     print($0)
   }
   // Diverged runs are results (a NaN stop exits non-zero), not errors of the experiment.
-  if !failures.isEmpty { print("reproduce: \(failures.count) run(s) stopped early; they count as failed in the tables") }
+  if !failures.isEmpty {
+    print("reproduce: \(failures.count) run(s) stopped early; they count as failed in the tables")
+  }
 }
 
 /// Mean and sample standard deviation.

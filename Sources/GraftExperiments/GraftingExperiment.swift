@@ -28,16 +28,18 @@ public struct GraftingExperiment: Sendable {
   var evaluateEvery: Int { scale.quick ? 30 : 250 }
 
   public var sweep: Sweep {
-    let base = [
-      "--preset", "fashion-dcgan", "--steps", "\(steps)", "--evaluate-every", "\(evaluateEvery)",
-      "--log-every", "\(scale.quick ? 10 : 50)", "--sample-every", "\(scale.quick ? steps : 500)",
-      "--checkpoint-every", "\(scale.quick ? steps : 500)",
-    ] + (scale.quick ? ["--width", "16", "--batch-size", "32", "--data-limit", "2000"] : [])
+    let base =
+      [
+        "--preset", "fashion-dcgan", "--steps", "\(steps)", "--evaluate-every", "\(evaluateEvery)",
+        "--log-every", "\(scale.quick ? 10 : 50)", "--sample-every", "\(scale.quick ? steps : 500)",
+        "--checkpoint-every", "\(scale.quick ? steps : 500)",
+      ] + (scale.quick ? ["--width", "16", "--batch-size", "32", "--data-limit", "2000"] : [])
     return Sweep(
       root: root,
       runs: Self.optimizers.map { optimizer in
         Sweep.Run(
-          name: optimizer, arguments: base + ["--optimizer", optimizer, "--lr", "\(Self.learningRate(optimizer))", "--seed", "0"],
+          name: optimizer,
+          arguments: base + ["--optimizer", optimizer, "--lr", "\(Self.learningRate(optimizer))", "--seed", "0"],
           root: root, labels: ["optimizer": optimizer])
       })
   }
@@ -45,8 +47,10 @@ public struct GraftingExperiment: Sendable {
   public func run() throws -> ExperimentResult {
     let sweep = self.sweep
     try execute(sweep, scale)
-    var md = "### Fashion-MNIST DCGAN (32x32), \(steps) steps, one seed: FID in the classifier's features (lower is better)\n\n"
-    md += "| optimizer | lr | FID | classes covered | KL to uniform | confidence | samples |\n|---|---|---|---|---|---|---|\n"
+    var md =
+      "### Fashion-MNIST DCGAN (32x32), \(steps) steps, one seed: FID in the classifier's features (lower is better)\n\n"
+    md +=
+      "| optimizer | lr | FID | classes covered | KL to uniform | confidence | samples |\n|---|---|---|---|---|---|---|\n"
     var fid: [String: Double] = [:]
     for run in sweep.runs {
       let optimizer = run.labels["optimizer"]!
@@ -56,7 +60,8 @@ public struct GraftingExperiment: Sendable {
       }
       let v = last.values
       fid[optimizer] = v["fid"] ?? .nan
-      md += "| \(optimizer) | \(Self.learningRate(optimizer)) | \(format(v["fid"] ?? .nan, 1)) | \(format(v["classesCovered"] ?? .nan, 0)) | "
+      md +=
+        "| \(optimizer) | \(Self.learningRate(optimizer)) | \(format(v["fid"] ?? .nan, 1)) | \(format(v["classesCovered"] ?? .nan, 0)) | "
         + "\(format(v["klToUniform"] ?? .nan, 3)) | \(format(v["meanConfidence"] ?? .nan, 3)) | "
         + "[grid](\(run.name)/samples/step-\(String(format: "%06d", steps)).png) |\n"
     }
@@ -64,16 +69,19 @@ public struct GraftingExperiment: Sendable {
     let checks = [
       ClaimCheck(
         claim: "Ada_nSGDA matches Adam (FID within 25%)",
-        evidence: "FID Ada_nSGDA \(format(f("ada-nsgda"), 1)), Adam \(format(f("adam"), 1))", held: f("ada-nsgda") <= 1.25 * f("adam")),
+        evidence: "FID Ada_nSGDA \(format(f("ada-nsgda"), 1)), Adam \(format(f("adam"), 1))",
+        held: f("ada-nsgda") <= 1.25 * f("adam")),
       ClaimCheck(
         claim: "Adam is far ahead of SGDA and SGDA_Ada",
-        evidence: "FID Adam \(format(f("adam"), 1)), SGDA \(format(f("sgda"), 1)), SGDA_Ada \(format(f("sgda-ada"), 1))",
+        evidence:
+          "FID Adam \(format(f("adam"), 1)), SGDA \(format(f("sgda"), 1)), SGDA_Ada \(format(f("sgda-ada"), 1))",
         held: f("adam") < f("sgda") && f("adam") < f("sgda-ada")),
       ClaimCheck(
         claim: "nSGDA approaches Adam and beats SGDA",
         evidence: "FID nSGDA \(format(f("nsgda"), 1)), Adam \(format(f("adam"), 1)), SGDA \(format(f("sgda"), 1))",
         held: f("nsgda") < f("sgda") && f("nsgda") <= 1.5 * f("adam")),
     ]
-    return ExperimentResult(name: "grafting", markdown: md, checks: checks, highlightedRuns: sweep.runs.map(\.directory.path))
+    return ExperimentResult(
+      name: "grafting", markdown: md, checks: checks, highlightedRuns: sweep.runs.map(\.directory.path))
   }
 }

@@ -25,7 +25,9 @@ public struct MagnitudeExperiment: Sendable {
     Sweep(
       root: root,
       runs: settings.map {
-        Sweep.Run(name: $0.name, arguments: $0.arguments + ["--optimizer", "adam", "--seed", "0"], root: root, labels: ["setting": $0.name])
+        Sweep.Run(
+          name: $0.name, arguments: $0.arguments + ["--optimizer", "adam", "--seed", "0"], root: root,
+          labels: ["setting": $0.name])
       })
   }
 
@@ -33,7 +35,8 @@ public struct MagnitudeExperiment: Sendable {
     let sweep = self.sweep
     try execute(sweep, scale)
     var md = "### Magnitude ratio under Adam: ‖Δ_G‖ / ‖Δ_D‖ per layer (layers paired by position from the input)\n\n"
-    md += "| setting | steps | settled ratio (mean over 2nd half) | coefficient of variation | figure |\n|---|---|---|---|---|\n"
+    md +=
+      "| setting | steps | settled ratio (mean over 2nd half) | coefficient of variation | figure |\n|---|---|---|---|---|\n"
     var checks: [ClaimCheck] = []
     for run in sweep.runs {
       guard let record = try? RunRecord.load(run.directory) else {
@@ -45,17 +48,20 @@ public struct MagnitudeExperiment: Sendable {
       try Data(RunPlots.magnitudeRatio(record).render().utf8).write(to: figure)
       let settled = ratio.settled()
       let steps = record.metrics.entries.last?.step ?? 0
-      md += "| \(run.name) | \(steps) | \(format(settled?.mean ?? .nan, 3)) | \(format(settled?.variation ?? .nan, 3)) | [svg](\(run.name)/magnitude-ratio.svg) |\n"
+      md +=
+        "| \(run.name) | \(steps) | \(format(settled?.mean ?? .nan, 3)) | \(format(settled?.variation ?? .nan, 3)) | [svg](\(run.name)/magnitude-ratio.svg) |\n"
       if let settled {
         checks.append(
           ClaimCheck(
             claim: "With Adam the G/D update-norm ratio stays roughly constant after an initial phase (\(run.name))",
             evidence: String(
-              format: "mean ratio %.3f over the second half, coefficient of variation %.3f (threshold %.2f)", settled.mean,
+              format: "mean ratio %.3f over the second half, coefficient of variation %.3f (threshold %.2f)",
+              settled.mean,
               settled.variation, Self.constancyThreshold),
             held: settled.variation < Self.constancyThreshold))
       }
     }
-    return ExperimentResult(name: "magnitudes", markdown: md, checks: checks, highlightedRuns: sweep.runs.map(\.directory.path))
+    return ExperimentResult(
+      name: "magnitudes", markdown: md, checks: checks, highlightedRuns: sweep.runs.map(\.directory.path))
   }
 }

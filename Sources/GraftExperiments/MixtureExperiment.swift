@@ -38,7 +38,8 @@ public struct MixtureExperiment: Sendable {
               Sweep.Run(
                 name: "\(dataset)-\(optimizer)-lr\(lr)-seed\(seed)",
                 arguments: [
-                  "--dataset", dataset, "--steps", "\(steps)", "--optimizer", optimizer, "--lr", "\(lr)", "--seed", "\(seed)",
+                  "--dataset", dataset, "--steps", "\(steps)", "--optimizer", optimizer, "--lr", "\(lr)", "--seed",
+                  "\(seed)",
                   "--log-every", "100", "--sample-every", "\(steps)", "--checkpoint-every", "\(steps)",
                 ], root: root, labels: ["dataset": dataset, "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"]))
           }
@@ -71,8 +72,11 @@ public struct MixtureExperiment: Sendable {
       let summaries = runs.compactMap(Sweep.summary).compactMap(\.mixture)
       // A run that stopped early covers no mode.
       let modes = summaries.map { Double($0.modesCovered) } + Array(repeating: 0, count: runs.count - summaries.count)
-      let quality = summaries.map { Double($0.highQualityShare) } + Array(repeating: 0, count: runs.count - summaries.count)
-      return Cell(lr: "\(lr)", modes: meanAndSpread(modes), quality: meanAndSpread(quality).mean, failed: runs.count - summaries.count, runs: runs)
+      let quality =
+        summaries.map { Double($0.highQualityShare) } + Array(repeating: 0, count: runs.count - summaries.count)
+      return Cell(
+        lr: "\(lr)", modes: meanAndSpread(modes), quality: meanAndSpread(quality).mean,
+        failed: runs.count - summaries.count, runs: runs)
     }
     return cells.max { ($0.modes.mean, $0.quality) < ($1.modes.mean, $1.quality) }!
   }
@@ -84,15 +88,18 @@ public struct MixtureExperiment: Sendable {
     var highlighted: [String] = []
     for (dataset, steps) in datasets {
       let k = dataset == "ring8" ? 8 : 25
-      md += "### \(dataset): modes covered (of \(k)) and high-quality share, \(steps) steps, \(seeds) seed(s), best learning rate of \(scale.quick ? "1" : "3")\n\n"
-      md += "| optimizer | best lr | modes covered (mean ± std) | high-quality share | failed runs | samples |\n|---|---|---|---|---|---|\n"
+      md +=
+        "### \(dataset): modes covered (of \(k)) and high-quality share, \(steps) steps, \(seeds) seed(s), best learning rate of \(scale.quick ? "1" : "3")\n\n"
+      md +=
+        "| optimizer | best lr | modes covered (mean ± std) | high-quality share | failed runs | samples |\n|---|---|---|---|---|---|\n"
       for optimizer in Self.optimizers {
         let c = best(sweep, dataset, optimizer)
         results[dataset, default: [:]][optimizer] = c
         if dataset == "ring8" && optimizer == "adam" { adamRing = c.modes.mean }
         let picture = c.runs.first.map { "\($0.name)/samples/step-\(String(format: "%06d", steps)).png" } ?? ""
         highlighted += c.runs.prefix(1).map(\.directory.path)
-        md += "| \(optimizer) | \(c.lr) | \(format(c.modes.mean, 1)) ± \(format(c.modes.std, 1)) | \(format(c.quality * 100, 1))% | \(c.failed) | [scatter](\(picture)) |\n"
+        md +=
+          "| \(optimizer) | \(c.lr) | \(format(c.modes.mean, 1)) ± \(format(c.modes.std, 1)) | \(format(c.quality * 100, 1))% | \(c.failed) | [scatter](\(picture)) |\n"
       }
       md += "\n"
     }
@@ -108,10 +115,12 @@ public struct MixtureExperiment: Sendable {
         held: modes("ada-nsgda") >= modes("adam") - 1),
       ClaimCheck(
         claim: "SGDA_Ada (SGD's magnitude, Adam's direction) does no better than SGDA, worse than Adam",
-        evidence: "ring8 modes: SGDA_Ada \(format(modes("sgda-ada"), 1)), SGDA \(format(modes("sgda"), 1)), Adam \(format(modes("adam"), 1))",
+        evidence:
+          "ring8 modes: SGDA_Ada \(format(modes("sgda-ada"), 1)), SGDA \(format(modes("sgda"), 1)), Adam \(format(modes("adam"), 1))",
         held: modes("sgda-ada") < modes("adam")),
       ClaimCheck(
-        claim: "nSGDA does about as well as Adam", evidence: "ring8 modes: nSGDA \(format(modes("nsgda"), 1)), Adam \(format(modes("adam"), 1))",
+        claim: "nSGDA does about as well as Adam",
+        evidence: "ring8 modes: nSGDA \(format(modes("nsgda"), 1)), Adam \(format(modes("adam"), 1))",
         held: modes("nsgda") >= modes("adam") - 1),
     ]
     return ExperimentResult(name: "mog", markdown: md, checks: checks, highlightedRuns: highlighted)

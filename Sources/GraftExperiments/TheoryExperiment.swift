@@ -25,14 +25,16 @@ public struct TheoryExperiment: Sendable {
           runs.append(
             Sweep.Run(
               name: "sgda-g\(g)-d\(d)-seed\(seed)",
-              arguments: base + ["--optimizer", "sgda", "--g-lr", "\(g)", "--d-lr", "\(d)", "--seed", "\(seed)"], root: root,
+              arguments: base + ["--optimizer", "sgda", "--g-lr", "\(g)", "--d-lr", "\(d)", "--seed", "\(seed)"],
+              root: root,
               labels: ["optimizer": "sgda", "lr_g": "\(g)", "lr_d": "\(d)", "seed": "\(seed)"]))
         }
       }
       for lr in nsgdaRates {
         runs.append(
           Sweep.Run(
-            name: "nsgda-lr\(lr)-seed\(seed)", arguments: base + ["--optimizer", "nsgda", "--lr", "\(lr)", "--seed", "\(seed)"],
+            name: "nsgda-lr\(lr)-seed\(seed)",
+            arguments: base + ["--optimizer", "nsgda", "--lr", "\(lr)", "--seed", "\(seed)"],
             root: root, labels: ["optimizer": "nsgda", "lr_g": "\(lr)", "lr_d": "\(lr)", "seed": "\(seed)"]))
       }
     }
@@ -52,14 +54,19 @@ public struct TheoryExperiment: Sendable {
 
   func summarize(_ sweep: Sweep) -> ExperimentResult {
     func cell(_ optimizer: String, _ g: String, _ d: String) -> (mean: Double, diverged: Int, count: Int) {
-      let runs = sweep.runs.filter { $0.labels["optimizer"] == optimizer && $0.labels["lr_g"] == g && $0.labels["lr_d"] == d }
+      let runs = sweep.runs.filter {
+        $0.labels["optimizer"] == optimizer && $0.labels["lr_g"] == g && $0.labels["lr_d"] == d
+      }
       let values = runs.compactMap(Self.modes)
       return (meanAndSpread(values).mean, runs.count - values.count, runs.count)
     }
     let modeCount = TrainingConfig().theory.modes
     var md = "### Synthetic setting: modes recovered (of \(modeCount)), mean over \(scale.seeds) seeds\n\n"
-    md += "SGDA, rows η_G, columns η_D; each cell is the mean over the seeds that finished, `†n` marks n seeds that diverged (stopped on a non-finite loss), `–` a cell where all did:\n\n"
-    md += "| η_G \\ η_D | " + sgdaRates.map { "\($0) | " }.joined() + "\n|---|" + String(repeating: "---|", count: sgdaRates.count) + "\n"
+    md +=
+      "SGDA, rows η_G, columns η_D; each cell is the mean over the seeds that finished, `†n` marks n seeds that diverged (stopped on a non-finite loss), `–` a cell where all did:\n\n"
+    md +=
+      "| η_G \\ η_D | " + sgdaRates.map { "\($0) | " }.joined() + "\n|---|"
+      + String(repeating: "---|", count: sgdaRates.count) + "\n"
     var sgdaBest = 0.0
     var sgdaCellsWithAll = 0
     for g in sgdaRates {
@@ -82,7 +89,8 @@ public struct TheoryExperiment: Sendable {
     let checks = [
       ClaimCheck(
         claim: "SGDA collapses: with any learning rates it recovers at most one mode",
-        evidence: "best SGDA cell recovers \(format(sgdaBest)) modes on average; \(sgdaCellsWithAll) cell(s) recover all \(modeCount)",
+        evidence:
+          "best SGDA cell recovers \(format(sgdaBest)) modes on average; \(sgdaCellsWithAll) cell(s) recover all \(modeCount)",
         held: sgdaBest <= 1 && sgdaCellsWithAll == 0),
       ClaimCheck(
         claim: "nSGDA recovers all modes",
@@ -95,6 +103,7 @@ public struct TheoryExperiment: Sendable {
     ]
     return ExperimentResult(
       name: "theory", markdown: md, checks: checks,
-      highlightedRuns: sweep.runs.filter { $0.labels["seed"] == "0" && $0.labels["optimizer"] == "nsgda" }.map(\.directory.path))
+      highlightedRuns: sweep.runs.filter { $0.labels["seed"] == "0" && $0.labels["optimizer"] == "nsgda" }.map(
+        \.directory.path))
   }
 }

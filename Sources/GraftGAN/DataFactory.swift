@@ -47,7 +47,10 @@ func makeRealData(_ config: TrainingConfig, generator: RandomGenerator) throws -
   case "theory":
     let t = config.theory
     let modes = SyntheticModes(dimension: t.dimension, modeCount: t.modes, noise: t.noise)
-    return (SampledData(generator: generator) { n, g in modes.sample(n, generator: &g).points }, .theory(modes: modes.modeDirections))
+    return (
+      SampledData(generator: generator) { n, g in modes.sample(n, generator: &g).points },
+      .theory(modes: modes.modeDirections)
+    )
   case "fashion-mnist":
     let data = try FashionMNIST(
       split: .train, directory: config.dataDirectory ?? FashionMNIST.defaultDirectory, limit: config.dataLimit,
@@ -66,5 +69,6 @@ func makeRealData(_ config: TrainingConfig, generator: RandomGenerator) throws -
 
 private func loader(_ images: Tensor<Float>, _ config: TrainingConfig, _ generator: RandomGenerator) -> BatchLoader {
   BatchLoader(
-    images: images, batchSize: min(config.batchSize, images.shape[0]), dropLast: true, prefetch: true, generator: generator)
+    images: images, batchSize: min(config.batchSize, images.shape[0]), dropLast: true, prefetch: true,
+    generator: generator)
 }

@@ -39,7 +39,8 @@ public enum DCGAN {
     for stage in 0..<plan.count {
       let last = stage == plan.count - 1
       let out = last ? channels : c / 2
-      layers.append(ConvTranspose2d(c, out, kernelSize: 4, stride: 2, padding: 1, initializer: initializer, generator: &rng))
+      layers.append(
+        ConvTranspose2d(c, out, kernelSize: 4, stride: 2, padding: 1, initializer: initializer, generator: &rng))
       layers.append(contentsOf: last ? [Function.tanh] : [BatchNorm(features: out), Function.relu] as [any Network])
       c = out
     }

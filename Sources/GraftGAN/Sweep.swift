@@ -61,7 +61,9 @@ public struct Sweep: Sendable {
   ) throws -> [(run: Run, status: Int32)] {
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     let pending = runs.filter { !Self.isFinished($0) }
-    log("sweep: \(runs.count) runs, \(runs.count - pending.count) already finished, \(pending.count) to go, \(parallel) at a time")
+    log(
+      "sweep: \(runs.count) runs, \(runs.count - pending.count) already finished, \(pending.count) to go, \(parallel) at a time"
+    )
     let failures = FailureList()
     let slots = DispatchSemaphore(value: max(1, parallel))
     let group = DispatchGroup()
@@ -80,7 +82,9 @@ public struct Sweep: Sendable {
           group.leave()
         }
         let status = Self.launch(executable, arguments, logFile: run.directory.appendingPathComponent("train.log"))
-        log("sweep: \(run.name) \(status == 0 ? "finished" : "FAILED with status \(status) (see \(run.directory.path)/train.log)")")
+        log(
+          "sweep: \(run.name) \(status == 0 ? "finished" : "FAILED with status \(status) (see \(run.directory.path)/train.log)")"
+        )
         if status != 0 { failures.append(run, status) }
       }
     }
@@ -126,10 +130,13 @@ public struct Sweep: Sendable {
         continue
       }
       var metric = ""
-      if let m = s.mixture { metric = "modes \(m.modesCovered)/\(m.modeCount), hq \(String(format: "%.1f%%", m.highQualityShare * 100))" }
+      if let m = s.mixture {
+        metric = "modes \(m.modesCovered)/\(m.modeCount), hq \(String(format: "%.1f%%", m.highQualityShare * 100))"
+      }
       if let t = s.theory { metric = "modes recovered \(t.modesRecovered)/\(t.bestCosines.count)" }
       lines.append(
-        "| \(run.name) | \(labels)\(s.status) | " + String(format: "%.4f | %.4f | ", s.discriminatorLoss, s.generatorLoss)
+        "| \(run.name) | \(labels)\(s.status) | "
+          + String(format: "%.4f | %.4f | ", s.discriminatorLoss, s.generatorLoss)
           + metric + " |")
     }
     return lines.joined(separator: "\n")

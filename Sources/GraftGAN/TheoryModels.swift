@@ -10,7 +10,8 @@ public struct TheoryGenerator: Layer {
   /// Small Gaussian initialisation N(0, σ0²), σ0 = `initScale`/√d by default 0.1/√d.
   public init(neurons count: Int, dimension: Int, initScale: Float = 0.1, generator: inout RandomGenerator) {
     neurons = Tensor(
-      randomNormal: [count, dimension], standardDeviation: initScale / Float(dimension).squareRoot(), generator: &generator)
+      randomNormal: [count, dimension], standardDeviation: initScale / Float(dimension).squareRoot(),
+      generator: &generator)
   }
 
   /// [N, m_G] latent codes → [N, d].
@@ -30,9 +31,12 @@ public struct TheoryDiscriminator: Layer {
   public var bias: Tensor<Float>
   public let power: Int
 
-  public init(neurons count: Int, dimension: Int, power: Int = 3, initScale: Float = 0.1, generator: inout RandomGenerator) {
+  public init(
+    neurons count: Int, dimension: Int, power: Int = 3, initScale: Float = 0.1, generator: inout RandomGenerator
+  ) {
     neurons = Tensor(
-      randomNormal: [count, dimension], standardDeviation: initScale / Float(dimension).squareRoot(), generator: &generator)
+      randomNormal: [count, dimension], standardDeviation: initScale / Float(dimension).squareRoot(),
+      generator: &generator)
     scale = Tensor([1])
     bias = Tensor([0])
     self.power = power

@@ -62,7 +62,8 @@ public final class Trainer {
     ema = config.emaDecay == nil ? nil : players.generator
     latent = LatentSampler(config)
     fixedLatents = latent.sample(reference.isImages ? 64 : 1000, generator: &fixedGenerator)
-    (generatorOptimizer, generatorGrouping) = try Self.optimizer(config.generatorOptimizer, config.generatorSettings, config.generatorGrouping)
+    (generatorOptimizer, generatorGrouping) = try Self.optimizer(
+      config.generatorOptimizer, config.generatorSettings, config.generatorGrouping)
     (discriminatorOptimizer, discriminatorGrouping) = try Self.optimizer(
       config.discriminatorOptimizer, config.discriminatorSettings, config.discriminatorGrouping)
   }
@@ -78,7 +79,8 @@ public final class Trainer {
   public static func load(_ directory: URL, checkpoint: URL? = nil) throws -> Trainer {
     let run = RunDirectory(directory)
     guard let data = try? Data(contentsOf: run.config) else {
-      throw TrainingError(message: "cannot load the run: \(run.config.path) is missing (is \(directory.path) a Graft run directory?)")
+      throw TrainingError(
+        message: "cannot load the run: \(run.config.path) is missing (is \(directory.path) a Graft run directory?)")
     }
     let saved = try JSONDecoder().decode(SavedConfig.self, from: data)
     let trainer = try Trainer(config: saved.config, directory: directory)
@@ -90,7 +92,9 @@ public final class Trainer {
     return trainer
   }
 
-  private static func optimizer(_ name: String, _ settings: OptimizerSettings, _ grouping: Grouping?) throws -> (any Optimizer, Grouping) {
+  private static func optimizer(_ name: String, _ settings: OptimizerSettings, _ grouping: Grouping?) throws -> (
+    any Optimizer, Grouping
+  ) {
     let (optimizer, implied) = try OptimizerCatalog.make(name, settings)
     return (optimizer, grouping ?? implied)
   }
@@ -131,7 +135,8 @@ public final class Trainer {
     }
     progress.finish()
     let seconds = Date().timeIntervalSince(started)
-    let summary = try summary(status: step >= config.steps ? "finished" : "stopped", seconds: seconds, steps: step - firstStep)
+    let summary = try summary(
+      status: step >= config.steps ? "finished" : "stopped", seconds: seconds, steps: step - firstStep)
     if step >= config.steps { try run.writeJSON(summary, to: run.summary) }
     return summary
   }
@@ -156,7 +161,9 @@ public final class Trainer {
       let (loss, grads) = try players.discriminator.valueWithGradient { d in
         var l = config.loss.discriminatorLoss(real: d(real), fake: d(fake))
         if config.loss == .wganGP {
-          l = l + (try gradientPenalty(d, real: real, fake: fake, generator: &penaltyGenerator)) * config.gradientPenaltyWeight
+          l =
+            l + (try gradientPenalty(d, real: real, fake: fake, generator: &penaltyGenerator))
+            * config.gradientPenaltyWeight
         }
         return l
       }
@@ -165,7 +172,8 @@ public final class Trainer {
       if config.simultaneous {
         pendingD = grads
       } else {
-        dDiagnostics = discriminatorOptimizer.update(&players.discriminator, along: grads, grouping: discriminatorGrouping)
+        dDiagnostics = discriminatorOptimizer.update(
+          &players.discriminator, along: grads, grouping: discriminatorGrouping)
       }
     }
     let z = latent.sample(n, generator: &latentGenerator)
@@ -176,7 +184,8 @@ public final class Trainer {
     let gLoss = gLossTensor.scalar
     try checkFinite(gLoss, "generator")
     if let pendingD {
-      dDiagnostics = discriminatorOptimizer.update(&players.discriminator, along: pendingD, grouping: discriminatorGrouping)
+      dDiagnostics = discriminatorOptimizer.update(
+        &players.discriminator, along: pendingD, grouping: discriminatorGrouping)
     }
     let gDiagnostics = generatorOptimizer.update(&players.generator, along: gGrads, grouping: generatorGrouping)
     return IterationResult(
@@ -191,7 +200,8 @@ public final class Trainer {
         : "no checkpoint had been written yet"
       throw TrainingError(
         message: "training stopped at step \(step + 1): the \(player) loss is \(value). Nothing was updated with it; "
-          + "\(checkpoint). Try a lower learning rate, or resume with --resume \(run.url.path) after changing the config.")
+          + "\(checkpoint). Try a lower learning rate, or resume with --resume \(run.url.path) after changing the config."
+      )
     }
   }
 
@@ -233,8 +243,10 @@ public final class Trainer {
       try Pictures.writeGrid(fake, to: run.sample(step: step))
     case .mixture(let centers, let std, let extent):
       var g = RandomGenerator(seed: evaluationSeed)
-      let real = GaussianMixture(name: config.dataset, centers: centers, standardDeviation: std).sample(1000, generator: &g)
-      try Pictures.writeScatter(real: real, generated: fake, centers: centers, extent: extent, to: run.sample(step: step))
+      let real = GaussianMixture(name: config.dataset, centers: centers, standardDeviation: std).sample(
+        1000, generator: &g)
+      try Pictures.writeScatter(
+        real: real, generated: fake, centers: centers, extent: extent, to: run.sample(step: step))
     case .theory:
       break
     }
@@ -282,7 +294,8 @@ public final class Trainer {
     let (mixture, theory) = evaluate()
     return TrainingSummary(
       status: status, steps: step, wallSeconds: seconds, stepsPerSecond: seconds > 0 ? Double(steps) / seconds : 0,
-      discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture, theory: theory)
+      discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture, theory: theory
+    )
   }
 
   // MARK: Checkpoints
@@ -314,9 +327,10 @@ public final class Trainer {
     if ema != nil {
       var average = players.generator
       // The EMA copy shares batch-norm buffers with the generator; only its parameters are its own.
-      average.setParameters(try players.generator.parameterPaths.map { path in
-        try file.tensor("ema." + path.name, shape: players.generator[keyPath: path.keyPath].shape)
-      })
+      average.setParameters(
+        try players.generator.parameterPaths.map { path in
+          try file.tensor("ema." + path.name, shape: players.generator[keyPath: path.keyPath].shape)
+        })
       ema = average
     }
     try file.restore(&generatorOptimizer, parameterNames: generatorNames, prefix: "optimizer.generator")

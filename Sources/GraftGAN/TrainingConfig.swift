@@ -67,13 +67,22 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     imageSize = try c.decodeIfPresent(type(of: imageSize).self, forKey: .imageSize) ?? imageSize
     steps = try c.decodeIfPresent(type(of: steps).self, forKey: .steps) ?? steps
     batchSize = try c.decodeIfPresent(type(of: batchSize).self, forKey: .batchSize) ?? batchSize
-    discriminatorSteps = try c.decodeIfPresent(type(of: discriminatorSteps).self, forKey: .discriminatorSteps) ?? discriminatorSteps
+    discriminatorSteps =
+      try c.decodeIfPresent(type(of: discriminatorSteps).self, forKey: .discriminatorSteps) ?? discriminatorSteps
     simultaneous = try c.decodeIfPresent(type(of: simultaneous).self, forKey: .simultaneous) ?? simultaneous
-    gradientPenaltyWeight = try c.decodeIfPresent(type(of: gradientPenaltyWeight).self, forKey: .gradientPenaltyWeight) ?? gradientPenaltyWeight
-    generatorOptimizer = try c.decodeIfPresent(type(of: generatorOptimizer).self, forKey: .generatorOptimizer) ?? generatorOptimizer
-    discriminatorOptimizer = try c.decodeIfPresent(type(of: discriminatorOptimizer).self, forKey: .discriminatorOptimizer) ?? discriminatorOptimizer
-    generatorSettings = try c.decodeIfPresent(type(of: generatorSettings).self, forKey: .generatorSettings) ?? generatorSettings
-    discriminatorSettings = try c.decodeIfPresent(type(of: discriminatorSettings).self, forKey: .discriminatorSettings) ?? discriminatorSettings
+    gradientPenaltyWeight =
+      try c.decodeIfPresent(type(of: gradientPenaltyWeight).self, forKey: .gradientPenaltyWeight)
+      ?? gradientPenaltyWeight
+    generatorOptimizer =
+      try c.decodeIfPresent(type(of: generatorOptimizer).self, forKey: .generatorOptimizer) ?? generatorOptimizer
+    discriminatorOptimizer =
+      try c.decodeIfPresent(type(of: discriminatorOptimizer).self, forKey: .discriminatorOptimizer)
+      ?? discriminatorOptimizer
+    generatorSettings =
+      try c.decodeIfPresent(type(of: generatorSettings).self, forKey: .generatorSettings) ?? generatorSettings
+    discriminatorSettings =
+      try c.decodeIfPresent(type(of: discriminatorSettings).self, forKey: .discriminatorSettings)
+      ?? discriminatorSettings
     schedule = try c.decodeIfPresent(type(of: schedule).self, forKey: .schedule) ?? schedule
     theory = try c.decodeIfPresent(type(of: theory).self, forKey: .theory) ?? theory
     seed = try c.decodeIfPresent(type(of: seed).self, forKey: .seed) ?? seed
@@ -86,7 +95,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     dataLimit = try c.decodeIfPresent(Int.self, forKey: .dataLimit) ?? dataLimit
     emaDecay = try c.decodeIfPresent(Float.self, forKey: .emaDecay) ?? emaDecay
     generatorGrouping = try c.decodeIfPresent(Grouping.self, forKey: .generatorGrouping) ?? generatorGrouping
-    discriminatorGrouping = try c.decodeIfPresent(Grouping.self, forKey: .discriminatorGrouping) ?? discriminatorGrouping
+    discriminatorGrouping =
+      try c.decodeIfPresent(Grouping.self, forKey: .discriminatorGrouping) ?? discriminatorGrouping
   }
 }
 
@@ -110,8 +120,10 @@ public struct TheorySettings: Codable, Equatable, Sendable {
     dimension = try c.decodeIfPresent(type(of: dimension).self, forKey: .dimension) ?? dimension
     modes = try c.decodeIfPresent(type(of: modes).self, forKey: .modes) ?? modes
     noise = try c.decodeIfPresent(type(of: noise).self, forKey: .noise) ?? noise
-    generatorNeurons = try c.decodeIfPresent(type(of: generatorNeurons).self, forKey: .generatorNeurons) ?? generatorNeurons
-    discriminatorNeurons = try c.decodeIfPresent(type(of: discriminatorNeurons).self, forKey: .discriminatorNeurons) ?? discriminatorNeurons
+    generatorNeurons =
+      try c.decodeIfPresent(type(of: generatorNeurons).self, forKey: .generatorNeurons) ?? generatorNeurons
+    discriminatorNeurons =
+      try c.decodeIfPresent(type(of: discriminatorNeurons).self, forKey: .discriminatorNeurons) ?? discriminatorNeurons
     power = try c.decodeIfPresent(type(of: power).self, forKey: .power) ?? power
     initScale = try c.decodeIfPresent(type(of: initScale).self, forKey: .initScale) ?? initScale
     gaussianLatent = try c.decodeIfPresent(type(of: gaussianLatent).self, forKey: .gaussianLatent) ?? gaussianLatent
@@ -135,7 +147,10 @@ extension TrainingConfig {
     ("grid25-mlp", "25 Gaussians on a grid, MLP G and D, Adam, 3000 steps", grid25MLP),
     ("theory", "the paper's synthetic setting, nSGDA for both players", theorySetting),
     ("fashion-dcgan", "Fashion-MNIST 32x32, DCGAN, non-saturating loss, Adam(2e-4, 0.5, 0.999)", fashionDCGAN),
-    ("fashion-wgangp", "Fashion-MNIST 32x32, DCGAN critic without BN, WGAN-GP, n_dis 5, Adam(1e-4, 0.5, 0.9)", fashionWGANGP),
+    (
+      "fashion-wgangp", "Fashion-MNIST 32x32, DCGAN critic without BN, WGAN-GP, n_dis 5, Adam(1e-4, 0.5, 0.9)",
+      fashionWGANGP
+    ),
     ("fashion-resnet", "Fashion-MNIST 32x32, narrow WGAN-GP ResNet (width 32), WGAN-GP", fashionResNet),
     ("cifar-resnet", "CIFAR-10 32x32, WGAN-GP ResNet width 128 as in the paper (GPU-scale)", cifarResNet),
   ]
@@ -216,13 +231,17 @@ extension TrainingConfig {
     func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
       if !condition { throw ConfigError(message()) }
     }
-    try require(Self.datasets.contains(dataset), "unknown dataset '\(dataset)'. Valid: \(Self.datasets.joined(separator: ", "))")
+    try require(
+      Self.datasets.contains(dataset), "unknown dataset '\(dataset)'. Valid: \(Self.datasets.joined(separator: ", "))")
     try require(Self.models.contains(model), "unknown model '\(model)'. Valid: \(Self.models.joined(separator: ", "))")
     let twoD = dataset == "ring8" || dataset == "grid25"
     let images = dataset == "fashion-mnist" || dataset == "cifar10"
     try require(!twoD || model == "mlp", "dataset \(dataset) needs model mlp, got \(model)")
-    try require(!images || model == "dcgan" || model == "resnet", "dataset \(dataset) needs model dcgan or resnet, got \(model)")
-    try require((dataset == "theory") == (model == "theory"), "dataset theory and model theory go together (got \(dataset)/\(model))")
+    try require(
+      !images || model == "dcgan" || model == "resnet", "dataset \(dataset) needs model dcgan or resnet, got \(model)")
+    try require(
+      (dataset == "theory") == (model == "theory"),
+      "dataset theory and model theory go together (got \(dataset)/\(model))")
     try require(imageSize == 28 || imageSize == 32, "image size must be 28 or 32, got \(imageSize)")
     try require(model != "resnet" || imageSize == 32, "the ResNet models need image size 32")
     try require(dataset != "cifar10" || imageSize == 32, "CIFAR-10 images are 32x32")
@@ -231,17 +250,20 @@ extension TrainingConfig {
     try require(latentDimension > 0, "latent dimension must be positive, got \(latentDimension)")
     try require(width > 0, "width must be positive, got \(width)")
     try require(discriminatorSteps > 0, "discriminator steps (n_dis) must be positive, got \(discriminatorSteps)")
-    try require(logEvery > 0 && checkpointEvery > 0 && sampleEvery > 0, "log/checkpoint/sample intervals must be positive")
+    try require(
+      logEvery > 0 && checkpointEvery > 0 && sampleEvery > 0, "log/checkpoint/sample intervals must be positive")
     try require(emaDecay.map { $0 > 0 && $0 < 1 } ?? true, "EMA decay must lie in (0, 1)")
     for (name, s) in [("generator", generatorSettings), ("discriminator", discriminatorSettings)] {
-      try require(s.learningRate > 0 && s.learningRate.isFinite, "\(name) learning rate must be positive, got \(s.learningRate)")
+      try require(
+        s.learningRate > 0 && s.learningRate.isFinite, "\(name) learning rate must be positive, got \(s.learningRate)")
       try require(s.beta1 >= 0 && s.beta1 < 1 && s.beta2 >= 0 && s.beta2 < 1, "\(name) betas must lie in [0, 1)")
     }
     _ = try OptimizerCatalog.make(generatorOptimizer, generatorSettings)
     _ = try OptimizerCatalog.make(discriminatorOptimizer, discriminatorSettings)
     if dataset == "theory" {
       try require(theory.modes >= 1 && theory.modes <= theory.dimension, "theory: need 1 ≤ modes ≤ dimension")
-      try require(theory.generatorNeurons > 0 && theory.discriminatorNeurons > 0, "theory: neuron counts must be positive")
+      try require(
+        theory.generatorNeurons > 0 && theory.discriminatorNeurons > 0, "theory: neuron counts must be positive")
     }
   }
 }

@@ -31,7 +31,8 @@ public enum AtomicFile {
   public static func write(to url: URL, _ body: (Output) throws -> Void) throws {
     let target = url.path
     let directory = url.deletingLastPathComponent().path
-    let temporary = directory + "/." + url.lastPathComponent + ".tmp-"
+    let temporary =
+      directory + "/." + url.lastPathComponent + ".tmp-"
       + String(UInt64.random(in: 0...UInt64.max), radix: 16)
 
     // O_EXCL: never reuse a path someone else created; 0o666 lets the umask decide, as for any new file.

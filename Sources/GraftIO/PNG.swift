@@ -6,7 +6,9 @@ public enum PNG {
   /// Encodes pixels in row-major order: `channels` 1 (gray) or 3 (RGB) bytes per pixel.
   public static func encode(width: Int, height: Int, channels: Int, pixels: [UInt8]) throws -> Data {
     guard channels == 1 || channels == 3, pixels.count == width * height * channels, width > 0, height > 0 else {
-      throw GraftIOError.invalidContent(file: "PNG image", problem: "\(pixels.count) bytes do not make a \(width)x\(height) image with \(channels) channels")
+      throw GraftIOError.invalidContent(
+        file: "PNG image",
+        problem: "\(pixels.count) bytes do not make a \(width)x\(height) image with \(channels) channels")
     }
     // Each row starts with filter type 0 (none).
     var raw = [UInt8]()
@@ -18,7 +20,9 @@ public enum PNG {
     var compressedSize = compressBound(uLong(raw.count))
     var compressed = [UInt8](repeating: 0, count: Int(compressedSize))
     let status = compress2(&compressed, &compressedSize, raw, uLong(raw.count), 6)
-    guard status == Z_OK else { throw GraftIOError.invalidContent(file: "PNG image", problem: "zlib compression failed (status \(status))") }
+    guard status == Z_OK else {
+      throw GraftIOError.invalidContent(file: "PNG image", problem: "zlib compression failed (status \(status))")
+    }
 
     var png = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     var header = Data()
@@ -47,6 +51,8 @@ public enum PNG {
 
 extension Data {
   fileprivate mutating func appendBigEndian(_ value: UInt32) {
-    append(contentsOf: [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)])
+    append(contentsOf: [
+      UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF),
+    ])
   }
 }

@@ -38,7 +38,7 @@ public struct BatchNorm: Layer {
 
   public func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> {
     let c = weight.count
-    guard (x.rank == 2 || x.rank == 4), x.shape[1] == c else {
+    guard x.rank == 2 || x.rank == 4, x.shape[1] == c else {
       fatalError("Graft BatchNorm: expected [N, \(c)] or [N, \(c), H, W], got \(x.shape)")
     }
     let axes = x.rank == 2 ? [0] : [0, 2, 3]
@@ -66,7 +66,10 @@ public struct BatchNorm: Layer {
   }
 
   public var bufferPaths: [ParameterPath<Self>] {
-    [ParameterPath(name: "running_mean", keyPath: \.runningMean), ParameterPath(name: "running_var", keyPath: \.runningVariance)]
+    [
+      ParameterPath(name: "running_mean", keyPath: \.runningMean),
+      ParameterPath(name: "running_var", keyPath: \.runningVariance),
+    ]
   }
 }
 

@@ -36,7 +36,8 @@ public enum Initializer: Sendable, Equatable {
       let b = (6 / ((1 + a * a) * fi)).squareRoot()
       return Tensor(randomUniform: shape, lowerBound: -b, upperBound: b, generator: &generator)
     case .kaimingNormal(let a):
-      return Tensor(randomNormal: shape, standardDeviation: (2 / ((1 + a * a) * fi)).squareRoot(), generator: &generator)
+      return Tensor(
+        randomNormal: shape, standardDeviation: (2 / ((1 + a * a) * fi)).squareRoot(), generator: &generator)
     }
   }
 

@@ -111,6 +111,7 @@ public protocol WeightAndBiasLayer: Layer {
 
 extension WeightAndBiasLayer {
   public var parameterPaths: [ParameterPath<Self>] {
-    [ParameterPath(name: "weight", keyPath: \.weight)] + (bias == nil ? [] : [ParameterPath(name: "bias", keyPath: \.bias!)])
+    [ParameterPath(name: "weight", keyPath: \.weight)]
+      + (bias == nil ? [] : [ParameterPath(name: "bias", keyPath: \.bias!)])
   }
 }

@@ -27,9 +27,11 @@ public struct ResidualBlock: Layer {
     self.resample = resample
     self.activatesInput = activatesInput
     bn1 = batchNorm ? BatchNorm(features: inputChannels) : nil
-    conv1 = Conv2d(inputChannels, outputChannels, kernelSize: 3, padding: 1, initializer: initializer, generator: &generator)
+    conv1 = Conv2d(
+      inputChannels, outputChannels, kernelSize: 3, padding: 1, initializer: initializer, generator: &generator)
     bn2 = batchNorm ? BatchNorm(features: outputChannels) : nil
-    conv2 = Conv2d(outputChannels, outputChannels, kernelSize: 3, padding: 1, initializer: initializer, generator: &generator)
+    conv2 = Conv2d(
+      outputChannels, outputChannels, kernelSize: 3, padding: 1, initializer: initializer, generator: &generator)
     shortcut =
       inputChannels == outputChannels && resample == .none
       ? nil : Conv2d(inputChannels, outputChannels, kernelSize: 1, initializer: initializer, generator: &generator)
@@ -55,6 +57,7 @@ public struct ResidualBlock: Layer {
   }
 
   public var bufferPaths: [ParameterPath<Self>] {
-    (bn1 == nil ? [] : bufferPaths(of: \.bn1!, named: "bn1")) + (bn2 == nil ? [] : bufferPaths(of: \.bn2!, named: "bn2"))
+    (bn1 == nil ? [] : bufferPaths(of: \.bn1!, named: "bn1"))
+      + (bn2 == nil ? [] : bufferPaths(of: \.bn2!, named: "bn2"))
   }
 }

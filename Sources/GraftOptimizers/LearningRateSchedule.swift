@@ -39,7 +39,8 @@ public struct LearningRateSchedule: Sendable, Equatable, Codable, CustomStringCo
     switch decay {
     case .constant: return 1
     case .linear: return 1 + (finalFraction - 1) * progress
-    case .cosine: return finalFraction + (1 - finalFraction) * 0.5 * (1 + Float(Foundation.cos(Double.pi * Double(progress))))
+    case .cosine:
+      return finalFraction + (1 - finalFraction) * 0.5 * (1 + Float(Foundation.cos(Double.pi * Double(progress))))
     }
   }
 

@@ -32,7 +32,8 @@ extension ElementwiseOptimizer {
   public mutating func updates(
     gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
   ) -> [Tensor<Float>] {
-    precondition(gradients.count == parameters.count, "updates: \(gradients.count) gradients for \(parameters.count) parameters")
+    precondition(
+      gradients.count == parameters.count, "updates: \(gradients.count) gradients for \(parameters.count) parameters")
     if state.count != parameters.count { state = Array(repeating: [:], count: parameters.count) }
     step += 1
     let scales = learningRateScales(groups, count: parameters.count)

@@ -65,7 +65,9 @@ public enum OptimizerCatalog {
 
   /// Builds the optimizer `name` and the grouping it implies (`.global` for `nsgda-global`, else
   /// layer-wise per tensor).
-  public static func make(_ name: String, _ s: OptimizerSettings) throws -> (optimizer: any Optimizer, grouping: Grouping) {
+  public static func make(_ name: String, _ s: OptimizerSettings) throws -> (
+    optimizer: any Optimizer, grouping: Grouping
+  ) {
     switch name {
     case "sgda", "sgd": return (base("sgd", s)!, .perTensor)
     case "adam": return (base("adam", s)!, .perTensor)
@@ -87,9 +89,12 @@ public enum OptimizerCatalog {
     switch name {
     case "sgd", "sgda": return SGD(learningRate: s.learningRate, momentum: s.momentum, weightDecay: s.weightDecay)
     case "adam":
-      return Adam(learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, weightDecay: s.weightDecay)
+      return Adam(
+        learningRate: s.learningRate, beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, weightDecay: s.weightDecay)
     case "rmsprop":
-      return RMSprop(learningRate: s.learningRate, alpha: s.alpha, epsilon: s.epsilon, weightDecay: s.weightDecay, momentum: s.momentum)
+      return RMSprop(
+        learningRate: s.learningRate, alpha: s.alpha, epsilon: s.epsilon, weightDecay: s.weightDecay,
+        momentum: s.momentum)
     case "nsgd", "nsgda": return NormalizedSGD(learningRate: s.learningRate, momentum: s.momentum)
     default: return nil
     }

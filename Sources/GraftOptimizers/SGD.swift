@@ -10,8 +10,11 @@ public struct SGD: ElementwiseOptimizer {
   public var step = 0
   public var state: [[String: Tensor<Float>]] = []
 
-  public init(learningRate: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0) {
-    precondition(!nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum needs momentum > 0 and no dampening")
+  public init(
+    learningRate: Float, momentum: Float = 0, dampening: Float = 0, nesterov: Bool = false, weightDecay: Float = 0
+  ) {
+    precondition(
+      !nesterov || (momentum > 0 && dampening == 0), "SGD: Nesterov momentum needs momentum > 0 and no dampening")
     self.learningRate = learningRate
     self.momentum = momentum
     self.dampening = dampening

@@ -55,7 +55,9 @@ public struct AxisTicks: Equatable, Sendable {
         let below = candidates.last { $0 <= lo * (1 + 1e-12) } ?? candidates[0]
         let above = candidates.first { $0 >= hi * (1 - 1e-12) } ?? candidates[candidates.count - 1]
         let values = candidates.filter { $0 >= below && $0 <= above }
-        if values.count >= 3 || multiples.count > 3 { return AxisTicks(values: values, lower: below, upper: above, step: 1) }
+        if values.count >= 3 || multiples.count > 3 {
+          return AxisTicks(values: values, lower: below, upper: above, step: 1)
+        }
       }
     }
     let every = max(1, Int((Double(decades) / Double(max(target, 1))).rounded(.up)))
@@ -80,7 +82,8 @@ public struct AxisTicks: Equatable, Sendable {
     // Round to a power of ten six decades below the step; dividing by an exact power of ten (rather
     // than multiplying by an inexact 1e-7) gives the double nearest the decimal.
     let exponent = (log10(step) - 6).rounded(.down)
-    let v = exponent < 0
+    let v =
+      exponent < 0
       ? (value * pow(10, -exponent)).rounded() / pow(10, -exponent)
       : (value / pow(10, exponent)).rounded() * pow(10, exponent)
     return v == 0 ? 0 : v

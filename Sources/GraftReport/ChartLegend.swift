@@ -43,7 +43,8 @@ struct ChartLegend {
   func draw(into svg: inout SVGWriter, x: Double, y: Double, height: Double, below width: Double? = nil) {
     let rows = max(Int(height / Self.rowHeight), 1)
     for (i, e) in entries.enumerated() {
-      let (column, row) = width.map { (i % columnsBelow(width: $0), i / columnsBelow(width: $0)) } ?? (i / rows, i % rows)
+      let (column, row) =
+        width.map { (i % columnsBelow(width: $0), i / columnsBelow(width: $0)) } ?? (i / rows, i % rows)
       let left = x + Double(column) * columnWidth
       let middle = y + Double(row) * Self.rowHeight + Self.rowHeight / 2
       if e.box {

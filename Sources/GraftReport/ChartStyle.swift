@@ -35,10 +35,13 @@ public enum ChartStyle {
 extension SVGWriter {
   /// The part every chart starts with: the title (truncated to the width, full text as tooltip) and a
   /// horizontal grid line with its label at each y tick (`ticks`: pixel y and label).
-  mutating func titleAndHorizontalGrid(title: String, width: Double, ticks: [(y: Double, label: String)], left: Double, right: Double) {
+  mutating func titleAndHorizontalGrid(
+    title: String, width: Double, ticks: [(y: Double, label: String)], left: Double, right: Double
+  ) {
     if !title.isEmpty {
-      text(ChartStyle.truncated(title, Int(width / (ChartStyle.titleSize * 0.6))), x: width / 2, y: 20,
-           size: ChartStyle.titleSize, anchor: .middle, weight: "bold", className: "title", tooltip: title)
+      text(
+        ChartStyle.truncated(title, Int(width / (ChartStyle.titleSize * 0.6))), x: width / 2, y: 20,
+        size: ChartStyle.titleSize, anchor: .middle, weight: "bold", className: "title", tooltip: title)
     }
     for tick in ticks {
       line(x1: left, y1: tick.y, x2: right, y2: tick.y, stroke: ChartStyle.gridColor)

@@ -31,7 +31,9 @@ public struct ComparisonTable: Sendable {
   public var columns: [Column]
 
   /// Keys of summary.json shown in their own columns or not at all.
-  static let bookkeeping: Set<String> = ["steps", "stepsPerSecond", "wallSeconds", "discriminatorLoss", "generatorLoss"]
+  static let bookkeeping: Set<String> = [
+    "steps", "stepsPerSecond", "wallSeconds", "discriminatorLoss", "generatorLoss",
+  ]
 
   public init(_ runs: [RunRecord]) {
     runNames = runs.map(\.name)
@@ -47,7 +49,8 @@ public struct ComparisonTable: Sendable {
     add("loss_d", "final loss_d", result: false) { Self.finalLoss($0, "d") }
     add("loss_g", "final loss_g", result: false) { Self.finalLoss($0, "g") }
 
-    let summaryKeys = GroupOrdering.sorted(Set(runs.flatMap { $0.summary?.keys.map { $0 } ?? [] }).subtracting(Self.bookkeeping))
+    let summaryKeys = GroupOrdering.sorted(
+      Set(runs.flatMap { $0.summary?.keys.map { $0 } ?? [] }).subtracting(Self.bookkeeping))
     for key in summaryKeys where !key.hasSuffix("modeCount") {
       add(key, MetricLabels.label(key), result: true) { $0.summary?[key] }
     }

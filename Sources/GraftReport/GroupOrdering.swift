@@ -6,10 +6,13 @@ public enum GroupOrdering {
   }
 
   static func precedes(_ a: String, _ b: String) -> Bool {
-    let (pa, pb) = (a.split(separator: ".", omittingEmptySubsequences: false), b.split(separator: ".", omittingEmptySubsequences: false))
+    let (pa, pb) = (
+      a.split(separator: ".", omittingEmptySubsequences: false),
+      b.split(separator: ".", omittingEmptySubsequences: false)
+    )
     for (x, y) in zip(pa, pb) where x != y {
       switch (Int(x), Int(y)) {
-      case let (i?, j?): return i < j
+      case (let i?, let j?): return i < j
       case (_?, nil): return true
       case (nil, _?): return false
       default: return x < y

@@ -19,7 +19,9 @@ public struct HTMLReport: Sendable {
 
   /// Loads `directories` (names from `RunRecord.names`) into a report. Throws `ReportError` naming
   /// the first directory that is not a run.
-  public static func load(_ directories: [URL], title: String = "Graft report", generated: Date? = Date()) throws -> HTMLReport {
+  public static func load(_ directories: [URL], title: String = "Graft report", generated: Date? = Date()) throws
+    -> HTMLReport
+  {
     guard !directories.isEmpty else { throw ReportError("no run directories given") }
     let names = RunRecord.names(for: directories)
     let runs = try zip(directories, names).map { try RunRecord.load($0, name: $1) }
@@ -78,7 +80,8 @@ public struct HTMLReport: Sendable {
 
   private func runsSection() -> String {
     var s = "<section id=\"runs\">\n<h2>Runs</h2>\n<div class=\"scroll\"><table>\n"
-    s += "<thead><tr><th>Run</th><th>Optimizers</th><th>Status</th><th class=\"num\">Last step</th><th>Directory</th></tr></thead>\n<tbody>\n"
+    s +=
+      "<thead><tr><th>Run</th><th>Optimizers</th><th>Status</th><th class=\"num\">Last step</th><th>Directory</th></tr></thead>\n<tbody>\n"
     for (i, run) in runs.enumerated() {
       let status = run.status ?? "no summary.json (running or stopped)"
       let statusClass = run.status == "finished" ? "status-finished" : "status-other"
@@ -100,7 +103,7 @@ public struct HTMLReport: Sendable {
     var s = "<section id=\"settings\">\n<h2>Settings</h2>\n"
     let differing = diff.keys.filter { !ConfigDifferences.alwaysShown.contains($0) }
     s += "<p class=\"note\">The optimizers, and every config key whose value is not the same in all runs"
-    s += differing.isEmpty ? " (none: the runs differ in nothing else)." : " (highlighted)." 
+    s += differing.isEmpty ? " (none: the runs differ in nothing else)." : " (highlighted)."
     s += "</p>\n<div class=\"scroll\"><table class=\"config\">\n<thead><tr><th>key</th>"
     for (i, run) in runs.enumerated() { s += "<th>\(chip(i))\(run.name.xmlEscaped)</th>" }
     s += "</tr></thead>\n<tbody>\n"
@@ -126,17 +129,21 @@ public struct HTMLReport: Sendable {
   }
 
   private func metricsSection(_ table: ComparisonTable) -> String {
-    var s = "<section id=\"metrics\">\n<h2>Metrics</h2>\n<div class=\"scroll\"><table class=\"metrics\">\n<thead><tr><th>Run</th><th>status</th>"
+    var s =
+      "<section id=\"metrics\">\n<h2>Metrics</h2>\n<div class=\"scroll\"><table class=\"metrics\">\n<thead><tr><th>Run</th><th>status</th>"
     for c in table.columns { s += "<th class=\"num\">\(c.label.xmlEscaped)</th>" }
     s += "</tr></thead>\n<tbody>\n"
     for (i, name) in table.runNames.enumerated() {
-      s += "<tr class=\"run-row\"><td>\(chip(i))<strong>\(name.xmlEscaped)</strong></td><td>\(table.statuses[i].xmlEscaped)</td>"
+      s +=
+        "<tr class=\"run-row\"><td>\(chip(i))<strong>\(name.xmlEscaped)</strong></td><td>\(table.statuses[i].xmlEscaped)</td>"
       for c in table.columns { s += "<td class=\"num\">\(c.text(i).xmlEscaped)</td>" }
       s += "</tr>\n"
     }
     s += "</tbody>\n</table></div>\n"
-    s += "<p class=\"note\">Final losses from summary.json (else the last logged step); “(eval)” columns from eval.json "
-    s += "(<code>graft evaluate</code>). G/D update ratio (settled): the mean, over the last half of the logged steps, of the mean "
+    s +=
+      "<p class=\"note\">Final losses from summary.json (else the last logged step); “(eval)” columns from eval.json "
+    s +=
+      "(<code>graft evaluate</code>). G/D update ratio (settled): the mean, over the last half of the logged steps, of the mean "
     s += "update norm of G’s layers over that of D’s; ratio variation: its standard deviation there over its mean "
     s += "(small when the players keep a constant relative pace, as the paper observes for Adam).</p>\n"
     return s + "</section>\n"
@@ -144,8 +151,11 @@ public struct HTMLReport: Sendable {
 
   private func resultsSection(_ table: ComparisonTable) -> String {
     var charts = [RunPlots.finalLosses(runs).render(standalone: false)]
-    for column in table.columns where column.isResult { charts.append(RunPlots.bars(column, runs: runs).render(standalone: false)) }
-    return "<section id=\"results\">\n<h2>Results</h2>\n<div class=\"grid3\">\n" + charts.map(chart).joined() + "</div>\n</section>\n"
+    for column in table.columns where column.isResult {
+      charts.append(RunPlots.bars(column, runs: runs).render(standalone: false))
+    }
+    return "<section id=\"results\">\n<h2>Results</h2>\n<div class=\"grid3\">\n" + charts.map(chart).joined()
+      + "</div>\n</section>\n"
   }
 
   private func curvesSection() -> String {
@@ -156,22 +166,29 @@ public struct HTMLReport: Sendable {
     let evalKeys = GroupOrdering.sorted(Set(runs.flatMap(\.metrics.evaluationKeys)))
     for key in evalKeys where !key.hasSuffix("modeCount") { charts.append(RunPlots.evaluation(key, of: runs)) }
     let lrs = ["lr_g", "lr_d"].filter { key in runs.contains { Set($0.metrics.series(key).map(\.y)).count > 1 } }
-    for key in lrs { charts.append(RunPlots.scalar(key, of: runs, title: "Learning rate \(key)", yLabel: key, logY: true)) }
+    for key in lrs {
+      charts.append(RunPlots.scalar(key, of: runs, title: "Learning rate \(key)", yLabel: key, logY: true))
+    }
     var s = "<section id=\"curves\">\n<h2>Training curves</h2>\n<div class=\"grid2\">\n"
     s += charts.map { chart($0.render(standalone: false)) }.joined()
     if evalKeys.isEmpty {
-      s += "<p class=\"note\">No evaluations during training (train with <code>--evaluate-every N</code> to plot metrics over steps).</p>\n"
+      s +=
+        "<p class=\"note\">No evaluations during training (train with <code>--evaluate-every N</code> to plot metrics over steps).</p>\n"
     }
     return s + "</div>\n</section>\n"
   }
 
   private func magnitudesSection() -> String {
     var s = "<section id=\"magnitudes\">\n<h2>Update magnitudes</h2>\n"
-    s += "<p class=\"note\">The paper’s magnitude figure: the ratio of the generator’s to the discriminator’s update norm. "
+    s +=
+      "<p class=\"note\">The paper’s magnitude figure: the ratio of the generator’s to the discriminator’s update norm. "
     s += "Layers are each player’s weight matrices and convolution kernels in network order (biases and batch-norm "
-    s += "scales left out; shapes from the latest checkpoint, or the tensors named weight when there is none), paired by "
-    s += "position: layer i of G with layer i of D, up to the shallower network’s depth. The comparison chart divides the "
-    s += "mean update norm over G’s layers by the mean over D’s. Dashed line: ratio 1. Per-group norms show every group "
+    s +=
+      "scales left out; shapes from the latest checkpoint, or the tensors named weight when there is none), paired by "
+    s +=
+      "position: layer i of G with layer i of D, up to the shallower network’s depth. The comparison chart divides the "
+    s +=
+      "mean update norm over G’s layers by the mean over D’s. Dashed line: ratio 1. Per-group norms show every group "
     s += "when there are at most eight, otherwise the layers (evenly thinned to eight).</p>\n"
     s += "<div class=\"grid2\">\n" + chart(RunPlots.magnitudeRatioComparison(runs).render(standalone: false))
     let variation = ComparisonTable.Column(
@@ -182,7 +199,8 @@ public struct HTMLReport: Sendable {
     }
     s += "</div>\n"
     for (i, run) in runs.enumerated() {
-      let optimizers = run.optimizerLabel == run.name ? "" : " <span class=\"meta\">\(run.optimizerLabel.xmlEscaped)</span>"
+      let optimizers =
+        run.optimizerLabel == run.name ? "" : " <span class=\"meta\">\(run.optimizerLabel.xmlEscaped)</span>"
       s += "<h3>\(chip(i))\(run.name.xmlEscaped)\(optimizers)</h3>\n"
       guard !run.metrics.entries.isEmpty else {
         s += "<p class=\"empty\">No training lines in metrics.jsonl.</p>\n"
@@ -202,7 +220,8 @@ public struct HTMLReport: Sendable {
     var s = "<section id=\"samples\">\n<h2>Latest samples</h2>\n<div class=\"samples\">\n"
     for (i, run) in runs.enumerated() {
       guard let sample = run.latestSample else {
-        s += "<figure><p class=\"empty\">no samples</p><figcaption>\(chip(i))\(run.name.xmlEscaped)</figcaption></figure>\n"
+        s +=
+          "<figure><p class=\"empty\">no samples</p><figcaption>\(chip(i))\(run.name.xmlEscaped)</figcaption></figure>\n"
         continue
       }
       var size = ""
@@ -213,7 +232,8 @@ public struct HTMLReport: Sendable {
         pixelated = scale >= 2
         size = " width=\"\(Int(Double(w) * scale))\" height=\"\(Int(Double(h) * scale))\""
       }
-      s += "<figure><img\(pixelated ? " class=\"pixelated\"" : "")\(size) alt=\"samples of \(run.name.xmlEscaped) at step \(sample.step)\""
+      s +=
+        "<figure><img\(pixelated ? " class=\"pixelated\"" : "")\(size) alt=\"samples of \(run.name.xmlEscaped) at step \(sample.step)\""
       s += " src=\"data:image/png;base64,\(sample.png.base64EncodedString())\">"
       s += "<figcaption>\(chip(i))\(run.name.xmlEscaped) · step \(sample.step)</figcaption></figure>\n"
     }

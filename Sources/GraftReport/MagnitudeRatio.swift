@@ -41,17 +41,22 @@ public struct MagnitudeRatio: Sendable {
       return g / d
     }
     layers = zip(gLayers, dLayers).enumerated().map { i, pair in
-      Layer(index: i + 1, generatorGroup: pair.0, discriminatorGroup: pair.1, points: log.entries.map { e in
-        SVGPlot.Point(Double(e.step), ratio(e.groups[gField]?[pair.0], e.groups[dField]?[pair.1]))
-      })
+      Layer(
+        index: i + 1, generatorGroup: pair.0, discriminatorGroup: pair.1,
+        points: log.entries.map { e in
+          SVGPlot.Point(Double(e.step), ratio(e.groups[gField]?[pair.0], e.groups[dField]?[pair.1]))
+        })
     }
     func mean(_ values: [String: Double]?, _ names: [String]) -> Double? {
       let present = names.compactMap { values?[$0] }.filter(\.isFinite)
       return present.isEmpty ? nil : present.reduce(0, +) / Double(present.count)
     }
-    aggregate = (gLayers.isEmpty || dLayers.isEmpty) ? [] : log.entries.map { e in
-      SVGPlot.Point(Double(e.step), ratio(mean(e.groups[gField], gLayers), mean(e.groups[dField], dLayers)))
-    }
+    aggregate =
+      (gLayers.isEmpty || dLayers.isEmpty)
+      ? []
+      : log.entries.map { e in
+        SVGPlot.Point(Double(e.step), ratio(mean(e.groups[gField], gLayers), mean(e.groups[dField], dLayers)))
+      }
   }
 
   /// Mean and coefficient of variation (standard deviation / mean) of the aggregate ratio over the

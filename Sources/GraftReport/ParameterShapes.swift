@@ -25,7 +25,9 @@ public enum ParameterShapes {
   /// The shapes under `prefix.` (e.g. "generator"), keyed by the rest of the name ("0.weight").
   public static func player(_ shapes: [String: [Int]], _ prefix: String) -> [String: [Int]] {
     var out: [String: [Int]] = [:]
-    for (name, shape) in shapes where name.hasPrefix(prefix + ".") { out[String(name.dropFirst(prefix.count + 1))] = shape }
+    for (name, shape) in shapes where name.hasPrefix(prefix + ".") {
+      out[String(name.dropFirst(prefix.count + 1))] = shape
+    }
     return out
   }
 }

@@ -18,13 +18,17 @@ public enum RunPlots {
   ) -> SVGPlot {
     SVGPlot(
       title: title ?? key, xLabel: "step", yLabel: yLabel ?? key,
-      series: runs.enumerated().map { i, run in .init(run.name, points: run.metrics.series(key), color: ChartStyle.color(i)) },
+      series: runs.enumerated().map { i, run in
+        .init(run.name, points: run.metrics.series(key), color: ChartStyle.color(i))
+      },
       logY: logY, width: width, height: height)
   }
 
   /// An evaluation metric (from metrics.jsonl's `eval` lines) against the step, for the runs that
   /// evaluated it (each in its report colour).
-  public static func evaluation(_ key: String, of runs: [RunRecord], width: Double = 600, height: Double = 300) -> SVGPlot {
+  public static func evaluation(_ key: String, of runs: [RunRecord], width: Double = 600, height: Double = 300)
+    -> SVGPlot
+  {
     SVGPlot(
       title: "\(MetricLabels.label(key)) during training", xLabel: "step", yLabel: MetricLabels.label(key),
       series: runs.enumerated().compactMap { i, run in
@@ -36,7 +40,9 @@ public enum RunPlots {
   /// The groups a per-layer chart shows: all of them when there are at most `limit`, otherwise the
   /// layers (`GroupOrdering.layers`: weight matrices and kernels given `shapes`, else the groups
   /// named weight), evenly thinned to `limit`. The note says what was left out.
-  public static func readableGroups(_ names: [String], shapes: [String: [Int]] = [:], limit: Int = 8) -> (groups: [String], note: String) {
+  public static func readableGroups(_ names: [String], shapes: [String: [Int]] = [:], limit: Int = 8) -> (
+    groups: [String], note: String
+  ) {
     guard names.count > limit else { return (names, "") }
     let layers = GroupOrdering.layers(names, shapes: shapes)
     let shown = GroupOrdering.spread(layers, limit: limit)
@@ -47,7 +53,8 @@ public enum RunPlots {
   /// Per-group norms of one player (`player` "g" or "d"; `field` "update_norm", "grad_norm",
   /// "magnitude_norm" or "direction_norm") against the step, log-scaled: one series per group.
   public static func groupNorms(
-    _ run: RunRecord, player: String, field: String = "update_norm", limit: Int = 8, width: Double = 600, height: Double = 340
+    _ run: RunRecord, player: String, field: String = "update_norm", limit: Int = 8, width: Double = 600,
+    height: Double = 340
   ) -> SVGPlot {
     let key = "\(player)_\(field)"
     let shapes = ParameterShapes.player(run.parameterShapes, player == "g" ? "generator" : "discriminator")
@@ -55,34 +62,49 @@ public enum RunPlots {
     let who = player == "g" ? "G" : player == "d" ? "D" : player
     let what = field.replacingOccurrences(of: "_norm", with: "").replacingOccurrences(of: "_", with: " ")
     return SVGPlot(
-      title: "\(who) \(what) norms\(note.isEmpty ? "" : " (\(note))"): \(run.name)", xLabel: "step", yLabel: "‖\(what)‖ per group",
+      title: "\(who) \(what) norms\(note.isEmpty ? "" : " (\(note))"): \(run.name)", xLabel: "step",
+      yLabel: "‖\(what)‖ per group",
       series: groups.map { group in
-        .init(group, points: run.metrics.entries.compactMap { e in e.groups[key]?[group].map { SVGPlot.Point(Double(e.step), $0) } })
+        .init(
+          group,
+          points: run.metrics.entries.compactMap { e in e.groups[key]?[group].map { SVGPlot.Point(Double(e.step), $0) }
+          })
       }, logY: true, width: width, height: height)
   }
 
   /// The paper's magnitude figure for one run: ‖ΔG_i‖ / ‖ΔD_i‖ per layer position i (see
   /// `MagnitudeRatio`), log-scaled, with a dashed line at 1.
-  public static func magnitudeRatio(_ run: RunRecord, limit: Int = 8, width: Double = 600, height: Double = 340) -> SVGPlot {
+  public static func magnitudeRatio(_ run: RunRecord, limit: Int = 8, width: Double = 600, height: Double = 340)
+    -> SVGPlot
+  {
     let ratio = run.magnitudeRatio
-    let layers = ratio.layers.count > limit
-      ? GroupOrdering.spread(ratio.layers.map(\.label), limit: limit).compactMap { l in ratio.layers.first { $0.label == l } }
+    let layers =
+      ratio.layers.count > limit
+      ? GroupOrdering.spread(ratio.layers.map(\.label), limit: limit).compactMap { l in
+        ratio.layers.first { $0.label == l }
+      }
       : ratio.layers
     return SVGPlot(
       title: "Update ratio ‖ΔG‖/‖ΔD‖ per layer: \(run.name)", xLabel: "step", yLabel: "G/D update norm",
-      series: layers.map { .init($0.label, points: $0.points) }, logY: true, width: width, height: height, referenceY: 1)
+      series: layers.map { .init($0.label, points: $0.points) }, logY: true, width: width, height: height, referenceY: 1
+    )
   }
 
   /// The aggregate ratio (mean G layer update norm / mean D layer update norm) of every run.
-  public static func magnitudeRatioComparison(_ runs: [RunRecord], width: Double = 600, height: Double = 340) -> SVGPlot {
+  public static func magnitudeRatioComparison(_ runs: [RunRecord], width: Double = 600, height: Double = 340) -> SVGPlot
+  {
     SVGPlot(
       title: "Update ratio mean‖ΔG‖ / mean‖ΔD‖ over layers", xLabel: "step", yLabel: "G/D update norm",
-      series: runs.enumerated().map { i, run in .init(run.name, points: run.magnitudeRatio.aggregate, color: ChartStyle.color(i)) },
+      series: runs.enumerated().map { i, run in
+        .init(run.name, points: run.magnitudeRatio.aggregate, color: ChartStyle.color(i))
+      },
       logY: true, width: width, height: height, referenceY: 1)
   }
 
   /// One column of the comparison table as bars, one per run.
-  public static func bars(_ column: ComparisonTable.Column, runs: [RunRecord], width: Double = 400, height: Double = 280) -> SVGBarChart {
+  public static func bars(
+    _ column: ComparisonTable.Column, runs: [RunRecord], width: Double = 400, height: Double = 280
+  ) -> SVGBarChart {
     SVGBarChart(
       title: column.label, categories: runs.map(\.name),
       series: [.init(column.label, values: column.values.map { $0 ?? .nan })],

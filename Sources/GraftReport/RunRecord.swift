@@ -44,7 +44,8 @@ public struct RunRecord: Sendable {
   public var magnitudeRatio: MagnitudeRatio { MagnitudeRatio(metrics, shapes: parameterShapes) }
 
   public var optimizerLabel: String {
-    generatorOptimizer == discriminatorOptimizer ? generatorOptimizer : "G \(generatorOptimizer) / D \(discriminatorOptimizer)"
+    generatorOptimizer == discriminatorOptimizer
+      ? generatorOptimizer : "G \(generatorOptimizer) / D \(discriminatorOptimizer)"
   }
 
   /// Reads the run in `url`, named `name` (default: the directory's name).
@@ -57,8 +58,10 @@ public struct RunRecord: Sendable {
     guard isDirectory.boolValue else { throw ReportError("\(url.path) is a file, not a run directory") }
     guard let configData = try? Data(contentsOf: run.config) else {
       let runsInside = Self.runDirectories(in: url)
-      let examples = runsInside.prefix(3).map(\.lastPathComponent).joined(separator: ", ") + (runsInside.count > 3 ? ", ..." : "")
-      let hint = runsInside.isEmpty
+      let examples =
+        runsInside.prefix(3).map(\.lastPathComponent).joined(separator: ", ") + (runsInside.count > 3 ? ", ..." : "")
+      let hint =
+        runsInside.isEmpty
         ? "is \(url.path) a Graft run directory (written by `graft train --out`)?"
         : "it holds \(runsInside.count) run directories (\(examples)): pass them, e.g. \(url.path)/*"
       throw ReportError("\(run.config.path) is missing: \(hint)")
@@ -98,7 +101,9 @@ public struct RunRecord: Sendable {
   static func latestSampleFile(_ run: RunDirectory) -> (step: Int, url: URL)? {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: run.samples.path)) ?? []
     return names.compactMap { name -> (Int, URL)? in
-      guard name.hasPrefix("step-"), name.hasSuffix(".png"), let step = Int(name.dropFirst(5).dropLast(4)) else { return nil }
+      guard name.hasPrefix("step-"), name.hasSuffix(".png"), let step = Int(name.dropFirst(5).dropLast(4)) else {
+        return nil
+      }
       return (step, run.samples.appendingPathComponent(name))
     }.max { $0.0 < $1.0 }
   }

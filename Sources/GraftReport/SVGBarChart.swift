@@ -56,7 +56,8 @@ public struct SVGBarChart: Sendable {
     let yTicks = AxisTicks.linear(min(values.min() ?? 0, 0), max(values.max() ?? 1, 0), target: 5)
     let yLabels = yTicks.values.map { NumberFormatting.tick($0, step: yTicks.step) }
 
-    var legend = ChartLegend(entries: series.indices.map { ChartLegend.Entry(name: series[$0].name, color: color($0), box: true) })
+    var legend = ChartLegend(
+      entries: series.indices.map { ChartLegend.Entry(name: series[$0].name, color: color($0), box: true) })
     if !(showsLegend ?? (series.count > 1)) { legend.entries = [] }
     let titleHeight = title.isEmpty ? 8.0 : 30.0
     let left = 12 + (yLabel.isEmpty ? 0 : 16) + (yLabels.map { ChartStyle.textWidth($0) }.max() ?? 0) + 6
@@ -89,30 +90,40 @@ public struct SVGBarChart: Sendable {
         let barLeft = groupLeft + Double(s) * barWidth
         let middle = barLeft + barWidth / 2
         guard v.isFinite else {
-          svg.text("n/a", x: middle, y: zero - 4, size: 10, anchor: .middle, fill: ChartStyle.mutedText, className: "value-label")
+          svg.text(
+            "n/a", x: middle, y: zero - 4, size: 10, anchor: .middle, fill: ChartStyle.mutedText,
+            className: "value-label")
           continue
         }
         let top = min(y(v), zero)
         let label = NumberFormatting.metric(v)
-        svg.rect(x: barLeft + 1, y: top, width: barWidth - 2, height: abs(y(v) - zero), fill: color(series: s, category: c), className: "bar",
-                 title: "\(categories[c]) · \(series[s].name): \(label)")
+        svg.rect(
+          x: barLeft + 1, y: top, width: barWidth - 2, height: abs(y(v) - zero), fill: color(series: s, category: c),
+          className: "bar",
+          title: "\(categories[c]) · \(series[s].name): \(label)")
         if showsValues {
           let size = min(10.5, max(7, barWidth / Double(max(label.count, 1)) * 1.6))
-          svg.text(label, x: middle, y: v >= 0 ? y(v) - 4 : y(v) + size + 2, size: size, anchor: .middle, className: "value-label")
+          svg.text(
+            label, x: middle, y: v >= 0 ? y(v) - 4 : y(v) + size + 2, size: size, anchor: .middle,
+            className: "value-label")
         }
       }
       let center = left + (Double(c) + 0.5) * groupWidth
       if slanted {
-        svg.text(names[c], x: center + 4, y: plotBottom + 14, anchor: .end, rotate: -30, className: "category-label", tooltip: categories[c])
+        svg.text(
+          names[c], x: center + 4, y: plotBottom + 14, anchor: .end, rotate: -30, className: "category-label",
+          tooltip: categories[c])
       } else {
-        svg.text(names[c], x: center, y: plotBottom + 17, anchor: .middle, className: "category-label", tooltip: categories[c])
+        svg.text(
+          names[c], x: center, y: plotBottom + 17, anchor: .middle, className: "category-label", tooltip: categories[c])
       }
     }
     svg.line(x1: left, y1: zero, x2: plotRight, y2: zero, stroke: ChartStyle.axisColor)
     svg.line(x1: left, y1: plotTop, x2: left, y2: plotBottom, stroke: ChartStyle.axisColor)
     if categories.isEmpty || values.isEmpty {
-      svg.text("no data", x: (left + plotRight) / 2, y: (plotTop + plotBottom) / 2, size: 14, anchor: .middle,
-               fill: ChartStyle.mutedText, className: "empty-note")
+      svg.text(
+        "no data", x: (left + plotRight) / 2, y: (plotTop + plotBottom) / 2, size: 14, anchor: .middle,
+        fill: ChartStyle.mutedText, className: "empty-note")
     }
     legend.draw(into: &svg, x: plotRight + 14, y: plotTop, height: plotBottom - plotTop)
     return svg.document(width: width, height: height, label: title, standalone: standalone)

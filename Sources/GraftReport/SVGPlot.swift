@@ -10,7 +10,10 @@ public struct SVGPlot: Sendable {
   public struct Point: Equatable, Sendable {
     public var x: Double
     public var y: Double
-    public init(_ x: Double, _ y: Double) { self.x = x; self.y = y }
+    public init(_ x: Double, _ y: Double) {
+      self.x = x
+      self.y = y
+    }
   }
 
   public struct Series: Sendable {
@@ -31,7 +34,9 @@ public struct SVGPlot: Sendable {
       self.markers = markers
     }
 
-    public init(_ name: String, x: [Double], y: [Double], color: String? = nil, dash: String? = nil, markers: Bool = false) {
+    public init(
+      _ name: String, x: [Double], y: [Double], color: String? = nil, dash: String? = nil, markers: Bool = false
+    ) {
       self.init(name, points: zip(x, y).map { Point($0, $1) }, color: color, dash: dash, markers: markers)
     }
   }
@@ -87,9 +92,12 @@ public struct SVGPlot: Sendable {
     var ys = all.map(\.y)
     if let r = referenceY, !empty, r.isFinite, !logY || r > 0 { ys.append(r) }
 
-    var legend = ChartLegend(entries: series.indices.map { i in
-      ChartLegend.Entry(name: series[i].name, color: style(i).color, dash: style(i).dash, note: drawable[i].isEmpty ? " (no data)" : "")
-    })
+    var legend = ChartLegend(
+      entries: series.indices.map { i in
+        ChartLegend.Entry(
+          name: series[i].name, color: style(i).color, dash: style(i).dash,
+          note: drawable[i].isEmpty ? " (no data)" : "")
+      })
     if !showsLegend { legend.entries = [] }
     // A legend that would take over 45% of the width goes under the plot, and the SVG grows.
     let legendBelow = legend.width(height: height - 80) > width * 0.45
@@ -101,10 +109,13 @@ public struct SVGPlot: Sendable {
     let plotTop = titleHeight
     let plotBottom = height - bottom
     let xTicks = AxisTicks.linear(xs.min() ?? 0, xs.max() ?? 1, target: max(Int(width / 110), 3))
-    let yTicks = logY
+    let yTicks =
+      logY
       ? AxisTicks.logarithmic(ys.min() ?? 1, ys.max() ?? 10)
       : AxisTicks.linear(ys.min() ?? 0, ys.max() ?? 1, target: max(Int((plotBottom - plotTop) / 55), 3))
-    let yLabels = yTicks.values.map { logY ? NumberFormatting.logTick($0) : NumberFormatting.tick($0, step: yTicks.step) }
+    let yLabels = yTicks.values.map {
+      logY ? NumberFormatting.logTick($0) : NumberFormatting.tick($0, step: yTicks.step)
+    }
     let xLabels = xTicks.values.map { NumberFormatting.tick($0, step: xTicks.step) }
 
     let legendWidth = legendBelow ? 0 : legend.width(height: plotBottom - plotTop)
@@ -123,7 +134,8 @@ public struct SVGPlot: Sendable {
     svg.line(x1: left, y1: plotBottom, x2: plotRight, y2: plotBottom, stroke: ChartStyle.axisColor)
     svg.line(x1: left, y1: plotTop, x2: left, y2: plotBottom, stroke: ChartStyle.axisColor)
     if let r = referenceY, !empty, y.accepts(r) {
-      svg.line(x1: left, y1: y(r), x2: plotRight, y2: y(r), stroke: "#999999", width: 1, dash: "4 4", className: "reference")
+      svg.line(
+        x1: left, y1: y(r), x2: plotRight, y2: y(r), stroke: "#999999", width: 1, dash: "4 4", className: "reference")
     }
     if !xLabel.isEmpty {
       svg.text(xLabel, x: (left + plotRight) / 2, y: height - 6, anchor: .middle, className: "axis-label")
@@ -132,14 +144,16 @@ public struct SVGPlot: Sendable {
       svg.text(yLabel, x: 14, y: (plotTop + plotBottom) / 2, anchor: .middle, rotate: -90, className: "axis-label")
     }
     if empty {
-      svg.text("no data", x: (left + plotRight) / 2, y: (plotTop + plotBottom) / 2, size: 14, anchor: .middle,
-               fill: ChartStyle.mutedText, className: "empty-note")
+      svg.text(
+        "no data", x: (left + plotRight) / 2, y: (plotTop + plotBottom) / 2, size: 14, anchor: .middle,
+        fill: ChartStyle.mutedText, className: "empty-note")
     }
     // Series, in order (later ones on top).
     for (i, segments) in drawable.enumerated() where !segments.isEmpty {
       let (color, dash) = style(i)
-      svg.path(segments: segments.map { $0.map { (x($0.x), y($0.y)) } }, stroke: color, dash: dash,
-               className: "series", title: series[i].name)
+      svg.path(
+        segments: segments.map { $0.map { (x($0.x), y($0.y)) } }, stroke: color, dash: dash,
+        className: "series", title: series[i].name)
       for segment in segments where series[i].markers || segment.count == 1 {
         for p in segment { svg.circle(cx: x(p.x), cy: y(p.y), r: 2.8, fill: color, className: "marker") }
       }

@@ -19,27 +19,39 @@ struct SVGWriter {
 
   mutating func raw(_ text: String) { body += text }
 
-  mutating func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, dash: String = "", className: String = "") {
+  mutating func line(
+    x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, dash: String = "",
+    className: String = ""
+  ) {
     body += "<line\(Self.attributes(["class": className]))"
     body += " x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" y2=\"\(Self.number(y2))\""
     body += "\(Self.attributes(["stroke": stroke, "stroke-width": Self.number(width), "stroke-dasharray": dash]))/>\n"
   }
 
-  mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: String, className: String = "", title: String = "", stroke: String = "") {
+  mutating func rect(
+    x: Double, y: Double, width: Double, height: Double, fill: String, className: String = "", title: String = "",
+    stroke: String = ""
+  ) {
     body += "<rect\(Self.attributes(["class": className]))"
-    body += " x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(max(width, 0)))\" height=\"\(Self.number(max(height, 0)))\""
+    body +=
+      " x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(max(width, 0)))\" height=\"\(Self.number(max(height, 0)))\""
     body += Self.attributes(["fill": fill, "stroke": stroke])
     body += title.isEmpty ? "/>\n" : "><title>\(title.xmlEscaped)</title></rect>\n"
   }
 
   mutating func circle(cx: Double, cy: Double, r: Double, fill: String, className: String = "") {
-    body += "<circle\(Self.attributes(["class": className])) cx=\"\(Self.number(cx))\" cy=\"\(Self.number(cy))\" r=\"\(Self.number(r))\"\(Self.attributes(["fill": fill]))/>\n"
+    body +=
+      "<circle\(Self.attributes(["class": className])) cx=\"\(Self.number(cx))\" cy=\"\(Self.number(cy))\" r=\"\(Self.number(r))\"\(Self.attributes(["fill": fill]))/>\n"
   }
 
   /// A polyline made of `segments` (each a run of points), drawn as one `<path>`.
-  mutating func path(segments: [[(Double, Double)]], stroke: String, width: Double = 1.8, dash: String = "", className: String = "", title: String = "") {
+  mutating func path(
+    segments: [[(Double, Double)]], stroke: String, width: Double = 1.8, dash: String = "", className: String = "",
+    title: String = ""
+  ) {
     let d = segments.filter { !$0.isEmpty }.map { segment in
-      segment.enumerated().map { i, p in "\(i == 0 ? "M" : "L")\(Self.number(p.0)) \(Self.number(p.1))" }.joined(separator: " ")
+      segment.enumerated().map { i, p in "\(i == 0 ? "M" : "L")\(Self.number(p.0)) \(Self.number(p.1))" }.joined(
+        separator: " ")
     }.joined(separator: " ")
     body += "<path\(Self.attributes(["class": className])) d=\"\(d)\" fill=\"none\""
     body += Self.attributes([
@@ -53,7 +65,8 @@ struct SVGWriter {
 
   mutating func text(
     _ content: String, x: Double, y: Double, size: Double = ChartStyle.fontSize, anchor: Anchor = .start,
-    fill: String = ChartStyle.textColor, weight: String = "", rotate: Double? = nil, className: String = "", tooltip: String = ""
+    fill: String = ChartStyle.textColor, weight: String = "", rotate: Double? = nil, className: String = "",
+    tooltip: String = ""
   ) {
     body += "<text\(Self.attributes(["class": className])) x=\"\(Self.number(x))\" y=\"\(Self.number(y))\""
     body += " font-size=\"\(Self.number(size))\" text-anchor=\"\(anchor.rawValue)\""

@@ -7,7 +7,8 @@ import GraftEngine
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract: "Benchmark matmul and conv2d; prints JSON (compare with: python3 Benchmarks/torch_bench.py --compare ...).")
+    abstract:
+      "Benchmark matmul and conv2d; prints JSON (compare with: python3 Benchmarks/torch_bench.py --compare ...).")
 
   @Option(help: "OpenBLAS threads.") var threads: Int = 2
   @Option(help: "Minimum timed seconds per measurement.") var minSeconds: Double = 1
@@ -53,7 +54,8 @@ struct BenchCommand: ParsableCommand {
 
     if convOnly {
       // Where the conv2d time goes, piece by piece (printed to stderr for profiling).
-      let g = ConvGeometry(batch: 64, channels: 64, height: 16, width: 16, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
+      let g = ConvGeometry(
+        batch: 64, channels: 64, height: 16, width: 16, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
       let xd = x.detached()
       let cols = xd.im2col(g)
       let w2 = w.detached().reshaped(to: [128, 1024])
@@ -70,7 +72,8 @@ struct BenchCommand: ParsableCommand {
         ("bias grad", { _ = seed.sumToShape([1, 128, 1, 1]) }),
       ]
       for (name, body) in pieces {
-        FileHandle.standardError.write(String(format: "%-14@ %8.3f ms\n", name, median(body) * 1000).data(using: .utf8)!)
+        FileHandle.standardError.write(
+          String(format: "%-14@ %8.3f ms\n", name, median(body) * 1000).data(using: .utf8)!)
       }
     }
 

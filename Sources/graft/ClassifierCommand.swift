@@ -25,7 +25,8 @@ struct ClassifierCommand: ParsableCommand {
     var channels: String = FashionClassifier.Architecture.standard.convChannels.map(String.init).joined(separator: ",")
     @Option(help: "The penultimate feature dimension (FID's feature space).")
     var features: Int = FashionClassifier.Architecture.standard.featureDimension
-    @Option(help: "Pooling of each stage: max or avg.") var pooling: String = FashionClassifier.Architecture.standard.pooling.rawValue
+    @Option(help: "Pooling of each stage: max or avg.") var pooling: String = FashionClassifier.Architecture.standard
+      .pooling.rawValue
     @Option(help: "Use only the first N training images (quick checks).") var trainLimit: Int?
     @Option(help: "Use only the first N test images.") var testLimit: Int?
     @Flag(help: "Measure test accuracy only after the last epoch.") var testAtEndOnly = false
@@ -54,10 +55,11 @@ struct ClassifierCommand: ParsableCommand {
         architecture: try parsedArchitecture(), epochs: epochs, batchSize: batchSize, learningRate: learningRate,
         seed: seed, testEveryEpoch: !testAtEndOnly)
       let (classifier, report) = try trainClassifier(
-        directory: dataDir, options: options, trainLimit: trainLimit, testLimit: testLimit) { line in
-          print(line)
-          fflush(nil)
-        }
+        directory: dataDir, options: options, trainLimit: trainLimit, testLimit: testLimit
+      ) { line in
+        print(line)
+        fflush(nil)
+      }
       let url = URL(fileURLWithPath: out)
       try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try classifier.save(
@@ -92,7 +94,8 @@ struct ClassifierCommand: ParsableCommand {
     func run() throws {
       let url = weights.map { URL(fileURLWithPath: $0) } ?? FashionClassifier.pretrainedURL
       let (classifier, metadata) = try FashionClassifier.loadWithMetadata(from: url)
-      let test = try FashionMNIST(split: .test, directory: dataDir, limit: limit, imageSize: FashionClassifier.imageSize)
+      let test = try FashionMNIST(
+        split: .test, directory: dataDir, limit: limit, imageSize: FashionClassifier.imageSize)
       let start = Date()
       let predictions = try classifier.predictions(test.images)
       var correct = [Int](repeating: 0, count: FashionClassifier.classCount)
@@ -103,11 +106,14 @@ struct ClassifierCommand: ParsableCommand {
       }
       let accuracy = Double(correct.reduce(0, +)) / Double(max(test.count, 1))
       print("classifier: \(url.path) (\(classifier.architecture), \(classifier.parameterCount) parameters)")
-      if let recorded = metadata[FashionClassifier.testAccuracyKey] { print("recorded test accuracy at training: \(recorded)") }
+      if let recorded = metadata[FashionClassifier.testAccuracyKey] {
+        print("recorded test accuracy at training: \(recorded)")
+      }
       for k in 0..<FashionClassifier.classCount where total[k] > 0 {
         print(
           String(
-            format: "  %-12@ %.4f (%d/%d)", FashionMNIST.classNames[k] as NSString, Double(correct[k]) / Double(total[k]),
+            format: "  %-12@ %.4f (%d/%d)", FashionMNIST.classNames[k] as NSString,
+            Double(correct[k]) / Double(total[k]),
             correct[k], total[k]))
       }
       if test.count >= 4 {
@@ -118,7 +124,9 @@ struct ClassifierCommand: ParsableCommand {
         print(String(format: "FID(test[0..<%d], test[%d..<%d]) = %.6f", half, half, 2 * half, halves))
       }
       print(
-        String(format: "graft: test accuracy %.4f on %d images (%.1fs)", accuracy, test.count, Date().timeIntervalSince(start)))
+        String(
+          format: "graft: test accuracy %.4f on %d images (%.1fs)", accuracy, test.count,
+          Date().timeIntervalSince(start)))
     }
   }
 }

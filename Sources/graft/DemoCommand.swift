@@ -47,7 +47,9 @@ struct DemoCommand: ParsableCommand {
       if step % (steps / 10) == 0 {
         print(String(format: "step %5d  loss %.6f", step, loss.scalar))
       }
-      guard last.isFinite else { throw ValidationError("the loss became \(last) at step \(step); lower --learning-rate") }
+      guard last.isFinite else {
+        throw ValidationError("the loss became \(last) at step \(step); lower --learning-rate")
+      }
       params = withoutGradients { zip(params, grads).map { $0 - $1 * learningRate } }
     }
     print(String(format: "loss went from %.6f to %.6f (%.1fx lower)", first, last, first / last))

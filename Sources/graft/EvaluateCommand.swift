@@ -7,7 +7,9 @@ struct EvaluateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "evaluate",
     abstract: "Compute a run's metrics from its latest checkpoint and write RUN_DIR/eval.json.",
-    discussion: "Mixtures: modes covered, high-quality share, KL to uniform. Synthetic setting: best cosine per mode, modes recovered. Fashion-MNIST: FID in the committed classifier's features against the test set, class coverage, KL, confidence.")
+    discussion:
+      "Mixtures: modes covered, high-quality share, KL to uniform. Synthetic setting: best cosine per mode, modes recovered. Fashion-MNIST: FID in the committed classifier's features against the test set, class coverage, KL, confidence."
+  )
 
   @Argument(help: "The run directory.") var runDirectory: String
   @Option(help: "A checkpoint file instead of the run's latest.") var checkpoint: String?

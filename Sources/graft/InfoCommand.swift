@@ -25,16 +25,24 @@ struct InfoCommand: ParsableCommand {
       ("theory", "synthetic: linear generator with one-hot codes, cubic discriminator"),
     ]
     for (name, text) in models { print("  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(text)") }
-    print("Losses: " + GANLoss.allCases.map(\.rawValue).joined(separator: ", ") + " (default \(d.loss.rawValue); wgan-gp λ = \(d.gradientPenaltyWeight))")
+    print(
+      "Losses: " + GANLoss.allCases.map(\.rawValue).joined(separator: ", ")
+        + " (default \(d.loss.rawValue); wgan-gp λ = \(d.gradientPenaltyWeight))")
     print("Optimizers (--optimizer, --g-optimizer, --d-optimizer; default \(d.generatorOptimizer)):")
     for (name, text) in OptimizerCatalog.descriptions {
       print("  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(text)")
     }
     print("  graft:M:D       any pair from \(OptimizerCatalog.baseNames.joined(separator: ", ")), e.g. graft:adam:sgd")
     let s = d.generatorSettings
-    print("  defaults: lr \(s.learningRate), beta1 \(s.beta1), beta2 \(s.beta2), eps \(s.epsilon), momentum \(s.momentum); grouping per tensor (--grouping tensor|module|global)")
+    print(
+      "  defaults: lr \(s.learningRate), beta1 \(s.beta1), beta2 \(s.beta2), eps \(s.epsilon), momentum \(s.momentum); grouping per tensor (--grouping tensor|module|global)"
+    )
     print("Presets (--preset):")
-    for p in TrainingConfig.presets { print("  \(p.name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(p.summary)") }
-    print("Defaults: steps \(d.steps), batch \(d.batchSize), latent \(d.latentDimension), n_dis \(d.discriminatorSteps), seed \(d.seed)")
+    for p in TrainingConfig.presets {
+      print("  \(p.name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(p.summary)")
+    }
+    print(
+      "Defaults: steps \(d.steps), batch \(d.batchSize), latent \(d.latentDimension), n_dis \(d.discriminatorSteps), seed \(d.seed)"
+    )
   }
 }

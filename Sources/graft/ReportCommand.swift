@@ -8,7 +8,9 @@ struct ReportCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "report",
     abstract: "Compare runs in one self-contained HTML page (tables, SVG charts, embedded samples).",
-    discussion: "Example: graft report runs/sweep/* --out sweep.html. The page references no file or URL: open it anywhere, offline.")
+    discussion:
+      "Example: graft report runs/sweep/* --out sweep.html. The page references no file or URL: open it anywhere, offline."
+  )
 
   @Argument(help: "Run directories (written by `graft train`).") var runDirectories: [String]
   @Option(help: "Write the page here.") var out: String = "report.html"
@@ -19,6 +21,8 @@ struct ReportCommand: ParsableCommand {
     let page = report.render()
     let file = URL(fileURLWithPath: out)
     try AtomicFile.write(Data(page.utf8), to: file)
-    print("graft: wrote a report of \(report.runs.count) run\(report.runs.count == 1 ? "" : "s") to \(file.path) (\(page.utf8.count / 1024) KiB)")
+    print(
+      "graft: wrote a report of \(report.runs.count) run\(report.runs.count == 1 ? "" : "s") to \(file.path) (\(page.utf8.count / 1024) KiB)"
+    )
   }
 }

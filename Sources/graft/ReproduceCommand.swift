@@ -6,7 +6,9 @@ import GraftExperiments
 struct ReproduceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reproduce",
-    abstract: "Run the paper's experiments end to end: theory, mog, grafting, magnitudes, all (--quick: a few minutes in total).")
+    abstract:
+      "Run the paper's experiments end to end: theory, mog, grafting, magnitudes, all (--quick: a few minutes in total)."
+  )
 
   @Argument(help: "Experiment: theory, mog, grafting, magnitudes, all.") var name: String
   @Flag(help: "The small version (CI smoke test).") var quick = false
@@ -18,7 +20,8 @@ struct ReproduceCommand: ParsableCommand {
 
   func validate() throws {
     guard (Self.experiments + ["all"]).contains(name) else {
-      throw ValidationError("unknown experiment '\(name)'. Valid: \((Self.experiments + ["all"]).joined(separator: ", "))")
+      throw ValidationError(
+        "unknown experiment '\(name)'. Valid: \((Self.experiments + ["all"]).joined(separator: ", "))")
     }
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
   }
@@ -52,18 +55,24 @@ struct ReproduceCommand: ParsableCommand {
   private func writeCombined(_ results: [ExperimentResult], to root: URL) throws {
     var md = "# Graft: the paper's experiments on this machine (\(quick ? "quick" : "full") versions)\n\n"
     for r in results {
-      md += (try? String(contentsOf: root.appendingPathComponent(r.name).appendingPathComponent("results.md"), encoding: .utf8)) ?? ""
+      md +=
+        (try? String(
+          contentsOf: root.appendingPathComponent(r.name).appendingPathComponent("results.md"), encoding: .utf8)) ?? ""
       md += "\n"
     }
     try Data(md.utf8).write(to: root.appendingPathComponent("results.md"))
-    var claims = "<section id=\"claims\">\n<h2>The paper's claims, measured</h2>\n<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th>experiment</th><th>claim</th><th>measured</th><th>held</th></tr></thead>\n<tbody>\n"
+    var claims =
+      "<section id=\"claims\">\n<h2>The paper's claims, measured</h2>\n<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th>experiment</th><th>claim</th><th>measured</th><th>held</th></tr></thead>\n<tbody>\n"
     for r in results {
       for c in r.checks {
-        claims += "<tr><td>\(r.name.xmlEscaped)</td><td>\(c.claim.xmlEscaped)</td><td>\(c.evidence.xmlEscaped)</td><td>\(c.held ? "yes" : "<strong>no</strong>")</td></tr>\n"
+        claims +=
+          "<tr><td>\(r.name.xmlEscaped)</td><td>\(c.claim.xmlEscaped)</td><td>\(c.evidence.xmlEscaped)</td><td>\(c.held ? "yes" : "<strong>no</strong>")</td></tr>\n"
       }
     }
     claims += "</tbody>\n</table></div>\n"
-    for r in results { claims += "<h3>\(r.name.xmlEscaped)</h3>\n<pre style=\"white-space: pre-wrap\">\(r.markdown.xmlEscaped)</pre>\n" }
+    for r in results {
+      claims += "<h3>\(r.name.xmlEscaped)</h3>\n<pre style=\"white-space: pre-wrap\">\(r.markdown.xmlEscaped)</pre>\n"
+    }
     claims += "</section>\n"
     let directories = results.flatMap(\.highlightedRuns).map { URL(fileURLWithPath: $0) }
       .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }

@@ -27,19 +27,22 @@ struct SampleCommand: ParsableCommand {
       z = try NPY.read(URL(fileURLWithPath: latents), as: Float.self)
       let expected = LatentSampler(trainer.config).dimension
       guard z.rank == 2, z.shape[1] == expected else {
-        throw ValidationError("\(latents) has shape \(z.shape); this generator takes latent vectors of shape [N, \(expected)]")
+        throw ValidationError(
+          "\(latents) has shape \(z.shape); this generator takes latent vectors of shape [N, \(expected)]")
       }
     } else {
       var rng = RandomGenerator(seed: seed)
       z = LatentSampler(trainer.config).sample(count, generator: &rng)
     }
     let samples = withLearningPhase(training: false) { withoutGradients { trainer.sampler(z) } }
-    let picture = png.map { URL(fileURLWithPath: $0) } ?? RunDirectory(directory).samples.appendingPathComponent("sampled.png")
+    let picture =
+      png.map { URL(fileURLWithPath: $0) } ?? RunDirectory(directory).samples.appendingPathComponent("sampled.png")
     if samples.rank == 4 {
       try Pictures.writeGrid(samples, to: picture)
       print("graft: wrote \(samples.shape[0]) samples to \(picture.path)")
     } else if samples.shape.last == 2, case .mixture(let centers, _, let extent) = trainer.reference {
-      try Pictures.writeScatter(real: Tensor(zeros: [0, 2]), generated: samples, centers: centers, extent: extent, to: picture)
+      try Pictures.writeScatter(
+        real: Tensor(zeros: [0, 2]), generated: samples, centers: centers, extent: extent, to: picture)
       print("graft: wrote a scatter of \(samples.shape[0]) samples to \(picture.path)")
     }
     if let npy {

@@ -7,7 +7,9 @@ struct SweepCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sweep",
     abstract: "Run a grid of trainings (optimizers x learning rates x seeds) as separate processes.",
-    discussion: "Arguments after -- go to every `graft train` run, e.g. `graft sweep --optimizers adam,sgda --lrs 1e-3,1e-2 -- --preset ring8-mlp --steps 1000`. Finished runs are skipped on restart.")
+    discussion:
+      "Arguments after -- go to every `graft train` run, e.g. `graft sweep --optimizers adam,sgda --lrs 1e-3,1e-2 -- --preset ring8-mlp --steps 1000`. Finished runs are skipped on restart."
+  )
 
   @Option(help: "Comma-separated optimizer names.") var optimizers: String = "adam,sgda"
   @Option(help: "Comma-separated learning rates.") var lrs: String = "0.001"
@@ -35,7 +37,9 @@ struct SweepCommand: ParsableCommand {
     let sweep = Sweep.grid(
       root: URL(fileURLWithPath: out), optimizers: optimizerList, learningRates: rates, seeds: seedList,
       baseArguments: trainArguments)
-    let failures = try sweep.execute(executable: URL(fileURLWithPath: "/proc/self/exe"), parallel: parallel) { print($0) }
+    let failures = try sweep.execute(executable: URL(fileURLWithPath: "/proc/self/exe"), parallel: parallel) {
+      print($0)
+    }
     print(sweep.summaryTable())
     let table = URL(fileURLWithPath: out).appendingPathComponent("summary.md")
     try Data((sweep.summaryTable() + "\n").utf8).write(to: table)

@@ -8,7 +8,9 @@ struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
     abstract: "Train a GAN (default: ring8 MLP with Adam, about a minute on 2 cores).",
-    discussion: "Presets: \(TrainingConfig.presets.map(\.name).joined(separator: ", ")). See `graft info` for data sets, models, losses and optimizers.")
+    discussion:
+      "Presets: \(TrainingConfig.presets.map(\.name).joined(separator: ", ")). See `graft info` for data sets, models, losses and optimizers."
+  )
 
   @Option(help: "Start from a named preset.") var preset: String?
   @Option(help: "Start from a JSON or YAML config file (a run's config.json works too).") var config: String?
@@ -31,7 +33,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "WGAN-GP penalty weight λ.") var gpWeight: Float?
   @Option(help: "Exponential moving average of G's weights (e.g. 0.999).") var ema: Float?
 
-  @Option(help: "Optimizer for both players: \(OptimizerCatalog.names.joined(separator: ", ")), or graft:M:D.") var optimizer: String?
+  @Option(help: "Optimizer for both players: \(OptimizerCatalog.names.joined(separator: ", ")), or graft:M:D.")
+  var optimizer: String?
   @Option(help: "Generator optimizer.") var gOptimizer: String?
   @Option(help: "Discriminator optimizer.") var dOptimizer: String?
   @Option(help: "Learning rate for both players.") var lr: Float?
@@ -69,13 +72,20 @@ struct TrainCommand: ParsableCommand {
       return
     }
     let settings = try resolvedConfig()
-    let directory = out ?? freshDirectory("runs/\(preset ?? settings.dataset)-\(settings.generatorOptimizer)-\(settings.discriminatorOptimizer)-seed\(settings.seed)")
+    let directory =
+      out
+      ?? freshDirectory(
+        "runs/\(preset ?? settings.dataset)-\(settings.generatorOptimizer)-\(settings.discriminatorOptimizer)-seed\(settings.seed)"
+      )
     let url = URL(fileURLWithPath: directory)
     if FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) {
-      throw ValidationError("\(directory) already holds a run; continue it with --resume \(directory) or choose another --out")
+      throw ValidationError(
+        "\(directory) already holds a run; continue it with --resume \(directory) or choose another --out")
     }
     let trainer = try Trainer(config: settings, directory: url)
-    print("graft: training \(settings.dataset)/\(settings.model), loss \(settings.loss.rawValue), G \(settings.generatorOptimizer) (lr \(settings.generatorSettings.learningRate)), D \(settings.discriminatorOptimizer) (lr \(settings.discriminatorSettings.learningRate)), \(settings.steps) steps, seed \(settings.seed) → \(directory)")
+    print(
+      "graft: training \(settings.dataset)/\(settings.model), loss \(settings.loss.rawValue), G \(settings.generatorOptimizer) (lr \(settings.generatorSettings.learningRate)), D \(settings.discriminatorOptimizer) (lr \(settings.discriminatorSettings.learningRate)), \(settings.steps) steps, seed \(settings.seed) → \(directory)"
+    )
     try finish(trainer)
   }
 
@@ -83,12 +93,20 @@ struct TrainCommand: ParsableCommand {
     attachImageEvaluator(to: trainer)
     do {
       let summary = try trainer.train()
-      print(String(format: "graft: done: %d steps in %.1f s (%.1f steps/s), loss D %.4f G %.4f", summary.steps, summary.wallSeconds, summary.stepsPerSecond, summary.discriminatorLoss, summary.generatorLoss))
+      print(
+        String(
+          format: "graft: done: %d steps in %.1f s (%.1f steps/s), loss D %.4f G %.4f", summary.steps,
+          summary.wallSeconds, summary.stepsPerSecond, summary.discriminatorLoss, summary.generatorLoss))
       if let m = summary.mixture {
-        print(String(format: "graft: modes covered %d of %d, high-quality samples %.1f%%, KL to uniform %.3f", m.modesCovered, m.modeCount, m.highQualityShare * 100, m.klToUniform))
+        print(
+          String(
+            format: "graft: modes covered %d of %d, high-quality samples %.1f%%, KL to uniform %.3f", m.modesCovered,
+            m.modeCount, m.highQualityShare * 100, m.klToUniform))
       }
       if let t = summary.theory {
-        print("graft: modes recovered \(t.modesRecovered) of \(t.bestCosines.count); best cosine per mode \(t.bestCosines.map { String(format: "%.3f", $0) }.joined(separator: ", "))")
+        print(
+          "graft: modes recovered \(t.modesRecovered) of \(t.bestCosines.count); best cosine per mode \(t.bestCosines.map { String(format: "%.3f", $0) }.joined(separator: ", "))"
+        )
       }
       print("graft: results in \(trainer.run.url.path) (summary.json, metrics.jsonl, samples/, checkpoints/)")
     } catch let error as TrainingError {
@@ -105,7 +123,8 @@ struct TrainCommand: ParsableCommand {
     if let model { c.model = model }
     if let loss {
       guard let l = GANLoss(rawValue: loss) else {
-        throw ValidationError("unknown loss '\(loss)'. Valid: \(GANLoss.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw ValidationError(
+          "unknown loss '\(loss)'. Valid: \(GANLoss.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       c.loss = l
     }
@@ -137,7 +156,8 @@ struct TrainCommand: ParsableCommand {
     if let dLr { c.discriminatorSettings.learningRate = dLr }
     if let grouping {
       guard let g = Grouping(rawValue: grouping) else {
-        throw ValidationError("unknown grouping '\(grouping)'. Valid: \(Grouping.allCases.map(\.rawValue).joined(separator: ", "))")
+        throw ValidationError(
+          "unknown grouping '\(grouping)'. Valid: \(Grouping.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       c.generatorGrouping = g
       c.discriminatorGrouping = g

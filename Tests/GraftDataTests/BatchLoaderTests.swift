@@ -6,7 +6,10 @@ import Testing
 struct BatchLoaderTests {
   /// N examples [N, 2, 3] whose every element is the example's index; labels index mod 10.
   static func dataset(_ n: Int) -> (images: Tensor<Float>, labels: [Int]) {
-    (Tensor(shape: [n, 2, 3], scalars: (0..<n).flatMap { [Float](repeating: Float($0), count: 6) }), (0..<n).map { $0 % 10 })
+    (
+      Tensor(shape: [n, 2, 3], scalars: (0..<n).flatMap { [Float](repeating: Float($0), count: 6) }),
+      (0..<n).map { $0 % 10 }
+    )
   }
 
   static func loader(

@@ -16,7 +16,8 @@ struct CIFAR10Tests {
   @Test func batchFileRoundTrip() throws {
     let dir = try TemporaryDirectory()
     defer { dir.remove() }
-    let path = try dir.write("test_batch.bin", Self.record(0, label: 3) + Self.record(1, label: 9) + Self.record(2, label: 0))
+    let path = try dir.write(
+      "test_batch.bin", Self.record(0, label: 3) + Self.record(1, label: 9) + Self.record(2, label: 0))
     let (images, labels) = try CIFAR10.readBatch(path: path)
     #expect(images.shape == [3, 3, 32, 32])
     #expect(labels == [3, 9, 0])
@@ -37,7 +38,8 @@ struct CIFAR10Tests {
     defer { dir.remove() }
     let folder = try TemporaryDirectory.nested(in: dir, CIFAR10.archiveFolder)
     for b in 1...5 {
-      try folder.write("data_batch_\(b).bin", Self.record(2 * b, label: UInt8(b)) + Self.record(2 * b + 1, label: UInt8(b)))
+      try folder.write(
+        "data_batch_\(b).bin", Self.record(2 * b, label: UInt8(b)) + Self.record(2 * b + 1, label: UInt8(b)))
     }
     let train = try CIFAR10(split: .train, directory: dir.path)
     #expect(train.count == 10)

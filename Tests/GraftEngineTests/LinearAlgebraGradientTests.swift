@@ -58,7 +58,8 @@ struct LinearAlgebraGradientTests {
 
   @Test func im2colAndCol2im() throws {
     var g = Inputs(seed: 26)
-    let geometry = ConvGeometry(batch: 2, channels: 2, height: 5, width: 4, kernelHeight: 3, kernelWidth: 2, stride: 2, padding: 1)
+    let geometry = ConvGeometry(
+      batch: 2, channels: 2, height: 5, width: 4, kernelHeight: 3, kernelWidth: 2, stride: 2, padding: 1)
     try expectGradientsMatch([g.normal(geometry.imageShape)]) { $0[0].im2col(geometry) }
     try expectGradientsMatch([g.normal([geometry.rows, geometry.columns])]) { $0[0].col2im(geometry) }
   }

@@ -30,7 +30,8 @@ func loadGolden(_ op: String) -> [GoldenCase] {
     let data = try? Data(contentsOf: url),
     let file = try? JSONDecoder().decode(GoldenFile.self, from: data)
   else {
-    fatalError("missing or unreadable fixture Fixtures/\(op).json; regenerate with python3 Scripts/make_engine_fixtures.py")
+    fatalError(
+      "missing or unreadable fixture Fixtures/\(op).json; regenerate with python3 Scripts/make_engine_fixtures.py")
   }
   return file.cases
 }
@@ -40,11 +41,14 @@ func loadGolden(_ op: String) -> [GoldenCase] {
 func expectClose(
   _ actual: Tensor<Float>, _ expected: Tensor<Float>, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  #expect(actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)", sourceLocation: sourceLocation)
+  #expect(
+    actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)",
+    sourceLocation: sourceLocation)
   guard actual.shape == expected.shape else { return }
   let scale = expected.scalars.map { abs($0) }.max() ?? 0
   let worst = zip(actual.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
-  #expect(worst <= 1e-4 * max(scale, 1e-30), "\(what): max error \(worst) at scale \(scale)", sourceLocation: sourceLocation)
+  #expect(
+    worst <= 1e-4 * max(scale, 1e-30), "\(what): max error \(worst) at scale \(scale)", sourceLocation: sourceLocation)
 }
 
 @Suite("Forward and backward against PyTorch (committed fixtures)")

@@ -6,7 +6,8 @@ import Testing
 struct ClassifierTests {
   @Test func crossEntropyValues() throws {
     // Equal logits: log K. A confident right answer: ≈ 0; a confident wrong one: the logit gap.
-    let loss = softmaxCrossEntropy(logits: Tensor([[0, 0, 0, 0], [1000, 0, 0, 0], [0, 1000, 0, 0]]), labels: [2, 0, 0])
+    let loss = softmaxCrossEntropy(
+      logits: Tensor([[0, 0, 0, 0], [1000, 0, 0, 0], [0, 1000, 0, 0]]), labels: [2, 0, 0])
     #expect(abs(loss.scalar - (Float(Foundation.log(4.0)) + 0 + 1000) / 3) < 1e-3)
     #expect(loss.scalar.isFinite)
     // Against the direct formula on moderate logits.
@@ -34,7 +35,8 @@ struct ClassifierTests {
 
   @Test func maxPoolingPicksEachWindowsMaximumAndRoutesItsGradient() throws {
     // One 4×4 channel: windows [[1, 5], [3, 2]], [[0, -1], [7, 4]], [[9, 8], [6, 6]], [[-3, -2], [-5, -4]].
-    let x = Tensor<Float>(shape: [1, 1, 4, 4], scalars: [1, 5, 0, -1, 3, 2, 7, 4, 9, 8, -3, -2, 6, 6, -5, -4]).requiringGrad()
+    let x = Tensor<Float>(shape: [1, 1, 4, 4], scalars: [1, 5, 0, -1, 3, 2, 7, 4, 9, 8, -3, -2, 6, 6, -5, -4])
+      .requiringGrad()
     let y = maxPool2x2(x)
     #expect(y.shape == [1, 1, 2, 2] && y.scalars == [5, 7, 9, -2])
     let g = try gradients(of: y.sum(), withRespectTo: [x])[0]
@@ -54,13 +56,15 @@ struct ClassifierTests {
     let (features, logits) = try classifier.outputs(images, batchSize: 2)
     #expect(zip(features.scalars, classifier.features(images).scalars).allSatisfy { abs($0 - $1) < 1e-5 })
     #expect(zip(logits.scalars, classifier.logits(images).scalars).allSatisfy { abs($0 - $1) < 1e-5 })
-    #expect(classifier.parameterPaths.map(\.name) == [
-      "body.0.weight", "body.0.bias", "body.3.weight", "body.3.bias", "body.6.weight", "body.6.bias",
-      "body.10.weight", "body.10.bias",
-      "head.weight", "head.bias",
-    ])
+    #expect(
+      classifier.parameterPaths.map(\.name) == [
+        "body.0.weight", "body.0.bias", "body.3.weight", "body.3.bias", "body.6.weight", "body.6.bias",
+        "body.10.weight", "body.10.bias",
+        "head.weight", "head.bias",
+      ])
 
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("graft-classifier-\(UUID().uuidString).safetensors")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "graft-classifier-\(UUID().uuidString).safetensors")
     defer { try? FileManager.default.removeItem(at: url) }
     try classifier.save(to: url, metadata: ["note": "test"])
     let (loaded, metadata) = try FashionClassifier.loadWithMetadata(from: url)
@@ -97,7 +101,8 @@ struct ClassifierTests {
     let testLabels = (0..<100).map { ($0 * 7) % 10 }
     var lines: [String] = []
     let (classifier, report) = try trainClassifier(
-      trainImages: images(trainLabels), trainLabels: trainLabels, testImages: images(testLabels), testLabels: testLabels,
+      trainImages: images(trainLabels), trainLabels: trainLabels, testImages: images(testLabels),
+      testLabels: testLabels,
       options: ClassifierTrainingOptions(
         architecture: FashionClassifier.Architecture(convChannels: [4, 8], featureDimension: 16),
         epochs: 3, batchSize: 32, learningRate: 5e-3, seed: 1),

@@ -8,7 +8,8 @@ struct FIDTests {
   func gaussian(_ n: Int, means: [Double], stds: [Double], seed: UInt64) -> Tensor<Float> {
     var rng = RandomGenerator(seed: seed)
     let f = means.count
-    return Tensor(shape: [n, f], scalars: (0..<(n * f)).map { k in Float(means[k % f] + stds[k % f] * rng.nextNormal()) })
+    return Tensor(
+      shape: [n, f], scalars: (0..<(n * f)).map { k in Float(means[k % f] + stds[k % f] * rng.nextNormal()) })
   }
 
   @Test func distanceOfAFeatureSetToItselfIsZero() throws {

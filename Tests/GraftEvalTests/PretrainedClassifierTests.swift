@@ -15,7 +15,8 @@ enum FashionData {
   "The committed Fashion-MNIST classifier, its FID and class coverage",
   .enabled(
     if: FashionData.available,
-    "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist (files under /usr/share/datasets/fashion-mnist)"))
+    "Fashion-MNIST is not installed: apt-get install dataset-fashion-mnist (files under /usr/share/datasets/fashion-mnist)"
+  ))
 struct PretrainedClassifierTests {
   let test = FashionData.test!
   let train = FashionData.train!
@@ -23,7 +24,8 @@ struct PretrainedClassifierTests {
   /// Images with N(0, std²) noise added, clamped to [−1, 1].
   func noisy(_ images: Tensor<Float>, std: Float, seed: UInt64) -> Tensor<Float> {
     var rng = RandomGenerator(seed: seed)
-    return (images + Tensor(randomNormal: images.shape, standardDeviation: std, generator: &rng)).clamped(min: -1, max: 1)
+    return (images + Tensor(randomNormal: images.shape, standardDeviation: std, generator: &rng)).clamped(
+      min: -1, max: 1)
   }
 
   /// The images of `images` whose label is `label`.
@@ -37,7 +39,8 @@ struct PretrainedClassifierTests {
     let accuracy = try classifier.accuracy(images: test.images, labels: test.labels)
     #expect(accuracy >= 0.88, "accuracy \(accuracy) on the first 2000 test images")
     // The size budget of the committed weights.
-    let size = try FileManager.default.attributesOfItem(atPath: FashionClassifier.pretrainedURL.path)[.size] as? Int ?? 0
+    let size =
+      try FileManager.default.attributesOfItem(atPath: FashionClassifier.pretrainedURL.path)[.size] as? Int ?? 0
     #expect(size > 0 && size < 2_000_000, "weights file of \(size) bytes")
     let recorded = try #require(try FashionClassifier.pretrainedRecordedAccuracy())
     #expect(recorded >= 0.90, "recorded full test-set accuracy \(recorded)")
@@ -82,7 +85,8 @@ struct PretrainedClassifierTests {
     let classifier = try FashionClassifier.pretrained()
     let evaluator = try ImageEvaluator(
       classifier: classifier, images: test.images[0..<1000], labels: Array(test.labels[0..<1000]))
-    #expect(evaluator.reference.count == 1000 && evaluator.reference.dimension == classifier.architecture.featureDimension)
+    #expect(
+      evaluator.reference.count == 1000 && evaluator.reference.dimension == classifier.architecture.featureDimension)
     #expect(evaluator.classifierAccuracy >= 0.88)
     let metrics = try evaluator.evaluate(samples: train.images[0..<1000])
     let collapsed = try evaluator.evaluate(samples: images(of: 7, in: train))

@@ -3,7 +3,8 @@ import GraftExperiments
 import Testing
 
 /// The `graft` executable built next to the test runner.
-let graftExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("graft")
+let graftExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+  "graft")
 
 func scratch(_ label: String) -> URL {
   FileManager.default.temporaryDirectory.appendingPathComponent("graft-reproduce-\(label)-\(UUID().uuidString)")
@@ -38,14 +39,16 @@ struct ReproduceSmokeTests {
     let adam = try #require(result.checks.first { $0.claim.hasPrefix("Adam covers") })
     #expect(adam.held, "\(adam.evidence)")
     for run in experiment.sweep.runs {
-      #expect(FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-002000.png").path))
+      #expect(
+        FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-002000.png").path))
       #expect(!result.markdown.contains("nan"))
     }
   }
 
   @Test(.enabled(if: FashionMNIST.isAvailable(split: .train), "Fashion-MNIST is not installed"))
   func graftingQuick() throws {
-    let experiment = GraftingExperiment(root: scratch("grafting"), scale: ExperimentScale(quick: true, executable: graftExecutable))
+    let experiment = GraftingExperiment(
+      root: scratch("grafting"), scale: ExperimentScale(quick: true, executable: graftExecutable))
     let result = try experiment.run()
     // Structure only: 60 steps decide nothing about the paper's claims.
     #expect(result.checks.count == 3)
@@ -54,11 +57,15 @@ struct ReproduceSmokeTests {
       let fid = try #require(record.metrics.evaluations.last?.values["fid"], "\(run.name) has no FID")
       #expect(fid.isFinite && fid >= 0)
       #expect(record.metrics.evaluations.count == 2)
-      #expect(FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-000060.png").path))
+      #expect(
+        FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-000060.png").path))
     }
   }
 
-  @Test(.enabled(if: ProcessInfo.processInfo.environment["GRAFT_FULL_REPRODUCTION"] == "1", "set GRAFT_FULL_REPRODUCTION=1 for the full versions"))
+  @Test(
+    .enabled(
+      if: ProcessInfo.processInfo.environment["GRAFT_FULL_REPRODUCTION"] == "1",
+      "set GRAFT_FULL_REPRODUCTION=1 for the full versions"))
   func fullVersions() throws {
     let scale = ExperimentScale(quick: false, executable: graftExecutable)
     let theory = try TheoryExperiment(root: scratch("theory-full"), scale: scale).run()

@@ -42,7 +42,10 @@ struct CommandLineTests {
   @Test func infoListsEverything() throws {
     let (status, output) = try runGraft(["info"])
     #expect(status == 0)
-    for word in ["ring8", "theory", "fashion-mnist", "dcgan", "wgan-gp", "ada-nsgda", "sgda-ada", "nsgda-global", "graft:M:D", "fashion-dcgan"] {
+    for word in [
+      "ring8", "theory", "fashion-mnist", "dcgan", "wgan-gp", "ada-nsgda", "sgda-ada", "nsgda-global", "graft:M:D",
+      "fashion-dcgan",
+    ] {
       #expect(output.contains(word), "info does not mention \(word)")
     }
   }
@@ -59,7 +62,9 @@ struct CommandLineTests {
     #expect(bytes.starts(with: [0x93] + Array("NUMPY".utf8)))
     let (evalStatus, evalOutput) = try runGraft(["evaluate", run.path])
     #expect(evalStatus == 0, "\(evalOutput)")
-    let eval = try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json"))) as? [String: Any]
+    let eval =
+      try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json")))
+      as? [String: Any]
     #expect(eval?["modesCovered"] is Int && eval?["step"] as? Int == 20)
     // Starting again in the same directory is refused with the way to continue.
     let (again, againOutput) = try runGraft(["train", "--out", run.path])
@@ -71,14 +76,19 @@ struct CommandLineTests {
 struct SweepCommandTests {
   @Test func sweepRunsTheGridAndSkipsFinishedRuns() throws {
     let root = temporaryDirectory("sweep")
-    let arguments = ["sweep", "--optimizers", "adam,nsgda", "--lrs", "0.001", "--seeds", "2", "--out", root.path, "--", "--steps", "10", "--batch-size", "32"]
+    let arguments = [
+      "sweep", "--optimizers", "adam,nsgda", "--lrs", "0.001", "--seeds", "2", "--out", root.path, "--", "--steps",
+      "10", "--batch-size", "32",
+    ]
     let (status, output) = try runGraft(arguments)
     #expect(status == 0, "\(output)")
     #expect(output.contains("4 to go"))
     let table = try String(contentsOf: root.appendingPathComponent("summary.md"), encoding: .utf8)
     for name in ["adam-lr0.001-seed0", "adam-lr0.001-seed1", "nsgda-lr0.001-seed0", "nsgda-lr0.001-seed1"] {
       #expect(table.contains("| \(name) |") && table.contains("finished"))
-      #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent(name).appendingPathComponent("summary.json").path))
+      #expect(
+        FileManager.default.fileExists(
+          atPath: root.appendingPathComponent(name).appendingPathComponent("summary.json").path))
     }
     let (again, againOutput) = try runGraft(arguments)
     #expect(again == 0 && againOutput.contains("4 already finished, 0 to go"))

@@ -36,7 +36,8 @@ func smallConfig(dataset: String = "ring8") -> TrainingConfig {
 
 func allTensors(_ trainer: Trainer) -> [[Float]] {
   let p = trainer.players
-  return (p.generator.parameters + p.generator.namedBuffers.map(\.value) + p.discriminator.parameters
+  return
+    (p.generator.parameters + p.generator.namedBuffers.map(\.value) + p.discriminator.parameters
     + p.discriminator.namedBuffers.map(\.value)).map(\.scalars)
 }
 

@@ -65,8 +65,9 @@ struct CheckpointTests {
   @Test func wrongShapeNamesTheTensorAndBothShapes() throws {
     let checkpoint = Checkpoint(tensors: [("x", Tensor(shape: [3, 4], scalars: Array(repeating: 0, count: 12)))])
     let message = errorMessage { _ = try checkpoint.tensor("x", shape: [4, 3]) }
-    #expect(message == "the checkpoint: tensor 'x' has shape [3, 4] in the file but the model expects [4, 3]; "
-      + "was it saved from a model with different sizes?")
+    #expect(
+      message == "the checkpoint: tensor 'x' has shape [3, 4] in the file but the model expects [4, 3]; "
+        + "was it saved from a model with different sizes?")
   }
 
   @Test func duplicateNamesAreRefused() throws {
@@ -92,12 +93,15 @@ struct CheckpointTests {
 
   @Test func badOrMissingMetadataIsReported() throws {
     var checkpoint = Checkpoint(metadata: ["step": "12a", "rng": "1,2,3", "words": "1,,2", "zero": "0,0,0,0"])
-    #expect(errorMessage { _ = try checkpoint.int(forKey: "step") }.contains("'step' is \"12a\", which is not a decimal integer"))
+    #expect(
+      errorMessage { _ = try checkpoint.int(forKey: "step") }.contains(
+        "'step' is \"12a\", which is not a decimal integer"))
     #expect(errorMessage { _ = try checkpoint.words(forKey: "words") }.contains("'words' is \"1,,2\""))
     #expect(errorMessage { _ = try checkpoint.generator(forKey: "rng") }.contains("4 comma-separated"))
     #expect(errorMessage { _ = try checkpoint.generator(forKey: "zero") }.contains("not all zero"))
     checkpoint.metadata = ["b": "1", "a": "2"]
-    #expect(errorMessage { _ = try checkpoint.int(forKey: "epoch") }.contains("no metadata entry 'epoch'; it has: 'a', 'b'"))
+    #expect(
+      errorMessage { _ = try checkpoint.int(forKey: "epoch") }.contains("no metadata entry 'epoch'; it has: 'a', 'b'"))
   }
 
   @Test func subscriptReplacesInPlaceAndRemoves() {

@@ -88,8 +88,12 @@ struct InteropFixtureTests {
       mixed["f64.matrix"] = .double(Tensor(shape: [2, 2], scalars: [0.5, -0.25, 1e-300, 3]))
       try mixed.write(to: dir.appendingPathComponent("graft_mixed.safetensors"))
 
-      try NPY.write(Tensor<Float>(shape: [3, 4], scalars: (0..<12).map(Float.init)), to: dir.appendingPathComponent("graft_f32.npy"))
-      try NPY.write(Tensor<Double>(shape: [2, 3], scalars: (0..<6).map { Double($0) / 2 }), to: dir.appendingPathComponent("graft_f64.npy"))
+      try NPY.write(
+        Tensor<Float>(shape: [3, 4], scalars: (0..<12).map(Float.init)), to: dir.appendingPathComponent("graft_f32.npy")
+      )
+      try NPY.write(
+        Tensor<Double>(shape: [2, 3], scalars: (0..<6).map { Double($0) / 2 }),
+        to: dir.appendingPathComponent("graft_f64.npy"))
       try NPY.write(Tensor<Double>(0.1), to: dir.appendingPathComponent("graft_scalar_f64.npy"))
 
       // What Python will read must be what Graft reads back.
@@ -109,7 +113,9 @@ struct InteropFixtureTests {
       let dir = URL(fileURLWithPath: keep, isDirectory: true)
       try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
       try write(to: dir)
-      print("GraftIO: wrote files for Python to \(dir.path); check them with python3 Scripts/check_io_interop.py \(dir.path)/*")
+      print(
+        "GraftIO: wrote files for Python to \(dir.path); check them with python3 Scripts/check_io_interop.py \(dir.path)/*"
+      )
     } else {
       try withTemporaryDirectory(write)
     }

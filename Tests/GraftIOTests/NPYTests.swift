@@ -4,7 +4,7 @@ import Testing
 
 @Suite("NumPy .npy: round trips, NumPy's exact bytes, rejections")
 struct NPYTests {
-  static let shapes: [[Int]] = [[], [0], [1], [7], [3, 4], [2, 0, 5], [1234567, 0], [2, 3, 4, 5]]
+  static let shapes: [[Int]] = [[], [0], [1], [7], [3, 4], [2, 0, 5], [1_234_567, 0], [2, 3, 4, 5]]
 
   @Test(arguments: shapes)
   func floatTensorsRoundTripBitExactly(_ shape: [Int]) throws {
@@ -52,7 +52,8 @@ struct NPYTests {
     try withTemporaryDirectory { dir in
       let url = dir.appendingPathComponent("t.npy")
       try NPY.write(Tensor<Float>([0.1, -3, .leastNonzeroMagnitude]), to: url)
-      #expect(try NPY.read(url, as: Double.self).scalars == [Double(Float(0.1)), -3, Double(Float.leastNonzeroMagnitude)])
+      #expect(
+        try NPY.read(url, as: Double.self).scalars == [Double(Float(0.1)), -3, Double(Float.leastNonzeroMagnitude)])
       try NPY.write(Tensor<Double>([0.1, 1e300, 1 + 1e-12]), to: url)
       #expect(try NPY.read(url, as: Float.self).scalars == [Float(0.1), .infinity, 1])
     }
@@ -151,7 +152,10 @@ struct NPYTests {
     try editedArange(replacing("'shape': (3, 4), }", "'shape': (3, 4)   ")) { url in
       #expect(errorMessage { _ = try NPY.read(url, as: Float.self) }.contains("not a Python dict literal"))
     }
-    try editedArange({ $0[8] = 0xFF; $0[9] = 0x7F }) { url in
+    try editedArange({
+      $0[8] = 0xFF
+      $0[9] = 0x7F
+    }) { url in
       #expect(errorMessage { _ = try NPY.read(url, as: Float.self) }.contains("the header length is 32767"))
     }
   }

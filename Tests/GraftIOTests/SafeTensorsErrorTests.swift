@@ -64,7 +64,8 @@ struct SafeTensorsErrorTests {
         try SafeTensorsFile.read(from: url)
       }
       let message = errorMessage { _ = try SafeTensorsFile.read(from: url) }
-      #expect(message.contains("truncated: tensor 'b' needs bytes 48..<96 of the data section but the file has only 86"))
+      #expect(
+        message.contains("truncated: tensor 'b' needs bytes 48..<96 of the data section but the file has only 86"))
 
       // Cut inside the first tensor: that one is named.
       try whole.prefix(whole.count - 96 + 20).write(to: url)
@@ -105,7 +106,8 @@ struct SafeTensorsErrorTests {
     MalformedCase(name: "not an object", header: "[1, 2]", dataCount: 0, phrase: "not a JSON object"),
     MalformedCase(
       name: "duplicate names",
-      header: #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
+      header:
+        #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#,
       dataCount: 8, phrase: "duplicate key \"a\""),
     MalformedCase(
       name: "int64 tensor", header: #"{"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}"#, dataCount: 16,
@@ -115,11 +117,13 @@ struct SafeTensorsErrorTests {
       phrase: "tensor 'w' has dtype BF16"),
     MalformedCase(
       name: "overlapping tensors",
-      header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
+      header:
+        #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[4,12]}}"#,
       dataCount: 12, phrase: "tensor 'b' (bytes 4..<12 of the data section) overlaps tensor 'a'"),
     MalformedCase(
       name: "gap between tensors",
-      header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[12,20]}}"#,
+      header:
+        #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"F32","shape":[2],"data_offsets":[12,20]}}"#,
       dataCount: 20, phrase: "4 unused bytes before tensor 'b'"),
     MalformedCase(
       name: "offsets backwards", header: #"{"a":{"dtype":"F32","shape":[0],"data_offsets":[8,0]}}"#, dataCount: 8,

@@ -106,7 +106,8 @@ struct SafeTensorsTests {
       #expect(spans.map(\.name) == ["b", "a", "c", "d"])
       #expect(spans.first?.begin == 0)
       for (previous, next) in zip(spans, spans.dropFirst()) {
-        #expect(previous.end == next.begin, "\(previous.name) ends at \(previous.end), \(next.name) begins at \(next.begin)")
+        #expect(
+          previous.end == next.begin, "\(previous.name) ends at \(previous.end), \(next.name) begins at \(next.begin)")
       }
       #expect(spans.last?.end == raw.count - 8 - n)
       for span in spans where span.dtype == "F64" {

@@ -44,7 +44,9 @@ struct CheckpointStateTests {
       try step(&model, &optimizer)
       try step(&restored, &restoredOptimizer)
     }
-    for (a, b) in zip(model.parameters + model.namedBuffers.map(\.value), restored.parameters + restored.namedBuffers.map(\.value)) {
+    for (a, b) in zip(
+      model.parameters + model.namedBuffers.map(\.value), restored.parameters + restored.namedBuffers.map(\.value))
+    {
       #expect(a.scalars == b.scalars)
     }
   }

@@ -8,7 +8,9 @@ struct NestedGenerator: Layer {
 
   init(generator: inout RandomGenerator) {
     block1 = ResidualBlock(2, 3, resample: .up, batchNorm: true, generator: &generator)
-    head = Sequential(BatchNorm(features: 3), Function.relu, Conv2d(3, 1, kernelSize: 3, padding: 1, generator: &generator), Function.tanh)
+    head = Sequential(
+      BatchNorm(features: 3), Function.relu, Conv2d(3, 1, kernelSize: 3, padding: 1, generator: &generator),
+      Function.tanh)
   }
 
   func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> { head(block1(x)) }
@@ -38,7 +40,8 @@ struct LayerTests {
         "block1.bn1.running_mean", "block1.bn1.running_var", "block1.bn2.running_mean", "block1.bn2.running_var",
         "head.0.running_mean", "head.0.running_var",
       ])
-    #expect(model.parameterCount == 2 * 2 + (2 * 3 * 9 + 3) + 2 * 3 + (3 * 3 * 9 + 3) + (2 * 3 + 3) + 2 * 3 + (3 * 9 + 1))
+    #expect(
+      model.parameterCount == 2 * 2 + (2 * 3 * 9 + 3) + 2 * 3 + (3 * 3 * 9 + 3) + (2 * 3 + 3) + 2 * 3 + (3 * 9 + 1))
   }
 
   @Test func keyPathsWriteThroughSequentialAndOptionals() {

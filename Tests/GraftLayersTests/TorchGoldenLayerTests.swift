@@ -58,7 +58,9 @@ func loadFixture(_ file: String) -> [FixtureCase] {
   struct File: Decodable { let cases: [FixtureCase] }
   guard let url = Bundle.module.url(forResource: file, withExtension: "json", subdirectory: "Fixtures"),
     let data = try? Data(contentsOf: url), let decoded = try? JSONDecoder().decode(File.self, from: data)
-  else { fatalError("missing or unreadable Fixtures/\(file).json; regenerate with python3 Scripts/make_layer_fixtures.py") }
+  else {
+    fatalError("missing or unreadable Fixtures/\(file).json; regenerate with python3 Scripts/make_layer_fixtures.py")
+  }
   return decoded.cases
 }
 
@@ -67,7 +69,9 @@ func expectClose(
   _ actual: Tensor<Float>, _ expected: Tensor<Float>, _ what: String, tolerance: Float = 1e-4, floor: Float = 1e-30,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
-  #expect(actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)", sourceLocation: sourceLocation)
+  #expect(
+    actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)",
+    sourceLocation: sourceLocation)
   guard actual.shape == expected.shape else { return }
   let scale = max(expected.scalars.map { abs($0) }.max() ?? 0, floor)
   let worst = zip(actual.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
@@ -91,14 +95,17 @@ struct TorchGoldenLayerTests {
           c.int("in"), c.int("out"), kernelSize: c.int("kernel"), stride: c.int("stride"), padding: c.int("padding"),
           outputPadding: c.int("output_padding"), bias: c.flag("bias")!, generator: &rng))
     case "batchnorm1d", "batchnorm2d":
-      return AnyLayer(BatchNorm(features: c.int("features"), epsilon: Float(c.number("eps")!), momentum: Float(c.number("momentum")!)))
+      return AnyLayer(
+        BatchNorm(features: c.int("features"), epsilon: Float(c.number("eps")!), momentum: Float(c.number("momentum")!))
+      )
     case "layernorm": return AnyLayer(LayerNorm(c.list("shape")!.map { Int($0) }, epsilon: Float(c.number("eps")!)))
     case "relu": return AnyLayer(Function.relu)
     case "leaky_relu": return AnyLayer(Function.leakyRelu(slope: Float(c.number("slope")!)))
     case "tanh": return AnyLayer(Function.tanh)
     case "sigmoid": return AnyLayer(Function.sigmoid)
     case "softplus": return AnyLayer(Function.softplus)
-    case "resblock_up": return AnyLayer(ResidualBlock(c.int("in"), c.int("out"), resample: .up, batchNorm: true, generator: &rng))
+    case "resblock_up":
+      return AnyLayer(ResidualBlock(c.int("in"), c.int("out"), resample: .up, batchNorm: true, generator: &rng))
     case "resblock_down":
       return AnyLayer(ResidualBlock(c.int("in"), c.int("out"), resample: .down, batchNorm: false, generator: &rng))
     default: fatalError("unknown layer kind \(c.layer!)")

@@ -1,6 +1,5 @@
-import Testing
-
 import GraftReport
+import Testing
 
 @Suite struct AxisTicksTests {
   @Test func niceTicksCoverTheRange() {
@@ -13,7 +12,10 @@ import GraftReport
     let t = AxisTicks.linear(0.1, 0.37, target: 6)
     #expect(t.step == 0.05)
     #expect(t.values == [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4])
-    #expect(t.values.map { NumberFormatting.tick($0, step: t.step) } == ["0.10", "0.15", "0.20", "0.25", "0.30", "0.35", "0.40"])
+    #expect(
+      t.values.map { NumberFormatting.tick($0, step: t.step) } == [
+        "0.10", "0.15", "0.20", "0.25", "0.30", "0.35", "0.40",
+      ])
     let small = AxisTicks.linear(0, 0.3, target: 3)
     #expect(small.values.map { NumberFormatting.tick($0, step: small.step) } == ["0", "0.1", "0.2", "0.3"])
   }

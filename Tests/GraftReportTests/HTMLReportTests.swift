@@ -1,7 +1,6 @@
 import Foundation
-import Testing
-
 import GraftReport
+import Testing
 
 /// Two tiny run directories, written as `graft train` would: they differ in the generator's
 /// optimizer and learning rate; the second one has an eval.json.
@@ -18,11 +17,13 @@ struct FakeRuns {
     adam = root.appendingPathComponent("adam-run")
     sgda = root.appendingPathComponent("sgda<run>")
     try Self.write(adam, optimizer: "adam", lr: 0.001, modes: 7, eval: nil)
-    try Self.write(sgda, optimizer: "sgda", lr: 0.01, modes: 1, eval: #"{"fid": 42.5, "classesCovered": 9, "perClass": [1, 2]}"#)
+    try Self.write(
+      sgda, optimizer: "sgda", lr: 0.01, modes: 1, eval: #"{"fid": 42.5, "classesCovered": 9, "perClass": [1, 2]}"#)
   }
 
   static func write(_ dir: URL, optimizer: String, lr: Double, modes: Int, eval: String?) throws {
-    try FileManager.default.createDirectory(at: dir.appendingPathComponent("samples"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: dir.appendingPathComponent("samples"), withIntermediateDirectories: true)
     let config = """
       {"config": {"dataset": "ring8", "model": "mlp", "steps": 40, "batchSize": 64,
         "generatorOptimizer": "\(optimizer)", "discriminatorOptimizer": "adam",
@@ -104,7 +105,8 @@ struct FakeRuns {
     // mean G = 0.015 * step, mean D = 0.015 → ratio = step.
     let ratio = MagnitudeRatio(record.metrics)
     #expect(ratio.aggregate.map { ($0.y * 1e9).rounded() / 1e9 } == [10, 20, 30, 40])
-    #expect(ratio.layers.map { $0.points.map { ($0.y * 1e9).rounded() / 1e9 } } == [[10, 20, 30, 40], [10, 20, 30, 40]])
+    #expect(
+      ratio.layers.map { $0.points.map { ($0.y * 1e9).rounded() / 1e9 } } == [[10, 20, 30, 40], [10, 20, 30, 40]])
     let table = ComparisonTable([record])
     let column = try #require(table.columns.first { $0.key == "updateRatio" })
     #expect(abs((column.values[0] ?? 0) - 35) < 1e-9)
@@ -169,10 +171,18 @@ struct FakeRuns {
   }
 
   @Test func configDifferences() {
-    func run(_ config: [String: JSONValue]) -> RunRecord { RunRecord(name: "r", url: URL(fileURLWithPath: "/r"), config: config) }
+    func run(_ config: [String: JSONValue]) -> RunRecord {
+      RunRecord(name: "r", url: URL(fileURLWithPath: "/r"), config: config)
+    }
     let diff = ConfigDifferences([
-      run(["generatorOptimizer": .string("adam"), "discriminatorOptimizer": .string("adam"), "steps": .number(10), "seed": .number(1), "dataset": .string("ring8")]),
-      run(["generatorOptimizer": .string("adam"), "discriminatorOptimizer": .string("adam"), "steps": .number(10), "seed": .number(2), "dataset": .string("ring8"), "emaDecay": .number(0.999)]),
+      run([
+        "generatorOptimizer": .string("adam"), "discriminatorOptimizer": .string("adam"), "steps": .number(10),
+        "seed": .number(1), "dataset": .string("ring8"),
+      ]),
+      run([
+        "generatorOptimizer": .string("adam"), "discriminatorOptimizer": .string("adam"), "steps": .number(10),
+        "seed": .number(2), "dataset": .string("ring8"), "emaDecay": .number(0.999),
+      ]),
     ])
     #expect(diff.keys == ["generatorOptimizer", "discriminatorOptimizer", "emaDecay", "seed"])
     #expect(diff.values["emaDecay"] == ["—", "0.999"])

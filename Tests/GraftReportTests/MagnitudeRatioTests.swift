@@ -1,24 +1,29 @@
 import Foundation
-import Testing
-
 import GraftReport
+import Testing
 
 @Suite struct MagnitudeRatioTests {
   /// G has three layers (weights 0, 2, 10: "10" sorts after "2") plus biases; D has two.
   func log() -> MetricsLog {
     MetricsLog(entries: [
-      .init(step: 10, groups: [
-        "g_update_norm": ["0.weight": 2, "0.bias": 100, "2.weight": 6, "10.weight": 1],
-        "d_update_norm": ["0.weight": 1, "0.bias": 50, "2.weight": 3],
-      ]),
-      .init(step: 20, groups: [
-        "g_update_norm": ["0.weight": 4, "0.bias": 100, "2.weight": 3, "10.weight": 2],
-        "d_update_norm": ["0.weight": 0, "0.bias": 50, "2.weight": 1],
-      ]),
-      .init(step: 30, groups: [
-        "g_update_norm": ["0.weight": 1, "2.weight": .nan, "10.weight": 5],
-        "d_update_norm": ["0.weight": 2, "2.weight": 4],
-      ]),
+      .init(
+        step: 10,
+        groups: [
+          "g_update_norm": ["0.weight": 2, "0.bias": 100, "2.weight": 6, "10.weight": 1],
+          "d_update_norm": ["0.weight": 1, "0.bias": 50, "2.weight": 3],
+        ]),
+      .init(
+        step: 20,
+        groups: [
+          "g_update_norm": ["0.weight": 4, "0.bias": 100, "2.weight": 3, "10.weight": 2],
+          "d_update_norm": ["0.weight": 0, "0.bias": 50, "2.weight": 1],
+        ]),
+      .init(
+        step: 30,
+        groups: [
+          "g_update_norm": ["0.weight": 1, "2.weight": .nan, "10.weight": 5],
+          "d_update_norm": ["0.weight": 2, "2.weight": 4],
+        ]),
     ])
   }
 
@@ -89,10 +94,12 @@ import GraftReport
     #expect(ParameterShapes.read(file.appendingPathExtension("missing")).isEmpty)
 
     let log = MetricsLog(entries: [
-      .init(step: 1, groups: [
-        "g_update_norm": ["0.weight": 1, "1.weight": 9, "2.weight": 2],
-        "d_update_norm": ["0.weight": 4, "1.weight": 9, "3.weight": 8],
-      ])
+      .init(
+        step: 1,
+        groups: [
+          "g_update_norm": ["0.weight": 1, "1.weight": 9, "2.weight": 2],
+          "d_update_norm": ["0.weight": 4, "1.weight": 9, "3.weight": 8],
+        ])
     ])
     let ratio = MagnitudeRatio(log, shapes: shapes)
     #expect(ratio.layers.map(\.label) == ["layer 1 (0.weight)", "layer 2: G 2.weight / D 3.weight"])
@@ -108,8 +115,9 @@ import GraftReport
   }
 
   @Test func groupOrderingIsNumeric() {
-    #expect(GroupOrdering.sorted(["10.weight", "2.bias", "2.weight", "0.weight", "blocks.1.a", "blocks.0.b"])
-      == ["0.weight", "2.bias", "2.weight", "10.weight", "blocks.0.b", "blocks.1.a"])
+    #expect(
+      GroupOrdering.sorted(["10.weight", "2.bias", "2.weight", "0.weight", "blocks.1.a", "blocks.0.b"])
+        == ["0.weight", "2.bias", "2.weight", "10.weight", "blocks.0.b", "blocks.1.a"])
     #expect(GroupOrdering.spread(Array("abcdefghij").map(String.init), limit: 4) == ["a", "d", "g", "j"])
   }
 }

@@ -1,6 +1,5 @@
-import Testing
-
 import GraftReport
+import Testing
 
 @Suite struct SVGPlotTests {
   func parsed(_ svg: String) throws -> XMLTree {
@@ -33,7 +32,8 @@ import GraftReport
 
   @Test func nonFinitePointsAreSkipped() throws {
     let plot = SVGPlot(
-      title: "gaps", series: [.init("a", x: [1, 2, 3, 4, 5], y: [1, 2, .nan, 4, .infinity]), .init("b", x: [.nan], y: [1])])
+      title: "gaps",
+      series: [.init("a", x: [1, 2, 3, 4, 5], y: [1, 2, .nan, 4, .infinity]), .init("b", x: [.nan], y: [1])])
     let tree = try parsed(plot.render())
     let paths = tree.all("path", class: "series")
     #expect(paths.count == 1)
@@ -112,7 +112,8 @@ import GraftReport
 
   @Test func longCategoryNamesAreSlantedAndStillParse() throws {
     let names = (0..<6).map { "ring8-adam-lr0.001-seed\($0)-with-a-long-suffix" }
-    let chart = SVGBarChart(title: "t", categories: names, series: [.init("v", values: [1, 2, 3, 4, 5, 6])], width: 420)
+    let chart = SVGBarChart(
+      title: "t", categories: names, series: [.init("v", values: [1, 2, 3, 4, 5, 6])], width: 420)
     let tree = try #require(XMLTree.parse(chart.render()))
     let labels = tree.all("text", class: "category-label")
     #expect(labels.count == 6)

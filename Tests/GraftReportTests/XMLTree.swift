@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationXML)
   import FoundationXML
 #endif
@@ -30,7 +31,10 @@ struct XMLTree {
     var elements: [Element] = []
     var open: [Int] = []
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+      _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+      attributes: [String: String] = [:]
+    ) {
       open.append(elements.count)
       elements.append(Element(name: name, attributes: attributes, text: ""))
     }
@@ -49,7 +53,8 @@ struct XMLTree {
 func inlineSVGs(_ html: String) -> [String] {
   var out: [String] = []
   var rest = html[...]
-  while let start = rest.range(of: "<svg"), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex) {
+  while let start = rest.range(of: "<svg"), let end = rest.range(of: "</svg>", range: start.upperBound..<rest.endIndex)
+  {
     out.append(String(rest[start.lowerBound..<end.upperBound]))
     rest = rest[end.upperBound...]
   }

@@ -63,7 +63,8 @@ public func gradients<Scalar>(
         let g = edge.pullback(grad)
         precondition(
           g.shape == edge.node.shape,
-          "Graft internal error: the pullback of \(node.op) gave shape \(g.shape) for an input of shape \(edge.node.shape)")
+          "Graft internal error: the pullback of \(node.op) gave shape \(g.shape) for an input of shape \(edge.node.shape)"
+        )
         let key = ObjectIdentifier(edge.node)
         if let existing = grads[key] { grads[key] = existing + g } else { grads[key] = g }
       }

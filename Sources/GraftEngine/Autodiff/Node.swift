@@ -28,7 +28,8 @@ extension Tensor {
     _ op: String, _ a: Tensor, _ pullbackA: @autoclosure () -> (Tensor) -> Tensor
   ) -> Tensor {
     guard let na = a.node, GradMode.isEnabled else { return self }
-    return Tensor(shape: shape, scalars: scalars, node: Node(op: op, shape: shape, edges: [.init(node: na, pullback: pullbackA())]))
+    return Tensor(
+      shape: shape, scalars: scalars, node: Node(op: op, shape: shape, edges: [.init(node: na, pullback: pullbackA())]))
   }
 
   /// This tensor as the output of `op` with two inputs (see the one-input form).

@@ -12,7 +12,11 @@ public func conv2d<S>(
   _ input: Tensor<S>, filter: Tensor<S>, bias: Tensor<S>? = nil, stride: Int = 1, padding: Int = 0
 ) -> Tensor<S> {
   guard input.rank == 4, filter.rank == 4, input.shape[1] == filter.shape[1] else {
-    fail(ShapeError(op: "conv2d", "input \(input.shape) and filter \(filter.shape) do not match: expected input [N, C, H, W] and filter [O, C, kh, kw] with the same C"))
+    fail(
+      ShapeError(
+        op: "conv2d",
+        "input \(input.shape) and filter \(filter.shape) do not match: expected input [N, C, H, W] and filter [O, C, kh, kw] with the same C"
+      ))
   }
   guard stride >= 1, padding >= 0 else {
     fail(ShapeError(op: "conv2d", "stride \(stride) must be ≥ 1 and padding \(padding) ≥ 0"))
@@ -20,7 +24,9 @@ public func conv2d<S>(
   let (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
   let (o, kh, kw) = (filter.shape[0], filter.shape[2], filter.shape[3])
   guard h + 2 * padding >= kh, w + 2 * padding >= kw else {
-    fail(ShapeError(op: "conv2d", "kernel \(kh)x\(kw) is larger than the padded input \(h + 2 * padding)x\(w + 2 * padding)"))
+    fail(
+      ShapeError(
+        op: "conv2d", "kernel \(kh)x\(kw) is larger than the padded input \(h + 2 * padding)x\(w + 2 * padding)"))
   }
   let geometry = ConvGeometry(
     batch: n, channels: c, height: h, width: w, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
@@ -43,10 +49,17 @@ public func convTranspose2d<S>(
   outputPadding: Int = 0
 ) -> Tensor<S> {
   guard input.rank == 4, filter.rank == 4, input.shape[1] == filter.shape[0] else {
-    fail(ShapeError(op: "convTranspose2d", "input \(input.shape) and filter \(filter.shape) do not match: expected input [N, Cin, H, W] and filter [Cin, Cout, kh, kw] with the same Cin"))
+    fail(
+      ShapeError(
+        op: "convTranspose2d",
+        "input \(input.shape) and filter \(filter.shape) do not match: expected input [N, Cin, H, W] and filter [Cin, Cout, kh, kw] with the same Cin"
+      ))
   }
   guard stride >= 1, padding >= 0, outputPadding >= 0, outputPadding < stride else {
-    fail(ShapeError(op: "convTranspose2d", "need stride ≥ 1, padding ≥ 0 and 0 ≤ outputPadding < stride; got \(stride), \(padding), \(outputPadding)"))
+    fail(
+      ShapeError(
+        op: "convTranspose2d",
+        "need stride ≥ 1, padding ≥ 0 and 0 ≤ outputPadding < stride; got \(stride), \(padding), \(outputPadding)"))
   }
   let (n, cin, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3])
   let (cout, kh, kw) = (filter.shape[1], filter.shape[2], filter.shape[3])

@@ -2,7 +2,8 @@ extension Tensor {
   /// Unfolds an image batch [N, C, H, W] into the column matrix [C·kh·kw, N·OH·OW] of `geometry`
   /// (im2col with the batch in the columns). Its pullback is `col2im`.
   public func im2col(_ geometry: ConvGeometry) -> Tensor {
-    precondition(shape == geometry.imageShape, "im2col: input shape \(shape) differs from the geometry's \(geometry.imageShape)")
+    precondition(
+      shape == geometry.imageShape, "im2col: input shape \(shape) differs from the geometry's \(geometry.imageShape)")
     let x = self
     let y = Tensor(shape: [geometry.rows, geometry.columns]) { cols in
       scalars.withUnsafeBufferPointer { Scalar._im2col($0, geometry, cols) }

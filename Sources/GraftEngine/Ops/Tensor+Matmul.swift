@@ -4,12 +4,18 @@
 /// `transposeA`/`transposeB` use the transpose of the last two dimensions of an operand without copying it.
 public func matmul<S>(_ a: Tensor<S>, _ b: Tensor<S>, transposeA: Bool = false, transposeB: Bool = false) -> Tensor<S> {
   guard a.rank >= 2, b.rank >= 2 else {
-    fail(ShapeError(op: "matmul", "needs tensors of rank ≥ 2, got \(a.shape) and \(b.shape); reshape vectors to [1, n] or [n, 1]"))
+    fail(
+      ShapeError(
+        op: "matmul", "needs tensors of rank ≥ 2, got \(a.shape) and \(b.shape); reshape vectors to [1, n] or [n, 1]"))
   }
   let (m, ka) = transposeA ? (a.shape[a.rank - 1], a.shape[a.rank - 2]) : (a.shape[a.rank - 2], a.shape[a.rank - 1])
   let (kb, _) = transposeB ? (b.shape[b.rank - 1], b.shape[b.rank - 2]) : (b.shape[b.rank - 2], b.shape[b.rank - 1])
   guard ka == kb else {
-    fail(ShapeError(op: "matmul", "inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "") (\(ka) vs \(kb))"))
+    fail(
+      ShapeError(
+        op: "matmul",
+        "inner dimensions differ: \(a.shape)\(transposeA ? "ᵀ" : "") × \(b.shape)\(transposeB ? "ᵀ" : "") (\(ka) vs \(kb))"
+      ))
   }
   let batchA = Array(a.shape.dropLast(2))
   let batchB = Array(b.shape.dropLast(2))

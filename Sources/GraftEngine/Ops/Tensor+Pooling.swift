@@ -4,7 +4,9 @@ extension Tensor {
   public func avgPool2d(kernel: Int, stride: Int? = nil) -> Tensor {
     let s = stride ?? kernel
     guard rank == 4, kernel >= 1, s >= 1, shape[2] >= kernel, shape[3] >= kernel else {
-      fail(ShapeError(op: "avgPool2d", "needs [N, C, H, W] with H, W ≥ kernel \(kernel) and stride ≥ 1; got \(shape), stride \(s)"))
+      fail(
+        ShapeError(
+          op: "avgPool2d", "needs [N, C, H, W] with H, W ≥ kernel \(kernel) and stride ≥ 1; got \(shape), stride \(s)"))
     }
     let (n, c, h, w) = (shape[0], shape[1], shape[2], shape[3])
     // Each channel is a one-channel image; the window's entries are one column of im2col.

@@ -6,7 +6,8 @@ extension Tensor {
     let reduced = checked { () throws(ShapeError) in try normalizedAxes(axes, op: "sum") }
     var keptShape = shape
     for a in reduced { keptShape[a] = 1 }
-    let outShape = keepingDims ? keptShape : shape.enumerated().filter { !reduced.contains($0.offset) }.map { $0.element }
+    let outShape =
+      keepingDims ? keptShape : shape.enumerated().filter { !reduced.contains($0.offset) }.map { $0.element }
     let y = sumKeepingDims(reduced).reshapedStorage(outShape)
     return y.recorded("SumBackward", x, { g in g.reshaped(to: keptShape).expanded(to: x.shape) })
   }

@@ -33,7 +33,8 @@ extension Tensor {
 
   /// Flattens the dimensions from `startAxis` on into one ([N, C, H, W] → [N, C·H·W] by default).
   public func flattened(startAxis: Int = 1) -> Tensor {
-    let start = checked { () throws(ShapeError) in try normalizeAxis(startAxis, rank: Swift.max(rank, 1), op: "flatten") }
+    let start = checked { () throws(ShapeError) in try normalizeAxis(startAxis, rank: Swift.max(rank, 1), op: "flatten")
+    }
     return reshaped(to: Array(shape[..<start]) + [shape[start...].reduce(1, *)])
   }
 

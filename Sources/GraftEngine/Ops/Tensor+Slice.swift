@@ -41,7 +41,8 @@ extension Tensor {
     precondition(!tensors.isEmpty, "concatenate: no tensors given")
     let first = tensors[0]
     let a = checked { () throws(ShapeError) in try normalizeAxis(axis, rank: first.rank, op: "concatenate") }
-    for t in tensors where t.rank != first.rank || (0..<first.rank).contains(where: { $0 != a && t.shape[$0] != first.shape[$0] }) {
+    for t in tensors
+    where t.rank != first.rank || (0..<first.rank).contains(where: { $0 != a && t.shape[$0] != first.shape[$0] }) {
       fail(ShapeError(op: "concatenate", "shapes \(first.shape) and \(t.shape) differ outside axis \(a)"))
     }
     var outShape = first.shape

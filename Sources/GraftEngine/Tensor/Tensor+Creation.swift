@@ -38,9 +38,11 @@ extension Tensor {
   ) {
     let width = Double(upperBound - lowerBound)
     let low = Double(lowerBound)
-    self.init(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in
-      Scalar(low + width * generator.nextUnitDouble())
-    })
+    self.init(
+      shape: shape,
+      scalars: (0..<shape.reduce(1, *)).map { _ in
+        Scalar(low + width * generator.nextUnitDouble())
+      })
   }
 
   /// Normal random numbers with this mean and standard deviation.
@@ -50,8 +52,10 @@ extension Tensor {
   ) {
     let m = Double(mean)
     let s = Double(standardDeviation)
-    self.init(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in
-      Scalar(m + s * generator.nextNormal())
-    })
+    self.init(
+      shape: shape,
+      scalars: (0..<shape.reduce(1, *)).map { _ in
+        Scalar(m + s * generator.nextNormal())
+      })
   }
 }

@@ -28,7 +28,9 @@ extension Tensor: CustomStringConvertible {
     }
     let separator = "," + String(repeating: "\n", count: rank - dim - 1) + String(repeating: " ", count: indent + 1)
     let items = indices.map { i in
-      i.map { render(dim: dim + 1, offset: offset + $0 * inner, indent: indent + 1, format: format, summarize: summarize) }
+      i.map {
+        render(dim: dim + 1, offset: offset + $0 * inner, indent: indent + 1, format: format, summarize: summarize)
+      }
         ?? "..."
     }
     return "[" + items.joined(separator: separator) + "]"
