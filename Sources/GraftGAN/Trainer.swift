@@ -254,13 +254,11 @@ public final class Trainer {
 
   /// The run's metrics now: mode coverage for mixtures, recovered modes for the synthetic setting.
   public func evaluate() -> (mixture: MixtureCoverage?, theory: TheoryRecovery?) {
-    var g = RandomGenerator(seed: evaluationSeed)
-    let z = latent.sample(2000, generator: &g)
-    let fake = withLearningPhase(training: false) { withoutGradients { sampler(z) } }
     switch reference {
     case .mixture(let centers, let std, _):
-      return (MixtureCoverage(samples: fake, centers: centers, standardDeviation: std), nil)
+      return (MixtureCoverage(samples: evaluationSamples(2000), centers: centers, standardDeviation: std), nil)
     case .theory(let modes):
+      let fake = evaluationSamples(2000)
       let neurons = (sampler.base as? TheoryGenerator)?.neurons ?? fake
       return (nil, TheoryRecovery(neurons: neurons, modes: modes, samples: fake))
     case .images:
