@@ -16,4 +16,4 @@ test: deps
 ## Graft vs PyTorch on this machine (needs torch: pip install -r Scripts/requirements-dev.txt).
 bench: deps
 	swift build -c release --product graft
-	python3 Benchmarks/torch_bench.py --compare ".build/release/graft bench"
+	.build/release/graft bench

@@ -1,269 +1,242 @@
 #!/usr/bin/env python3
-"""PyTorch CPU reference timings for comparison with Graft.
+"""PyTorch (CPU) side of `graft bench`: the same workloads, timed the same way.
 
-Measures, with ``torch.set_num_threads(N)`` (``--threads``, default 2):
+`graft bench` runs this script for each workload and prints Graft's time,
+PyTorch's time and their ratio. Run alone it prints one JSON object:
 
-* float32 square matmul n x n @ n x n for n in 256, 512, 1024, reported as
-  GFLOP/s = 2 n^3 / median time;
-* a DCGAN-sized conv2d layer, forward + backward: input [64,64,16,16]
-  (requires grad), weight [128,64,4,4], bias [128], stride 2, padding 1;
-  one iteration is ``out = conv2d(...)`` then ``out.backward(grad)`` with a
-  fixed random ``grad``; reported as median milliseconds.
+    {"torch_version": "...", "threads": N,
+     "workloads": {"mlp-gan": {"ms": t, "iterations": k}, ...}}
 
-Prints one JSON object::
+Workloads (each mirrors Sources/GraftGAN/BenchmarkWorkload.swift):
 
-    {"matmul_gflops": {"256": x, "512": y, "1024": z},
-     "conv2d_fwd_bwd_ms": t, "threads": N, "torch_version": "..."}
+* mlp-gan: ring8 MLP GAN, G 2->128->128->2 from a 2-D latent, D 2->128->128->1,
+  ReLU, batch 256; one D step + one G step, non-saturating loss, Adam(1e-3).
+* dcgan: 32x32 DCGAN, G linear 128->4*4*256, BN, ReLU, convT 256->128->64->1
+  (4x4, stride 2, pad 1) with BN+ReLU between, tanh; D conv 1->64->128->256
+  (4x4, stride 2, pad 1), BN after the 2nd and 3rd, LeakyReLU 0.2, linear to 1;
+  batch 64, non-saturating loss, Adam(2e-4, 0.5, 0.999); D step + G step.
+* wgan-gp: the same DCGAN with a critic without BN; one critic step with the
+  gradient penalty (lambda 10, create_graph=True) + one G step, batch 64,
+  Adam(1e-4, 0.5, 0.9).
+* theory: the paper's synthetic setting, d=100, G = V^T z with 6 neurons and
+  one-hot z, D(x) = a * sum_i <w_i, x>^3 + b with 6 neurons, data = 2 modes
+  e_1, e_2 + N(0, 0.01^2), batch 64, minimax loss, layer-wise nSGDA (lr 0.02)
+  for both players; D step + G step.
+* conv2d: conv2d forward+backward, input [64,64,16,16], weight [128,64,4,4],
+  stride 2, padding 1.
+* matmul: 512x512 @ 512x512 float32.
 
-With ``--compare PATH_OR_CMD`` it also reads Graft's JSON (from the file if
-the argument is an existing path, otherwise from the stdout of running it as
-a shell command). Graft's JSON has the same ``matmul_gflops`` and
-``conv2d_fwd_bwd_ms`` keys plus ``openblas_gflops`` (raw OpenBLAS sgemm,
-same shape as ``matmul_gflops``). A human-readable table is printed, then a
-final line ``RATIOS {...}`` with the comparison as JSON.
+As in Graft's trainer, each step differentiates with respect to the stepping
+player's parameters only (torch.autograd.grad), and real batches come from a
+pool of 16 random batches (images uniform in [-1, 1]) so that data loading is
+not measured.
 
-Usage::
-
-    python3 Benchmarks/torch_bench.py [--threads 2]
-    python3 Benchmarks/torch_bench.py --compare graft.json
-    python3 Benchmarks/torch_bench.py --compare "swift run -c release graft-bench"
+Usage:
+    python3 Benchmarks/torch_bench.py [--workloads mlp-gan,dcgan] [--threads 2]
 """
 
 import argparse
 import json
-import os
+import math
 import statistics
-import subprocess
-import sys
 import time
 
 import torch
+import torch.nn as nn
 import torch.nn.functional as F
 
-MATMUL_SIZES = (256, 512, 1024)
-CONV_TARGET_RATIO = 1.5
 
-
-def time_median(fn, warmup=3, min_reps=20, min_seconds=1.0, max_reps=10000):
-    """Median wall time in seconds of ``fn()``.
-
-    Runs ``warmup`` untimed calls, then timed calls until at least
-    ``min_reps`` repetitions and ``min_seconds`` of total timed work have
-    been done (capped at ``max_reps``).
-    """
+def time_median(fn, min_reps, min_seconds, warmup=3):
+    """Median wall time (s) of fn() and the number of timed calls."""
     for _ in range(warmup):
         fn()
     times = []
     total = 0.0
-    while len(times) < max_reps and (len(times) < min_reps
-                                     or total < min_seconds):
+    while len(times) < min_reps or total < min_seconds:
         t0 = time.perf_counter()
         fn()
         dt = time.perf_counter() - t0
         times.append(dt)
         total += dt
-    return statistics.median(times)
+    return statistics.median(times), len(times)
 
 
-def bench_matmul(n, **timing):
-    """GFLOP/s of a float32 n x n @ n x n matmul."""
-    a = torch.randn(n, n, dtype=torch.float32)
-    b = torch.randn(n, n, dtype=torch.float32)
-    out = torch.empty(n, n, dtype=torch.float32)
+def dcgan_init(module):
+    # N(0, 0.02) weights and zero biases, as Graft's DCGAN (BN keeps weight 1, bias 0).
+    if isinstance(module, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+        nn.init.normal_(module.weight, 0.0, 0.02)
+        nn.init.zeros_(module.bias)
+
+
+def dcgan_players(critic_bn):
+    g = nn.Sequential(
+        nn.Linear(128, 256 * 4 * 4), nn.Unflatten(1, (256, 4, 4)),
+        nn.BatchNorm2d(256), nn.ReLU(),
+        nn.ConvTranspose2d(256, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.ReLU(),
+        nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
+        nn.ConvTranspose2d(64, 1, 4, 2, 1), nn.Tanh())
+    d_layers = [nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+                nn.Conv2d(64, 128, 4, 2, 1)]
+    if critic_bn:
+        d_layers.append(nn.BatchNorm2d(128))
+    d_layers += [nn.LeakyReLU(0.2), nn.Conv2d(128, 256, 4, 2, 1)]
+    if critic_bn:
+        d_layers.append(nn.BatchNorm2d(256))
+    d_layers += [nn.LeakyReLU(0.2), nn.Flatten(), nn.Linear(256 * 4 * 4, 1)]
+    d = nn.Sequential(*d_layers)
+    g.apply(dcgan_init)
+    d.apply(dcgan_init)
+    return g, d
+
+
+class TheoryG(nn.Module):
+    def __init__(self, neurons=6, dim=100, init_scale=0.1):
+        super().__init__()
+        self.neurons = nn.Parameter(torch.randn(neurons, dim) * init_scale / math.sqrt(dim))
+
+    def forward(self, z):
+        return z @ self.neurons
+
+
+class TheoryD(nn.Module):
+    def __init__(self, neurons=6, dim=100, power=3, init_scale=0.1):
+        super().__init__()
+        self.neurons = nn.Parameter(torch.randn(neurons, dim) * init_scale / math.sqrt(dim))
+        self.scale = nn.Parameter(torch.ones(1))
+        self.bias = nn.Parameter(torch.zeros(1))
+        self.power = power
+
+    def forward(self, x):
+        return (x @ self.neurons.t()).pow(self.power).sum(1, keepdim=True) * self.scale + self.bias
+
+
+class NormalizedSGD:
+    """Layer-wise nSGDA: each tensor moves by lr along -g/||g||."""
+
+    def __init__(self, params, lr):
+        self.params = list(params)
+        self.lr = lr
+
+    @torch.no_grad()
+    def step(self, grads):
+        for p, g in zip(self.params, grads):
+            norm = g.norm()
+            if norm > 0:
+                p.add_(g, alpha=-self.lr / norm.item())
+
+
+class AdamStep:
+    """torch.optim.Adam fed with gradients from autograd.grad."""
+
+    def __init__(self, params, **kw):
+        self.params = list(params)
+        self.opt = torch.optim.Adam(self.params, **kw)
+
+    def step(self, grads):
+        for p, g in zip(self.params, grads):
+            p.grad = g
+        self.opt.step()
+
+
+def gan_iteration(g, d, g_opt, d_opt, real_pool, latent, batch, loss):
+    """One D (critic) step and one G step, like Graft's Trainer.iterate."""
+    g_params = list(g.parameters())
+    d_params = list(d.parameters())
 
     def step():
-        torch.matmul(a, b, out=out)
+        real = real_pool[torch.randint(len(real_pool), (1,)).item()]
+        z = latent(batch)
+        with torch.no_grad():
+            fake = g(z)
+        if loss == "wgan-gp":
+            d_loss = d(fake).mean() - d(real).mean()
+            eps = torch.rand(batch, 1, 1, 1)
+            x_hat = (real * eps + fake * (1 - eps)).requires_grad_(True)
+            (gx,) = torch.autograd.grad(d(x_hat).sum(), x_hat, create_graph=True)
+            norms = (gx.flatten(1).pow(2).sum(1) + 1e-12).sqrt()
+            d_loss = d_loss + 10 * (norms - 1).pow(2).mean()
+        else:
+            d_loss = F.softplus(-d(real)).mean() + F.softplus(d(fake)).mean()
+        d_opt.step(torch.autograd.grad(d_loss, d_params))
+        z = latent(batch)
+        out = d(g(z))
+        if loss == "ns":
+            g_loss = F.softplus(-out).mean()
+        elif loss == "minimax":
+            g_loss = -F.softplus(out).mean()
+        else:
+            g_loss = -out.mean()
+        g_opt.step(torch.autograd.grad(g_loss, g_params))
 
-    t = time_median(step, **timing)
-    return 2.0 * n ** 3 / t / 1e9
-
-
-def bench_conv2d_fwd_bwd(**timing):
-    """Median ms of DCGAN-sized conv2d forward + backward."""
-    x = torch.randn(64, 64, 16, 16, dtype=torch.float32, requires_grad=True)
-    w = torch.randn(128, 64, 4, 4, dtype=torch.float32, requires_grad=True)
-    b = torch.randn(128, dtype=torch.float32, requires_grad=True)
-    with torch.no_grad():
-        out_shape = F.conv2d(x, w, b, stride=2, padding=1).shape
-    grad = torch.randn(out_shape, dtype=torch.float32)
-
-    def step():
-        x.grad = None
-        w.grad = None
-        b.grad = None
-        out = F.conv2d(x, w, b, stride=2, padding=1)
-        out.backward(grad)
-
-    return time_median(step, **timing) * 1e3
-
-
-def run_torch_bench(threads, min_seconds=1.0, min_reps=20):
-    """Run all PyTorch benchmarks and return the result dict."""
-    torch.set_num_threads(threads)
-    torch.manual_seed(0)
-    timing = {"min_seconds": min_seconds, "min_reps": min_reps}
-    with torch.no_grad():
-        matmul = {str(n): bench_matmul(n, **timing) for n in MATMUL_SIZES}
-    conv_ms = bench_conv2d_fwd_bwd(**timing)
-    return {
-        "matmul_gflops": matmul,
-        "conv2d_fwd_bwd_ms": conv_ms,
-        "threads": threads,
-        "torch_version": torch.__version__,
-    }
+    return step
 
 
-def load_graft(path_or_cmd):
-    """Graft's JSON, read from a file or from a shell command's stdout."""
-    if os.path.isfile(path_or_cmd):
-        with open(path_or_cmd) as f:
-            return json.load(f)
-    proc = subprocess.run(path_or_cmd, shell=True, capture_output=True,
-                          text=True)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
-        raise SystemExit(f"graft command failed (exit {proc.returncode}): "
-                         f"{path_or_cmd}")
-    return parse_json_output(proc.stdout)
+def ring8_batch(n):
+    k = torch.randint(8, (n,))
+    angle = k.float() * (2 * math.pi / 8)
+    centers = torch.stack([2 * torch.cos(angle), 2 * torch.sin(angle)], 1)
+    return centers + 0.02 * torch.randn(n, 2)
 
 
-def parse_json_output(text):
-    """Parse JSON from command output.
+def make_workload(name):
+    if name == "mlp-gan":
+        g = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 2))
+        d = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 1))
+        pool = [ring8_batch(256) for _ in range(16)]
+        return gan_iteration(g, d, AdamStep(g.parameters(), lr=1e-3), AdamStep(d.parameters(), lr=1e-3),
+                             pool, lambda n: torch.randn(n, 2), 256, "ns")
+    if name in ("dcgan", "wgan-gp"):
+        wgan = name == "wgan-gp"
+        g, d = dcgan_players(critic_bn=not wgan)
+        kw = dict(lr=1e-4, betas=(0.5, 0.9)) if wgan else dict(lr=2e-4, betas=(0.5, 0.999))
+        pool = [torch.rand(64, 1, 32, 32) * 2 - 1 for _ in range(16)]
+        return gan_iteration(g, d, AdamStep(g.parameters(), **kw), AdamStep(d.parameters(), **kw),
+                             pool, lambda n: torch.randn(n, 128), 64, "wgan-gp" if wgan else "ns")
+    if name == "theory":
+        g, d = TheoryG(), TheoryD()
+        pool = []
+        for _ in range(16):
+            x = 0.01 * torch.randn(64, 100)
+            x[torch.arange(64), torch.randint(2, (64,))] += 1
+            pool.append(x)
 
-    Accepts either the whole stdout being JSON, or (if the command also
-    logs) the last line that parses as a JSON object.
-    """
-    text = text.strip()
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        pass
-    for line in reversed(text.splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            try:
-                return json.loads(line)
-            except json.JSONDecodeError:
-                continue
-    raise SystemExit("could not parse JSON from graft command output:\n"
-                     + text[-2000:])
+        def one_hot(n):
+            return F.one_hot(torch.randint(6, (n,)), 6).float()
 
+        return gan_iteration(g, d, NormalizedSGD(g.parameters(), 0.02), NormalizedSGD(d.parameters(), 0.02),
+                             pool, one_hot, 64, "minimax")
+    if name == "conv2d":
+        x = torch.randn(64, 64, 16, 16, requires_grad=True)
+        w = (torch.randn(128, 64, 4, 4) * 0.02).requires_grad_(True)
+        b = torch.zeros(128, requires_grad=True)
+        seed = torch.randn(64, 128, 8, 8)
 
-def as_number(value):
-    """``float(value)`` or None if missing / not numeric."""
-    if isinstance(value, bool):
-        return None
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return None
+        def conv():
+            y = F.conv2d(x, w, b, stride=2, padding=1)
+            torch.autograd.grad(y, (x, w, b), seed)
 
-
-def ratio(num, den):
-    """num / den, or None if either is missing or den is zero."""
-    if num is None or den is None or den == 0:
-        return None
-    return num / den
-
-
-def fmt(value, spec):
-    """Format a number with ``spec`` (e.g. "9.2f"), or a right-aligned
-    "n/a" of the same width for None."""
-    if value is None:
-        width = spec.split(".")[0]
-        return format("n/a", ">" + width) if width else "n/a"
-    return format(value, spec)
-
-
-def compare(graft, torch_res):
-    """Build the comparison dict between Graft and PyTorch results."""
-    g_mm = graft.get("matmul_gflops") or {}
-    g_blas = graft.get("openblas_gflops") or {}
-    rows = {}
-    for n in MATMUL_SIZES:
-        key = str(n)
-        g = as_number(g_mm.get(key))
-        o = as_number(g_blas.get(key))
-        t = as_number(torch_res["matmul_gflops"].get(key))
-        rows[key] = {
-            "graft_gflops": g,
-            "openblas_gflops": o,
-            "torch_gflops": t,
-            "graft_over_openblas": ratio(g, o),
-            "graft_over_torch": ratio(g, t),
-        }
-    g_conv = as_number(graft.get("conv2d_fwd_bwd_ms"))
-    t_conv = as_number(torch_res["conv2d_fwd_bwd_ms"])
-    conv_ratio = ratio(g_conv, t_conv)
-    return {
-        "matmul": rows,
-        "conv2d_fwd_bwd": {
-            "graft_ms": g_conv,
-            "torch_ms": t_conv,
-            "graft_over_torch": conv_ratio,
-            "target": CONV_TARGET_RATIO,
-            "meets_target": (None if conv_ratio is None
-                             else conv_ratio <= CONV_TARGET_RATIO),
-        },
-        "threads": torch_res["threads"],
-        "graft_threads": graft.get("threads"),
-    }
-
-
-def print_table(cmp):
-    """Print the comparison as a human-readable table."""
-    print()
-    print(f"matmul float32 n x n @ n x n (GFLOP/s, higher is better; "
-          f"torch threads={cmp['threads']}, "
-          f"graft threads={cmp['graft_threads'] or 'n/a'})")
-    header = (f"{'n':>6} {'Graft':>9} {'OpenBLAS':>9} {'PyTorch':>9} "
-              f"{'Graft/BLAS':>11} {'Graft/Torch':>12}")
-    print(header)
-    print("-" * len(header))
-    for n, r in cmp["matmul"].items():
-        print(f"{n:>6} {fmt(r['graft_gflops'], '9.2f')} "
-              f"{fmt(r['openblas_gflops'], '9.2f')} "
-              f"{fmt(r['torch_gflops'], '9.2f')} "
-              f"{fmt(r['graft_over_openblas'], '11.3f')} "
-              f"{fmt(r['graft_over_torch'], '12.3f')}")
-    c = cmp["conv2d_fwd_bwd"]
-    print()
-    print("conv2d fwd+bwd [64,64,16,16] * [128,64,4,4] s2 p1 "
-          "(ms, lower is better)")
-    print(f"  Graft:       {fmt(c['graft_ms'], '.3f')}")
-    print(f"  PyTorch:     {fmt(c['torch_ms'], '.3f')}")
-    verdict = ("" if c["meets_target"] is None else
-               "  (meets target)" if c["meets_target"] else
-               "  (ABOVE target)")
-    print(f"  Graft/Torch: {fmt(c['graft_over_torch'], '.3f')} "
-          f"(target <= {CONV_TARGET_RATIO}){verdict}")
-    print()
+        return conv
+    if name == "matmul":
+        a, b = torch.randn(512, 512), torch.randn(512, 512)
+        out = torch.empty(512, 512)
+        return lambda: torch.matmul(a, b, out=out)
+    raise SystemExit(f"torch_bench.py: unknown workload '{name}'")
 
 
 def main():
-    parser = argparse.ArgumentParser(
-        description="PyTorch CPU reference benchmarks (optionally compared "
-                    "with Graft).")
-    parser.add_argument("--threads", type=int, default=2,
-                        help="torch.set_num_threads value (default: 2)")
-    parser.add_argument("--compare", metavar="PATH_OR_CMD",
-                        help="Graft's JSON: a file path, or a shell command "
-                             "printing the JSON on stdout")
-    parser.add_argument("--min-seconds", type=float, default=1.0,
-                        help="minimum timed seconds per benchmark "
-                             "(default: 1.0)")
-    parser.add_argument("--min-reps", type=int, default=20,
-                        help="minimum timed repetitions per benchmark "
-                             "(default: 20)")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--workloads", default="mlp-gan,dcgan,wgan-gp,theory")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--min-seconds", type=float, default=2.0)
+    parser.add_argument("--min-reps", type=int, default=10)
     args = parser.parse_args()
-
-    graft = load_graft(args.compare) if args.compare else None
-    res = run_torch_bench(args.threads, args.min_seconds, args.min_reps)
-    print(json.dumps(res))
-    if graft is not None:
-        cmp = compare(graft, res)
-        print_table(cmp)
-        print("RATIOS " + json.dumps(cmp))
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    results = {}
+    for name in args.workloads.split(","):
+        seconds, reps = time_median(make_workload(name), args.min_reps, args.min_seconds)
+        results[name] = {"ms": seconds * 1e3, "iterations": reps}
+    print(json.dumps({"torch_version": torch.__version__, "threads": args.threads, "workloads": results}))
 
 
 if __name__ == "__main__":

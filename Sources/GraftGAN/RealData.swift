@@ -16,10 +16,14 @@ public protocol RealDataSource {
 public struct SampledData: RealDataSource {
   public let draw: (Int, inout RandomGenerator) -> Tensor<Float>
   public var generator: RandomGenerator
-  public var channels: Int { 0 }
+  public let channels: Int
 
-  public init(generator: RandomGenerator, draw: @escaping (Int, inout RandomGenerator) -> Tensor<Float>) {
+  /// `channels`: 0 for vector samples, else the channel count of the image samples `draw` returns.
+  public init(
+    generator: RandomGenerator, channels: Int = 0, draw: @escaping (Int, inout RandomGenerator) -> Tensor<Float>
+  ) {
     self.generator = generator
+    self.channels = channels
     self.draw = draw
   }
 

@@ -44,7 +44,11 @@ public final class Trainer {
   public var imageEvaluator: ((Tensor<Float>) throws -> Data)?
 
   /// A new run in `directory` (created; an existing config.json there is an error: use `resume`).
-  public init(config: TrainingConfig, directory: URL) throws {
+  ///
+  /// `realData` replaces the config's data set (benchmarks feed random stand-in images this way).
+  public init(
+    config: TrainingConfig, directory: URL, realData: (source: any RealDataSource, reference: DataReference)? = nil
+  ) throws {
     try config.validate()
     self.config = config
     run = RunDirectory(directory)
@@ -57,7 +61,7 @@ public final class Trainer {
     var fixedGenerator = root.split()
     evaluationSeed = root.next()
 
-    (data, reference) = try makeRealData(config, generator: dataGenerator)
+    (data, reference) = try realData ?? makeRealData(config, generator: dataGenerator)
     players = Players(config, channels: data.channels, rng: &initGenerator)
     ema = config.emaDecay == nil ? nil : players.generator
     latent = LatentSampler(config)
@@ -139,6 +143,14 @@ public final class Trainer {
       status: step >= config.steps ? "finished" : "stopped", seconds: seconds, steps: step - firstStep)
     if step >= config.steps { try run.writeJSON(summary, to: run.summary) }
     return summary
+  }
+
+  /// One training iteration (n_dis discriminator steps, one generator step) with nothing written and
+  /// the step counter unchanged: what `graft bench` times. Returns the two losses.
+  @discardableResult
+  public func benchmarkIteration() throws -> (discriminator: Float, generator: Float) {
+    let r = try iterate()
+    return (r.discriminatorLoss, r.generatorLoss)
   }
 
   struct IterationResult {

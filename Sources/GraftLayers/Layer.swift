@@ -28,6 +28,17 @@ public protocol Layer<Input, Output> {
   var parameterPaths: [ParameterPath<Self>] { get }
   /// State that is saved and loaded but not trained (batch-norm running statistics).
   var bufferPaths: [ParameterPath<Self>] { get }
+
+  // The three below have defaults through `parameterPaths`. Training reads and writes every parameter
+  // twice per step, and key paths into containers (`\.layers[i]`, appended paths) are built at run
+  // time, so containers implement these directly.
+
+  /// The parameter values, in `parameterPaths` order.
+  var parameters: [Tensor<Float>] { get }
+  /// The parameter names, in `parameterPaths` order.
+  var parameterNames: [String] { get }
+  /// Replaces the parameters, given in `parameterPaths` order; shapes must match.
+  mutating func setParameters(_ values: [Tensor<Float>])
 }
 
 extension Layer {
@@ -43,10 +54,11 @@ extension Layer {
     self[keyPath: child].bufferPaths.map { $0.nested(in: child, prefix: name) }
   }
 
-  /// The parameter values, in `parameterPaths` order.
   public var parameters: [Tensor<Float>] {
     parameterPaths.map { self[keyPath: $0.keyPath] }
   }
+
+  public var parameterNames: [String] { parameterPaths.map(\.name) }
 
   /// (name, value) for every parameter.
   public var namedParameters: [(name: String, value: Tensor<Float>)] {
@@ -63,7 +75,6 @@ extension Layer {
     parameters.reduce(0) { $0 + $1.count }
   }
 
-  /// Replaces the parameters, given in `parameterPaths` order; shapes must match.
   public mutating func setParameters(_ values: [Tensor<Float>]) {
     let paths = parameterPaths
     precondition(values.count == paths.count, "setParameters: \(values.count) tensors for \(paths.count) parameters")
@@ -82,12 +93,11 @@ extension Layer where Output == Tensor<Float> {
   public func valueWithGradient(
     createGraph: Bool = false, _ loss: (Self) throws -> Tensor<Float>
   ) throws -> (value: Tensor<Float>, gradient: [Tensor<Float>]) {
-    let paths = parameterPaths
+    let leaves = parameters.map { $0.requiringGrad() }
     var tracked = self
-    for path in paths { tracked[keyPath: path.keyPath] = tracked[keyPath: path.keyPath].requiringGrad() }
+    tracked.setParameters(leaves)
     let value = try loss(tracked)
-    let grads = try gradients(
-      of: value, withRespectTo: paths.map { tracked[keyPath: $0.keyPath] }, createGraph: createGraph)
+    let grads = try gradients(of: value, withRespectTo: leaves, createGraph: createGraph)
     return (createGraph ? value : value.detached(), grads)
   }
 }
@@ -113,5 +123,21 @@ extension WeightAndBiasLayer {
   public var parameterPaths: [ParameterPath<Self>] {
     [ParameterPath(name: "weight", keyPath: \.weight)]
       + (bias == nil ? [] : [ParameterPath(name: "bias", keyPath: \.bias!)])
+  }
+
+  // Direct forms of the path-based defaults: key paths in this generic extension are built per call.
+  public var parameters: [Tensor<Float>] { bias.map { [weight, $0] } ?? [weight] }
+
+  public var parameterNames: [String] { bias == nil ? ["weight"] : ["weight", "bias"] }
+
+  public mutating func setParameters(_ values: [Tensor<Float>]) {
+    precondition(
+      values.count == (bias == nil ? 1 : 2), "setParameters: \(values.count) tensors for \(parameterNames.count) parameters")
+    precondition(values[0].shape == weight.shape, "setParameters: weight has shape \(weight.shape), got \(values[0].shape)")
+    weight = values[0]
+    if let b = bias {
+      precondition(values[1].shape == b.shape, "setParameters: bias has shape \(b.shape), got \(values[1].shape)")
+      bias = values[1]
+    }
   }
 }

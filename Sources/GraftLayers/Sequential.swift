@@ -16,6 +16,12 @@ public struct AnyLayer: Layer {
     Self.names(base, buffers: true).enumerated().map { ParameterPath(name: $1, keyPath: \.[buffer: $0]) }
   }
 
+  public var parameters: [Tensor<Float>] { Self.parameters(base) }
+
+  public var parameterNames: [String] { Self.parameterNames(base) }
+
+  public mutating func setParameters(_ values: [Tensor<Float>]) { Self.setParameters(&base, values) }
+
   /// The wrapped layer's parameter at `index` of its `parameterPaths`.
   public subscript(parameter index: Int) -> Tensor<Float> {
     get { Self.value(base, index, buffers: false) }
@@ -29,6 +35,14 @@ public struct AnyLayer: Layer {
   }
 
   // The existential is opened by passing it to these generic functions.
+  private static func parameters<L: Layer>(_ layer: L) -> [Tensor<Float>] { layer.parameters }
+
+  private static func parameterNames<L: Layer>(_ layer: L) -> [String] { layer.parameterNames }
+
+  private static func setParameters<L: Layer>(_ layer: inout L, _ values: [Tensor<Float>]) {
+    layer.setParameters(values)
+  }
+
   private static func names<L: Layer>(_ layer: L, buffers: Bool) -> [String] {
     (buffers ? layer.bufferPaths : layer.parameterPaths).map(\.name)
   }
@@ -65,5 +79,24 @@ public struct Sequential: Layer {
 
   public var bufferPaths: [ParameterPath<Self>] {
     layers.indices.flatMap { bufferPaths(of: \.layers[$0], named: "\($0)") }
+  }
+
+  public var parameters: [Tensor<Float>] { layers.flatMap(\.parameters) }
+
+  public var parameterNames: [String] {
+    layers.indices.flatMap { i in layers[i].parameterNames.map { "\(i).\($0)" } }
+  }
+
+  public mutating func setParameters(_ values: [Tensor<Float>]) {
+    var start = 0
+    for i in layers.indices {
+      let count = layers[i].parameters.count
+      guard count > 0 else { continue }
+      precondition(
+        start + count <= values.count, "setParameters: \(values.count) tensors for more parameters than that")
+      layers[i].setParameters(Array(values[start..<(start + count)]))
+      start += count
+    }
+    precondition(start == values.count, "setParameters: \(values.count) tensors for \(start) parameters")
   }
 }

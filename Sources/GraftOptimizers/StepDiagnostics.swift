@@ -21,20 +21,21 @@ extension Optimizer {
     _ model: inout M, along gradients: [Tensor<Float>], grouping: Grouping = .perTensor,
     learningRateScales: [String: Float] = [:]
   ) -> StepDiagnostics {
-    let paths = model.parameterPaths
+    let names = model.parameterNames
     precondition(
-      gradients.count == paths.count, "update: \(gradients.count) gradients for the model's \(paths.count) parameters")
-    let groups = grouping.groups(for: paths.map(\.name), learningRateScales: learningRateScales)
-    let parameters = paths.map { model[keyPath: $0.keyPath] }
+      gradients.count == names.count, "update: \(gradients.count) gradients for the model's \(names.count) parameters")
+    let groups = grouping.groups(for: names, learningRateScales: learningRateScales)
+    let parameters = model.parameters
     let deltas = updates(gradients: gradients, parameters: parameters, groups: groups)
-    withoutGradients {
-      for (i, path) in paths.enumerated() {
+    let updated = withoutGradients {
+      parameters.indices.map { i in
         precondition(
           deltas[i].shape == parameters[i].shape,
-          "update: the optimizer's step for \(path.name) has shape \(deltas[i].shape), not \(parameters[i].shape)")
-        model[keyPath: path.keyPath] = (parameters[i] + deltas[i]).detached()
+          "update: the optimizer's step for \(names[i]) has shape \(deltas[i].shape), not \(parameters[i].shape)")
+        return (parameters[i] + deltas[i]).detached()
       }
     }
+    model.setParameters(updated)
     let grafted = self as? GraftedOptimizer
     return StepDiagnostics(
       groups: groups.map(\.name),

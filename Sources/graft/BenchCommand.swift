@@ -1,116 +1,114 @@
 import ArgumentParser
 import Foundation
 import GraftEngine
+import GraftGAN
 
-/// Times the engine's matrix product (and raw OpenBLAS beside it) and a DCGAN-sized conv2d forward and
-/// backward; prints JSON that Benchmarks/torch_bench.py compares with PyTorch.
+/// Times the paper's training workloads in Graft and, in the same run, the identical PyTorch workloads
+/// (Benchmarks/torch_bench.py), and prints both times and their ratio.
 struct BenchCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench",
-    abstract:
-      "Benchmark matmul and conv2d; prints JSON (compare with: python3 Benchmarks/torch_bench.py --compare ...).")
+    abstract: "Time training iterations of the paper's workloads in Graft and in PyTorch, side by side.",
+    discussion: """
+      Workloads: \(BenchWorkloadName.allCases.map(\.rawValue).joined(separator: ", ")). Each is timed after \
+      three warm-up iterations as the median of at least --min-reps iterations and --min-seconds seconds. \
+      PyTorch's side runs as `python3 Benchmarks/torch_bench.py` (torch CPU, same thread count) right after \
+      Graft's, workload by workload; without torch the PyTorch column says why it is missing.
+      """)
 
-  @Option(help: "OpenBLAS threads.") var threads: Int = 2
-  @Option(help: "Minimum timed seconds per measurement.") var minSeconds: Double = 1
-  @Option(help: "Minimum repetitions per measurement.") var minReps: Int = 20
-  @Flag(help: "Only the conv2d measurement (for profiling).") var convOnly = false
+  @Option(help: "Comma-separated workloads (default: the four training workloads).")
+  var workloads = BenchWorkloadName.training.map(\.rawValue).joined(separator: ",")
+  @Option(help: "Threads for OpenBLAS, Graft's kernels and PyTorch.") var threads = 2
+  @Option(help: "Minimum timed seconds per workload.") var minSeconds = 2.0
+  @Option(help: "Minimum timed iterations per workload.") var minReps = 10
+  @Flag(help: "Print one JSON object instead of the table.") var json = false
+  @Flag(help: "Time Graft only.") var noTorch = false
+  @Option(help: "The PyTorch side.") var torchScript = "Benchmarks/torch_bench.py"
+  @Option(help: "The Python interpreter with torch installed.") var python = "python3"
+
+  func validate() throws {
+    _ = try names()
+    guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+  }
+
+  func names() throws -> [BenchWorkloadName] {
+    try workloads.split(separator: ",").map { name in
+      guard let w = BenchWorkloadName(rawValue: String(name)) else {
+        throw ValidationError(
+          "unknown workload '\(name)'. Valid: \(BenchWorkloadName.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      return w
+    }
+  }
 
   func run() throws {
-    Runtime.setBLASThreads(threads)
-    var rng = RandomGenerator(seed: 0)
-    var graftGFlops: [String: Double] = [:]
-    var blasGFlops: [String: Double] = [:]
-    for n in convOnly ? [] : [256, 512, 1024] {
-      let a = Tensor<Float>(randomNormal: [n, n], generator: &rng)
-      let b = Tensor<Float>(randomNormal: [n, n], generator: &rng)
-      let flops = 2 * pow(Double(n), 3)
-      var c = [Float](repeating: 0, count: n * n)
-      // Interleaved, so that the machine's noise falls on both alike.
-      let (viaTensor, viaBLAS) = medians(
-        { _ = matmul(a, b) },
-        {
-          a.scalars.withUnsafeBufferPointer { pa in
-            b.scalars.withUnsafeBufferPointer { pb in
-              c.withUnsafeMutableBufferPointer { pc in
-                Float._gemm(
-                  transA: false, transB: false, m: n, n: n, k: n, alpha: 1, a: pa.baseAddress!, lda: n,
-                  b: pb.baseAddress!, ldb: n, beta: 0, c: pc.baseAddress!, ldc: n)
-              }
-            }
-          }
-        })
-      graftGFlops["\(n)"] = flops / viaTensor / 1e9
-      blasGFlops["\(n)"] = flops / viaBLAS / 1e9
-    }
-
-    let x = Tensor<Float>(randomNormal: [64, 64, 16, 16], generator: &rng).requiringGrad()
-    let w = (Tensor<Float>(randomNormal: [128, 64, 4, 4], generator: &rng) * 0.02).requiringGrad()
-    let bias = Tensor<Float>(zeros: [128]).requiringGrad()
-    let seed = Tensor<Float>(randomNormal: [64, 128, 8, 8], generator: &rng)
-    let convSeconds = try median {
-      let y = conv2d(x, filter: w, bias: bias, stride: 2, padding: 1)
-      _ = try gradients(of: y, withRespectTo: [x, w, bias], seed: seed)
-    }
-
-    if convOnly {
-      // Where the conv2d time goes, piece by piece (printed to stderr for profiling).
-      let g = ConvGeometry(
-        batch: 64, channels: 64, height: 16, width: 16, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
-      let xd = x.detached()
-      let cols = xd.im2col(g)
-      let w2 = w.detached().reshaped(to: [128, 1024])
-      let prod = matmul(w2, cols)
-      let pieces: [(String, () -> Void)] = [
-        ("forward", { _ = conv2d(xd, filter: w.detached(), bias: bias.detached(), stride: 2, padding: 1) }),
-        ("im2col", { _ = xd.im2col(g) }),
-        ("col2im", { _ = cols.col2im(g) }),
-        ("gemm W·cols", { _ = matmul(w2, cols) }),
-        ("gemm g·colsT", { _ = matmul(prod, cols, transposeB: true) }),
-        ("gemm WT·g", { _ = matmul(w2, prod, transposeA: true) }),
-        ("permute out", { _ = prod.reshaped(to: [128, 64, 8, 8]).permuted([1, 0, 2, 3]) }),
-        ("bias add", { _ = seed + bias.detached().reshaped(to: [1, 128, 1, 1]) }),
-        ("bias grad", { _ = seed.sumToShape([1, 128, 1, 1]) }),
+    Runtime.setThreads(threads)
+    var rows: [[String: Any]] = []
+    var torchVersion: String?
+    var torchProblem: String? = noTorch ? "not run (--no-torch)" : nil
+    for name in try names() {
+      if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue) (Graft)…\n".utf8)) }
+      let body = try name.makeIteration()
+      let (seconds, iterations) = try median(body)
+      var row: [String: Any] = [
+        "workload": name.rawValue, "graft_ms": seconds * 1000, "graft_iterations": iterations,
       ]
-      for (name, body) in pieces {
-        FileHandle.standardError.write(
-          String(format: "%-14@ %8.3f ms\n", name, median(body) * 1000).data(using: .utf8)!)
+      if let target = name.targetRatio { row["target_ratio"] = target }
+      if torchProblem == nil {
+        if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue) (PyTorch)…\n".utf8)) }
+        switch torchTime(name) {
+        case .success(let (ms, version)):
+          torchVersion = version
+          row["torch_ms"] = ms
+          row["ratio"] = seconds * 1000 / ms
+        case .failure(let problem):
+          torchProblem = problem.message
+        }
       }
+      rows.append(row)
     }
-
     let result: [String: Any] = [
-      "matmul_gflops": graftGFlops, "openblas_gflops": blasGFlops, "conv2d_fwd_bwd_ms": convSeconds * 1000,
-      "threads": threads, "openblas_core": Runtime.blasCoreName,
+      "threads": threads, "openblas_core": Runtime.blasCoreName, "torch_version": torchVersion ?? NSNull(),
+      "torch_problem": torchProblem ?? NSNull(), "workloads": rows, "peak_rss_mb": Runtime.peakResidentMegabytes,
     ]
-    let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
-    print(String(decoding: data, as: UTF8.self))
+    if json {
+      let data = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
+      print(String(decoding: data, as: UTF8.self))
+    } else {
+      printTable(rows, torchVersion: torchVersion, torchProblem: torchProblem)
+    }
   }
 
-  /// Median wall times in seconds of two bodies run alternately, after three warm-up runs of each.
-  func medians(_ first: () -> Void, _ second: () -> Void) -> (Double, Double) {
-    for _ in 0..<3 {
-      first()
-      second()
+  func printTable(_ rows: [[String: Any]], torchVersion: String?, torchProblem: String?) {
+    print(
+      "Graft vs PyTorch \(torchVersion ?? ""), \(threads) thread(s), OpenBLAS core \(Runtime.blasCoreName); "
+        + "median ms per iteration")
+    func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
+      let fill = String(repeating: " ", count: max(0, width - s.count))
+      return left ? s + fill : fill + s
     }
-    var a: [Double] = []
-    var b: [Double] = []
-    var total = 0.0
-    while a.count < minReps || total < minSeconds {
-      let t0 = DispatchTime.now().uptimeNanoseconds
-      first()
-      let t1 = DispatchTime.now().uptimeNanoseconds
-      second()
-      let t2 = DispatchTime.now().uptimeNanoseconds
-      a.append(Double(t1 - t0) / 1e9)
-      b.append(Double(t2 - t1) / 1e9)
-      total += Double(t2 - t0) / 1e9
+    print([pad("workload", 9, left: true), pad("Graft", 10), pad("PyTorch", 10), pad("ratio", 7), pad("target", 8)].joined(separator: " "))
+    for row in rows {
+      func number(_ key: String, _ digits: Int) -> String {
+        (row[key] as? Double).map { String(format: "%.\(digits)f", $0) } ?? "–"
+      }
+      var verdict = ""
+      if let ratio = row["ratio"] as? Double, let target = row["target_ratio"] as? Double {
+        verdict = ratio <= target ? "met" : "missed"
+      }
+      let target = (row["target_ratio"] as? Double).map { String(format: "≤ %.1f", $0) } ?? ""
+      print(
+        [
+          pad(row["workload"] as! String, 9, left: true), pad(number("graft_ms", 3), 10), pad(number("torch_ms", 3), 10),
+          pad(number("ratio", 2), 7), pad(target, 8), verdict,
+        ].joined(separator: " "))
     }
-    a.sort()
-    b.sort()
-    return (a[a.count / 2], b[b.count / 2])
+    if let torchProblem { print("PyTorch: \(torchProblem)") }
+    print(String(format: "peak resident memory of this process: %.0f MB", Runtime.peakResidentMegabytes))
   }
 
-  /// Median wall time in seconds of `body`, after three warm-up runs.
-  func median(_ body: () throws -> Void) rethrows -> Double {
+  /// Median wall time in seconds of `body` after three warm-up calls, and how many calls were timed.
+  func median(_ body: () throws -> Void) rethrows -> (Double, Int) {
     for _ in 0..<3 { try body() }
     var times: [Double] = []
     var total = 0.0
@@ -122,6 +120,89 @@ struct BenchCommand: ParsableCommand {
       total += t
     }
     times.sort()
-    return times[times.count / 2]
+    return (times[times.count / 2], times.count)
+  }
+
+  struct TorchProblem: Error { let message: String }
+
+  /// PyTorch's median ms for one workload, from a run of the script.
+  func torchTime(_ name: BenchWorkloadName) -> Result<(Double, String), TorchProblem> {
+    guard FileManager.default.fileExists(atPath: torchScript) else {
+      return .failure(TorchProblem(message: "\(torchScript) not found (run from the repository root, or pass --torch-script)"))
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [
+      python, torchScript, "--workloads", name.rawValue, "--threads", "\(threads)", "--min-seconds", "\(minSeconds)",
+      "--min-reps", "\(minReps)",
+    ]
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    do { try process.run() } catch {
+      return .failure(TorchProblem(message: "cannot start \(python): \(error)"))
+    }
+    let stdout = out.fileHandleForReading.readDataToEndOfFile()
+    let stderr = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      let tail = String(decoding: stderr, as: UTF8.self).split(separator: "\n").suffix(2).joined(separator: " / ")
+      return .failure(
+        TorchProblem(
+          message: "the PyTorch script failed (\(tail)); install torch with "
+            + "`pip install -r Scripts/requirements-dev.txt`"))
+    }
+    guard let object = try? JSONSerialization.jsonObject(with: stdout) as? [String: Any],
+      let workloads = object["workloads"] as? [String: Any], let entry = workloads[name.rawValue] as? [String: Any],
+      let ms = entry["ms"] as? Double
+    else {
+      return .failure(TorchProblem(message: "the PyTorch script printed no time for \(name.rawValue)"))
+    }
+    return .success((ms, object["torch_version"] as? String ?? "?"))
+  }
+}
+
+/// What `graft bench` can time: the four training workloads of `BenchmarkWorkload`, and two kernels.
+enum BenchWorkloadName: String, CaseIterable {
+  case mlpGAN = "mlp-gan", dcgan, wganGP = "wgan-gp", theory
+  /// conv2d forward+backward, [64,64,16,16] * [128,64,4,4], stride 2, padding 1.
+  case conv2d
+  /// A 512x512 matrix product.
+  case matmul
+
+  static var training: [BenchWorkloadName] { [.mlpGAN, .dcgan, .wganGP, .theory] }
+
+  /// Graft time over PyTorch time that the performance issue asks for.
+  var targetRatio: Double? {
+    switch self {
+    case .mlpGAN, .theory: 0.5
+    case .dcgan: 1.0
+    case .wganGP: 1.2
+    case .conv2d, .matmul: nil
+    }
+  }
+
+  func makeIteration() throws -> () throws -> Void {
+    if let workload = BenchmarkWorkload(rawValue: rawValue) {
+      let trainer = try workload.makeTrainer()
+      return { try trainer.benchmarkIteration() }
+    }
+    var rng = RandomGenerator(seed: 0)
+    switch self {
+    case .conv2d:
+      let x = Tensor<Float>(randomNormal: [64, 64, 16, 16], generator: &rng).requiringGrad()
+      let w = (Tensor<Float>(randomNormal: [128, 64, 4, 4], generator: &rng) * 0.02).requiringGrad()
+      let bias = Tensor<Float>(zeros: [128]).requiringGrad()
+      let seed = Tensor<Float>(randomNormal: [64, 128, 8, 8], generator: &rng)
+      return {
+        let y = GraftEngine.conv2d(x, filter: w, bias: bias, stride: 2, padding: 1)
+        _ = try gradients(of: y, withRespectTo: [x, w, bias], seed: seed)
+      }
+    default:
+      let a = Tensor<Float>(randomNormal: [512, 512], generator: &rng)
+      let b = Tensor<Float>(randomNormal: [512, 512], generator: &rng)
+      return { _ = GraftEngine.matmul(a, b) }
+    }
   }
 }

@@ -140,7 +140,7 @@ enum Kernels {
         let bv = b[0]
         for i in 0..<n { out[i] = f(a[i], bv) }
       } else {
-        for i in 0..<n { out[i] = f(a[i * sa], b[i * sb]) }
+        for i in 0..<n { out[i] = f(a[i &* sa], b[i &* sb]) }
       }
       return
     }
@@ -148,17 +148,25 @@ enum Kernels {
     var offA = 0
     var offB = 0
     var o = 0
+    // Pointer-based inner loops: index arithmetic like `offA + i` is overflow-checked, and the checks
+    // keep the loop from being vectorised.
+    let baseA = a.baseAddress!
+    let baseB = b.baseAddress!
+    let baseOut = out.baseAddress!
     while o < n {
+      let pa = baseA + offA
+      let pb = baseB + offB
+      let po = baseOut + o
       if sa == 1 && sb == 1 {
-        for i in 0..<inner { out[o + i] = f(a[offA + i], b[offB + i]) }
+        for i in 0..<inner { po[i] = f(pa[i], pb[i]) }
       } else if sa == 1 && sb == 0 {
-        let bv = b[offB]
-        for i in 0..<inner { out[o + i] = f(a[offA + i], bv) }
+        let bv = pb[0]
+        for i in 0..<inner { po[i] = f(pa[i], bv) }
       } else if sa == 0 && sb == 1 {
-        let av = a[offA]
-        for i in 0..<inner { out[o + i] = f(av, b[offB + i]) }
+        let av = pa[0]
+        for i in 0..<inner { po[i] = f(av, pb[i]) }
       } else {
-        for i in 0..<inner { out[o + i] = f(a[offA + i * sa], b[offB + i * sb]) }
+        for i in 0..<inner { po[i] = f(pa[i &* sa], pb[i &* sb]) }
       }
       o += inner
       // Advance the outer multi-index like an odometer.

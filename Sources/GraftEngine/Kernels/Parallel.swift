@@ -1,13 +1,17 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Splits kernel work across the machine's cores.
 enum Parallel {
-  /// Worker count: `GRAFT_THREADS` if set, else the number of active cores.
-  static let threads: Int = {
-    if let value = ProcessInfo.processInfo.environment["GRAFT_THREADS"], let n = Int(value), n > 0 { return n }
-    return max(1, ProcessInfo.processInfo.activeProcessorCount)
-  }()
+  /// Worker count: `GRAFT_THREADS` if set, else the number of active cores; `Runtime.setThreads` changes it.
+  static let threadCount = Atomic<Int>(
+    {
+      if let value = ProcessInfo.processInfo.environment["GRAFT_THREADS"], let n = Int(value), n > 0 { return n }
+      return max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }())
+
+  static var threads: Int { threadCount.load(ordering: .relaxed) }
 
   /// Calls `body` on contiguous sub-ranges of 0..<count, in parallel when `work` (a rough element count)
   /// is large enough to pay for the threads. The sub-ranges must touch disjoint memory.

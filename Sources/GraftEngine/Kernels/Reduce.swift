@@ -9,13 +9,14 @@ extension Kernels {
       }
       return
     }
+    // Pointers, not `dst + i` indices: overflow-checked index arithmetic blocks vectorisation.
     for o in 0..<outer {
-      let dst = o * inner
-      let src = o * count * inner
-      for i in 0..<inner { out[dst + i] = 0 }
+      let dst = out.baseAddress! + o * inner
+      let src = x.baseAddress! + o * count * inner
+      for i in 0..<inner { dst[i] = 0 }
       for c in 0..<count {
         let row = src + c * inner
-        for i in 0..<inner { out[dst + i] += x[row + i] }
+        for i in 0..<inner { dst[i] += row[i] }
       }
     }
   }

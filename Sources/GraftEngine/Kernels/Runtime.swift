@@ -26,6 +26,20 @@ public enum Runtime {
     openblas_set_num_threads(Int32(count))
   }
 
+  /// Sets the number of threads of both OpenBLAS and Graft's own kernels (im2col, element-wise, ...).
+  public static func setThreads(_ count: Int) {
+    precondition(count > 0, "Runtime.setThreads: need at least one thread, got \(count)")
+    setBLASThreads(count)
+    Parallel.threadCount.store(count, ordering: .relaxed)
+  }
+
+  /// The most memory this process has had resident so far, in megabytes (getrusage's ru_maxrss).
+  public static var peakResidentMegabytes: Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+  }
+
   /// The kernel set OpenBLAS chose for this CPU (e.g. "SkylakeX", "Haswell", "Prescott").
   public static var blasCoreName: String {
     guard let name = openblas_get_corename() else { return "unknown" }
