@@ -43,7 +43,21 @@ public struct StridedLayout: Sendable, Equatable {
 }
 
 enum Kernels {
+  /// out = op(x) element-wise, split across the cores when the tensor is large.
   static func unary<S: TensorScalar>(_ op: UnaryOp, _ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>) {
+    guard let px = x.baseAddress, let po = out.baseAddress else { return }
+    Parallel.forEachChunk(of: out.count, work: out.count) { range in
+      unaryBlock(
+        op, UnsafeBufferPointer(start: px + range.lowerBound, count: range.count),
+        UnsafeMutableBufferPointer(start: po + range.lowerBound, count: range.count))
+    }
+  }
+
+  /// The serial loop of `unary`. The switch sits inside the block so that each op's closure is inlined
+  /// into its own loop (a closure passed through the parallel split would be called per element).
+  static func unaryBlock<S: TensorScalar>(
+    _ op: UnaryOp, _ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>
+  ) {
     switch op {
     case .negate: map(x, out) { -$0 }
     case .exp: map(x, out) { S.exp($0) }
@@ -96,64 +110,65 @@ enum Kernels {
   static func map<S: TensorScalar>(
     _ x: UnsafeBufferPointer<S>, _ out: UnsafeMutableBufferPointer<S>, _ f: (S) -> S
   ) {
-    for i in 0..<out.count { out[i] = f(x[i]) }
+    guard let px = x.baseAddress, let po = out.baseAddress else { return }
+    for i in 0..<out.count { po[i] = f(px[i]) }
   }
 
+  /// out = op(a, b) over `shape`, where each operand is read through its strides (0 for a broadcast
+  /// dimension) and `out` is contiguous. Large outputs are split across the cores along their outermost
+  /// (collapsed) dimension.
   static func binary<S: TensorScalar>(
     _ op: BinaryOp, _ a: UnsafeBufferPointer<S>, _ aStrides: [Int], _ b: UnsafeBufferPointer<S>,
     _ bStrides: [Int], _ shape: [Int], _ out: UnsafeMutableBufferPointer<S>
   ) {
-    switch op {
-    case .add: zip(a, aStrides, b, bStrides, shape, out) { $0 + $1 }
-    case .subtract: zip(a, aStrides, b, bStrides, shape, out) { $0 - $1 }
-    case .multiply: zip(a, aStrides, b, bStrides, shape, out) { $0 * $1 }
-    case .divide: zip(a, aStrides, b, bStrides, shape, out) { $0 / $1 }
-    case .maximum: zip(a, aStrides, b, bStrides, shape, out) { Swift.max($0, $1) }
-    case .minimum: zip(a, aStrides, b, bStrides, shape, out) { Swift.min($0, $1) }
-    case .safeDivide: zip(a, aStrides, b, bStrides, shape, out) { $1 == 0 ? 0 : $0 / $1 }
-    case .winnerMask: zip(a, aStrides, b, bStrides, shape, out) { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) }
-    case .equalMask: zip(a, aStrides, b, bStrides, shape, out) { $0 == $1 ? 1 : 0 }
+    let n = out.count
+    guard n > 0, let baseA = a.baseAddress, let baseB = b.baseAddress, let baseOut = out.baseAddress else { return }
+    let dims = collapse(shape, [aStrides, bStrides, contiguousStrides(shape)])
+    let (sa0, sb0, so0) = (dims.strides[0][0], dims.strides[1][0], dims.strides[2][0])
+    Parallel.forEachChunk(of: dims.shape[0], work: n) { range in
+      var block = dims
+      block.shape[0] = range.count
+      binaryBlock(
+        op, baseA + range.lowerBound * sa0, baseB + range.lowerBound * sb0, baseOut + range.lowerBound * so0, block)
     }
   }
 
-  /// out[i] = f(a[i'], b[i'']) over `shape`, where each operand is read through its strides (0 for a
-  /// broadcast dimension). `out` is contiguous.
-  @inline(__always)
-  static func zip<S: TensorScalar>(
-    _ a: UnsafeBufferPointer<S>, _ aStrides: [Int], _ b: UnsafeBufferPointer<S>, _ bStrides: [Int],
-    _ shape: [Int], _ out: UnsafeMutableBufferPointer<S>, _ f: (S, S) -> S
+  /// The serial loop of `binary`; the switch sits inside so that each op's closure is inlined.
+  static func binaryBlock<S: TensorScalar>(
+    _ op: BinaryOp, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>,
+    _ dims: (shape: [Int], strides: [[Int]])
   ) {
-    let n = out.count
-    if n == 0 { return }
-    let dims = collapse(shape, [aStrides, bStrides, contiguousStrides(shape)])
+    switch op {
+    case .add: zipBlock(a, b, out, dims) { $0 + $1 }
+    case .subtract: zipBlock(a, b, out, dims) { $0 - $1 }
+    case .multiply: zipBlock(a, b, out, dims) { $0 * $1 }
+    case .divide: zipBlock(a, b, out, dims) { $0 / $1 }
+    case .maximum: zipBlock(a, b, out, dims) { Swift.max($0, $1) }
+    case .minimum: zipBlock(a, b, out, dims) { Swift.min($0, $1) }
+    case .safeDivide: zipBlock(a, b, out, dims) { $1 == 0 ? 0 : $0 / $1 }
+    case .winnerMask: zipBlock(a, b, out, dims) { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) }
+    case .equalMask: zipBlock(a, b, out, dims) { $0 == $1 ? 1 : 0 }
+    }
+  }
+
+  /// out[i] = f(a[i'], b[i'']) over collapsed dimensions, from pointers to the first elements.
+  @inline(__always)
+  static func zipBlock<S: TensorScalar>(
+    _ baseA: UnsafePointer<S>, _ baseB: UnsafePointer<S>, _ baseOut: UnsafeMutablePointer<S>,
+    _ dims: (shape: [Int], strides: [[Int]]), _ f: (S, S) -> S
+  ) {
     let rank = dims.shape.count
     let inner = dims.shape[rank - 1]
     let sa = dims.strides[0][rank - 1]
     let sb = dims.strides[1][rank - 1]
-    if rank == 1 {
-      if sa == 1 && sb == 1 {
-        for i in 0..<n { out[i] = f(a[i], b[i]) }
-      } else if sa == 0 && sb == 1 {
-        let av = a[0]
-        for i in 0..<n { out[i] = f(av, b[i]) }
-      } else if sa == 1 && sb == 0 {
-        let bv = b[0]
-        for i in 0..<n { out[i] = f(a[i], bv) }
-      } else {
-        for i in 0..<n { out[i] = f(a[i &* sa], b[i &* sb]) }
-      }
-      return
-    }
-    var index = [Int](repeating: 0, count: rank - 1)
+    let total = dims.shape.reduce(1, *)
+    var index = [Int](repeating: 0, count: rank)
     var offA = 0
     var offB = 0
     var o = 0
     // Pointer-based inner loops: index arithmetic like `offA + i` is overflow-checked, and the checks
     // keep the loop from being vectorised.
-    let baseA = a.baseAddress!
-    let baseB = b.baseAddress!
-    let baseOut = out.baseAddress!
-    while o < n {
+    while o < total {
       let pa = baseA + offA
       let pb = baseB + offB
       let po = baseOut + o

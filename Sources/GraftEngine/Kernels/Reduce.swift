@@ -9,15 +9,35 @@ extension Kernels {
       }
       return
     }
-    // Pointers, not `dst + i` indices: overflow-checked index arithmetic blocks vectorisation.
-    for o in 0..<outer {
-      let dst = out.baseAddress! + o * inner
-      let src = x.baseAddress! + o * count * inner
-      for i in 0..<inner { dst[i] = 0 }
-      for c in 0..<count {
-        let row = src + c * inner
-        for i in 0..<inner { dst[i] += row[i] }
+    // Split across the cores over the outer index when there are enough, else over columns of the
+    // inner one. Pointers, not `dst + i` indices: overflow-checked index arithmetic blocks vectorisation.
+    guard let px = x.baseAddress, let po = out.baseAddress else { return }
+    let work = outer * count * inner
+    if outer >= Parallel.threads {
+      Parallel.forEachChunk(of: outer, work: work) { range in
+        for o in range { sumColumns(px + o * count * inner, count: count, stride: inner, width: inner, po + o * inner) }
       }
+    } else {
+      Parallel.forEachChunk(of: inner, work: work) { range in
+        for o in 0..<outer {
+          sumColumns(
+            px + o * count * inner + range.lowerBound, count: count, stride: inner, width: range.count,
+            po + o * inner + range.lowerBound)
+        }
+      }
+    }
+    return
+  }
+
+  /// dst[i] = Σ_c src[c·stride + i] for i < width.
+  @inline(__always)
+  static func sumColumns<S: TensorScalar>(
+    _ src: UnsafePointer<S>, count: Int, stride: Int, width: Int, _ dst: UnsafeMutablePointer<S>
+  ) {
+    for i in 0..<width { dst[i] = 0 }
+    for c in 0..<count {
+      let row = src + c * stride
+      for i in 0..<width { dst[i] += row[i] }
     }
   }
 

@@ -1,6 +1,7 @@
 import CMalloc
 import COpenBLAS
 import Foundation
+import Synchronization
 
 /// Process-wide settings of the libraries under the engine: OpenBLAS and the C allocator.
 public enum Runtime {
@@ -21,15 +22,10 @@ public enum Runtime {
     _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
   }
 
-  /// Sets the number of threads OpenBLAS uses for matrix products.
-  public static func setBLASThreads(_ count: Int) {
-    openblas_set_num_threads(Int32(count))
-  }
-
-  /// Sets the number of threads of both OpenBLAS and Graft's own kernels (im2col, element-wise, ...).
+  /// Sets the number of threads of Graft's kernels: matrix products (see `BLASProducts`), im2col,
+  /// element-wise ops, reductions and copies. The default is `GRAFT_THREADS`, else the core count.
   public static func setThreads(_ count: Int) {
     precondition(count > 0, "Runtime.setThreads: need at least one thread, got \(count)")
-    setBLASThreads(count)
     Parallel.threadCount.store(count, ordering: .relaxed)
   }
 
@@ -77,5 +73,50 @@ public enum Runtime {
     cArguments.append(nil)
     execv("/proc/self/exe", &cArguments)
     // execv only returns on failure: carry on with the slow kernels.
+  }
+}
+
+/// Matrix products through OpenBLAS, split across the cores by Graft itself.
+///
+/// OpenBLAS's own threads spin in `sched_yield` between products (measured: 35% of the MLP GAN's
+/// cycles, and a whole core during the element-wise work between products of the DCGAN), so they would
+/// fight Graft's kernels for the cores. OpenBLAS therefore runs on one thread, and large products are
+/// cut into column (or row) blocks that Graft's worker threads compute at the same time.
+enum BLASProducts {
+  /// m·n·k below which one thread does the product.
+  static let parallelFrom = 1 << 21
+
+  /// OpenBLAS's own thread count, set to one before the first product.
+  static let openBLASSingleThreaded: Void = { openblas_set_num_threads(1) }()
+
+  /// C = op(A)·op(B) (row-major, leading dimensions as BLAS) through `serial`, a BLAS call for one block;
+  /// split across the cores along the longer side of C when the product is large.
+  @inline(__always)
+  static func gemm<S>(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>,
+    ldb: Int, c: UnsafeMutablePointer<S>, ldc: Int,
+    serial: (_ m: Int, _ n: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>) -> Void
+  ) {
+    _ = openBLASSingleThreaded
+    let block = 16
+    guard m &* n &* k >= parallelFrom, Parallel.threads > 1, max(m, n) >= 2 * block else {
+      serial(m, n, a, b, c)
+      return
+    }
+    if n >= m {
+      // Columns j0..<j1 of C need columns j0..<j1 of op(B): rows of B when it is transposed.
+      Parallel.forEachChunk(of: (n + block - 1) / block, work: Int.max) { blocks in
+        let j0 = blocks.lowerBound * block
+        let j1 = min(n, blocks.upperBound * block)
+        serial(m, j1 - j0, a, b + (transB ? j0 * ldb : j0), c + j0)
+      }
+    } else {
+      // Rows i0..<i1 of C need rows i0..<i1 of op(A): columns of A when it is transposed.
+      Parallel.forEachChunk(of: (m + block - 1) / block, work: Int.max) { blocks in
+        let i0 = blocks.lowerBound * block
+        let i1 = min(m, blocks.upperBound * block)
+        serial(i1 - i0, n, a + (transA ? i0 : i0 * lda), b, c + i0 * ldc)
+      }
+    }
   }
 }

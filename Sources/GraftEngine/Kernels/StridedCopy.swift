@@ -6,24 +6,41 @@ extension Kernels {
     _ dstLayout: StridedLayout, shape: [Int]
   ) {
     let total = shape.reduce(1, *)
-    if total == 0 { return }
+    guard total > 0, let baseS = src.baseAddress, let baseD = dst.baseAddress else { return }
     let dims = collapse(shape, [srcLayout.strides, dstLayout.strides])
+    let (ss0, ds0) = (dims.strides[0][0], dims.strides[1][0])
+    // Large copies are split across the cores along the outermost (collapsed) dimension.
+    Parallel.forEachChunk(of: dims.shape[0], work: total) { range in
+      var block = dims
+      block.shape[0] = range.count
+      copyBlock(
+        baseS + srcLayout.offset + range.lowerBound * ss0, baseD + dstLayout.offset + range.lowerBound * ds0, block)
+    }
+  }
+
+  /// The serial loop of `copy` over collapsed dimensions, from pointers to the first elements.
+  static func copyBlock<S: TensorScalar>(
+    _ src: UnsafePointer<S>, _ dst: UnsafeMutablePointer<S>, _ dims: (shape: [Int], strides: [[Int]])
+  ) {
     let rank = dims.shape.count
+    let total = dims.shape.reduce(1, *)
     let inner = dims.shape[rank - 1]
     let ss = dims.strides[0][rank - 1]
     let ds = dims.strides[1][rank - 1]
     var index = [Int](repeating: 0, count: rank)
-    var s = srcLayout.offset
-    var d = dstLayout.offset
+    var s = 0
+    var d = 0
     var done = 0
     while done < total {
+      let ps = src + s
+      let pd = dst + d
       if ss == 1 && ds == 1 {
-        for i in 0..<inner { dst[d + i] = src[s + i] }
+        pd.update(from: ps, count: inner)
       } else if ss == 0 {
-        let v = src[s]
-        for i in 0..<inner { dst[d + i * ds] = v }
+        let v = ps[0]
+        for i in 0..<inner { pd[i &* ds] = v }
       } else {
-        for i in 0..<inner { dst[d + i * ds] = src[s + i * ss] }
+        for i in 0..<inner { pd[i &* ds] = ps[i &* ss] }
       }
       done += inner
       var k = rank - 2
