@@ -1,0 +1,92 @@
+import GraftEngine
+import Testing
+
+/// The kernels split large tensors across the cores (element-wise ops, reductions and copies above
+/// 65,536 elements, matrix products above 2²¹ multiply-adds). Small test tensors never take those
+/// paths, so these use large ones and compare with element-by-element references computed here.
+@Suite("Kernels on tensors large enough to be split across the cores")
+struct ParallelKernelTests {
+  static func random(_ shape: [Int], seed: UInt64) -> Tensor<Double> {
+    var rng = RandomGenerator(seed: seed)
+    return Tensor(randomNormal: shape, generator: &rng)
+  }
+
+  @Test func broadcastBinaryOpsMatchElementByElement() {
+    let a = Self.random([64, 32, 8, 9], seed: 1)  // 147,456 elements
+    let bias = Self.random([1, 32, 1, 1], seed: 2)
+    let row = Self.random([9], seed: 3)
+    let sum = a + bias
+    let product = a * row
+    for n in [0, 17, 63] {
+      for c in [0, 5, 31] {
+        for h in [0, 7] {
+          for w in [0, 4, 8] {
+            #expect(sum[n, c, h, w] == a[n, c, h, w] + bias[0, c, 0, 0])
+            #expect(product[n, c, h, w] == a[n, c, h, w] * row[w])
+          }
+        }
+      }
+    }
+    // A scalar on the left, broadcast over everything.
+    let flipped = Tensor<Double>(2) - a
+    #expect(flipped[40, 3, 2, 1] == 2 - a[40, 3, 2, 1])
+  }
+
+  @Test func unaryOpsCoverEveryChunk() {
+    let a = Self.random([300_001], seed: 4)  // an odd count, so chunks are uneven
+    let r = a.relu()
+    for i in [0, 1, 150_000, 150_001, 300_000] { #expect(r.scalars[i] == max(a.scalars[i], 0)) }
+    #expect(r.scalars.enumerated().allSatisfy { $0.element == max(a.scalars[$0.offset], 0) })
+  }
+
+  @Test(arguments: [[0], [1], [0, 2, 3], [3], [1, 2]])
+  func sumsMatchSerialReference(_ axes: [Int]) {
+    let a = Self.random([16, 24, 20, 20], seed: 5)  // 153,600 elements
+    let s = a.sum(alongAxes: axes, keepingDims: true)
+    // Reference: accumulate every element into its output cell.
+    var expected = [Double](repeating: 0, count: s.count)
+    let outShape = s.shape
+    for n in 0..<16 {
+      for c in 0..<24 {
+        for h in 0..<20 {
+          for w in 0..<20 {
+            var index = [n, c, h, w]
+            for axis in axes { index[axis] = 0 }
+            let flat = ((index[0] * outShape[1] + index[1]) * outShape[2] + index[2]) * outShape[3] + index[3]
+            expected[flat] += a[n, c, h, w]
+          }
+        }
+      }
+    }
+    for (x, y) in zip(s.scalars, expected) { #expect(abs(x - y) <= 1e-9 * max(1, abs(y))) }
+  }
+
+  @Test func permuteMatchesIndexing() {
+    let a = Self.random([8, 64, 16, 17], seed: 6)
+    let p = a.permuted([1, 0, 3, 2])
+    #expect(p.shape == [64, 8, 17, 16])
+    for (n, c, h, w) in [(0, 0, 0, 0), (7, 63, 15, 16), (3, 31, 8, 0), (5, 40, 2, 9)] {
+      #expect(p[c, n, w, h] == a[n, c, h, w])
+    }
+  }
+
+  @Test(arguments: [(false, false), (false, true), (true, false), (true, true)])
+  func largeProductsMatchReference(_ transposeA: Bool, _ transposeB: Bool) {
+    // Both a wide (n ≥ m: split by columns) and a tall (m > n: split by rows) product.
+    for (m, n, k) in [(96, 333, 80), (333, 96, 80)] {
+      let a = Self.random(transposeA ? [k, m] : [m, k], seed: 7)
+      let b = Self.random(transposeB ? [n, k] : [k, n], seed: 8)
+      let c = matmul(a, b, transposeA: transposeA, transposeB: transposeB)
+      #expect(c.shape == [m, n])
+      for (i, j) in [(0, 0), (m - 1, n - 1), (m / 2, n / 3), (17, n - 5), (m - 3, 16), (15, 16)] {
+        var expected = 0.0
+        for p in 0..<k {
+          let x = transposeA ? a[p, i] : a[i, p]
+          let y = transposeB ? b[j, p] : b[p, j]
+          expected += x * y
+        }
+        #expect(abs(c[i, j] - expected) <= 1e-10 * Double(k))
+      }
+    }
+  }
+}
