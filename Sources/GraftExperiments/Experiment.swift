@@ -37,6 +37,8 @@ public struct ExperimentResult: Codable, Sendable {
   public var checks: [ClaimCheck]
   /// Run directories worth showing in the HTML report.
   public var highlightedRuns: [String]
+  /// Figures as SVG documents, by file name (written next to results.md, shown in the HTML report).
+  public var figures: [String: String] = [:]
 }
 
 /// Runs the sweep of an experiment with this process's own executable, logging to standard output.

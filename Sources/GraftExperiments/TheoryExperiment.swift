@@ -69,10 +69,16 @@ public struct TheoryExperiment: Sendable {
       + String(repeating: "---|", count: sgdaRates.count) + "\n"
     var sgdaBest = 0.0
     var sgdaCellsWithAll = 0
+    var grid: [[Double?]] = []
+    var notes: [[String]] = []
     for g in sgdaRates {
       md += "| \(g) | "
+      grid.append([])
+      notes.append([])
       for d in sgdaRates {
         let c = cell("sgda", "\(g)", "\(d)")
+        grid[grid.count - 1].append(c.mean.isFinite ? c.mean : nil)
+        notes[notes.count - 1].append(c.diverged > 0 ? "†\(c.diverged) of \(c.count)" : "")
         if c.mean.isFinite { sgdaBest = max(sgdaBest, c.mean) }
         if c.mean >= Double(modeCount) { sgdaCellsWithAll += 1 }
         md += format(c.mean) + (c.diverged > 0 ? " †\(c.diverged)" : "") + " | "
@@ -86,6 +92,12 @@ public struct TheoryExperiment: Sendable {
       nsgdaMean = max(nsgdaMean, c.mean.isFinite ? c.mean : 0)
       md += "| \(lr) | \(format(c.mean)) | \(c.diverged) of \(c.count) |\n"
     }
+    let heatMap = SVGHeatMap(
+      title: "SGDA on the synthetic setting: modes recovered (of \(modeCount)), mean of \(scale.seeds) seeds",
+      rowLabels: sgdaRates.map { "\($0)" }, rowTitle: "η_G", columnLabels: sgdaRates.map { "\($0)" },
+      columnTitle: "η_D", values: grid, notes: notes, range: 0...Double(modeCount),
+      caption: "nSGDA (η = \(nsgdaRates.map { "\($0)" }.joined(separator: ", "))): \(format(nsgdaMean)) modes; †: runs that diverged")
+    md += "\n![SGDA heat map](heatmap.svg)\n"
     let checks = [
       ClaimCheck(
         claim: "SGDA collapses: with any learning rates it recovers at most one mode",
@@ -104,6 +116,6 @@ public struct TheoryExperiment: Sendable {
     return ExperimentResult(
       name: "theory", markdown: md, checks: checks,
       highlightedRuns: sweep.runs.filter { $0.labels["seed"] == "0" && $0.labels["optimizer"] == "nsgda" }.map(
-        \.directory.path))
+        \.directory.path), figures: ["heatmap.svg": heatMap.render()])
   }
 }

@@ -81,7 +81,9 @@ public struct Sweep: Sendable {
           slots.signal()
           group.leave()
         }
-        let status = Self.launch(executable, arguments, logFile: run.directory.appendingPathComponent("train.log"))
+        let status = Self.launch(
+          executable, arguments, threads: max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, parallel)),
+          logFile: run.directory.appendingPathComponent("train.log"))
         log(
           "sweep: \(run.name) \(status == 0 ? "finished" : "FAILED with status \(status) (see \(run.directory.path)/train.log)")"
         )
@@ -92,16 +94,16 @@ public struct Sweep: Sendable {
     return failures.items
   }
 
-  private static func launch(_ executable: URL, _ arguments: [String], logFile: URL) -> Int32 {
+  private static func launch(_ executable: URL, _ arguments: [String], threads: Int, logFile: URL) -> Int32 {
     try? FileManager.default.createDirectory(at: logFile.deletingLastPathComponent(), withIntermediateDirectories: true)
     _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     var environment = ProcessInfo.processInfo.environment
-    // Runs in parallel share the cores: one BLAS and kernel thread each.
+    // Runs in parallel share the cores: each gets its share of threads.
     environment["OPENBLAS_NUM_THREADS"] = "1"
-    environment["GRAFT_THREADS"] = "1"
+    environment["GRAFT_THREADS"] = "\(threads)"
     process.environment = environment
     guard let handle = try? FileHandle(forWritingTo: logFile) else { return -1 }
     process.standardOutput = handle

@@ -41,23 +41,20 @@ public struct BatchNorm: Layer {
     guard x.rank == 2 || x.rank == 4, x.shape[1] == c else {
       fatalError("Graft BatchNorm: expected [N, \(c)] or [N, \(c), H, W], got \(x.shape)")
     }
-    let axes = x.rank == 2 ? [0] : [0, 2, 3]
     let statShape = x.rank == 2 ? [1, c] : [1, c, 1, 1]
-    let normalized: Tensor<Float>
     if LearningPhase.isTraining {
-      let (mean, variance) = x.moments(alongAxes: axes)
-      normalized = (x - mean) / (variance + epsilon).sqrt()
+      let (output, mean, variance) = GraftEngine.batchNorm(x, weight: weight, bias: bias, epsilon: epsilon)
       let n = x.count / c
       withoutGradients {
-        let unbiased = variance.reshaped(to: [c]) * (Float(n) / Float(max(n - 1, 1)))
-        statistics.mean = statistics.mean * (1 - momentum) + mean.reshaped(to: [c]).detached() * momentum
-        statistics.variance = statistics.variance * (1 - momentum) + unbiased.detached() * momentum
+        let unbiased = variance * (Float(n) / Float(max(n - 1, 1)))
+        statistics.mean = statistics.mean * (1 - momentum) + mean * momentum
+        statistics.variance = statistics.variance * (1 - momentum) + unbiased * momentum
       }
-    } else {
-      let mean = statistics.mean.reshaped(to: statShape)
-      let variance = statistics.variance.reshaped(to: statShape)
-      normalized = (x - mean) / (variance + epsilon).sqrt()
+      return output
     }
+    let mean = statistics.mean.reshaped(to: statShape)
+    let variance = statistics.variance.reshaped(to: statShape)
+    let normalized = (x - mean) / (variance + epsilon).sqrt()
     return normalized * weight.reshaped(to: statShape) + bias.reshaped(to: statShape)
   }
 

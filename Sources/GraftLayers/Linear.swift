@@ -20,8 +20,6 @@ public struct Linear: WeightAndBiasLayer {
 
   /// [..., in] → [..., out].
   public func callAsFunction(_ x: Tensor<Float>) -> Tensor<Float> {
-    let y = matmul(x, weight, transposeB: true)
-    guard let bias else { return y }
-    return y + bias
+    GraftEngine.linear(x, weight: weight, bias: bias)
   }
 }

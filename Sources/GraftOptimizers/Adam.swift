@@ -36,21 +36,60 @@ public struct Adam: ElementwiseOptimizer {
     gradient: Tensor<Float>, parameter: Tensor<Float>, state: inout [String: Tensor<Float>], step: Int,
     learningRate: Float
   ) -> Tensor<Float> {
-    let g = weightDecay != 0 ? gradient + parameter * weightDecay : gradient
-    let m = lerp(stateTensor(&state, "exp_avg", like: g), g, 1 - beta1)
-    let v = stateTensor(&state, "exp_avg_sq", like: g) * beta2 + g * g * (1 - beta2)
-    state["exp_avg"] = m
-    state["exp_avg_sq"] = v
     // PyTorch computes the bias corrections in double precision.
     let correction1 = 1 - Foundation.pow(Double(beta1), Double(step))
-    let correction2Root = (1 - Foundation.pow(Double(beta2), Double(step))).squareRoot()
+    let correction2Root = Float((1 - Foundation.pow(Double(beta2), Double(step))).squareRoot())
     let stepSize = Float(Double(learningRate) / correction1)
-    var second = v
-    if amsgrad {
-      second = maximum(stateTensor(&state, "max_exp_avg_sq", like: g), v)
-      state["max_exp_avg_sq"] = second
+    let (beta1, beta2, epsilon, weightDecay) = (self.beta1, self.beta2, self.epsilon, self.weightDecay)
+    let n = gradient.count
+    let m0 = state["exp_avg"]?.scalars ?? [Float](repeating: 0, count: n)
+    let v0 = state["exp_avg_sq"]?.scalars ?? [Float](repeating: 0, count: n)
+    let max0 = amsgrad ? (state["max_exp_avg_sq"]?.scalars ?? [Float](repeating: 0, count: n)) : []
+    let amsgrad = self.amsgrad
+    // One pass instead of a dozen tensor ops (each a full pass and an allocation); every expression
+    // keeps the order of operations of torch.optim.Adam's single-tensor code, so results agree with it.
+    var m = [Float](repeating: 0, count: n)
+    var v = [Float](repeating: 0, count: n)
+    var maxV = [Float](repeating: 0, count: amsgrad ? n : 0)
+    var delta = [Float](repeating: 0, count: n)
+    gradient.scalars.withUnsafeBufferPointer { g in
+      parameter.scalars.withUnsafeBufferPointer { p in
+        m0.withUnsafeBufferPointer { m0 in
+          v0.withUnsafeBufferPointer { v0 in
+            max0.withUnsafeBufferPointer { max0 in
+              m.withUnsafeMutableBufferPointer { m in
+                v.withUnsafeMutableBufferPointer { v in
+                  maxV.withUnsafeMutableBufferPointer { maxV in
+                    delta.withUnsafeMutableBufferPointer { delta in
+                      for i in 0..<n {
+                        let gi = weightDecay != 0 ? g[i] + p[i] * weightDecay : g[i]
+                        m[i] = lerp(m0[i], gi, 1 - beta1)
+                        v[i] = v0[i] * beta2 + gi * gi * (1 - beta2)
+                        var second = v[i]
+                        if amsgrad {
+                          second = Swift.max(max0[i], v[i])
+                          maxV[i] = second
+                        }
+                        delta[i] = m[i] / (second.squareRoot() / correction2Root + epsilon) * -stepSize
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
     }
-    let denominator = second.sqrt() / Float(correction2Root) + epsilon
-    return m / denominator * -stepSize
+    state["exp_avg"] = Tensor(shape: gradient.shape, scalars: m)
+    state["exp_avg_sq"] = Tensor(shape: gradient.shape, scalars: v)
+    if amsgrad { state["max_exp_avg_sq"] = Tensor(shape: gradient.shape, scalars: maxV) }
+    return Tensor(shape: gradient.shape, scalars: delta)
   }
+}
+
+/// PyTorch's scalar `lerp(start, end, weight)`, with its two formulas so the float results agree.
+@inline(__always)
+func lerp(_ start: Float, _ end: Float, _ weight: Float) -> Float {
+  weight < 0.5 ? start + (end - start) * weight : end - (end - start) * (1 - weight)
 }

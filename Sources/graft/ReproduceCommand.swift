@@ -55,10 +55,11 @@ struct ReproduceCommand: ParsableCommand {
   private func writeCombined(_ results: [ExperimentResult], to root: URL) throws {
     var md = "# Graft: the paper's experiments on this machine (\(quick ? "quick" : "full") versions)\n\n"
     for r in results {
-      md +=
+      let section =
         (try? String(
           contentsOf: root.appendingPathComponent(r.name).appendingPathComponent("results.md"), encoding: .utf8)) ?? ""
-      md += "\n"
+      // Links in an experiment's results.md are relative to its directory.
+      md += section.replacingOccurrences(of: "](", with: "](\(r.name)/") + "\n"
     }
     try Data(md.utf8).write(to: root.appendingPathComponent("results.md"))
     var claims =
@@ -71,7 +72,9 @@ struct ReproduceCommand: ParsableCommand {
     }
     claims += "</tbody>\n</table></div>\n"
     for r in results {
-      claims += "<h3>\(r.name.xmlEscaped)</h3>\n<pre style=\"white-space: pre-wrap\">\(r.markdown.xmlEscaped)</pre>\n"
+      claims += "<h3>\(r.name.xmlEscaped)</h3>\n"
+      for name in r.figures.keys.sorted() { claims += "<div class=\"scroll\">\(r.figures[name]!)</div>\n" }
+      claims += "<pre style=\"white-space: pre-wrap\">\(r.markdown.xmlEscaped)</pre>\n"
     }
     claims += "</section>\n"
     let directories = results.flatMap(\.highlightedRuns).map { URL(fileURLWithPath: $0) }
@@ -88,6 +91,7 @@ struct ReproduceCommand: ParsableCommand {
     var md = "## \(result.name)\n\n" + result.markdown + "\n| claim | measured | held |\n|---|---|---|\n"
     for c in result.checks { md += "| \(c.claim) | \(c.evidence) | \(c.held ? "yes" : "**no**") |\n" }
     try Data(md.utf8).write(to: directory.appendingPathComponent("results.md"))
+    for (name, svg) in result.figures { try Data(svg.utf8).write(to: directory.appendingPathComponent(name)) }
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     try encoder.encode(result).write(to: directory.appendingPathComponent("results.json"))

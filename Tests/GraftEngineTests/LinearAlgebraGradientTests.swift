@@ -23,6 +23,43 @@ struct LinearAlgebraGradientTests {
     try expectGradientsMatch([g.normal([2, 4]), b]) { matmul($0[0], $0[1], transposeB: true) }
   }
 
+  @Test func linearGradientsAndValues() throws {
+    var g = Inputs(seed: 23)
+    let x = g.normal([5, 3])
+    let w = g.normal([4, 3])
+    let b = g.normal([4])
+    try expectGradientsMatch([x, w, b]) { linear($0[0], weight: $0[1], bias: $0[2]) }
+    // The fused form equals the product plus the bias, also without a bias and for batched input.
+    let fused = linear(x, weight: w, bias: b)
+    let reference = matmul(x, w, transposeB: true) + b
+    #expect(zip(fused.scalars, reference.scalars).allSatisfy { abs($0 - $1) < 1e-12 })
+    try expectGradientsMatch([x, w]) { linear($0[0], weight: $0[1], bias: nil) }
+    try expectGradientsMatch([g.normal([2, 5, 3]), w, b]) { linear($0[0], weight: $0[1], bias: $0[2]) }
+    // Second order: the pullbacks are tensor ops, so a gradient penalty differentiates through them.
+    let (_, grads) = try valueWithGradients(at: [x, w, b], createGraph: true) { v in
+      linear(v[0], weight: v[1], bias: v[2]).tanh().sum()
+    }
+    #expect(grads[0].requiresGrad)
+  }
+
+  @Test(arguments: [[6, 3], [3, 2, 3, 2]])
+  func batchNormGradientsAndValues(_ shape: [Int]) throws {
+    var g = Inputs(seed: 24)
+    let x = g.normal(shape) * 2 + 1
+    let w = g.normal([shape[1]])
+    let b = g.normal([shape[1]])
+    try expectGradientsMatch([x, w, b]) { batchNorm($0[0], weight: $0[1], bias: $0[2], epsilon: 1e-5).output }
+    // Against the composite of tensor ops it replaces.
+    let axes = shape.count == 4 ? [0, 2, 3] : [0]
+    let statShape = shape.count == 4 ? [1, shape[1], 1, 1] : [1, shape[1]]
+    let (mean, variance) = x.moments(alongAxes: axes)
+    let composite = (x - mean) / (variance + 1e-5).sqrt() * w.reshaped(to: statShape) + b.reshaped(to: statShape)
+    let fused = batchNorm(x, weight: w, bias: b, epsilon: 1e-5)
+    #expect(zip(fused.output.scalars, composite.scalars).allSatisfy { abs($0 - $1) < 1e-12 })
+    #expect(zip(fused.mean.scalars, mean.scalars).allSatisfy { abs($0 - $1) < 1e-12 })
+    #expect(zip(fused.variance.scalars, variance.scalars).allSatisfy { abs($0 - $1) < 1e-12 })
+  }
+
   @Test func matmulValues() {
     let a = Tensor<Float>([[1, 2], [3, 4]])
     let b = Tensor<Float>([[5, 6], [7, 8]])

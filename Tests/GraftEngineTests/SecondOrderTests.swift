@@ -46,6 +46,17 @@ struct SecondOrderTests {
     }
   }
 
+  /// The fused batch norm: its pullbacks switch to tensor ops on x when the backward is recorded.
+  @Test func batchNormGradientPenalty() throws {
+    var g = Inputs(seed: 33)
+    let x = g.normal([4, 3, 2, 2])
+    let params = [g.normal([3]), g.normal([3]), g.normal([3 * 2 * 2, 1]) * 0.5]
+    try Self.expectPenaltyGradientMatches(x, params) { x, p in
+      let h = batchNorm(x.tanh(), weight: p[0], bias: p[1], epsilon: 1e-5).output.softplus()
+      return matmul(h.reshaped(to: [4, 12]), p[2]).tanh()
+    }
+  }
+
   @Test func convNetGradientPenalty() throws {
     var g = Inputs(seed: 32)
     let x = g.normal([2, 2, 6, 6])

@@ -28,6 +28,16 @@ where RawSignificand: FixedWidthInteger {
     _ x: UnsafeBufferPointer<Self>, _ geometry: ConvGeometry, _ cols: UnsafeMutableBufferPointer<Self>)
   static func _col2im(
     _ cols: UnsafeBufferPointer<Self>, _ geometry: ConvGeometry, _ x: UnsafeMutableBufferPointer<Self>)
+  static func _batchNormForward(
+    _ x: UnsafeBufferPointer<Self>, _ weight: UnsafeBufferPointer<Self>, _ bias: UnsafeBufferPointer<Self>,
+    epsilon: Self, _ layout: BatchNormLayout, out: UnsafeMutableBufferPointer<Self>,
+    mean: UnsafeMutableBufferPointer<Self>, variance: UnsafeMutableBufferPointer<Self>,
+    invstd: UnsafeMutableBufferPointer<Self>)
+  static func _batchNormBackward(
+    _ g: UnsafeBufferPointer<Self>, _ x: UnsafeBufferPointer<Self>, _ mean: UnsafeBufferPointer<Self>,
+    _ invstd: UnsafeBufferPointer<Self>, _ weight: UnsafeBufferPointer<Self>, _ layout: BatchNormLayout,
+    dx: UnsafeMutableBufferPointer<Self>, sumG: UnsafeMutableBufferPointer<Self>,
+    sumGXhat: UnsafeMutableBufferPointer<Self>)
 }
 
 // Each default below is a witness that the compiler specialises per conforming type (its `Self` is
@@ -65,6 +75,23 @@ extension TensorScalar {
     _ cols: UnsafeBufferPointer<Self>, _ geometry: ConvGeometry, _ x: UnsafeMutableBufferPointer<Self>
   ) {
     Kernels.col2im(cols, geometry, x)
+  }
+  public static func _batchNormForward(
+    _ x: UnsafeBufferPointer<Self>, _ weight: UnsafeBufferPointer<Self>, _ bias: UnsafeBufferPointer<Self>,
+    epsilon: Self, _ layout: BatchNormLayout, out: UnsafeMutableBufferPointer<Self>,
+    mean: UnsafeMutableBufferPointer<Self>, variance: UnsafeMutableBufferPointer<Self>,
+    invstd: UnsafeMutableBufferPointer<Self>
+  ) {
+    Kernels.batchNormForward(
+      x, weight, bias, epsilon: epsilon, layout, out: out, mean: mean, variance: variance, invstd: invstd)
+  }
+  public static func _batchNormBackward(
+    _ g: UnsafeBufferPointer<Self>, _ x: UnsafeBufferPointer<Self>, _ mean: UnsafeBufferPointer<Self>,
+    _ invstd: UnsafeBufferPointer<Self>, _ weight: UnsafeBufferPointer<Self>, _ layout: BatchNormLayout,
+    dx: UnsafeMutableBufferPointer<Self>, sumG: UnsafeMutableBufferPointer<Self>,
+    sumGXhat: UnsafeMutableBufferPointer<Self>
+  ) {
+    Kernels.batchNormBackward(g, x, mean, invstd, weight, layout, dx: dx, sumG: sumG, sumGXhat: sumGXhat)
   }
 }
 
