@@ -27,9 +27,10 @@ Workloads (each mirrors Sources/GraftGAN/BenchmarkWorkload.swift):
 * matmul: 512x512 @ 512x512 float32.
 
 As in Graft's trainer, each step differentiates with respect to the stepping
-player's parameters only (torch.autograd.grad), and real batches come from a
-pool of 16 random batches (images uniform in [-1, 1]) so that data loading is
-not measured.
+player's parameters only (torch.autograd.grad). Real batches are drawn fresh
+each iteration for mlp-gan and theory (as Graft's trainer samples them); the
+image workloads take them from a pool of 16 random batches (uniform in
+[-1, 1]), as Graft's benchmark does, so that data loading is not measured.
 
 Usage:
     python3 Benchmarks/torch_bench.py [--workloads mlp-gan,dcgan] [--threads 2]
@@ -138,13 +139,13 @@ class AdamStep:
         self.opt.step()
 
 
-def gan_iteration(g, d, g_opt, d_opt, real_pool, latent, batch, loss):
+def gan_iteration(g, d, g_opt, d_opt, real_batch, latent, batch, loss):
     """One D (critic) step and one G step, like Graft's Trainer.iterate."""
     g_params = list(g.parameters())
     d_params = list(d.parameters())
 
     def step():
-        real = real_pool[torch.randint(len(real_pool), (1,)).item()]
+        real = real_batch()
         z = latent(batch)
         with torch.no_grad():
             fake = g(z)
@@ -182,29 +183,28 @@ def make_workload(name):
     if name == "mlp-gan":
         g = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 2))
         d = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 1))
-        pool = [ring8_batch(256) for _ in range(16)]
         return gan_iteration(g, d, AdamStep(g.parameters(), lr=1e-3), AdamStep(d.parameters(), lr=1e-3),
-                             pool, lambda n: torch.randn(n, 2), 256, "ns")
+                             lambda: ring8_batch(256), lambda n: torch.randn(n, 2), 256, "ns")
     if name in ("dcgan", "wgan-gp"):
         wgan = name == "wgan-gp"
         g, d = dcgan_players(critic_bn=not wgan)
         kw = dict(lr=1e-4, betas=(0.5, 0.9)) if wgan else dict(lr=2e-4, betas=(0.5, 0.999))
         pool = [torch.rand(64, 1, 32, 32) * 2 - 1 for _ in range(16)]
         return gan_iteration(g, d, AdamStep(g.parameters(), **kw), AdamStep(d.parameters(), **kw),
-                             pool, lambda n: torch.randn(n, 128), 64, "wgan-gp" if wgan else "ns")
+                             lambda: pool[torch.randint(len(pool), (1,)).item()],
+                             lambda n: torch.randn(n, 128), 64, "wgan-gp" if wgan else "ns")
     if name == "theory":
         g, d = TheoryG(), TheoryD()
-        pool = []
-        for _ in range(16):
+        def synthetic_batch():
             x = 0.01 * torch.randn(64, 100)
             x[torch.arange(64), torch.randint(2, (64,))] += 1
-            pool.append(x)
+            return x
 
         def one_hot(n):
             return F.one_hot(torch.randint(6, (n,)), 6).float()
 
         return gan_iteration(g, d, NormalizedSGD(g.parameters(), 0.02), NormalizedSGD(d.parameters(), 0.02),
-                             pool, one_hot, 64, "minimax")
+                             synthetic_batch, one_hot, 64, "minimax")
     if name == "conv2d":
         x = torch.randn(64, 64, 16, 16, requires_grad=True)
         w = (torch.randn(128, 64, 4, 4) * 0.02).requires_grad_(True)

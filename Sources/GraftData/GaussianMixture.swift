@@ -77,7 +77,8 @@ public struct GaussianMixture: Sendable, Equatable, Codable {
     for _ in 0..<n {
       let k = generator.uniformIndex(below: modeCount)
       modes.append(k)
-      for j in 0..<d { scalars.append(Float(Double(centers[k][j]) + sigma * generator.nextNormal())) }
+      let noise = generator.normals(count: d)
+      for j in 0..<d { scalars.append(Float(Double(centers[k][j]) + sigma * noise[j])) }
     }
     return (Tensor(shape: [n, d], scalars: scalars), modes)
   }

@@ -74,7 +74,8 @@ public struct SyntheticModes: Sendable, Equatable, Codable {
       // the fallback covers rounding at the very top).
       let k = cumulative.firstIndex { u < $0 } ?? lastPositive
       modes.append(k)
-      for j in 0..<d { scalars[i * d + j] = Float(sigma * generator.nextNormal()) }
+      let noise = generator.normals(count: d)
+      for j in 0..<d { scalars[i * d + j] = Float(sigma * noise[j]) }
       scalars[i * d + k] += norms[k]
     }
     return (Tensor(shape: [n, d], scalars: scalars), modes)

@@ -61,6 +61,15 @@ public struct Adam: ElementwiseOptimizer {
                 v.withUnsafeMutableBufferPointer { v in
                   maxV.withUnsafeMutableBufferPointer { maxV in
                     delta.withUnsafeMutableBufferPointer { delta in
+                      if weightDecay == 0 && !amsgrad {
+                        // The common case, without branches in the loop so that it vectorises.
+                        for i in 0..<n {
+                          m[i] = lerp(m0[i], g[i], 1 - beta1)
+                          v[i] = v0[i] * beta2 + g[i] * g[i] * (1 - beta2)
+                          delta[i] = m[i] / (v[i].squareRoot() / correction2Root + epsilon) * -stepSize
+                        }
+                        return
+                      }
                       for i in 0..<n {
                         let gi = weightDecay != 0 ? g[i] + p[i] * weightDecay : g[i]
                         m[i] = lerp(m0[i], gi, 1 - beta1)

@@ -57,6 +57,24 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
   }
 
+  /// `count` standard normal draws. Each Box–Muller pair gives two (the cosine and the sine), so this
+  /// costs half of `count` calls to `nextNormal`; tensors and data samplers draw through it.
+  public mutating func normals(count: Int) -> [Double] {
+    [Double](unsafeUninitializedCapacity: count) { out, initialized in
+      var i = 0
+      while i < count {
+        let u1 = 1 - nextUnitDouble()
+        let u2 = nextUnitDouble()
+        let r = (-2 * _log(u1)).squareRoot()
+        let angle = 2 * Double.pi * u2
+        out[i] = r * _cos(angle)
+        if i + 1 < count { out[i + 1] = r * Double.sin(angle) }
+        i += 2
+      }
+      initialized = count
+    }
+  }
+
   private static func splitMix(_ x: inout UInt64) -> UInt64 {
     x &+= 0x9E37_79B9_7F4A_7C15
     var z = x

@@ -52,10 +52,6 @@ extension Tensor {
   ) {
     let m = Double(mean)
     let s = Double(standardDeviation)
-    self.init(
-      shape: shape,
-      scalars: (0..<shape.reduce(1, *)).map { _ in
-        Scalar(m + s * generator.nextNormal())
-      })
+    self.init(shape: shape, scalars: generator.normals(count: shape.reduce(1, *)).map { Scalar(m + s * $0) })
   }
 }
