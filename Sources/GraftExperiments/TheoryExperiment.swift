@@ -96,7 +96,9 @@ public struct TheoryExperiment: Sendable {
       title: "SGDA on the synthetic setting: modes recovered (of \(modeCount)), mean of \(scale.seeds) seeds",
       rowLabels: sgdaRates.map { "\($0)" }, rowTitle: "η_G", columnLabels: sgdaRates.map { "\($0)" },
       columnTitle: "η_D", values: grid, notes: notes, range: 0...Double(modeCount),
-      caption: "nSGDA (η = \(nsgdaRates.map { "\($0)" }.joined(separator: ", "))): \(format(nsgdaMean)) modes; †: runs that diverged")
+      caption:
+        "nSGDA (η = \(nsgdaRates.map { "\($0)" }.joined(separator: ", "))): \(format(nsgdaMean)) modes; †: runs that diverged"
+    )
     md += "\n![SGDA heat map](heatmap.svg)\n"
     let checks = [
       ClaimCheck(

@@ -132,8 +132,10 @@ extension WeightAndBiasLayer {
 
   public mutating func setParameters(_ values: [Tensor<Float>]) {
     precondition(
-      values.count == (bias == nil ? 1 : 2), "setParameters: \(values.count) tensors for \(parameterNames.count) parameters")
-    precondition(values[0].shape == weight.shape, "setParameters: weight has shape \(weight.shape), got \(values[0].shape)")
+      values.count == (bias == nil ? 1 : 2),
+      "setParameters: \(values.count) tensors for \(parameterNames.count) parameters")
+    precondition(
+      values[0].shape == weight.shape, "setParameters: weight has shape \(weight.shape), got \(values[0].shape)")
     weight = values[0]
     if let b = bias {
       precondition(values[1].shape == b.shape, "setParameters: bias has shape \(b.shape), got \(values[1].shape)")

@@ -23,7 +23,8 @@ public struct SVGHeatMap: Sendable {
     title: String, rowLabels: [String], rowTitle: String, columnLabels: [String], columnTitle: String,
     values: [[Double?]], notes: [[String]]? = nil, range: ClosedRange<Double>, caption: String = ""
   ) {
-    precondition(values.count == rowLabels.count, "SVGHeatMap: \(values.count) rows of values, \(rowLabels.count) labels")
+    precondition(
+      values.count == rowLabels.count, "SVGHeatMap: \(values.count) rows of values, \(rowLabels.count) labels")
     precondition(
       values.allSatisfy { $0.count == columnLabels.count },
       "SVGHeatMap: every row needs \(columnLabels.count) values")
@@ -84,7 +85,8 @@ public struct SVGHeatMap: Sendable {
           x: x, y: y, width: cell, height: cell, fill: fill,
           title: "\(rowTitle) \(rowLabels[i]), \(columnTitle) \(columnLabels[j]): \(String(format: "%.2f", v))",
           stroke: "#ffffff")
-        svg.text(String(format: "%.1f", v), x: x + cell / 2, y: y + cell / 2 + 2, anchor: .middle, fill: ink, weight: "bold")
+        svg.text(
+          String(format: "%.1f", v), x: x + cell / 2, y: y + cell / 2 + 2, anchor: .middle, fill: ink, weight: "bold")
         if !notes[i][j].isEmpty {
           svg.text(notes[i][j], x: x + cell / 2, y: y + cell / 2 + 16, size: 9.5, anchor: .middle, fill: ink)
         }

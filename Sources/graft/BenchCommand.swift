@@ -87,7 +87,9 @@ struct BenchCommand: ParsableCommand {
       let fill = String(repeating: " ", count: max(0, width - s.count))
       return left ? s + fill : fill + s
     }
-    print([pad("workload", 9, left: true), pad("Graft", 10), pad("PyTorch", 10), pad("ratio", 7), pad("target", 8)].joined(separator: " "))
+    print(
+      [pad("workload", 9, left: true), pad("Graft", 10), pad("PyTorch", 10), pad("ratio", 7), pad("target", 8)].joined(
+        separator: " "))
     for row in rows {
       func number(_ key: String, _ digits: Int) -> String {
         (row[key] as? Double).map { String(format: "%.\(digits)f", $0) } ?? "–"
@@ -99,7 +101,8 @@ struct BenchCommand: ParsableCommand {
       let target = (row["target_ratio"] as? Double).map { String(format: "≤ %.1f", $0) } ?? ""
       print(
         [
-          pad(row["workload"] as! String, 9, left: true), pad(number("graft_ms", 3), 10), pad(number("torch_ms", 3), 10),
+          pad(row["workload"] as! String, 9, left: true), pad(number("graft_ms", 3), 10),
+          pad(number("torch_ms", 3), 10),
           pad(number("ratio", 2), 7), pad(target, 8), verdict,
         ].joined(separator: " "))
     }
@@ -128,7 +131,8 @@ struct BenchCommand: ParsableCommand {
   /// PyTorch's median ms for one workload, from a run of the script.
   func torchTime(_ name: BenchWorkloadName) -> Result<(Double, String), TorchProblem> {
     guard FileManager.default.fileExists(atPath: torchScript) else {
-      return .failure(TorchProblem(message: "\(torchScript) not found (run from the repository root, or pass --torch-script)"))
+      return .failure(
+        TorchProblem(message: "\(torchScript) not found (run from the repository root, or pass --torch-script)"))
     }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
@@ -165,7 +169,10 @@ struct BenchCommand: ParsableCommand {
 
 /// What `graft bench` can time: the four training workloads of `BenchmarkWorkload`, and two kernels.
 enum BenchWorkloadName: String, CaseIterable {
-  case mlpGAN = "mlp-gan", dcgan, wganGP = "wgan-gp", theory
+  case mlpGAN = "mlp-gan"
+  case dcgan
+  case wganGP = "wgan-gp"
+  case theory
   /// conv2d forward+backward, [64,64,16,16] * [128,64,4,4], stride 2, padding 1.
   case conv2d
   /// A 512x512 matrix product.

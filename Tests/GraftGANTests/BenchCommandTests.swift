@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+/// `graft bench` runs (its timings are not checked: speed is measured by benchmarks, not tests).
+@Suite("graft bench")
+struct BenchCommandTests {
+  /// The JSON object on the last line that starts with "{".
+  static func json(_ output: String) -> [String: Any]? {
+    guard let line = output.split(separator: "\n").last(where: { $0.hasPrefix("{") }) else { return nil }
+    return try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+  }
+
+  @Test func everyTrainingWorkloadRunsAndIsReported() throws {
+    let (status, output) = try runGraft([
+      "bench", "--min-reps", "1", "--min-seconds", "0", "--json", "--no-torch", "--threads", "2",
+    ])
+    #expect(status == 0, "\(output)")
+    let object = try #require(Self.json(output), "no JSON in: \(output)")
+    let rows = try #require(object["workloads"] as? [[String: Any]])
+    #expect(rows.compactMap { $0["workload"] as? String } == ["mlp-gan", "dcgan", "wgan-gp", "theory"])
+    for row in rows {
+      let ms = try #require(row["graft_ms"] as? Double)
+      #expect(ms > 0 && ms.isFinite)
+      #expect(row["target_ratio"] is Double)
+      #expect(row["torch_ms"] == nil)
+    }
+    #expect((object["torch_problem"] as? String)?.contains("--no-torch") == true)
+    #expect((object["peak_rss_mb"] as? Double).map { $0 > 0 } == true)
+  }
+
+  @Test func aMissingPyTorchScriptIsNamed() throws {
+    let (status, output) = try runGraft([
+      "bench", "--workloads", "theory", "--min-reps", "1", "--min-seconds", "0", "--torch-script",
+      "/nonexistent/torch_bench.py",
+    ])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("/nonexistent/torch_bench.py not found"), "\(output)")
+    #expect(output.contains("theory"))
+  }
+
+  @Test func unknownWorkloadsListTheValidOnes() throws {
+    let (status, output) = try runGraft(["bench", "--workloads", "resnet"])
+    #expect(status != 0)
+    #expect(output.contains("mlp-gan") && output.contains("wgan-gp"), "\(output)")
+  }
+}
