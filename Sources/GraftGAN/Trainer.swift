@@ -16,6 +16,8 @@ public struct TrainingSummary: Codable, Sendable {
   public var generatorLoss: Float
   public var mixture: MixtureCoverage?
   public var theory: TheoryRecovery?
+  /// The most memory the training process had resident, in MB (nil in summaries of older runs).
+  public var peakResidentMegabytes: Double?
 }
 
 /// Trains a GAN as its config says, writing the run directory as it goes; resumes exactly from the
@@ -304,8 +306,8 @@ public final class Trainer {
     let (mixture, theory) = evaluate()
     return TrainingSummary(
       status: status, steps: step, wallSeconds: seconds, stepsPerSecond: seconds > 0 ? Double(steps) / seconds : 0,
-      discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture, theory: theory
-    )
+      discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture, theory: theory,
+      peakResidentMegabytes: Runtime.peakResidentMegabytes)
   }
 
   // MARK: Checkpoints

@@ -50,6 +50,21 @@ struct CommandLineTests {
     }
   }
 
+  /// The performance issue's memory target: the DCGAN preset (all 60,000 images loaded, FID evaluation
+  /// included) stays under 1 GB.
+  @Test func dcganPresetPeakMemoryStaysUnderOneGigabyte() throws {
+    let run = temporaryDirectory("cli-memory").appendingPathComponent("run")
+    let (status, output) = try runGraft([
+      "train", "--preset", "fashion-dcgan", "--steps", "4", "--evaluate-every", "4",
+      "--log-every", "2", "--out", run.path,
+    ])
+    #expect(status == 0, "\(output)")
+    let data = try Data(contentsOf: run.appendingPathComponent("summary.json"))
+    let summary = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let peak = try #require(summary["peakResidentMegabytes"] as? Double)
+    #expect(peak > 50 && peak < 1024, "peak resident memory \(peak) MB")
+  }
+
   @Test func trainThenSampleToNumPy() throws {
     let run = temporaryDirectory("cli-run").appendingPathComponent("run")
     let (status, output) = try runGraft(["train", "--steps", "20", "--batch-size", "32", "--out", run.path])
