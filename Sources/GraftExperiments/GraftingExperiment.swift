@@ -65,6 +65,10 @@ public struct GraftingExperiment: Sendable {
         + "\(format(v["klToUniform"] ?? .nan, 3)) | \(format(v["meanConfidence"] ?? .nan, 3)) | "
         + "[grid](\(run.name)/samples/step-\(String(format: "%06d", steps)).png) |\n"
     }
+    // FID over steps, one curve per optimizer (the runs' `eval` lines).
+    let records = sweep.runs.compactMap { try? RunRecord.load($0.directory) }
+    let curves = RunPlots.evaluation("fid", of: records)
+    md += "\n![FID over steps](fid-over-steps.svg)\n"
     func f(_ name: String) -> Double { fid[name] ?? .infinity }
     let checks = [
       ClaimCheck(
@@ -82,6 +86,7 @@ public struct GraftingExperiment: Sendable {
         held: f("nsgda") < f("sgda") && f("nsgda") <= 1.5 * f("adam")),
     ]
     return ExperimentResult(
-      name: "grafting", markdown: md, checks: checks, highlightedRuns: sweep.runs.map(\.directory.path))
+      name: "grafting", markdown: md, checks: checks, highlightedRuns: sweep.runs.map(\.directory.path),
+      figures: ["fid-over-steps.svg": curves.render()])
   }
 }

@@ -46,6 +46,18 @@ struct SecondOrderTests {
     }
   }
 
+  /// (Leaky) ReLU pass gradients back in one fused op whose own pullback is itself.
+  @Test func leakyReluGradientPenalty() throws {
+    var g = Inputs(seed: 34)
+    let x = g.normal([5, 3])
+    let params = [g.normal([3, 8]), g.normal([8]), g.normal([8, 6]), g.normal([6, 1])]
+    try Self.expectPenaltyGradientMatches(x, params) { x, p in
+      let h1 = (matmul(x, p[0]) + p[1]).leakyRelu(slope: 0.2)
+      let h2 = matmul(h1, p[2]).relu().squared()
+      return matmul(h2, p[3]).tanh()
+    }
+  }
+
   /// The fused batch norm: its pullbacks switch to tensor ops on x when the backward is recorded.
   @Test func batchNormGradientPenalty() throws {
     var g = Inputs(seed: 33)

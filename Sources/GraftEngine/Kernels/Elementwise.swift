@@ -30,6 +30,9 @@ public enum BinaryOp: Sendable, Equatable {
   case winnerMask
   /// 1 where a == b, else 0.
   case equalMask
+  /// a where b > 0, slope·a elsewhere: the gradient g of (leaky) ReLU passed back through its input x
+  /// in one pass instead of a mask and a product.
+  case reluGradient(slope: Double)
 }
 
 /// Offset and strides (in elements) of an n-d view into a flat buffer.
@@ -148,6 +151,13 @@ enum Kernels {
     case .safeDivide: zipBlock(a, b, out, dims) { $1 == 0 ? 0 : $0 / $1 }
     case .winnerMask: zipBlock(a, b, out, dims) { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) }
     case .equalMask: zipBlock(a, b, out, dims) { $0 == $1 ? 1 : 0 }
+    case .reluGradient(let slope):
+      if slope == 0 {
+        zipBlock(a, b, out, dims) { $1 > 0 ? $0 : 0 }
+      } else {
+        let s = S(slope)
+        zipBlock(a, b, out, dims) { $1 > 0 ? $0 : s * $0 }
+      }
     }
   }
 

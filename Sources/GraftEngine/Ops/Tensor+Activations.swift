@@ -2,15 +2,14 @@ extension Tensor {
   /// max(x, 0); the derivative at 0 is 0.
   public func relu() -> Tensor {
     let x = self
-    return applying(.relu).recorded("ReluBackward", x, { g in g * x.applying(.positiveMask) })
+    return applying(.relu).recorded("ReluBackward", x, { g in reluGradient(g, x, slope: 0) })
   }
 
   /// x for x > 0, slope·x otherwise.
   public func leakyRelu(slope: Scalar = 0.01) -> Tensor {
     let x = self
     let s = Double(slope)
-    return applying(.leakyRelu(slope: s)).recorded(
-      "LeakyReluBackward", x, { g in g * x.applying(.leakyReluSlope(slope: s)) })
+    return applying(.leakyRelu(slope: s)).recorded("LeakyReluBackward", x, { g in reluGradient(g, x, slope: s) })
   }
 
   /// 1 / (1 + e⁻ˣ), computed without overflow.
@@ -47,4 +46,12 @@ extension Tensor {
   public func logSigmoid() -> Tensor {
     -(-self).softplus()
   }
+}
+
+/// g where x > 0, slope·g elsewhere: the pullback of (leaky) ReLU in one pass. It is linear in g with
+/// the same mask, so its own pullback is itself; its derivative in x is zero almost everywhere, so x
+/// gets no edge.
+func reluGradient<S>(_ g: Tensor<S>, _ x: Tensor<S>, slope: Double) -> Tensor<S> {
+  g.applying(.reluGradient(slope: slope), x, name: "relu gradient").recorded(
+    "ReluGradientBackward", g, { g2 in reluGradient(g2, x, slope: slope) })
 }
