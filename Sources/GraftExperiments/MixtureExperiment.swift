@@ -13,12 +13,17 @@ public struct MixtureExperiment: Sendable {
 
   public static let optimizers = ["sgda", "adam", "ada-nsgda", "sgda-ada", "nsgda"]
 
-  /// The learning-rate grid of each optimizer (the quick version tries the middle value only).
+  /// The learning-rate grid of each optimizer, on the scale its step is measured in (the quick version
+  /// tries the second value only). Four log-spaced values around the usual choice; the first full run
+  /// with three values put the best rate of three optimizers at an edge of their grid, so each got a
+  /// fourth value past that edge.
   public func rates(_ optimizer: String) -> [Float] {
     let grid: [Float]
     switch optimizer {
-    case "adam", "ada-nsgda": grid = [3e-4, 1e-3, 3e-3]
-    default: grid = [0.01, 0.03, 0.1]
+    case "adam": grid = [3e-4, 1e-3, 3e-3, 1e-2]
+    case "ada-nsgda": grid = [1e-4, 3e-4, 1e-3, 3e-3]
+    case "nsgda": grid = [0.003, 0.01, 0.03, 0.1]
+    default: grid = [0.01, 0.03, 0.1, 0.3]
     }
     return scale.quick ? [grid[1]] : grid
   }
@@ -89,7 +94,7 @@ public struct MixtureExperiment: Sendable {
     for (dataset, steps) in datasets {
       let k = dataset == "ring8" ? 8 : 25
       md +=
-        "### \(dataset): modes covered (of \(k)) and high-quality share, \(steps) steps, \(seeds) seed(s), best learning rate of \(scale.quick ? "1" : "3")\n\n"
+        "### \(dataset): modes covered (of \(k)) and high-quality share, \(steps) steps, \(seeds) seed(s), best learning rate of \(scale.quick ? "1" : "4")\n\n"
       md +=
         "| optimizer | best lr | modes covered (mean ± std) | high-quality share | failed runs | samples |\n|---|---|---|---|---|---|\n"
       for optimizer in Self.optimizers {

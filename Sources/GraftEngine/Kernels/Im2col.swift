@@ -56,7 +56,7 @@ extension Kernels {
                   if s == 1 {
                     (dst + lo).update(from: row + lo, count: hi - lo)
                   } else {
-                    for ox in lo..<hi { dst[ox] = row[ox * s] }
+                    for ox in lo..<hi { dst[ox] = row[ox &* s] }
                   }
                   if hi < ow { (dst + hi).update(repeating: 0, count: ow - hi) }
                 }
@@ -91,7 +91,7 @@ extension Kernels {
                 let iy = oy * s - p + i
                 if iy >= 0 && iy < g.height {
                   let row = image + iy * g.width + j - p
-                  for ox in lo..<hi { row[ox * s] += src[ox] }
+                  for ox in lo..<hi { row[ox &* s] += src[ox] }
                 }
                 src += ow
               }
