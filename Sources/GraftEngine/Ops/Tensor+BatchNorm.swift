@@ -57,7 +57,7 @@ public func batchNorm<S>(
   func backwardKernel(_ g: Tensor<S>, sumsOnly: Bool) -> (dx: Tensor<S>?, sumGXhat: Tensor<S>) {
     var sumG = [S](repeating: 0, count: c)
     var sumGXhat = [S](repeating: 0, count: c)
-    var dx = [S](repeating: 0, count: sumsOnly ? 0 : x.count)
+    var dx = S._filled(0, count: sumsOnly ? 0 : x.count)  // (specialised fill: a generic Array(repeating:) copies per element)
     g.scalars.withUnsafeBufferPointer { pg in
       x.scalars.withUnsafeBufferPointer { px in
         meanTensor.scalars.withUnsafeBufferPointer { pm in
