@@ -21,6 +21,8 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Threads for OpenBLAS, Graft's kernels and PyTorch.") var threads = 2
   @Option(help: "Minimum timed seconds per workload.") var minSeconds = 2.0
   @Option(help: "Minimum timed iterations per workload.") var minReps = 10
+  @Option(help: "Rounds of Graft then PyTorch per workload; the ratio is the median of the rounds' ratios.")
+  var rounds = 1
   @Flag(help: "Print one JSON object instead of the table.") var json = false
   @Flag(help: "Time Graft only.") var noTorch = false
   @Option(help: "The PyTorch side.") var torchScript = "Benchmarks/torch_bench.py"
@@ -29,6 +31,7 @@ struct BenchCommand: ParsableCommand {
   func validate() throws {
     _ = try names()
     guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
+    guard rounds > 0 else { throw ValidationError("--rounds must be positive, got \(rounds)") }
   }
 
   func names() throws -> [BenchWorkloadName] {
@@ -47,23 +50,39 @@ struct BenchCommand: ParsableCommand {
     var torchVersion: String?
     var torchProblem: String? = noTorch ? "not run (--no-torch)" : nil
     for name in try names() {
-      if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue) (Graft)…\n".utf8)) }
       let body = try name.makeIteration()
-      let (seconds, iterations) = try median(body)
-      var row: [String: Any] = [
-        "workload": name.rawValue, "graft_ms": seconds * 1000, "graft_iterations": iterations,
-      ]
-      if let target = name.targetRatio { row["target_ratio"] = target }
-      if torchProblem == nil {
-        if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue) (PyTorch)…\n".utf8)) }
+      var graftTimes: [Double] = []
+      var torchTimes: [Double] = []
+      var ratios: [Double] = []
+      var iterations = 0
+      // Graft and PyTorch alternate, round by round, so that the machine's slow minutes fall on both.
+      for round in 1...rounds {
+        let label = rounds > 1 ? " round \(round)/\(rounds)" : ""
+        if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue) (Graft\(label))…\n".utf8)) }
+        let (seconds, count) = try median(body)
+        graftTimes.append(seconds * 1000)
+        iterations += count
+        guard torchProblem == nil else { continue }
+        if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue) (PyTorch\(label))…\n".utf8)) }
         switch torchTime(name) {
         case .success(let (ms, version)):
           torchVersion = version
-          row["torch_ms"] = ms
-          row["ratio"] = seconds * 1000 / ms
+          torchTimes.append(ms)
+          ratios.append(seconds * 1000 / ms)
         case .failure(let problem):
           torchProblem = problem.message
         }
+      }
+      var row: [String: Any] = [
+        "workload": name.rawValue, "graft_ms": Self.middle(graftTimes), "graft_iterations": iterations,
+        "graft_ms_rounds": graftTimes,
+      ]
+      if let target = name.targetRatio { row["target_ratio"] = target }
+      if !ratios.isEmpty {
+        row["torch_ms"] = Self.middle(torchTimes)
+        row["torch_ms_rounds"] = torchTimes
+        // The median of the per-round ratios: each compares times taken minutes apart at most.
+        row["ratio"] = Self.middle(ratios)
       }
       rows.append(row)
     }
@@ -108,6 +127,12 @@ struct BenchCommand: ParsableCommand {
     }
     if let torchProblem { print("PyTorch: \(torchProblem)") }
     print(String(format: "peak resident memory of this process: %.0f MB", Runtime.peakResidentMegabytes))
+  }
+
+  /// The median of a non-empty list (the mean of the middle two for an even count).
+  static func middle(_ values: [Double]) -> Double {
+    let v = values.sorted()
+    return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
   }
 
   /// Median wall time in seconds of `body` after three warm-up calls, and how many calls were timed.
