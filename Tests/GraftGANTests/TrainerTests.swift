@@ -51,7 +51,7 @@ struct TrainerTests {
     #expect(coverage.modesCovered >= 7, "modes covered \(coverage.modesCovered) of 8")
     // The run directory holds what the README promises.
     let run = trainer.run
-    for file in [run.config, run.metrics, run.summary, run.latestCheckpoint, run.sample(step: 2000)] {
+    for file in [run.config, run.metrics, run.summary, run.latestCheckpoint, run.sample(step: 4000)] {
       #expect(FileManager.default.fileExists(atPath: file.path), "missing \(file.lastPathComponent)")
     }
     #expect(run.stepCheckpoints().count == 3)
