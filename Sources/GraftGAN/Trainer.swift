@@ -306,7 +306,8 @@ public final class Trainer {
     let (mixture, theory) = evaluate()
     return TrainingSummary(
       status: status, steps: step, wallSeconds: seconds, stepsPerSecond: seconds > 0 ? Double(steps) / seconds : 0,
-      discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture, theory: theory,
+      discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture,
+      theory: theory,
       peakResidentMegabytes: Runtime.peakResidentMegabytes)
   }
 
