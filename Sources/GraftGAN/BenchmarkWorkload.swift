@@ -5,7 +5,7 @@ import Foundation
 public enum BenchmarkWorkload: String, CaseIterable, Sendable {
   /// Ring8 MLP GAN: G 2→128→128→2, D 2→128→128→1, ReLU, batch 256, non-saturating loss, Adam.
   case mlpGAN = "mlp-gan"
-  /// 32x32 DCGAN (latent 128, width 64, BN in G and in D after its first conv), batch 64,
+  /// 32x32 DCGAN (latent 128, width 64, BN in G, and in D after its second and third convs), batch 64,
   /// non-saturating loss, Adam(2e-4, 0.5, 0.999).
   case dcgan
   /// The same DCGAN with a critic without BN: one critic step with the gradient penalty (λ = 10) and
@@ -14,16 +14,6 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
   /// The synthetic setting at its default size (d = 100, 6+6 neurons, cubic D, batch 64, minimax
   /// loss, layer-wise nSGDA for both players).
   case theory
-
-  /// What one iteration of the workload is, in words.
-  public var summary: String {
-    switch self {
-    case .mlpGAN: "ring8 MLP GAN 2→128→128→2 / 2→128→128→1, batch 256, NS loss, Adam: one D step + one G step"
-    case .dcgan: "32x32 DCGAN (latent 128, 256→128→64→1 / 1→64→128→256), batch 64, NS loss, Adam: D step + G step"
-    case .wganGP: "same DCGAN, critic without BN, batch 64: one critic step with gradient penalty + one G step"
-    case .theory: "synthetic setting d=100, 6 G and 6 D neurons, cubic D, batch 64, nSGDA: D step + G step"
-    }
-  }
 
   /// The training configuration the workload runs.
   public var config: TrainingConfig {

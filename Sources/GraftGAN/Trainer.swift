@@ -313,8 +313,8 @@ public final class Trainer {
 
   // MARK: Checkpoints
 
-  private var generatorNames: [String] { players.generator.parameterPaths.map(\.name) }
-  private var discriminatorNames: [String] { players.discriminator.parameterPaths.map(\.name) }
+  private var generatorNames: [String] { players.generator.parameterNames }
+  private var discriminatorNames: [String] { players.discriminator.parameterNames }
 
   func saveCheckpoint() throws {
     var file = Checkpoint(metadata: ["format": "pt"])

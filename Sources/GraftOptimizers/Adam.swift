@@ -96,9 +96,3 @@ public struct Adam: ElementwiseOptimizer {
     return Tensor(shape: gradient.shape, scalars: delta)
   }
 }
-
-/// PyTorch's scalar `lerp(start, end, weight)`, with its two formulas so the float results agree.
-@inline(__always)
-func lerp(_ start: Float, _ end: Float, _ weight: Float) -> Float {
-  weight < 0.5 ? start + (end - start) * weight : end - (end - start) * (1 - weight)
-}

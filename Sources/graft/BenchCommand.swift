@@ -18,7 +18,7 @@ struct BenchCommand: ParsableCommand {
 
   @Option(help: "Comma-separated workloads (default: the four training workloads).")
   var workloads = BenchWorkloadName.training.map(\.rawValue).joined(separator: ",")
-  @Option(help: "Threads for OpenBLAS, Graft's kernels and PyTorch.") var threads = 2
+  @Option(help: "Threads for Graft's kernels (OpenBLAS itself runs on one) and for PyTorch.") var threads = 2
   @Option(help: "Minimum timed seconds per workload.") var minSeconds = 2.0
   @Option(help: "Minimum timed iterations per workload.") var minReps = 10
   @Option(help: "Rounds of Graft then PyTorch per workload; the ratio is the median of the rounds' ratios.")

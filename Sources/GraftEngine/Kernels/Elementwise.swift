@@ -12,13 +12,9 @@ public enum UnaryOp: Sendable, Equatable {
   case pow(Double)
   /// x for x > 0, slope·x otherwise.
   case leakyRelu(slope: Double)
-  /// The derivative of leaky ReLU: 1 for x > 0, slope otherwise.
-  case leakyReluSlope(slope: Double)
   case clamp(min: Double, max: Double)
   /// 1 where min ≤ x ≤ max, else 0 (the derivative of clamp).
   case insideMask(min: Double, max: Double)
-  /// 1 where x > 0, else 0 (the derivative of ReLU).
-  case positiveMask
 }
 
 /// Element-wise functions of two (broadcast) tensors that the engine has a kernel for.
@@ -94,9 +90,6 @@ enum Kernels {
     case .leakyRelu(let slope):
       let s = S(slope)
       map(x, out) { $0 > 0 ? $0 : s * $0 }
-    case .leakyReluSlope(let slope):
-      let s = S(slope)
-      map(x, out) { $0 > 0 ? 1 : s }
     case .clamp(let lo, let hi):
       let l = S(lo)
       let h = S(hi)
@@ -105,7 +98,6 @@ enum Kernels {
       let l = S(lo)
       let h = S(hi)
       map(x, out) { $0 >= l && $0 <= h ? 1 : 0 }
-    case .positiveMask: map(x, out) { $0 > 0 ? 1 : 0 }
     }
   }
 

@@ -26,7 +26,6 @@ extension Kernels {
         }
       }
     }
-    return
   }
 
   /// dst[i] = Σ_c src[c·stride + i] for i < width.

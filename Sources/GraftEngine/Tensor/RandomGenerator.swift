@@ -51,10 +51,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
 
   /// A standard normal draw (Box–Muller, in Double).
   public mutating func nextNormal() -> Double {
-    // 1 − u lies in (0, 1], so the logarithm is finite.
-    let u1 = 1 - nextUnitDouble()
-    let u2 = nextUnitDouble()
-    return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+    boxMuller(cosineOnly: true).0
   }
 
   /// `count` standard normal draws. Each Box–Muller pair gives two (the cosine and the sine), so this
@@ -63,16 +60,24 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     [Double](unsafeUninitializedCapacity: count) { out, initialized in
       var i = 0
       while i < count {
-        let u1 = 1 - nextUnitDouble()
-        let u2 = nextUnitDouble()
-        let r = (-2 * _log(u1)).squareRoot()
-        let angle = 2 * Double.pi * u2
-        out[i] = r * _cos(angle)
-        if i + 1 < count { out[i + 1] = r * Double.sin(angle) }
+        let (z0, z1) = boxMuller(cosineOnly: i + 1 == count)
+        out[i] = z0
+        if i + 1 < count { out[i + 1] = z1 }
         i += 2
       }
       initialized = count
     }
+  }
+
+  /// Two independent standard normal draws from two uniform ones (Box–Muller); the second is 0 when
+  /// `cosineOnly`, which saves the sine.
+  private mutating func boxMuller(cosineOnly: Bool) -> (Double, Double) {
+    // 1 − u lies in (0, 1], so the logarithm is finite.
+    let u1 = 1 - nextUnitDouble()
+    let u2 = nextUnitDouble()
+    let r = (-2 * _log(u1)).squareRoot()
+    let angle = 2 * Double.pi * u2
+    return (r * _cos(angle), cosineOnly ? 0 : r * Double.sin(angle))
   }
 
   private static func splitMix(_ x: inout UInt64) -> UInt64 {
