@@ -42,44 +42,54 @@ public struct Adam: ElementwiseOptimizer {
     let stepSize = Float(Double(learningRate) / correction1)
     let (beta1, beta2, epsilon, weightDecay) = (self.beta1, self.beta2, self.epsilon, self.weightDecay)
     let n = gradient.count
-    let m0 = state["exp_avg"]?.scalars ?? [Float](repeating: 0, count: n)
-    let v0 = state["exp_avg_sq"]?.scalars ?? [Float](repeating: 0, count: n)
-    let max0 = amsgrad ? (state["max_exp_avg_sq"]?.scalars ?? [Float](repeating: 0, count: n)) : []
+    let zeros = { [Float](repeating: 0, count: n) }
+    let m0 = state["exp_avg"]?.scalars ?? zeros()
+    let v0 = state["exp_avg_sq"]?.scalars ?? zeros()
+    let max0 = amsgrad ? (state["max_exp_avg_sq"]?.scalars ?? zeros()) : []
     let amsgrad = self.amsgrad
     // One pass instead of a dozen tensor ops (each a full pass and an allocation); every expression
     // keeps the order of operations of torch.optim.Adam's single-tensor code, so results agree with it.
-    var m = [Float](repeating: 0, count: n)
-    var v = [Float](repeating: 0, count: n)
-    var maxV = [Float](repeating: 0, count: amsgrad ? n : 0)
-    var delta = [Float](repeating: 0, count: n)
+    // Large tensors are split across the cores.
+    var maxV: [Float] = []
+    var m: [Float] = [], v: [Float] = [], delta: [Float] = []
     gradient.scalars.withUnsafeBufferPointer { g in
       parameter.scalars.withUnsafeBufferPointer { p in
         m0.withUnsafeBufferPointer { m0 in
           v0.withUnsafeBufferPointer { v0 in
             max0.withUnsafeBufferPointer { max0 in
-              m.withUnsafeMutableBufferPointer { m in
-                v.withUnsafeMutableBufferPointer { v in
-                  maxV.withUnsafeMutableBufferPointer { maxV in
-                    delta.withUnsafeMutableBufferPointer { delta in
-                      if weightDecay == 0 && !amsgrad {
-                        // The common case, without branches in the loop so that it vectorises.
-                        for i in 0..<n {
-                          m[i] = lerp(m0[i], g[i], 1 - beta1)
-                          v[i] = v0[i] * beta2 + g[i] * g[i] * (1 - beta2)
-                          delta[i] = m[i] / (v[i].squareRoot() / correction2Root + epsilon) * -stepSize
+              let (g, p, m0, v0, max0) = (g.baseAddress!, p.baseAddress!, m0.baseAddress!, v0.baseAddress!, max0.baseAddress)
+              m = uninitialized(n) { m in
+                v = uninitialized(n) { v in
+                  maxV = uninitialized(amsgrad ? n : 0) { maxV in
+                    delta = uninitialized(n) { delta in
+                      Parallel.forEachChunk(of: n, work: n * 8) { range in
+                        if weightDecay == 0 && !amsgrad {
+                          // The common case in explicit 8-wide vectors (the compiler cannot prove that
+                          // the six arrays do not overlap); the same operations in the same order.
+                          var i = range.lowerBound
+                          while i < range.upperBound {
+                            let lanes = min(8, range.upperBound - i)
+                            let step = adamStep(
+                              load(g + i, lanes), load(m0 + i, lanes), load(v0 + i, lanes), beta1: beta1,
+                              beta2: beta2, epsilon: epsilon, correction2Root: correction2Root, stepSize: stepSize)
+                            store(step.m, m + i, lanes)
+                            store(step.v, v + i, lanes)
+                            store(step.delta, delta + i, lanes)
+                            i += lanes
+                          }
+                          return
                         }
-                        return
-                      }
-                      for i in 0..<n {
-                        let gi = weightDecay != 0 ? g[i] + p[i] * weightDecay : g[i]
-                        m[i] = lerp(m0[i], gi, 1 - beta1)
-                        v[i] = v0[i] * beta2 + gi * gi * (1 - beta2)
-                        var second = v[i]
-                        if amsgrad {
-                          second = Swift.max(max0[i], v[i])
-                          maxV[i] = second
+                        for i in range {
+                          let gi = weightDecay != 0 ? g[i] + p[i] * weightDecay : g[i]
+                          m[i] = lerp(m0[i], gi, 1 - beta1)
+                          v[i] = v0[i] * beta2 + gi * gi * (1 - beta2)
+                          var second = v[i]
+                          if amsgrad {
+                            second = Swift.max(max0![i], v[i])
+                            maxV[i] = second
+                          }
+                          delta[i] = m[i] / (second.squareRoot() / correction2Root + epsilon) * -stepSize
                         }
-                        delta[i] = m[i] / (second.squareRoot() / correction2Root + epsilon) * -stepSize
                       }
                     }
                   }
@@ -95,4 +105,43 @@ public struct Adam: ElementwiseOptimizer {
     if amsgrad { state["max_exp_avg_sq"] = Tensor(shape: gradient.shape, scalars: maxV) }
     return Tensor(shape: gradient.shape, scalars: delta)
   }
+}
+
+/// An array of `count` numbers that `fill` writes through a pointer (every one of them). `fill` is
+/// called even for an empty array (callers nest them).
+private func uninitialized(_ count: Int, _ fill: (UnsafeMutablePointer<Float>) -> Void) -> [Float] {
+  [Float](unsafeUninitializedCapacity: max(count, 1)) { buffer, initialized in
+    fill(buffer.baseAddress!)
+    initialized = count
+  }
+}
+
+/// Adam's update of eight numbers: torch.optim.Adam's operations in its order (lerp's two formulas
+/// chosen by the weight, as torch.lerp).
+@inline(__always)
+private func adamStep(
+  _ g: SIMD8<Float>, _ m0: SIMD8<Float>, _ v0: SIMD8<Float>, beta1: Float, beta2: Float, epsilon: Float,
+  correction2Root: Float, stepSize: Float
+) -> (m: SIMD8<Float>, v: SIMD8<Float>, delta: SIMD8<Float>) {
+  let weight = 1 - beta1
+  let m = weight < 0.5 ? m0 + (g - m0) * weight : g - (g - m0) * (1 - weight)
+  let v = v0 * beta2 + g * g * (1 - beta2)
+  let delta = m / (v.squareRoot() / correction2Root + epsilon) * -stepSize
+  return (m, v, delta)
+}
+
+/// The first `lanes` numbers at `p` (zeros after them).
+@inline(__always)
+private func load(_ p: UnsafePointer<Float>, _ lanes: Int) -> SIMD8<Float> {
+  if lanes == 8 { return UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self) }
+  var x = SIMD8<Float>()
+  for j in 0..<lanes { x[j] = p[j] }
+  return x
+}
+
+/// Writes the first `lanes` numbers of `x` to `p`.
+@inline(__always)
+private func store(_ x: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>, _ lanes: Int) {
+  if lanes == 8 { return UnsafeMutableRawPointer(p).storeBytes(of: x, as: SIMD8<Float>.self) }
+  for j in 0..<lanes { p[j] = x[j] }
 }

@@ -2,8 +2,8 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Splits kernel work across the machine's cores.
-enum Parallel {
+/// Splits kernel work across the machine's cores (Graft's own workers; OpenBLAS runs on one thread).
+public enum Parallel {
   /// Worker count: `GRAFT_THREADS` if set, else the number of active cores; `Runtime.setThreads` changes it.
   static let threadCount = Atomic<Int>(
     {
@@ -11,11 +11,12 @@ enum Parallel {
       return max(1, ProcessInfo.processInfo.activeProcessorCount)
     }())
 
-  static var threads: Int { threadCount.load(ordering: .relaxed) }
+  /// The number of workers kernels split their work across.
+  public static var threads: Int { threadCount.load(ordering: .relaxed) }
 
   /// Calls `body` on contiguous sub-ranges of 0..<count, in parallel when `work` (a rough element count)
   /// is large enough to pay for the threads. The sub-ranges must touch disjoint memory.
-  static func forEachChunk(of count: Int, work: Int, _ body: (Range<Int>) -> Void) {
+  public static func forEachChunk(of count: Int, work: Int, _ body: (Range<Int>) -> Void) {
     let chunks = min(threads, count)
     if chunks <= 1 || work < 1 << 16 {
       body(0..<count)

@@ -1,5 +1,7 @@
-// Convolutions as im2col/col2im plus one matrix product with the batch folded into the columns. Both
-// are compositions of differentiable ops, so their gradients, and gradients of those, need no code here.
+// Convolutions through three primitives, each the derivative of the others: the convolution, its
+// adjoint in the input (also the transposed convolution) and its filter gradient. Their pullbacks are
+// calls of the same three ops, so gradients of gradients (a gradient penalty) come for free. The
+// kernels are in Kernels/ConvKernels.swift.
 
 /// 2-D convolution (cross-correlation, as PyTorch's `conv2d`).
 ///
@@ -30,10 +32,7 @@ public func conv2d<S>(
   }
   let geometry = ConvGeometry(
     batch: n, channels: c, height: h, width: w, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
-  let columns = input.im2col(geometry)
-  let product = matmul(filter.reshaped(to: [o, geometry.rows]), columns)
-  let output = product.reshaped(to: [o, n, geometry.outHeight, geometry.outWidth]).permuted([1, 0, 2, 3])
-  return addChannelBias(output, bias, op: "conv2d")
+  return addChannelBias(convolution(input, filter, geometry, outChannels: o), bias, op: "conv2d")
 }
 
 /// 2-D transposed convolution (PyTorch's `conv_transpose2d`): the adjoint of `conv2d` in its input.
@@ -71,9 +70,46 @@ public func convTranspose2d<S>(
   let geometry = ConvGeometry(
     batch: n, channels: cout, height: outH, width: outW, kernelHeight: kh, kernelWidth: kw, stride: stride,
     padding: padding)
-  let flatInput = input.permuted([1, 0, 2, 3]).reshaped(to: [cin, n * h * w])
-  let columns = matmul(filter.reshaped(to: [cin, geometry.rows]), flatInput, transposeA: true)
-  return addChannelBias(columns.col2im(geometry), bias, op: "convTranspose2d")
+  // conv2d's adjoint in its input, with the filter read as a convolution's [O = Cin, C = Cout, kh, kw].
+  let output = convolutionInputGradient(input, filter, geometry, outChannels: cin)
+  return addChannelBias(output, bias, op: "convTranspose2d")
+}
+
+/// y [N, O, OH, OW] = the cross-correlation of x [N, C, H, W] with w [O, C, kh, kw].
+func convolution<S>(_ x: Tensor<S>, _ w: Tensor<S>, _ g: ConvGeometry, outChannels o: Int) -> Tensor<S> {
+  let y = Tensor<S>(shape: [g.batch, o, g.outHeight, g.outWidth]) { y in
+    x.scalars.withUnsafeBufferPointer { x in
+      w.scalars.withUnsafeBufferPointer { w in S._convForward(x, w, outChannels: o, g, y) }
+    }
+  }
+  return y.recorded(
+    "ConvolutionBackward", x, { gy in convolutionInputGradient(gy, w, g, outChannels: o) },
+    w, { gy in convolutionFilterGradient(x, gy, g, outChannels: o) })
+}
+
+/// gx [N, C, H, W] = the adjoint of `convolution` in x applied to gy [N, O, OH, OW], for w [O, C, kh, kw].
+func convolutionInputGradient<S>(_ gy: Tensor<S>, _ w: Tensor<S>, _ g: ConvGeometry, outChannels o: Int) -> Tensor<S> {
+  let gx = Tensor<S>(shape: g.imageShape) { gx in
+    gy.scalars.withUnsafeBufferPointer { gy in
+      w.scalars.withUnsafeBufferPointer { w in S._convInputGradient(gy, w, outChannels: o, g, gx) }
+    }
+  }
+  return gx.recorded(
+    "ConvolutionInputGradientBackward", gy, { h in convolution(h, w, g, outChannels: o) },
+    w, { h in convolutionFilterGradient(h, gy, g, outChannels: o) })
+}
+
+/// gw [O, C, kh, kw] = the gradient of `convolution` in its filter, for x [N, C, H, W] and gy [N, O, OH, OW].
+func convolutionFilterGradient<S>(_ x: Tensor<S>, _ gy: Tensor<S>, _ g: ConvGeometry, outChannels o: Int) -> Tensor<S>
+{
+  let gw = Tensor<S>(shape: [o, g.channels, g.kernelHeight, g.kernelWidth]) { gw in
+    x.scalars.withUnsafeBufferPointer { x in
+      gy.scalars.withUnsafeBufferPointer { gy in S._convFilterGradient(x, gy, outChannels: o, g, gw) }
+    }
+  }
+  return gw.recorded(
+    "ConvolutionFilterGradientBackward", x, { h in convolutionInputGradient(gy, h, g, outChannels: o) },
+    gy, { h in convolution(x, h, g, outChannels: o) })
 }
 
 /// Adds a per-channel bias [C] to [N, C, H, W].

@@ -6,7 +6,7 @@ import RealModule
 /// The `_`-prefixed requirements are the engine's compute kernels, written once, generically, in
 /// `Kernels/`. Generic tensor code calls them through the protocol, so it dispatches once per op and the
 /// per-element loops run specialised for `Float` or `Double`.
-public protocol TensorScalar: Real, BinaryFloatingPoint, Sendable, CustomStringConvertible
+public protocol TensorScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable, CustomStringConvertible
 where RawSignificand: FixedWidthInteger {
   /// The name PyTorch prints for this type (`float32`, `float64`).
   static var dtypeName: String { get }
@@ -21,9 +21,22 @@ where RawSignificand: FixedWidthInteger {
   static func _copy(
     _ src: UnsafeBufferPointer<Self>, _ srcLayout: StridedLayout, _ dst: UnsafeMutableBufferPointer<Self>,
     _ dstLayout: StridedLayout, shape: [Int])
+  /// C = alpha·op(A)·op(B) + beta·C on the calling thread (one BLAS call).
+  static func _gemmOneThread(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+    b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
   static func _gemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+  static func _convForward(
+    _ x: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
+    _ y: UnsafeMutableBufferPointer<Self>)
+  static func _convInputGradient(
+    _ gy: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
+    _ gx: UnsafeMutableBufferPointer<Self>)
+  static func _convFilterGradient(
+    _ x: UnsafeBufferPointer<Self>, _ gy: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
+    _ gw: UnsafeMutableBufferPointer<Self>)
   static func _im2col(
     _ x: UnsafeBufferPointer<Self>, _ geometry: ConvGeometry, _ cols: UnsafeMutableBufferPointer<Self>)
   static func _col2im(
@@ -66,6 +79,37 @@ extension TensorScalar {
   ) {
     Kernels.copy(src, srcLayout, dst, dstLayout, shape: shape)
   }
+  /// Large products are split into blocks of C that Graft's workers compute at once (`BLASProducts`).
+  public static func _gemm(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+    b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
+  ) {
+    BLASProducts.gemm(
+      transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc
+    ) { m, n, a, b, c in
+      _gemmOneThread(
+        transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta,
+        c: c, ldc: ldc)
+    }
+  }
+  public static func _convForward(
+    _ x: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
+    _ y: UnsafeMutableBufferPointer<Self>
+  ) {
+    Kernels.convForward(x, w, outChannels: outChannels, geometry, y)
+  }
+  public static func _convInputGradient(
+    _ gy: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
+    _ gx: UnsafeMutableBufferPointer<Self>
+  ) {
+    Kernels.convInputGradient(gy, w, outChannels: outChannels, geometry, gx)
+  }
+  public static func _convFilterGradient(
+    _ x: UnsafeBufferPointer<Self>, _ gy: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
+    _ gw: UnsafeMutableBufferPointer<Self>
+  ) {
+    Kernels.convFilterGradient(x, gy, outChannels: outChannels, geometry, gw)
+  }
   public static func _im2col(
     _ x: UnsafeBufferPointer<Self>, _ geometry: ConvGeometry, _ cols: UnsafeMutableBufferPointer<Self>
   ) {
@@ -98,33 +142,27 @@ extension TensorScalar {
 extension Float: TensorScalar {
   public static var dtypeName: String { "float32" }
 
-  public static func _gemm(
+  public static func _gemmOneThread(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
   ) {
-    BLASProducts.gemm(
-      transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc
-    ) { m, n, a, b, c in
-      cblas_sgemm(
-        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
+    _ = BLASProducts.openBLASSingleThreaded
+    cblas_sgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
   }
 }
 
 extension Double: TensorScalar {
   public static var dtypeName: String { "float64" }
 
-  public static func _gemm(
+  public static func _gemmOneThread(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
   ) {
-    BLASProducts.gemm(
-      transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc
-    ) { m, n, a, b, c in
-      cblas_dgemm(
-        CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
-        Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
-    }
+    _ = BLASProducts.openBLASSingleThreaded
+    cblas_dgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+      Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
   }
 }

@@ -1,0 +1,299 @@
+// Convolution kernels that work through the batch a few images at a time.
+//
+// The column matrix of a whole batch (im2col) is tens of megabytes for the DCGAN's middle layers: writing
+// it, then reading it back into the product, goes through main memory, and im2col's stride-2 gathers in
+// NCHW move one number at a time. Here each worker takes a few images, copies them into a zero-padded
+// channels-last buffer, where each kernel row of a receptive field is one contiguous run of kw·C
+// numbers, builds that chunk's columns (sized to stay in the core's L2 cache) and multiplies them at
+// once. Chunk sizes and the split of the filter gradient's sum depend on the geometry only, so results
+// do not depend on the number of threads.
+
+extension Kernels {
+  /// Numbers in one chunk's column matrix (1 MB of Float): small enough to stay in L2.
+  static let convColumnBudget = 1 << 18
+  /// Independent partial sums of the filter gradient (fixed, so results do not depend on threads).
+  static let convFilterLanes = 4
+
+  /// Images per chunk for `g`: the column budget, and at least four chunks per batch for the workers.
+  static func convImagesPerChunk(_ g: ConvGeometry) -> Int {
+    let perImage = max(1, g.outHeight * g.outWidth * g.rows)
+    let quarter = (g.batch + 3) / 4
+    return max(1, min(quarter, convColumnBudget / perImage))
+  }
+
+  /// y [N, O, OH, OW] = the cross-correlation of x [N, C, H, W] with w [O, C, kh, kw] (geometry `g`).
+  static func convForward<S: TensorScalar>(
+    _ x: UnsafeBufferPointer<S>, _ w: UnsafeBufferPointer<S>, outChannels o: Int, _ g: ConvGeometry,
+    _ y: UnsafeMutableBufferPointer<S>
+  ) {
+    let filter = channelsLastFilter(w, o, g)
+    let (xs, ys, fs) = (UncheckedSendable(x.baseAddress!), UncheckedSendable(y.baseAddress!), UncheckedSendable(filter))
+    let perChunk = convImagesPerChunk(g)
+    let chunks = (g.batch + perChunk - 1) / perChunk
+    let (p, k) = (g.outHeight * g.outWidth, g.rows)
+    Parallel.forEachChunk(of: chunks, work: g.columns * k) { range in
+      let buffers = ConvBuffers<S>(g, images: perChunk, outChannels: o)
+      defer { buffers.deallocate() }
+      for chunk in range {
+        let n0 = chunk * perChunk
+        let count = min(perChunk, g.batch - n0)
+        buffers.loadPadded(xs.value, from: n0, count: count)
+        buffers.gatherColumns(count: count)
+        // outputs [O, count·P] = filter · columnsᵀ, then each image's [O, P] block into y.
+        S._gemmOneThread(
+          transA: false, transB: true, m: o, n: count * p, k: k, alpha: 1, a: fs.value, lda: k,
+          b: buffers.columns, ldb: k, beta: 0, c: buffers.outputs, ldc: count * p)
+        buffers.unpackOutputs(into: ys.value, from: n0, count: count)
+      }
+    }
+  }
+
+  /// gx [N, C, H, W] = the adjoint of `convForward` in x applied to gy [N, O, OH, OW] (also the
+  /// transposed convolution of gy with w).
+  static func convInputGradient<S: TensorScalar>(
+    _ gy: UnsafeBufferPointer<S>, _ w: UnsafeBufferPointer<S>, outChannels o: Int, _ g: ConvGeometry,
+    _ gx: UnsafeMutableBufferPointer<S>
+  ) {
+    let filter = channelsLastFilter(w, o, g)
+    let (gys, gxs, fs) = (UncheckedSendable(gy.baseAddress!), UncheckedSendable(gx.baseAddress!), UncheckedSendable(filter))
+    let perChunk = convImagesPerChunk(g)
+    let chunks = (g.batch + perChunk - 1) / perChunk
+    let (p, k) = (g.outHeight * g.outWidth, g.rows)
+    Parallel.forEachChunk(of: chunks, work: g.columns * k) { range in
+      let buffers = ConvBuffers<S>(g, images: perChunk, outChannels: o)
+      defer { buffers.deallocate() }
+      for chunk in range {
+        let n0 = chunk * perChunk
+        let count = min(perChunk, g.batch - n0)
+        buffers.packOutputs(gys.value, from: n0, count: count)
+        // columns [count·P, K] = outputsᵀ · filter.
+        S._gemmOneThread(
+          transA: true, transB: false, m: count * p, n: k, k: o, alpha: 1, a: buffers.outputs, lda: count * p,
+          b: fs.value, ldb: k, beta: 0, c: buffers.columns, ldc: k)
+        buffers.scatterColumns(count: count)
+        buffers.storeUnpadded(into: gxs.value, from: n0, count: count)
+      }
+    }
+  }
+
+  /// gw [O, C, kh, kw] = Σ over images and output pixels of gy [N, O, OH, OW] times the receptive
+  /// fields of x [N, C, H, W]: the filter's gradient.
+  static func convFilterGradient<S: TensorScalar>(
+    _ x: UnsafeBufferPointer<S>, _ gy: UnsafeBufferPointer<S>, outChannels o: Int, _ g: ConvGeometry,
+    _ gw: UnsafeMutableBufferPointer<S>
+  ) {
+    let (p, k) = (g.outHeight * g.outWidth, g.rows)
+    let lanes = max(1, min(convFilterLanes, g.batch))
+    let partials = UnsafeMutablePointer<S>.allocate(capacity: lanes * o * k)
+    defer { partials.deallocate() }
+    let (xs, gys, ps) = (UncheckedSendable(x.baseAddress!), UncheckedSendable(gy.baseAddress!), UncheckedSendable(partials))
+    let perChunk = convImagesPerChunk(g)
+    Parallel.forEachChunk(of: lanes, work: g.columns * k) { laneRange in
+      let buffers = ConvBuffers<S>(g, images: perChunk, outChannels: o)
+      defer { buffers.deallocate() }
+      for lane in laneRange {
+        let partial = ps.value + lane * o * k
+        let (first, end) = (g.batch * lane / lanes, g.batch * (lane + 1) / lanes)
+        var n0 = first
+        while n0 < end {
+          let count = min(perChunk, end - n0)
+          buffers.loadPadded(xs.value, from: n0, count: count)
+          buffers.gatherColumns(count: count)
+          buffers.packOutputs(gys.value, from: n0, count: count)
+          // partial [O, K] (+)= outputs [O, count·P] · columns.
+          S._gemmOneThread(
+            transA: false, transB: false, m: o, n: k, k: count * p, alpha: 1, a: buffers.outputs, lda: count * p,
+            b: buffers.columns, ldb: k, beta: n0 == first ? 0 : 1, c: partial, ldc: k)
+          n0 += count
+        }
+      }
+    }
+    // Lanes in a fixed order, then back from [O, kh, kw, C] to [O, C, kh, kw].
+    for lane in 1..<lanes {
+      let partial = partials + lane * o * k
+      for i in 0..<o * k { partials[i] += partial[i] }
+    }
+    let taps = g.kernelHeight * g.kernelWidth
+    for out in 0..<o {
+      transpose(partials + out * k, rows: taps, columns: g.channels, into: gw.baseAddress! + out * k)
+    }
+  }
+
+  /// w [O, C, kh, kw] reordered to [O, kh, kw, C], the column order of the channels-last chunks.
+  private static func channelsLastFilter<S: TensorScalar>(
+    _ w: UnsafeBufferPointer<S>, _ o: Int, _ g: ConvGeometry
+  ) -> UnsafeMutablePointer<S> {
+    let k = g.rows
+    let taps = g.kernelHeight * g.kernelWidth
+    let filter = UnsafeMutablePointer<S>.allocate(capacity: o * k)
+    let (source, destination) = (UncheckedSendable(w.baseAddress!), UncheckedSendable(filter))
+    Parallel.forEachChunk(of: o, work: o * k) { outs in
+      for out in outs {
+        transpose(source.value + out * k, rows: g.channels, columns: taps, into: destination.value + out * k)
+      }
+    }
+    return filter
+  }
+}
+
+/// One worker's scratch space for a chunk of images: the images zero-padded and channels-last
+/// [images, H + 2p, W + 2p, C], their columns [images·OH·OW, kh·kw·C] and their outputs (or output
+/// gradients) channel by channel [O, images·OH·OW].
+private struct ConvBuffers<S: TensorScalar> {
+  let g: ConvGeometry
+  let padded: UnsafeMutablePointer<S>
+  let columns: UnsafeMutablePointer<S>
+  let outputs: UnsafeMutablePointer<S>
+  let outChannels: Int
+  let paddedHeight: Int, paddedWidth: Int, paddedCount: Int
+
+  init(_ g: ConvGeometry, images: Int, outChannels: Int) {
+    self.g = g
+    paddedHeight = g.height + 2 * g.padding
+    paddedWidth = g.width + 2 * g.padding
+    paddedCount = images * paddedHeight * paddedWidth * g.channels
+    padded = .allocate(capacity: paddedCount)
+    // The border stays zero: chunks only ever write the interior (or zero it all again, see scatter).
+    padded.initialize(repeating: 0, count: paddedCount)
+    let pixels = images * g.outHeight * g.outWidth
+    columns = .allocate(capacity: pixels * g.rows)
+    outputs = .allocate(capacity: pixels * outChannels)
+    self.outChannels = outChannels
+  }
+
+  func deallocate() {
+    padded.deallocate()
+    columns.deallocate()
+    outputs.deallocate()
+  }
+
+  /// outputs[o, b·P + q] = y[n0 + b, o, q]: runs of P numbers, no transposes.
+  func packOutputs(_ y: UnsafePointer<S>, from n0: Int, count: Int) {
+    let p = g.outHeight * g.outWidth
+    for b in 0..<count {
+      for o in 0..<outChannels {
+        (outputs + o * count * p + b * p).update(from: y + ((n0 + b) * outChannels + o) * p, count: p)
+      }
+    }
+  }
+
+  /// y[n0 + b, o, q] = outputs[o, b·P + q].
+  func unpackOutputs(into y: UnsafeMutablePointer<S>, from n0: Int, count: Int) {
+    let p = g.outHeight * g.outWidth
+    for b in 0..<count {
+      for o in 0..<outChannels {
+        (y + ((n0 + b) * outChannels + o) * p).update(from: outputs + o * count * p + b * p, count: p)
+      }
+    }
+  }
+
+  /// padded[b, y + p, x + p, c] = x[n0 + b, c, y, x].
+  func loadPadded(_ x: UnsafePointer<S>, from n0: Int, count: Int) {
+    let (c, h, w, p) = (g.channels, g.height, g.width, g.padding)
+    for b in 0..<count {
+      let image = x + (n0 + b) * c * h * w
+      for y in 0..<h {
+        let row = padded + ((b * paddedHeight + y + p) * paddedWidth + p) * c
+        // row[x·C + ch] = image[ch, y, x]: a [C, W] → [W, C] transpose of one image row.
+        Kernels.transpose(image + y * w, rows: c, columns: w, into: row, sourceStride: h * w)
+      }
+    }
+  }
+
+  /// x[n0 + b, c, y, x] = padded[b, y + p, x + p, c].
+  func storeUnpadded(into x: UnsafeMutablePointer<S>, from n0: Int, count: Int) {
+    let (c, h, w, p) = (g.channels, g.height, g.width, g.padding)
+    for b in 0..<count {
+      let image = x + (n0 + b) * c * h * w
+      for y in 0..<h {
+        let row = padded + ((b * paddedHeight + y + p) * paddedWidth + p) * c
+        // image[ch, y, x] = row[x·C + ch]: a [W, C] → [C, W] transpose, rows of the image h·w apart.
+        Kernels.transpose(row, rows: w, columns: c, into: image + y * w, destinationStride: h * w)
+      }
+    }
+  }
+
+  /// columns[(b·OH + oy)·OW + ox, (i·kw + j)·C + ch] = padded[b, oy·s + i, ox·s + j, ch].
+  func gatherColumns(count: Int) {
+    let (c, kh, kw, s) = (g.channels, g.kernelHeight, g.kernelWidth, g.stride)
+    let run = kw * c
+    var dst = columns
+    for b in 0..<count {
+      for oy in 0..<g.outHeight {
+        for ox in 0..<g.outWidth {
+          for i in 0..<kh {
+            let src = padded + ((b * paddedHeight + oy * s + i) * paddedWidth + ox * s) * c
+            for t in 0..<run { dst[t] = src[t] }
+            dst += run
+          }
+        }
+      }
+    }
+  }
+
+  /// The adjoint of `gatherColumns`: padded (zeroed first) accumulates every column entry.
+  func scatterColumns(count: Int) {
+    let (c, kh, kw, s) = (g.channels, g.kernelHeight, g.kernelWidth, g.stride)
+    let run = kw * c
+    padded.update(repeating: 0, count: count * paddedHeight * paddedWidth * c)
+    var src = UnsafePointer(columns)
+    for b in 0..<count {
+      for oy in 0..<g.outHeight {
+        for ox in 0..<g.outWidth {
+          for i in 0..<kh {
+            let dst = padded + ((b * paddedHeight + oy * s + i) * paddedWidth + ox * s) * c
+            for t in 0..<run { dst[t] += src[t] }
+            src += run
+          }
+        }
+      }
+    }
+  }
+}
+
+extension Kernels {
+  /// dst [columns, rows] = src [rows, columns]ᵀ: dst[c·ds + r] = src[r·ss + c], where the rows of src lie
+  /// `sourceStride` apart (default: columns) and those of dst `destinationStride` apart (default: rows).
+  /// Works in 4x4 blocks held in vector registers.
+  @inline(__always)
+  static func transpose<S: TensorScalar>(
+    _ src: UnsafePointer<S>, rows: Int, columns: Int, into dst: UnsafeMutablePointer<S>,
+    sourceStride: Int? = nil, destinationStride: Int? = nil
+  ) {
+    let (ss, ds) = (sourceStride ?? columns, destinationStride ?? rows)
+    let (rows4, columns4) = (rows & ~3, columns & ~3)
+    var r = 0
+    while r < rows4 {
+      var c = 0
+      while c < columns4 {
+        transpose4x4(src + (r &* ss &+ c), ss, dst + (c &* ds &+ r), ds)
+        c &+= 4
+      }
+      for c in columns4..<columns {
+        for q in r..<r &+ 4 { dst[c &* ds &+ q] = src[q &* ss &+ c] }
+      }
+      r &+= 4
+    }
+    for q in rows4..<rows {
+      for c in 0..<columns { dst[c &* ds &+ q] = src[q &* ss &+ c] }
+    }
+  }
+
+  @inline(__always)
+  private static func transpose4x4<S: TensorScalar>(
+    _ src: UnsafePointer<S>, _ ss: Int, _ dst: UnsafeMutablePointer<S>, _ ds: Int
+  ) {
+    let a = UnsafeRawPointer(src).loadUnaligned(as: SIMD4<S>.self)
+    let b = UnsafeRawPointer(src + ss).loadUnaligned(as: SIMD4<S>.self)
+    let c = UnsafeRawPointer(src + 2 &* ss).loadUnaligned(as: SIMD4<S>.self)
+    let d = UnsafeRawPointer(src + 3 &* ss).loadUnaligned(as: SIMD4<S>.self)
+    // (a0 a2 b0 b2), (a1 a3 b1 b3), then the same for c, d; their even and odd halves are the columns.
+    let (ab, cd) = (SIMD8(lowHalf: a, highHalf: b), SIMD8(lowHalf: c, highHalf: d))
+    let even = SIMD8(lowHalf: ab.evenHalf, highHalf: cd.evenHalf)
+    let odd = SIMD8(lowHalf: ab.oddHalf, highHalf: cd.oddHalf)
+    UnsafeMutableRawPointer(dst).storeBytes(of: even.evenHalf, as: SIMD4<S>.self)
+    UnsafeMutableRawPointer(dst + ds).storeBytes(of: odd.evenHalf, as: SIMD4<S>.self)
+    UnsafeMutableRawPointer(dst + 2 &* ds).storeBytes(of: even.oddHalf, as: SIMD4<S>.self)
+    UnsafeMutableRawPointer(dst + 3 &* ds).storeBytes(of: odd.oddHalf, as: SIMD4<S>.self)
+  }
+}
