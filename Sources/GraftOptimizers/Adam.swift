@@ -51,13 +51,17 @@ public struct Adam: ElementwiseOptimizer {
     // keeps the order of operations of torch.optim.Adam's single-tensor code, so results agree with it.
     // Large tensors are split across the cores.
     var maxV: [Float] = []
-    var m: [Float] = [], v: [Float] = [], delta: [Float] = []
+    var m: [Float] = []
+    var v: [Float] = []
+    var delta: [Float] = []
     gradient.scalars.withUnsafeBufferPointer { g in
       parameter.scalars.withUnsafeBufferPointer { p in
         m0.withUnsafeBufferPointer { m0 in
           v0.withUnsafeBufferPointer { v0 in
             max0.withUnsafeBufferPointer { max0 in
-              let (g, p, m0, v0, max0) = (g.baseAddress!, p.baseAddress!, m0.baseAddress!, v0.baseAddress!, max0.baseAddress)
+              let (g, p, m0, v0, max0) = (
+                g.baseAddress!, p.baseAddress!, m0.baseAddress!, v0.baseAddress!, max0.baseAddress
+              )
               m = uninitialized(n) { m in
                 v = uninitialized(n) { v in
                   maxV = uninitialized(amsgrad ? n : 0) { maxV in

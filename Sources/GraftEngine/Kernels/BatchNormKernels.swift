@@ -25,9 +25,12 @@ extension Kernels {
         var squares: S = 0
         for b in 0..<n {
           let row = px + (b * c + ch) * s
-          var partial: S = 0
-          for i in 0..<s { partial += (row[i] - m) * (row[i] - m) }
-          squares += partial
+          squares += reduceInLanes(
+            s,
+            { i in
+              let d = load8(row + i) - m
+              return d * d
+            }, { i in (row[i] - m) * (row[i] - m) })
         }
         let v = squares / count
         let inv = 1 / (v + epsilon).squareRoot()
@@ -65,14 +68,8 @@ extension Kernels {
         var sgx: S = 0
         for b in 0..<n {
           let (gr, xr) = (pg + (b * c + ch) * s, px + (b * c + ch) * s)
-          var a: S = 0
-          var d: S = 0
-          for i in 0..<s {
-            a += gr[i]
-            d += gr[i] * (xr[i] - m)
-          }
-          sg += a
-          sgx += d
+          sg += reduceInLanes(s, { i in load8(gr + i) }, { i in gr[i] })
+          sgx += reduceInLanes(s, { i in load8(gr + i) * (load8(xr + i) - m) }, { i in gr[i] * (xr[i] - m) })
         }
         sgx *= inv
         sumG[ch] = sg

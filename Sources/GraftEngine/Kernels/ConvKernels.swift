@@ -21,12 +21,15 @@ extension Kernels {
     return max(1, min(quarter, convColumnBudget / perImage))
   }
 
-  /// y [N, O, OH, OW] = the cross-correlation of x [N, C, H, W] with w [O, C, kh, kw] (geometry `g`).
+  /// y [N, O, OH, OW] = the cross-correlation of x [N, C, H, W] with w [O, C, kh, kw] (geometry `g`),
+  /// plus bias [O] unless it is empty.
   static func convForward<S: TensorScalar>(
-    _ x: UnsafeBufferPointer<S>, _ w: UnsafeBufferPointer<S>, outChannels o: Int, _ g: ConvGeometry,
-    _ y: UnsafeMutableBufferPointer<S>
+    _ x: UnsafeBufferPointer<S>, _ w: UnsafeBufferPointer<S>, bias: UnsafeBufferPointer<S>, outChannels o: Int,
+    _ g: ConvGeometry, _ y: UnsafeMutableBufferPointer<S>
   ) {
+    let bs = UncheckedSendable(bias)
     let filter = channelsLastFilter(w, o, g)
+    defer { filter.deallocate() }
     let (xs, ys, fs) = (UncheckedSendable(x.baseAddress!), UncheckedSendable(y.baseAddress!), UncheckedSendable(filter))
     let perChunk = convImagesPerChunk(g)
     let chunks = (g.batch + perChunk - 1) / perChunk
@@ -43,7 +46,7 @@ extension Kernels {
         S._gemmOneThread(
           transA: false, transB: true, m: o, n: count * p, k: k, alpha: 1, a: fs.value, lda: k,
           b: buffers.columns, ldb: k, beta: 0, c: buffers.outputs, ldc: count * p)
-        buffers.unpackOutputs(into: ys.value, from: n0, count: count)
+        buffers.unpackOutputs(into: ys.value, from: n0, count: count, adding: bs.value)
       }
     }
   }
@@ -55,7 +58,10 @@ extension Kernels {
     _ gx: UnsafeMutableBufferPointer<S>
   ) {
     let filter = channelsLastFilter(w, o, g)
-    let (gys, gxs, fs) = (UncheckedSendable(gy.baseAddress!), UncheckedSendable(gx.baseAddress!), UncheckedSendable(filter))
+    defer { filter.deallocate() }
+    let (gys, gxs, fs) = (
+      UncheckedSendable(gy.baseAddress!), UncheckedSendable(gx.baseAddress!), UncheckedSendable(filter)
+    )
     let perChunk = convImagesPerChunk(g)
     let chunks = (g.batch + perChunk - 1) / perChunk
     let (p, k) = (g.outHeight * g.outWidth, g.rows)
@@ -86,7 +92,9 @@ extension Kernels {
     let lanes = max(1, min(convFilterLanes, g.batch))
     let partials = UnsafeMutablePointer<S>.allocate(capacity: lanes * o * k)
     defer { partials.deallocate() }
-    let (xs, gys, ps) = (UncheckedSendable(x.baseAddress!), UncheckedSendable(gy.baseAddress!), UncheckedSendable(partials))
+    let (xs, gys, ps) = (
+      UncheckedSendable(x.baseAddress!), UncheckedSendable(gy.baseAddress!), UncheckedSendable(partials)
+    )
     let perChunk = convImagesPerChunk(g)
     Parallel.forEachChunk(of: lanes, work: g.columns * k) { laneRange in
       let buffers = ConvBuffers<S>(g, images: perChunk, outChannels: o)
@@ -177,12 +185,18 @@ private struct ConvBuffers<S: TensorScalar> {
     }
   }
 
-  /// y[n0 + b, o, q] = outputs[o, b·P + q].
-  func unpackOutputs(into y: UnsafeMutablePointer<S>, from n0: Int, count: Int) {
+  /// y[n0 + b, o, q] = outputs[o, b·P + q] (+ bias[o] unless bias is empty).
+  func unpackOutputs(into y: UnsafeMutablePointer<S>, from n0: Int, count: Int, adding bias: UnsafeBufferPointer<S>) {
     let p = g.outHeight * g.outWidth
     for b in 0..<count {
       for o in 0..<outChannels {
-        (y + ((n0 + b) * outChannels + o) * p).update(from: outputs + o * count * p + b * p, count: p)
+        let (dst, src) = (y + ((n0 + b) * outChannels + o) * p, outputs + o * count * p + b * p)
+        if bias.isEmpty {
+          dst.update(from: src, count: p)
+        } else {
+          let shift = bias[o]
+          for q in 0..<p { dst[q] = src[q] + shift }
+        }
       }
     }
   }

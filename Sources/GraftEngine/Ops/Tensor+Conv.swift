@@ -32,7 +32,10 @@ public func conv2d<S>(
   }
   let geometry = ConvGeometry(
     batch: n, channels: c, height: h, width: w, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
-  return addChannelBias(convolution(input, filter, geometry, outChannels: o), bias, op: "conv2d")
+  if let bias, bias.shape != [o] {
+    fail(ShapeError(op: "conv2d", "bias has shape \(bias.shape) but the output has \(o) channels"))
+  }
+  return convolution(input, filter, bias: bias, geometry, outChannels: o)
 }
 
 /// 2-D transposed convolution (PyTorch's `conv_transpose2d`): the adjoint of `conv2d` in its input.
@@ -75,16 +78,25 @@ public func convTranspose2d<S>(
   return addChannelBias(output, bias, op: "convTranspose2d")
 }
 
-/// y [N, O, OH, OW] = the cross-correlation of x [N, C, H, W] with w [O, C, kh, kw].
-func convolution<S>(_ x: Tensor<S>, _ w: Tensor<S>, _ g: ConvGeometry, outChannels o: Int) -> Tensor<S> {
+/// y [N, O, OH, OW] = the cross-correlation of x [N, C, H, W] with w [O, C, kh, kw], plus bias [O].
+func convolution<S>(
+  _ x: Tensor<S>, _ w: Tensor<S>, bias: Tensor<S>? = nil, _ g: ConvGeometry, outChannels o: Int
+) -> Tensor<S> {
+  let b = bias?.scalars ?? []
   let y = Tensor<S>(shape: [g.batch, o, g.outHeight, g.outWidth]) { y in
     x.scalars.withUnsafeBufferPointer { x in
-      w.scalars.withUnsafeBufferPointer { w in S._convForward(x, w, outChannels: o, g, y) }
+      w.scalars.withUnsafeBufferPointer { w in
+        b.withUnsafeBufferPointer { b in S._convForward(x, w, bias: b, outChannels: o, g, y) }
+      }
     }
   }
-  return y.recorded(
-    "ConvolutionBackward", x, { gy in convolutionInputGradient(gy, w, g, outChannels: o) },
-    w, { gy in convolutionFilterGradient(x, gy, g, outChannels: o) })
+  return y.recorded("ConvolutionBackward", [x, w] + (bias.map { [$0] } ?? [])) {
+    [
+      { gy in convolutionInputGradient(gy, w, g, outChannels: o) },
+      { gy in convolutionFilterGradient(x, gy, g, outChannels: o) },
+      { gy in gy.sum(alongAxes: [0, 2, 3]) },
+    ]
+  }
 }
 
 /// gx [N, C, H, W] = the adjoint of `convolution` in x applied to gy [N, O, OH, OW], for w [O, C, kh, kw].
@@ -100,8 +112,7 @@ func convolutionInputGradient<S>(_ gy: Tensor<S>, _ w: Tensor<S>, _ g: ConvGeome
 }
 
 /// gw [O, C, kh, kw] = the gradient of `convolution` in its filter, for x [N, C, H, W] and gy [N, O, OH, OW].
-func convolutionFilterGradient<S>(_ x: Tensor<S>, _ gy: Tensor<S>, _ g: ConvGeometry, outChannels o: Int) -> Tensor<S>
-{
+func convolutionFilterGradient<S>(_ x: Tensor<S>, _ gy: Tensor<S>, _ g: ConvGeometry, outChannels o: Int) -> Tensor<S> {
   let gw = Tensor<S>(shape: [o, g.channels, g.kernelHeight, g.kernelWidth]) { gw in
     x.scalars.withUnsafeBufferPointer { x in
       gy.scalars.withUnsafeBufferPointer { gy in S._convFilterGradient(x, gy, outChannels: o, g, gw) }

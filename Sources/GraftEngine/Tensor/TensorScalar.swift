@@ -29,8 +29,8 @@ where RawSignificand: FixedWidthInteger {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
   static func _convForward(
-    _ x: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
-    _ y: UnsafeMutableBufferPointer<Self>)
+    _ x: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, bias: UnsafeBufferPointer<Self>,
+    outChannels: Int, _ geometry: ConvGeometry, _ y: UnsafeMutableBufferPointer<Self>)
   static func _convInputGradient(
     _ gy: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
     _ gx: UnsafeMutableBufferPointer<Self>)
@@ -93,10 +93,10 @@ extension TensorScalar {
     }
   }
   public static func _convForward(
-    _ x: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
-    _ y: UnsafeMutableBufferPointer<Self>
+    _ x: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, bias: UnsafeBufferPointer<Self>,
+    outChannels: Int, _ geometry: ConvGeometry, _ y: UnsafeMutableBufferPointer<Self>
   ) {
-    Kernels.convForward(x, w, outChannels: outChannels, geometry, y)
+    Kernels.convForward(x, w, bias: bias, outChannels: outChannels, geometry, y)
   }
   public static func _convInputGradient(
     _ gy: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
