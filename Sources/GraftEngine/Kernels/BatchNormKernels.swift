@@ -20,7 +20,10 @@ extension Kernels {
     Parallel.forEachChunk(of: c, work: x.count) { channels in
       for ch in channels {
         var total: S = 0
-        for b in 0..<n { total += sumContiguous(UnsafeBufferPointer(start: px + (b * c + ch) * s, count: s)) }
+        for b in 0..<n {
+          let row = px + (b * c + ch) * s
+          total += reduceInLanes(s, { i in load8(row + i) }, { i in row[i] })
+        }
         let m = total / count
         var squares: S = 0
         for b in 0..<n {
