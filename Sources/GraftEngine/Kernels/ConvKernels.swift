@@ -116,14 +116,20 @@ extension Kernels {
         }
       }
     }
-    // Lanes in a fixed order, then back from [O, kh, kw, C] to [O, C, kh, kw].
-    for lane in 1..<lanes {
-      let partial = partials + lane * o * k
-      for i in 0..<o * k { partials[i] += partial[i] }
-    }
+    // Lanes in a fixed order, then back from [O, kh, kw, C] to [O, C, kh, kw]; output channels split
+    // across the workers.
     let taps = g.kernelHeight * g.kernelWidth
-    for out in 0..<o {
-      transpose(partials + out * k, rows: taps, columns: g.channels, into: gw.baseAddress! + out * k)
+    let gws = UncheckedSendable(gw.baseAddress!)
+    Parallel.forEachChunk(of: o, work: lanes * o * k) { outs in
+      let (partials, gw) = (ps.value, gws.value)
+      for out in outs {
+        let total = partials + out * k
+        for lane in 1..<lanes {
+          let partial = partials + lane * o * k + out * k
+          for i in 0..<k { total[i] += partial[i] }
+        }
+        transpose(total, rows: taps, columns: g.channels, into: gw + out * k)
+      }
     }
   }
 
