@@ -68,12 +68,14 @@ final class WorkerPool: @unchecked Sendable {
   func run(chunks: Int, _ body: @escaping (Int) -> Void) -> Bool {
     guard chunks < 1 << 16, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
     else { return false }
-    while workers.count < chunks - 1 { startWorker() }
+    // One worker per thread besides this one; more pieces than threads are taken in turn.
+    let helpers = min(chunks, Parallel.threads) - 1
+    while workers.count < helpers { startWorker() }
     job = body
     remaining.store(chunks, ordering: .relaxed)
     let generation = (ticket.load(ordering: .relaxed) >> 32) &+ 1
     ticket.store(generation << 32 | chunks << 16, ordering: .sequentiallyConsistent)
-    for worker in workers where worker.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+    for worker in workers[..<helpers] where worker.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
       worker.wake.signal()
     }
     work(generation: generation)
@@ -106,22 +108,24 @@ final class WorkerPool: @unchecked Sendable {
   private func startWorker() {
     let worker = Worker()
     workers.append(worker)
-    let thread = Thread { [unowned self] in self.loop(worker) }
+    let index = workers.count - 1
+    let thread = Thread { [unowned self] in self.loop(worker, index: index) }
     thread.name = "graft-worker"
     thread.start()
   }
 
-  /// A worker's life: wait for the next generation (spin, then park), work, repeat.
-  private func loop(_ worker: Worker) {
+  /// A worker's life: wait for the next generation (spin, then park), work, repeat. Workers beyond the
+  /// current thread count (after `Runtime.setThreads` lowered it) park at once.
+  private func loop(_ worker: Worker, index: Int) {
     var seen = ticket.load(ordering: .acquiring) >> 32
     while true {
       var spinStart = DispatchTime.now().uptimeNanoseconds
       var spins = 0
       while ticket.load(ordering: .acquiring) >> 32 == seen {
         spins &+= 1
-        guard spins & 255 == 0, DispatchTime.now().uptimeNanoseconds - spinStart > Self.spinNanoseconds else {
-          continue
-        }
+        guard spins & 255 == 0,
+          index >= Parallel.threads - 1 || DispatchTime.now().uptimeNanoseconds - spinStart > Self.spinNanoseconds
+        else { continue }
         // Park, unless a job was published meanwhile; `run` wakes every worker it finds parked.
         worker.sleeping.store(true, ordering: .sequentiallyConsistent)
         if ticket.load(ordering: .sequentiallyConsistent) >> 32 != seen {
