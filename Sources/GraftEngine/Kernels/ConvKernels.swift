@@ -31,23 +31,15 @@ extension Kernels {
     let filter = channelsLastFilter(w, o, g)
     defer { filter.deallocate() }
     let (xs, ys, fs) = (UncheckedSendable(x.baseAddress!), UncheckedSendable(y.baseAddress!), UncheckedSendable(filter))
-    let perChunk = convImagesPerChunk(g)
-    let chunks = (g.batch + perChunk - 1) / perChunk
     let (p, k) = (g.outHeight * g.outWidth, g.rows)
-    Parallel.forEachChunk(of: chunks, work: g.columns * k) { range in
-      let buffers = ConvBuffers<S>(g, images: perChunk, outChannels: o)
-      defer { buffers.deallocate() }
-      for chunk in range {
-        let n0 = chunk * perChunk
-        let count = min(perChunk, g.batch - n0)
-        buffers.loadPadded(xs.value, from: n0, count: count)
-        buffers.gatherColumns(count: count)
-        // outputs [O, count·P] = filter · columnsᵀ, then each image's [O, P] block into y.
-        S._gemmOneThread(
-          transA: false, transB: true, m: o, n: count * p, k: k, alpha: 1, a: fs.value, lda: k,
-          b: buffers.columns, ldb: k, beta: 0, c: buffers.outputs, ldc: count * p)
-        buffers.unpackOutputs(into: ys.value, from: n0, count: count, adding: bs.value)
-      }
+    forEachImageChunk(g, outChannels: o) { (buffers: ConvBuffers<S>, n0, count) in
+      buffers.loadPadded(xs.value, from: n0, count: count)
+      buffers.gatherColumns(count: count)
+      // outputs [O, count·P] = filter · columnsᵀ, then each image's [O, P] block into y.
+      S._gemmOneThread(
+        transA: false, transB: true, m: o, n: count * p, k: k, alpha: 1, a: fs.value, lda: k,
+        b: buffers.columns, ldb: k, beta: 0, c: buffers.outputs, ldc: count * p)
+      buffers.unpackOutputs(into: ys.value, from: n0, count: count, adding: bs.value)
     }
   }
 
@@ -62,22 +54,31 @@ extension Kernels {
     let (gys, gxs, fs) = (
       UncheckedSendable(gy.baseAddress!), UncheckedSendable(gx.baseAddress!), UncheckedSendable(filter)
     )
+    let (p, k) = (g.outHeight * g.outWidth, g.rows)
+    forEachImageChunk(g, outChannels: o) { (buffers: ConvBuffers<S>, n0, count) in
+      buffers.packOutputs(gys.value, from: n0, count: count)
+      // columns [count·P, K] = outputsᵀ · filter.
+      S._gemmOneThread(
+        transA: true, transB: false, m: count * p, n: k, k: o, alpha: 1, a: buffers.outputs, lda: count * p,
+        b: fs.value, ldb: k, beta: 0, c: buffers.columns, ldc: k)
+      buffers.scatterColumns(count: count)
+      buffers.storeUnpadded(into: gxs.value, from: n0, count: count)
+    }
+  }
+
+  /// Calls `body(buffers, first image, image count)` for each chunk of the batch; the chunks are spread
+  /// over the workers, each with its own scratch buffers.
+  private static func forEachImageChunk<S: TensorScalar>(
+    _ g: ConvGeometry, outChannels o: Int, _ body: (ConvBuffers<S>, Int, Int) -> Void
+  ) {
     let perChunk = convImagesPerChunk(g)
     let chunks = (g.batch + perChunk - 1) / perChunk
-    let (p, k) = (g.outHeight * g.outWidth, g.rows)
-    Parallel.forEachChunk(of: chunks, work: g.columns * k) { range in
+    Parallel.forEachChunk(of: chunks, work: g.columns * g.rows) { range in
       let buffers = ConvBuffers<S>(g, images: perChunk, outChannels: o)
       defer { buffers.deallocate() }
       for chunk in range {
         let n0 = chunk * perChunk
-        let count = min(perChunk, g.batch - n0)
-        buffers.packOutputs(gys.value, from: n0, count: count)
-        // columns [count·P, K] = outputsᵀ · filter.
-        S._gemmOneThread(
-          transA: true, transB: false, m: count * p, n: k, k: o, alpha: 1, a: buffers.outputs, lda: count * p,
-          b: fs.value, ldb: k, beta: 0, c: buffers.columns, ldc: k)
-        buffers.scatterColumns(count: count)
-        buffers.storeUnpadded(into: gxs.value, from: n0, count: count)
+        body(buffers, n0, min(perChunk, g.batch - n0))
       }
     }
   }
