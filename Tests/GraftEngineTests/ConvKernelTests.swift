@@ -33,7 +33,7 @@ struct ConvKernelTests {
     let g = ConvGeometry(
       batch: n, channels: c, height: h, width: h, kernelHeight: kernel, kernelWidth: kernel, stride: stride,
       padding: padding)
-    #expect(Kernels.convImagesPerChunk(g) < n)
+    #expect(Kernels.convImagesPerChunk(g, outChannels: o) < n)
 
     let fast = conv2d(x, filter: w, bias: b, stride: stride, padding: padding)
     let slow = Self.referenceConv(x, w, g) + b.reshaped(to: [1, o, 1, 1])

@@ -14,11 +14,14 @@ extension Kernels {
   /// Independent partial sums of the filter gradient (fixed, so results do not depend on threads).
   static let convFilterLanes = 4
 
-  /// Images per chunk for `g`: the column budget, and at least four chunks per batch for the workers.
-  static func convImagesPerChunk(_ g: ConvGeometry) -> Int {
+  /// Images per chunk for `g` and `outChannels` filters: the column budget, or as many images as make
+  /// the columns as large as the filter (every chunk's product packs the whole filter again), and at
+  /// least four chunks per batch for the workers.
+  static func convImagesPerChunk(_ g: ConvGeometry, outChannels o: Int) -> Int {
     let perImage = max(1, g.outHeight * g.outWidth * g.rows)
     let quarter = (g.batch + 3) / 4
-    return max(1, min(quarter, convColumnBudget / perImage))
+    let filterSized = (o * g.rows + perImage - 1) / perImage
+    return max(1, min(quarter, max(convColumnBudget / perImage, filterSized)))
   }
 
   /// y [N, O, OH, OW] = the cross-correlation of x [N, C, H, W] with w [O, C, kh, kw] (geometry `g`),
@@ -71,7 +74,7 @@ extension Kernels {
   private static func forEachImageChunk<S: TensorScalar>(
     _ g: ConvGeometry, outChannels o: Int, _ body: (ConvBuffers<S>, Int, Int) -> Void
   ) {
-    let perChunk = convImagesPerChunk(g)
+    let perChunk = convImagesPerChunk(g, outChannels: o)
     let chunks = (g.batch + perChunk - 1) / perChunk
     Parallel.forEachChunk(of: chunks, work: g.columns * g.rows) { range in
       let buffers = ConvBuffers<S>(g, images: perChunk, outChannels: o)
@@ -96,7 +99,7 @@ extension Kernels {
     let (xs, gys, ps) = (
       UncheckedSendable(x.baseAddress!), UncheckedSendable(gy.baseAddress!), UncheckedSendable(partials)
     )
-    let perChunk = convImagesPerChunk(g)
+    let perChunk = convImagesPerChunk(g, outChannels: o)
     Parallel.forEachChunk(of: lanes, work: g.columns * k) { laneRange in
       let buffers = ConvBuffers<S>(g, images: perChunk, outChannels: o)
       defer { buffers.deallocate() }
