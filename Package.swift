@@ -35,14 +35,15 @@ let package = Package(
       path: "Sources/COpenBLAS",
       providers: [.apt(["libopenblas-dev"])]
     ),
-    // glibc's mallopt, to keep large training buffers in the heap.
-    .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+    // glibc functions Swift's Glibc module does not export: mallopt (large training buffers stay in the
+    // heap) and sincos (Box–Muller).
+    .systemLibrary(name: "CGlibcExtras", path: "Sources/CGlibcExtras"),
     // The tensor engine: storage, ops with their derivatives, reverse-mode autodiff.
     .target(
       name: "GraftEngine",
       dependencies: [
         "COpenBLAS",
-        "CMalloc",
+        "CGlibcExtras",
         .product(name: "RealModule", package: "swift-numerics"),
       ],
       swiftSettings: vectorISA

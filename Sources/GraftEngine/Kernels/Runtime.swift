@@ -1,4 +1,4 @@
-import CMalloc
+import CGlibcExtras
 import COpenBLAS
 import Foundation
 import Synchronization
