@@ -67,32 +67,24 @@ public struct Adam: ElementwiseOptimizer {
                   maxV = uninitialized(amsgrad ? n : 0) { maxV in
                     delta = uninitialized(n) { delta in
                       Parallel.forEachChunk(of: n, work: n * 8) { range in
-                        if weightDecay == 0 && !amsgrad {
-                          // The common case in explicit 8-wide vectors (the compiler cannot prove that
-                          // the six arrays do not overlap); the same operations in the same order.
-                          var i = range.lowerBound
-                          while i < range.upperBound {
-                            let lanes = min(8, range.upperBound - i)
-                            let step = adamStep(
-                              load(g + i, lanes), load(m0 + i, lanes), load(v0 + i, lanes), beta1: beta1,
-                              beta2: beta2, epsilon: epsilon, correction2Root: correction2Root, stepSize: stepSize)
-                            store(step.m, m + i, lanes)
-                            store(step.v, v + i, lanes)
-                            store(step.delta, delta + i, lanes)
-                            i += lanes
-                          }
-                          return
-                        }
-                        for i in range {
-                          let gi = weightDecay != 0 ? g[i] + p[i] * weightDecay : g[i]
-                          m[i] = lerp(m0[i], gi, 1 - beta1)
-                          v[i] = v0[i] * beta2 + gi * gi * (1 - beta2)
-                          var second = v[i]
+                        // Explicit 8-wide vectors (the compiler cannot prove that the arrays do not
+                        // overlap, so it would not vectorise); the same operations in the same order.
+                        var i = range.lowerBound
+                        while i < range.upperBound {
+                          let lanes = min(8, range.upperBound - i)
+                          var gi = load(g + i, lanes)
+                          if weightDecay != 0 { gi = gi + load(p + i, lanes) * weightDecay }
+                          let mi = lerp(load(m0 + i, lanes), gi, 1 - beta1)
+                          let vi = load(v0 + i, lanes) * beta2 + gi * gi * (1 - beta2)
+                          var second = vi
                           if amsgrad {
-                            second = Swift.max(max0![i], v[i])
-                            maxV[i] = second
+                            second = pointwiseMax(load(max0! + i, lanes), vi)
+                            store(second, maxV + i, lanes)
                           }
-                          delta[i] = m[i] / (second.squareRoot() / correction2Root + epsilon) * -stepSize
+                          store(mi, m + i, lanes)
+                          store(vi, v + i, lanes)
+                          store(mi / (second.squareRoot() / correction2Root + epsilon) * -stepSize, delta + i, lanes)
+                          i += lanes
                         }
                       }
                     }
@@ -120,18 +112,11 @@ private func uninitialized(_ count: Int, _ fill: (UnsafeMutablePointer<Float>) -
   }
 }
 
-/// Adam's update of eight numbers: torch.optim.Adam's operations in its order (lerp's two formulas
-/// chosen by the weight, as torch.lerp).
+/// PyTorch's `lerp(start, end, weight)` on eight numbers, with its two formulas (chosen by the weight)
+/// so the float results agree.
 @inline(__always)
-private func adamStep(
-  _ g: SIMD8<Float>, _ m0: SIMD8<Float>, _ v0: SIMD8<Float>, beta1: Float, beta2: Float, epsilon: Float,
-  correction2Root: Float, stepSize: Float
-) -> (m: SIMD8<Float>, v: SIMD8<Float>, delta: SIMD8<Float>) {
-  let weight = 1 - beta1
-  let m = weight < 0.5 ? m0 + (g - m0) * weight : g - (g - m0) * (1 - weight)
-  let v = v0 * beta2 + g * g * (1 - beta2)
-  let delta = m / (v.squareRoot() / correction2Root + epsilon) * -stepSize
-  return (m, v, delta)
+private func lerp(_ start: SIMD8<Float>, _ end: SIMD8<Float>, _ weight: Float) -> SIMD8<Float> {
+  weight < 0.5 ? start + (end - start) * weight : end - (end - start) * (1 - weight)
 }
 
 /// The first `lanes` numbers at `p` (zeros after them).

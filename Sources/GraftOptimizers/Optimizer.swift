@@ -66,9 +66,3 @@ func stateTensor(_ state: inout [String: Tensor<Float>], _ key: String, like: Te
 func lerp(_ start: Tensor<Float>, _ end: Tensor<Float>, _ weight: Float) -> Tensor<Float> {
   weight < 0.5 ? start + (end - start) * weight : end - (end - start) * (1 - weight)
 }
-
-/// The same `lerp` on one number (for fused loops such as Adam's).
-@inline(__always)
-func lerp(_ start: Float, _ end: Float, _ weight: Float) -> Float {
-  weight < 0.5 ? start + (end - start) * weight : end - (end - start) * (1 - weight)
-}

@@ -56,9 +56,8 @@ final class WorkerPool: @unchecked Sendable {
   private let busy = Atomic<Bool>(false)
   /// generation << 32 | chunk count << 16 | next chunk.
   private let ticket = Atomic<Int>(0)
-  /// Chunks of the current job not finished yet.
-  private let remaining = Atomic<Int>(0)
-  /// Workers inside `work` (the job's closure may only be released when none is).
+  /// Workers inside `work`. Once the caller has found no chunk left to take, every chunk is done when
+  /// none is: a worker counts itself in before it takes a chunk and out after finishing it.
   private let active = Atomic<Int>(0)
   /// Written by the thread holding `busy` before it publishes the ticket; read after taking a chunk.
   private var job: ((Int) -> Void)?
@@ -73,14 +72,13 @@ final class WorkerPool: @unchecked Sendable {
     let helpers = min(chunks, Parallel.threads) - 1
     while workers.count < helpers { startWorker() }
     job = body
-    remaining.store(chunks, ordering: .relaxed)
     let generation = (ticket.load(ordering: .relaxed) >> 32) &+ 1
     ticket.store(generation << 32 | chunks << 16, ordering: .sequentiallyConsistent)
     for worker in workers[..<helpers] where worker.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
       worker.wake.signal()
     }
     work(generation: generation)
-    while remaining.load(ordering: .acquiring) > 0 || active.load(ordering: .acquiring) > 0 {}
+    while active.load(ordering: .acquiring) > 0 {}
     job = nil
     busy.store(false, ordering: .releasing)
     return true
@@ -96,7 +94,6 @@ final class WorkerPool: @unchecked Sendable {
       guard t >> 32 == generation, next < count else { return }
       if ticket.compareExchange(expected: t, desired: t &+ 1, ordering: .acquiringAndReleasing).exchanged {
         runChunk(next)
-        remaining.subtract(1, ordering: .releasing)
       }
     }
   }

@@ -32,9 +32,7 @@ public func conv2d<S>(
   }
   let geometry = ConvGeometry(
     batch: n, channels: c, height: h, width: w, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
-  if let bias, bias.shape != [o] {
-    fail(ShapeError(op: "conv2d", "bias has shape \(bias.shape) but the output has \(o) channels"))
-  }
+  checkChannelBias(bias, channels: o, op: "conv2d")
   return convolution(input, filter, bias: bias, geometry, outChannels: o)
 }
 
@@ -126,8 +124,12 @@ func convolutionFilterGradient<S>(_ x: Tensor<S>, _ gy: Tensor<S>, _ g: ConvGeom
 /// Adds a per-channel bias [C] to [N, C, H, W].
 private func addChannelBias<S>(_ x: Tensor<S>, _ bias: Tensor<S>?, op: String) -> Tensor<S> {
   guard let bias else { return x }
-  guard bias.shape == [x.shape[1]] else {
-    fail(ShapeError(op: op, "bias has shape \(bias.shape) but the output has \(x.shape[1]) channels"))
-  }
+  checkChannelBias(bias, channels: x.shape[1], op: op)
   return x + bias.reshaped(to: [1, x.shape[1], 1, 1])
+}
+
+/// Stops with a shape error unless `bias` is nil or has one entry per output channel.
+private func checkChannelBias<S>(_ bias: Tensor<S>?, channels: Int, op: String) {
+  guard let bias, bias.shape != [channels] else { return }
+  fail(ShapeError(op: op, "bias has shape \(bias.shape) but the output has \(channels) channels"))
 }
