@@ -72,13 +72,18 @@ public struct GaussianMixture: Sendable, Equatable, Codable {
     let sigma = Double(standardDeviation)
     var modes: [Int] = []
     modes.reserveCapacity(n)
-    var scalars: [Float] = []
-    scalars.reserveCapacity(n * d)
+    // Each point's mode draw, then its normals' words, in stream order; the normals are transformed
+    // together afterwards (the same values as drawing them point by point).
+    var words: [UInt64] = []
+    words.reserveCapacity(n * (d + 1))
     for _ in 0..<n {
-      let k = generator.uniformIndex(below: modeCount)
-      modes.append(k)
-      let noise = generator.normals(count: d)
-      for j in 0..<d { scalars.append(Float(Double(centers[k][j]) + sigma * noise[j])) }
+      modes.append(generator.uniformIndex(below: modeCount))
+      generator.appendNormalWords(count: d, to: &words)
+    }
+    let noise = RandomGenerator.normals(fromWords: words, rows: n, count: d)
+    var scalars = [Float](repeating: 0, count: n * d)
+    for (i, k) in modes.enumerated() {
+      for j in 0..<d { scalars[i * d + j] = Float(Double(centers[k][j]) + sigma * noise[i * d + j]) }
     }
     return (Tensor(shape: [n, d], scalars: scalars), modes)
   }

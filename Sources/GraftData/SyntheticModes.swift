@@ -67,17 +67,20 @@ public struct SyntheticModes: Sendable, Equatable, Codable {
     let sigma = Double(noise)
     var modes: [Int] = []
     modes.reserveCapacity(n)
-    var scalars = [Float](repeating: 0, count: n * d)
-    for i in 0..<n {
+    // Each sample's mode draw, then its d normals' words, in stream order; the normals are transformed
+    // together afterwards (the same values as drawing them sample by sample).
+    var words: [UInt64] = []
+    words.reserveCapacity(n * (d + 1))
+    for _ in 0..<n {
       let u = generator.nextUnitDouble() * cumulative[modeCount - 1]
       // The first mode whose cumulative probability exceeds u (zero-weight modes are never chosen;
       // the fallback covers rounding at the very top).
-      let k = cumulative.firstIndex { u < $0 } ?? lastPositive
-      modes.append(k)
-      let noise = generator.normals(count: d)
-      for j in 0..<d { scalars[i * d + j] = Float(sigma * noise[j]) }
-      scalars[i * d + k] += norms[k]
+      modes.append(cumulative.firstIndex { u < $0 } ?? lastPositive)
+      generator.appendNormalWords(count: d, to: &words)
     }
+    let noise = RandomGenerator.normals(fromWords: words, rows: n, count: d)
+    var scalars = noise.map { Float(sigma * $0) }
+    for (i, k) in modes.enumerated() { scalars[i * d + k] += norms[k] }
     return (Tensor(shape: [n, d], scalars: scalars), modes)
   }
 }

@@ -1,4 +1,6 @@
+import Foundation
 import GraftEngine
+import Synchronization
 import Testing
 
 /// The kernels split large tensors across the cores (element-wise ops, reductions and copies above
@@ -89,4 +91,94 @@ struct ParallelKernelTests {
       }
     }
   }
+
+  @Test func linearWithBiasMatchesReferenceInEachBlock() {
+    // Large enough to be split: by rows (m > n) and by columns (n ≥ m), each block filling its own bias.
+    for (m, n, k) in [(400, 96, 64), (96, 400, 64)] {
+      let x = Self.random([m, k], seed: 11)
+      let w = Self.random([n, k], seed: 12)
+      let b = Self.random([n], seed: 13)
+      let y = linear(x, weight: w, bias: b)
+      for (i, j) in [(0, 0), (m - 1, n - 1), (m / 2, n / 3), (17, n - 5), (m - 3, 16), (15, 16), (0, n / 2 + 1)] {
+        var expected = b[j]
+        for p in 0..<k { expected += x[i, p] * w[j, p] }
+        #expect(abs(y[i, j] - expected) <= 1e-10 * Double(k))
+      }
+    }
+  }
+
+  /// Box–Muller as a reader would write it from `nextUnitDouble`, with glibc's log, cos and sin.
+  static func referenceNormals(_ g: inout RandomGenerator, count: Int) -> [Double] {
+    var out: [Double] = []
+    while out.count < count {
+      let u1 = 1 - g.nextUnitDouble()
+      let u2 = g.nextUnitDouble()
+      let r = (-2 * Foundation.log(u1)).squareRoot()
+      out.append(r * Foundation.cos(2 * Double.pi * u2))
+      if out.count < count { out.append(r * Foundation.sin(2 * Double.pi * u2)) }
+    }
+    return out
+  }
+
+  @Test(arguments: [1, 2])
+  func normalsTransformedTogetherMatchPairByPair(threads: Int) {
+    let before = Parallel.threads
+    defer { Runtime.setThreads(before) }
+    Runtime.setThreads(threads)
+    // Rows of an odd count with other draws between them (as the data samplers take them), then one
+    // long run that is transformed on all cores.
+    var g = RandomGenerator(seed: 21)
+    var reference = g
+    var words: [UInt64] = []
+    var between: [UInt64] = []
+    for _ in 0..<3 {
+      between.append(g.next())
+      g.appendNormalWords(count: 5, to: &words)
+    }
+    let rows = RandomGenerator.normals(fromWords: words, rows: 3, count: 5)
+    var expected: [Double] = []
+    for i in 0..<3 {
+      #expect(reference.next() == between[i])
+      expected += Self.referenceNormals(&reference, count: 5)
+    }
+    #expect(rows == expected)
+    #expect(g == reference)
+    let long = g.normals(count: 100_001)
+    #expect(long == Self.referenceNormals(&reference, count: 100_001))
+    #expect(g == reference)
+  }
+
+  @Test func piecesTakenInTurnCoverEveryIndexOnceWithScratchPerThread() {
+    let before = Parallel.threads
+    defer { Runtime.setThreads(before) }
+    Runtime.setThreads(2)
+    let count = 1000
+    let seen = UnsafeMutableBufferPointer<Int>.allocate(capacity: count)
+    seen.initialize(repeating: 0)
+    defer { seen.deallocate() }
+    let made = Atomic<Int>(0)
+    let released = Atomic<Int>(0)
+    let target = UncheckedBox(seen)
+    Parallel.forEachChunk(
+      of: count, work: 1 << 20, pieces: 64,
+      scratch: { () -> [Int] in
+        made.add(1, ordering: .relaxed)
+        return [0]
+      },
+      release: { _ in released.add(1, ordering: .relaxed) }
+    ) { range, scratch in
+      #expect(scratch == [0])
+      for i in range { target.value[i] += 1 }
+    }
+    #expect(seen.allSatisfy { $0 == 1 })
+    // One per thread that took a piece, not one per piece (other tests may set up to 3 threads meanwhile).
+    #expect((1...3).contains(made.load(ordering: .relaxed)))
+    #expect(released.load(ordering: .relaxed) == made.load(ordering: .relaxed))
+  }
+}
+
+/// Lets the pieces of one parallel call write disjoint parts of one buffer.
+private struct UncheckedBox<T>: @unchecked Sendable {
+  let value: T
+  init(_ value: T) { self.value = value }
 }

@@ -76,9 +76,10 @@ extension Kernels {
   ) {
     let perChunk = convImagesPerChunk(g, outChannels: o)
     let chunks = (g.batch + perChunk - 1) / perChunk
-    Parallel.forEachChunk(of: chunks, work: g.columns * g.rows) { range in
-      let buffers = ConvBuffers<S>(g, images: perChunk, outChannels: o)
-      defer { buffers.deallocate() }
+    Parallel.forEachChunk(
+      of: chunks, work: g.columns * g.rows, pieces: chunks,
+      scratch: { ConvBuffers<S>(g, images: perChunk, outChannels: o) }, release: { $0.deallocate() }
+    ) { range, buffers in
       for chunk in range {
         let n0 = chunk * perChunk
         body(buffers, n0, min(perChunk, g.batch - n0))
@@ -100,9 +101,10 @@ extension Kernels {
       UncheckedSendable(x.baseAddress!), UncheckedSendable(gy.baseAddress!), UncheckedSendable(partials)
     )
     let perChunk = convImagesPerChunk(g, outChannels: o)
-    Parallel.forEachChunk(of: lanes, work: g.columns * k) { laneRange in
-      let buffers = ConvBuffers<S>(g, images: perChunk, outChannels: o)
-      defer { buffers.deallocate() }
+    Parallel.forEachChunk(
+      of: lanes, work: g.columns * k, pieces: lanes,
+      scratch: { ConvBuffers<S>(g, images: perChunk, outChannels: o) }, release: { $0.deallocate() }
+    ) { laneRange, buffers in
       for lane in laneRange {
         let partial = ps.value + lane * o * k
         let (first, end) = (g.batch * lane / lanes, g.batch * (lane + 1) / lanes)

@@ -78,8 +78,11 @@ enum Kernels {
     case .softplus: map(x, out) { Swift.max($0, 0) + S.log(onePlus: S.exp(-Swift.abs($0))) }
     case .pow(let p):
       let e = S(p)
+      // PyTorch multiplies out squares and cubes (and so rounds them as products, not as pow).
       if p == 2 {
         map(x, out) { $0 * $0 }
+      } else if p == 3 {
+        map(x, out) { $0 * $0 * $0 }
       } else if p == p.rounded(), Swift.abs(p) <= 64 {
         // Integer powers are defined for negative bases too (PyTorch gives (−2)³ = −8).
         let n = Int(p)

@@ -16,19 +16,52 @@ public enum Parallel {
 
   /// Calls `body` on contiguous sub-ranges of 0..<count, in parallel when `work` (a rough element count)
   /// is large enough to pay for the threads. The sub-ranges must touch disjoint memory.
-  public static func forEachChunk(of count: Int, work: Int, _ body: (Range<Int>) -> Void) {
-    let chunks = min(threads, count)
+  ///
+  /// By default there is one sub-range per thread. With `pieces`, there are that many (at most), and
+  /// the threads take them in turn as they finish: when one core runs slower than the other (on a
+  /// virtual machine they often do, by a third for seconds at a time), the faster takes more pieces.
+  public static func forEachChunk(of count: Int, work: Int, pieces: Int? = nil, _ body: (Range<Int>) -> Void) {
+    forEachChunk(of: count, work: work, pieces: pieces, scratch: {}, release: { _ in }) { range, _ in body(range) }
+  }
+
+  /// `forEachChunk` with scratch space per thread: `scratch` runs at most once on each thread that
+  /// takes a piece, every piece that thread runs gets its result, and `release` frees each at the end.
+  public static func forEachChunk<Scratch>(
+    of count: Int, work: Int, pieces: Int? = nil, scratch: () -> Scratch, release: (Scratch) -> Void,
+    _ body: (Range<Int>, Scratch) -> Void
+  ) {
+    let threads = self.threads
+    let chunks = min(pieces ?? threads, count)
     if chunks <= 1 || work < 1 << 16 {
-      body(0..<count)
+      let s = scratch()
+      body(0..<count, s)
+      release(s)
       return
     }
-    withoutActuallyEscaping(body) { body in
-      let split: (Int) -> Void = { chunk in body(count * chunk / chunks..<count * (chunk + 1) / chunks) }
-      if WorkerPool.shared.run(chunks: chunks, split) { return }
-      // The pool is busy (a kernel called from inside another, or a second thread training at the
-      // same time): GCD's threads instead.
-      let task = UncheckedSendable(split)
-      DispatchQueue.concurrentPerform(iterations: chunks) { chunk in task.value(chunk) }
+    let slots = UnsafeMutablePointer<Scratch?>.allocate(capacity: threads)
+    slots.initialize(repeating: nil, count: threads)
+    defer {
+      for t in 0..<threads { if let s = slots[t] { release(s) } }
+      slots.deinitialize(count: threads)
+      slots.deallocate()
+    }
+    withoutActuallyEscaping(scratch) { scratch in
+      withoutActuallyEscaping(body) { body in
+        // Slot `thread` is only ever touched by the one thread running as `thread`.
+        let slotsPointer = UncheckedSendable(slots)
+        let piece: (Int, Int) -> Void = { chunk, thread in
+          let slot = slotsPointer.value + thread
+          if slot.pointee == nil { slot.pointee = scratch() }
+          body(count * chunk / chunks..<count * (chunk + 1) / chunks, slot.pointee!)
+        }
+        if WorkerPool.shared.run(chunks: chunks, threads: threads, piece) { return }
+        // The pool is busy (a kernel called from inside another, or a second thread training at the
+        // same time): GCD's threads instead, each taking every `threads`-th piece.
+        let task = UncheckedSendable(piece)
+        DispatchQueue.concurrentPerform(iterations: min(chunks, threads)) { thread in
+          for chunk in stride(from: thread, to: chunks, by: threads) { task.value(chunk, thread) }
+        }
+      }
     }
   }
 }
@@ -60,24 +93,28 @@ final class WorkerPool: @unchecked Sendable {
   /// none is: a worker counts itself in before it takes a chunk and out after finishing it.
   private let active = Atomic<Int>(0)
   /// Written by the thread holding `busy` before it publishes the ticket; read after taking a chunk.
-  private var job: ((Int) -> Void)?
+  private var job: ((Int, Int) -> Void)?
+  /// The current job's thread count: workers numbered at or above it take none of its chunks.
+  private let jobThreads = Atomic<Int>(0)
   /// Only the thread holding `busy` touches this.
   private var workers: [Worker] = []
 
-  /// Runs `job(0..<chunks)` on the pool; false (and nothing run) when the pool is already busy.
-  func run(chunks: Int, _ body: @escaping (Int) -> Void) -> Bool {
+  /// Runs `job(chunk, thread)` for each chunk in 0..<chunks on the caller (thread 0) and up to
+  /// `threads` − 1 workers (threads 1...); false (and nothing run) when the pool is already busy.
+  func run(chunks: Int, threads: Int, _ body: @escaping (_ chunk: Int, _ thread: Int) -> Void) -> Bool {
     guard chunks < 1 << 16, busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged
     else { return false }
     // One worker per thread besides this one; more pieces than threads are taken in turn.
-    let helpers = min(chunks, Parallel.threads) - 1
+    let helpers = min(chunks, threads) - 1
     while workers.count < helpers { startWorker() }
     job = body
+    jobThreads.store(threads, ordering: .relaxed)
     let generation = (ticket.load(ordering: .relaxed) >> 32) &+ 1
     ticket.store(generation << 32 | chunks << 16, ordering: .sequentiallyConsistent)
     for worker in workers[..<helpers] where worker.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
       worker.wake.signal()
     }
-    work(generation: generation)
+    work(generation: generation, thread: 0)
     while active.load(ordering: .acquiring) > 0 {}
     job = nil
     busy.store(false, ordering: .releasing)
@@ -85,7 +122,7 @@ final class WorkerPool: @unchecked Sendable {
   }
 
   /// Takes chunks of job `generation` until none is left.
-  private func work(generation: Int) {
+  private func work(generation: Int, thread: Int) {
     active.add(1, ordering: .acquiringAndReleasing)
     defer { active.subtract(1, ordering: .acquiringAndReleasing) }
     while true {
@@ -93,14 +130,14 @@ final class WorkerPool: @unchecked Sendable {
       let (count, next) = ((t >> 16) & 0xFFFF, t & 0xFFFF)
       guard t >> 32 == generation, next < count else { return }
       if ticket.compareExchange(expected: t, desired: t &+ 1, ordering: .acquiringAndReleasing).exchanged {
-        runChunk(next)
+        runChunk(next, thread: thread)
       }
     }
   }
 
   @inline(never)
-  private func runChunk(_ chunk: Int) {
-    job?(chunk)
+  private func runChunk(_ chunk: Int, thread: Int) {
+    job?(chunk, thread)
   }
 
   private func startWorker() {
@@ -135,7 +172,7 @@ final class WorkerPool: @unchecked Sendable {
         spinStart = DispatchTime.now().uptimeNanoseconds
       }
       seen = ticket.load(ordering: .acquiring) >> 32
-      work(generation: seen)
+      if index + 1 < jobThreads.load(ordering: .relaxed) { work(generation: seen, thread: index + 1) }
     }
   }
 }

@@ -18,14 +18,22 @@ public func linear<S>(_ x: Tensor<S>, weight: Tensor<S>, bias: Tensor<S>?) -> Te
   let y = Tensor<S>(shape: [n, out]) { c in
     guard n > 0, out > 0 else { return }
     bias.scalars.withUnsafeBufferPointer { b in
-      for row in 0..<n { (c.baseAddress! + row * out).initialize(from: b.baseAddress!, count: out) }
-    }
-    guard k > 0 else { return }
-    x.scalars.withUnsafeBufferPointer { a in
-      weight.scalars.withUnsafeBufferPointer { w in
-        S._gemm(
-          transA: false, transB: true, m: n, n: out, k: k, alpha: 1, a: a.baseAddress!, lda: k, b: w.baseAddress!,
-          ldb: k, beta: 1, c: c.baseAddress!, ldc: out)
+      x.scalars.withUnsafeBufferPointer { a in
+        weight.scalars.withUnsafeBufferPointer { w in
+          let (cBase, bBase) = (c.baseAddress!, b.baseAddress!)
+          BLASProducts.gemm(
+            transA: false, transB: true, m: n, n: out, k: k, a: a.baseAddress!, lda: k, b: w.baseAddress!, ldb: k,
+            c: cBase, ldc: out
+          ) { rows, columns, a, w, c in
+            // Each block of C gets its bias just before its product, on the thread that computes it.
+            let firstColumn = (c - cBase) % out
+            for row in 0..<rows { (c + row * out).initialize(from: bBase + firstColumn, count: columns) }
+            guard k > 0 else { return }
+            S._gemmOneThread(
+              transA: false, transB: true, m: rows, n: columns, k: k, alpha: 1, a: a, lda: k, b: w, ldb: k, beta: 1,
+              c: c, ldc: out)
+          }
+        }
       }
     }
   }

@@ -58,24 +58,61 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
   /// `count` standard normal draws. Each Box–Muller pair gives two (the cosine and the sine), so this
   /// costs half of `count` calls to `nextNormal`; tensors and data samplers draw through it.
   public mutating func normals(count: Int) -> [Double] {
-    [Double](unsafeUninitializedCapacity: count) { out, initialized in
-      var i = 0
-      while i < count {
-        let (z0, z1) = boxMuller(cosineOnly: i + 1 == count)
-        out[i] = z0
-        if i + 1 < count { out[i + 1] = z1 }
-        i += 2
+    var words: [UInt64] = []
+    words.reserveCapacity(count + 1)
+    appendNormalWords(count: count, to: &words)
+    return Self.normals(fromWords: words, rows: 1, count: count)
+  }
+
+  /// Appends the 2·⌈count/2⌉ words that `normals(count:)` takes from the stream, not yet transformed,
+  /// so that many rows of normals (with other draws between them) can be taken in stream order and
+  /// transformed together, on all cores, by `normals(fromWords:rows:count:)`.
+  public mutating func appendNormalWords(count: Int, to words: inout [UInt64]) {
+    precondition(count >= 0, "RandomGenerator: negative normal count \(count)")
+    for _ in 0..<2 * ((count + 1) / 2) { words.append(next()) }
+  }
+
+  /// `rows`·`count` normals from words appended `rows` times by `appendNormalWords(count:)`: the values
+  /// `normals(count:)` would have returned, row after row. The logarithms and sines (most of the cost)
+  /// run on all cores for long runs; each value depends only on its two words, so the result does not
+  /// depend on the thread count.
+  public static func normals(fromWords words: [UInt64], rows: Int, count: Int) -> [Double] {
+    let pairsPerRow = (count + 1) / 2
+    precondition(
+      words.count == rows * 2 * pairsPerRow,
+      "RandomGenerator: \(words.count) words for \(rows) rows of \(count) normals")
+    return [Double](unsafeUninitializedCapacity: rows * count) { out, initialized in
+      words.withUnsafeBufferPointer { w in
+        let (source, destination) = (UncheckedSendable(w.baseAddress!), UncheckedSendable(out.baseAddress!))
+        // A pair costs about as much as a hundred element-wise operations.
+        Parallel.forEachChunk(of: rows * pairsPerRow, work: rows * pairsPerRow * 128) { pairs in
+          for pair in pairs {
+            let (row, j) = pair.quotientAndRemainder(dividingBy: pairsPerRow)
+            let word = source.value + 2 * pair
+            let (z0, z1) = boxMuller(word[0], word[1], cosineOnly: 2 * j + 1 == count)
+            let o = destination.value + row * count + 2 * j
+            o[0] = z0
+            if 2 * j + 1 < count { o[1] = z1 }
+          }
+        }
       }
-      initialized = count
+      initialized = rows * count
     }
   }
 
   /// Two independent standard normal draws from two uniform ones (Box–Muller); the second is 0 when
   /// `cosineOnly`, which saves the sine.
   private mutating func boxMuller(cosineOnly: Bool) -> (Double, Double) {
+    let (a, b) = (next(), next())
+    return Self.boxMuller(a, b, cosineOnly: cosineOnly)
+  }
+
+  /// Box–Muller from two random words (each made a uniform draw with 53 bits, as `nextUnitDouble`).
+  @inline(__always)
+  private static func boxMuller(_ a: UInt64, _ b: UInt64, cosineOnly: Bool) -> (Double, Double) {
     // 1 − u lies in (0, 1], so the logarithm is finite.
-    let u1 = 1 - nextUnitDouble()
-    let u2 = nextUnitDouble()
+    let u1 = 1 - Double(a >> 11) * 0x1.0p-53
+    let u2 = Double(b >> 11) * 0x1.0p-53
     let r = (-2 * _log(u1)).squareRoot()
     let angle = 2 * Double.pi * u2
     if cosineOnly { return (r * _cos(angle), 0) }
