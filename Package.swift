@@ -36,7 +36,7 @@ let package = Package(
       providers: [.apt(["libopenblas-dev"])]
     ),
     // glibc functions Swift's Glibc module does not export: mallopt (large training buffers stay in the
-    // heap) and sincos (Box–Muller).
+    // heap) and sincos (Box–Muller); and Adam's step eight numbers at a time.
     .systemLibrary(name: "CGlibcExtras", path: "Sources/CGlibcExtras"),
     // The tensor engine: storage, ops with their derivatives, reverse-mode autodiff.
     .target(
@@ -52,7 +52,8 @@ let package = Package(
     .target(name: "GraftLayers", dependencies: ["GraftEngine"], swiftSettings: vectorISA),
     // Optimizers of the paper: SGD, Adam, RMSprop, grafting, nSGDA; parameter groups; schedules.
     .target(
-      name: "GraftOptimizers", dependencies: ["GraftEngine", "GraftLayers", "GraftIO"], swiftSettings: vectorISA),
+      name: "GraftOptimizers", dependencies: ["GraftEngine", "GraftLayers", "GraftIO", "CGlibcExtras"],
+      swiftSettings: vectorISA),
     // Files: safetensors and .npy, checkpoints of models and optimizer state.
     .target(name: "GraftIO", dependencies: ["GraftEngine", "CZlib"]),
     // zlib from Debian's zlib1g-dev (gzip'd IDX files, PNG).

@@ -1,3 +1,4 @@
+import CGlibcExtras
 import Foundation
 
 /// Adam (Kingma & Ba), exactly as `torch.optim.Adam`: ε is added after the bias correction of the
@@ -83,7 +84,7 @@ public struct Adam: ElementwiseOptimizer {
                           }
                           store(mi, m + i, lanes)
                           store(vi, v + i, lanes)
-                          store(mi / (second.squareRoot() / correction2Root + epsilon) * -stepSize, delta + i, lanes)
+                          store(graft_adam_step8(mi, second, correction2Root, epsilon, -stepSize), delta + i, lanes)
                           i += lanes
                         }
                       }
