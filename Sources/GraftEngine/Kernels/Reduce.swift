@@ -3,16 +3,25 @@ extension Kernels {
   static func sum<S: TensorScalar>(
     _ x: UnsafeBufferPointer<S>, outer: Int, count: Int, inner: Int, _ out: UnsafeMutableBufferPointer<S>
   ) {
+    guard let px = x.baseAddress, let po = out.baseAddress else { return }
+    let work = outer * count * inner
+    if inner == 1 && outer == 1 {
+      po[0] = sumContiguous(x)
+      return
+    }
     if inner == 1 {
-      for o in 0..<outer {
-        out[o] = sumContiguous(UnsafeBufferPointer(rebasing: x[(o * count)..<((o + 1) * count)]))
+      // Many rows (a conv bias's gradient sums each image's channel plane first): eight lanes per row,
+      // rows split across the cores. A single row (a loss mean) keeps the sequential order above.
+      Parallel.forEachChunk(of: outer, work: work) { rows in
+        for o in rows {
+          let row = px + o * count
+          po[o] = reduceInLanes(count, { i in load8(row + i) }, { i in row[i] })
+        }
       }
       return
     }
     // Split across the cores over the outer index when there are enough, else over columns of the
     // inner one. Pointers, not `dst + i` indices: overflow-checked index arithmetic blocks vectorisation.
-    guard let px = x.baseAddress, let po = out.baseAddress else { return }
-    let work = outer * count * inner
     if outer >= Parallel.threads {
       Parallel.forEachChunk(of: outer, work: work) { range in
         for o in range { sumColumns(px + o * count * inner, count: count, stride: inner, width: inner, po + o * inner) }
