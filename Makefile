@@ -16,4 +16,4 @@ test: deps
 ## Graft vs PyTorch on this machine (needs torch: pip install -r Scripts/requirements-dev.txt).
 bench: deps
 	swift build -c release --product graft
-	.build/release/graft bench --rounds 3
+	.build/release/graft bench

@@ -34,12 +34,21 @@ image workloads take them from a pool of 16 random batches (uniform in
 
 Usage:
     python3 Benchmarks/torch_bench.py [--workloads mlp-gan,dcgan] [--threads 2]
+    python3 Benchmarks/torch_bench.py --serve --workloads dcgan [--threads 2]
+
+With --serve (how `graft bench` runs it), the script builds one workload,
+prints {"torch_version": ..., "ready": true} and then, for each line
+"MIN_REPS MIN_SECONDS" read from stdin, times the workload again and prints
+{"ms": t, "iterations": k} on one line, until stdin closes. Graft and PyTorch
+can so alternate in short rounds without starting Python each time, and each
+pair of times is taken seconds apart.
 """
 
 import argparse
 import json
 import math
 import statistics
+import sys
 import time
 
 import torch
@@ -223,15 +232,32 @@ def make_workload(name):
     raise SystemExit(f"torch_bench.py: unknown workload '{name}'")
 
 
+def serve(name):
+    """Times `name` once per request line on stdin (see the module docstring)."""
+    fn = make_workload(name)
+    print(json.dumps({"torch_version": torch.__version__, "ready": True}), flush=True)
+    warmup = 3
+    for line in sys.stdin:
+        min_reps, min_seconds = line.split()
+        seconds, reps = time_median(fn, int(min_reps), float(min_seconds), warmup=warmup)
+        # Later rounds warm up with one iteration: caches cooled while the other side ran.
+        warmup = 1
+        print(json.dumps({"ms": seconds * 1e3, "iterations": reps}), flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workloads", default="mlp-gan,dcgan,wgan-gp,theory")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--min-seconds", type=float, default=2.0)
     parser.add_argument("--min-reps", type=int, default=10)
+    parser.add_argument("--serve", action="store_true", help="time one workload on request (stdin)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    if args.serve:
+        serve(args.workloads)
+        return
     results = {}
     for name in args.workloads.split(","):
         seconds, reps = time_median(make_workload(name), args.min_reps, args.min_seconds)

@@ -10,19 +10,21 @@ struct BenchCommand: ParsableCommand {
     commandName: "bench",
     abstract: "Time training iterations of the paper's workloads in Graft and in PyTorch, side by side.",
     discussion: """
-      Workloads: \(BenchWorkloadName.allCases.map(\.rawValue).joined(separator: ", ")). Each is timed after \
-      three warm-up iterations as the median of at least --min-reps iterations and --min-seconds seconds. \
-      PyTorch's side runs as `python3 Benchmarks/torch_bench.py` (torch CPU, same thread count) right after \
-      Graft's, workload by workload; without torch the PyTorch column says why it is missing.
+      Workloads: \(BenchWorkloadName.allCases.map(\.rawValue).joined(separator: ", ")). In each round, \
+      Graft and then PyTorch time the workload as the median of at least --min-reps iterations and \
+      --min-seconds seconds (after three warm-up iterations in the first round, one in the later ones); \
+      the ratio is the median of the rounds' ratios. PyTorch's side is `python3 Benchmarks/torch_bench.py \
+      --serve` (torch CPU, same thread count), one process per workload kept running between rounds; \
+      without torch the PyTorch column says why it is missing.
       """)
 
   @Option(help: "Comma-separated workloads (default: the four training workloads).")
   var workloads = BenchWorkloadName.training.map(\.rawValue).joined(separator: ",")
   @Option(help: "Threads for Graft's kernels (OpenBLAS itself runs on one) and for PyTorch.") var threads = 2
-  @Option(help: "Minimum timed seconds per workload.") var minSeconds = 2.0
-  @Option(help: "Minimum timed iterations per workload.") var minReps = 10
+  @Option(help: "Minimum timed seconds per workload and round, on each side.") var minSeconds = 0.5
+  @Option(help: "Minimum timed iterations per workload and round, on each side.") var minReps = 5
   @Option(help: "Rounds of Graft then PyTorch per workload; the ratio is the median of the rounds' ratios.")
-  var rounds = 1
+  var rounds = 7
   @Flag(help: "Print one JSON object instead of the table.") var json = false
   @Flag(help: "Time Graft only.") var noTorch = false
   @Option(help: "The PyTorch side.") var torchScript = "Benchmarks/torch_bench.py"
@@ -55,24 +57,34 @@ struct BenchCommand: ParsableCommand {
       var torchTimes: [Double] = []
       var ratios: [Double] = []
       var iterations = 0
-      // Graft and PyTorch alternate, round by round, so that the machine's slow minutes fall on both.
-      for round in 1...rounds {
-        let label = rounds > 1 ? " round \(round)/\(rounds)" : ""
-        if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue) (Graft\(label))…\n".utf8)) }
-        let (seconds, count) = try median(body)
-        graftTimes.append(seconds * 1000)
-        iterations += count
-        guard torchProblem == nil else { continue }
-        if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue) (PyTorch\(label))…\n".utf8)) }
-        switch torchTime(name) {
-        case .success(let (ms, version)):
-          torchVersion = version
-          torchTimes.append(ms)
-          ratios.append(seconds * 1000 / ms)
-        case .failure(let problem):
-          torchProblem = problem.message
+      var torch: TorchBenchServer?
+      if torchProblem == nil {
+        do {
+          torch = try TorchBenchServer(python: python, script: torchScript, workload: name.rawValue, threads: threads)
+          torchVersion = torch?.version
+        } catch {
+          torchProblem = error.message
         }
       }
+      // Graft and PyTorch alternate, round by round, each pair seconds apart, so that the machine's slow
+      // stretches fall on both; the ratio is the median of the rounds' ratios.
+      for round in 1...rounds {
+        let label = rounds > 1 ? " round \(round)/\(rounds)" : ""
+        if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue)\(label)…\n".utf8)) }
+        let (seconds, count) = try median(body, warmup: round == 1 ? 3 : 1)
+        graftTimes.append(seconds * 1000)
+        iterations += count
+        guard let server = torch else { continue }
+        do {
+          let (ms, _) = try server.time(minReps: minReps, minSeconds: minSeconds)
+          torchTimes.append(ms)
+          ratios.append(seconds * 1000 / ms)
+        } catch {
+          torchProblem = error.message
+          torch = nil
+        }
+      }
+      torch?.close()
       var row: [String: Any] = [
         "workload": name.rawValue, "graft_ms": Self.middle(graftTimes), "graft_iterations": iterations,
         "graft_ms_rounds": graftTimes,
@@ -135,9 +147,9 @@ struct BenchCommand: ParsableCommand {
     return v.count % 2 == 1 ? v[v.count / 2] : (v[v.count / 2 - 1] + v[v.count / 2]) / 2
   }
 
-  /// Median wall time in seconds of `body` after three warm-up calls, and how many calls were timed.
-  func median(_ body: () throws -> Void) rethrows -> (Double, Int) {
-    for _ in 0..<3 { try body() }
+  /// Median wall time in seconds of `body` after `warmup` calls, and how many calls were timed.
+  func median(_ body: () throws -> Void, warmup: Int) rethrows -> (Double, Int) {
+    for _ in 0..<warmup { try body() }
     var times: [Double] = []
     var total = 0.0
     while times.count < minReps || total < minSeconds {
@@ -149,46 +161,6 @@ struct BenchCommand: ParsableCommand {
     }
     times.sort()
     return (times[times.count / 2], times.count)
-  }
-
-  struct TorchProblem: Error { let message: String }
-
-  /// PyTorch's median ms for one workload, from a run of the script.
-  func torchTime(_ name: BenchWorkloadName) -> Result<(Double, String), TorchProblem> {
-    guard FileManager.default.fileExists(atPath: torchScript) else {
-      return .failure(
-        TorchProblem(message: "\(torchScript) not found (run from the repository root, or pass --torch-script)"))
-    }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [
-      python, torchScript, "--workloads", name.rawValue, "--threads", "\(threads)", "--min-seconds", "\(minSeconds)",
-      "--min-reps", "\(minReps)",
-    ]
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    do { try process.run() } catch {
-      return .failure(TorchProblem(message: "cannot start \(python): \(error)"))
-    }
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      let tail = String(decoding: stderr, as: UTF8.self).split(separator: "\n").suffix(2).joined(separator: " / ")
-      return .failure(
-        TorchProblem(
-          message: "the PyTorch script failed (\(tail)); install torch with "
-            + "`pip install -r Scripts/requirements-dev.txt`"))
-    }
-    guard let object = try? JSONSerialization.jsonObject(with: stdout) as? [String: Any],
-      let workloads = object["workloads"] as? [String: Any], let entry = workloads[name.rawValue] as? [String: Any],
-      let ms = entry["ms"] as? Double
-    else {
-      return .failure(TorchProblem(message: "the PyTorch script printed no time for \(name.rawValue)"))
-    }
-    return .success((ms, object["torch_version"] as? String ?? "?"))
   }
 }
 
