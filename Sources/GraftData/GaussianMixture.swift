@@ -70,17 +70,8 @@ public struct GaussianMixture: Sendable, Equatable, Codable {
     precondition(n >= 0, "GaussianMixture.sample: negative count \(n)")
     let d = dimension
     let sigma = Double(standardDeviation)
-    var modes: [Int] = []
-    modes.reserveCapacity(n)
-    // Each point's mode draw, then its normals' words, in stream order; the normals are transformed
-    // together afterwards (the same values as drawing them point by point).
-    var words: [UInt64] = []
-    words.reserveCapacity(n * (d + 1))
-    for _ in 0..<n {
-      modes.append(generator.uniformIndex(below: modeCount))
-      generator.appendNormalWords(count: d, to: &words)
-    }
-    let noise = RandomGenerator.normals(fromWords: words, rows: n, count: d)
+    // Each point's mode, then its normals (transformed together, on all cores for large n).
+    let (modes, noise) = generator.normalRows(n, count: d) { $0.uniformIndex(below: modeCount) }
     var scalars = [Float](repeating: 0, count: n * d)
     for (i, k) in modes.enumerated() {
       for j in 0..<d { scalars[i * d + j] = Float(Double(centers[k][j]) + sigma * noise[i * d + j]) }

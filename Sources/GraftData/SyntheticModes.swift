@@ -65,21 +65,14 @@ public struct SyntheticModes: Sendable, Equatable, Codable {
     let cumulative = modeProbabilities.reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1) }
     let d = dimension
     let sigma = Double(noise)
-    var modes: [Int] = []
-    modes.reserveCapacity(n)
-    // Each sample's mode draw, then its d normals' words, in stream order; the normals are transformed
-    // together afterwards (the same values as drawing them sample by sample).
-    var words: [UInt64] = []
-    words.reserveCapacity(n * (d + 1))
-    for _ in 0..<n {
-      let u = generator.nextUnitDouble() * cumulative[modeCount - 1]
+    // Each sample's mode, then its d normals (transformed together, on all cores for large n).
+    let (modes, normals) = generator.normalRows(n, count: d) { g in
+      let u = g.nextUnitDouble() * cumulative[modeCount - 1]
       // The first mode whose cumulative probability exceeds u (zero-weight modes are never chosen;
       // the fallback covers rounding at the very top).
-      modes.append(cumulative.firstIndex { u < $0 } ?? lastPositive)
-      generator.appendNormalWords(count: d, to: &words)
+      return cumulative.firstIndex { u < $0 } ?? lastPositive
     }
-    let noise = RandomGenerator.normals(fromWords: words, rows: n, count: d)
-    var scalars = noise.map { Float(sigma * $0) }
+    var scalars = normals.map { Float(sigma * $0) }
     for (i, k) in modes.enumerated() { scalars[i * d + k] += norms[k] }
     return (Tensor(shape: [n, d], scalars: scalars), modes)
   }

@@ -129,13 +129,7 @@ struct ParallelKernelTests {
     // long run that is transformed on all cores.
     var g = RandomGenerator(seed: 21)
     var reference = g
-    var words: [UInt64] = []
-    var between: [UInt64] = []
-    for _ in 0..<3 {
-      between.append(g.next())
-      g.appendNormalWords(count: 5, to: &words)
-    }
-    let rows = RandomGenerator.normals(fromWords: words, rows: 3, count: 5)
+    let (between, rows) = g.normalRows(3, count: 5) { $0.next() }
     var expected: [Double] = []
     for i in 0..<3 {
       #expect(reference.next() == between[i])

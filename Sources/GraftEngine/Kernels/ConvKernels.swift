@@ -215,26 +215,28 @@ private struct ConvBuffers<S: TensorScalar> {
 
   /// padded[b, y + p, x + p, c] = x[n0 + b, c, y, x].
   func loadPadded(_ x: UnsafePointer<S>, from n0: Int, count: Int) {
-    let (c, h, w, p) = (g.channels, g.height, g.width, g.padding)
-    for b in 0..<count {
-      let image = x + (n0 + b) * c * h * w
-      for y in 0..<h {
-        let row = padded + ((b * paddedHeight + y + p) * paddedWidth + p) * c
-        // row[x·C + ch] = image[ch, y, x]: a [C, W] → [W, C] transpose of one image row.
-        Kernels.transpose(image + y * w, rows: c, columns: w, into: row, sourceStride: h * w)
-      }
+    forEachImageRow(from: n0, count: count) { offset, row in
+      // row[x·C + ch] = image[ch, y, x]: a [C, W] → [W, C] transpose of one image row.
+      Kernels.transpose(x + offset, rows: g.channels, columns: g.width, into: row, sourceStride: g.height * g.width)
     }
   }
 
   /// x[n0 + b, c, y, x] = padded[b, y + p, x + p, c].
   func storeUnpadded(into x: UnsafeMutablePointer<S>, from n0: Int, count: Int) {
+    forEachImageRow(from: n0, count: count) { offset, row in
+      // image[ch, y, x] = row[x·C + ch]: a [W, C] → [C, W] transpose, rows of the image h·w apart.
+      Kernels.transpose(
+        row, rows: g.width, columns: g.channels, into: x + offset, destinationStride: g.height * g.width)
+    }
+  }
+
+  /// Calls `body(offset, row)` for each row y of images n0..<n0 + count: `offset` of x[n0 + b, 0, y, 0]
+  /// in the NCHW batch, `row` the start of that row's interior in `padded` (channels-last).
+  private func forEachImageRow(from n0: Int, count: Int, _ body: (Int, UnsafeMutablePointer<S>) -> Void) {
     let (c, h, w, p) = (g.channels, g.height, g.width, g.padding)
     for b in 0..<count {
-      let image = x + (n0 + b) * c * h * w
       for y in 0..<h {
-        let row = padded + ((b * paddedHeight + y + p) * paddedWidth + p) * c
-        // image[ch, y, x] = row[x·C + ch]: a [W, C] → [C, W] transpose, rows of the image h·w apart.
-        Kernels.transpose(row, rows: w, columns: c, into: image + y * w, destinationStride: h * w)
+        body((n0 + b) * c * h * w + y * w, padded + ((b * paddedHeight + y + p) * paddedWidth + p) * c)
       }
     }
   }

@@ -47,7 +47,13 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
 
   /// Uniform in [0, 1) with 53 random bits.
   public mutating func nextUnitDouble() -> Double {
-    Double(next() >> 11) * 0x1.0p-53
+    Self.unitDouble(next())
+  }
+
+  /// A word made a uniform draw in [0, 1) with its top 53 bits.
+  @inline(__always)
+  private static func unitDouble(_ word: UInt64) -> Double {
+    Double(word >> 11) * 0x1.0p-53
   }
 
   /// A standard normal draw (Box–Muller, in Double).
@@ -58,30 +64,28 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
   /// `count` standard normal draws. Each Box–Muller pair gives two (the cosine and the sine), so this
   /// costs half of `count` calls to `nextNormal`; tensors and data samplers draw through it.
   public mutating func normals(count: Int) -> [Double] {
-    var words: [UInt64] = []
-    words.reserveCapacity(count + 1)
-    appendNormalWords(count: count, to: &words)
-    return Self.normals(fromWords: words, rows: 1, count: count)
+    normalRows(1, count: count) { _ in }.normals
   }
 
-  /// Appends the 2·⌈count/2⌉ words that `normals(count:)` takes from the stream, not yet transformed,
-  /// so that many rows of normals (with other draws between them) can be taken in stream order and
-  /// transformed together, on all cores, by `normals(fromWords:rows:count:)`.
-  public mutating func appendNormalWords(count: Int, to words: inout [UInt64]) {
-    precondition(count >= 0, "RandomGenerator: negative normal count \(count)")
-    for _ in 0..<2 * ((count + 1) / 2) { words.append(next()) }
-  }
-
-  /// `rows`·`count` normals from words appended `rows` times by `appendNormalWords(count:)`: the values
-  /// `normals(count:)` would have returned, row after row. The logarithms and sines (most of the cost)
-  /// run on all cores for long runs; each value depends only on its two words, so the result does not
-  /// depend on the thread count.
-  public static func normals(fromWords words: [UInt64], rows: Int, count: Int) -> [Double] {
+  /// For each of `rows` rows, `draw(&self)` (a sample's other draws, such as its mode) and then `count`
+  /// normals: the values of calling `draw` and `normals(count:)` row after row. The normals' words are
+  /// taken from the stream in that order and transformed together afterwards; the logarithms and sines
+  /// (most of the cost) run on all cores for long runs, and each value depends only on its two words,
+  /// so the result does not depend on the thread count.
+  public mutating func normalRows<Draw>(
+    _ rows: Int, count: Int, after draw: (inout RandomGenerator) -> Draw
+  ) -> (draws: [Draw], normals: [Double]) {
+    precondition(rows >= 0 && count >= 0, "RandomGenerator: negative normal rows \(rows) or count \(count)")
     let pairsPerRow = (count + 1) / 2
-    precondition(
-      words.count == rows * 2 * pairsPerRow,
-      "RandomGenerator: \(words.count) words for \(rows) rows of \(count) normals")
-    return [Double](unsafeUninitializedCapacity: rows * count) { out, initialized in
+    var draws: [Draw] = []
+    draws.reserveCapacity(rows)
+    var words: [UInt64] = []
+    words.reserveCapacity(rows * 2 * pairsPerRow)
+    for _ in 0..<rows {
+      draws.append(draw(&self))
+      for _ in 0..<2 * pairsPerRow { words.append(next()) }
+    }
+    let normals = [Double](unsafeUninitializedCapacity: rows * count) { out, initialized in
       words.withUnsafeBufferPointer { w in
         let (source, destination) = (UncheckedSendable(w.baseAddress!), UncheckedSendable(out.baseAddress!))
         // A pair costs about as much as a hundred element-wise operations.
@@ -89,7 +93,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
           for pair in pairs {
             let (row, j) = pair.quotientAndRemainder(dividingBy: pairsPerRow)
             let word = source.value + 2 * pair
-            let (z0, z1) = boxMuller(word[0], word[1], cosineOnly: 2 * j + 1 == count)
+            let (z0, z1) = Self.boxMuller(word[0], word[1], cosineOnly: 2 * j + 1 == count)
             let o = destination.value + row * count + 2 * j
             o[0] = z0
             if 2 * j + 1 < count { o[1] = z1 }
@@ -98,6 +102,7 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
       }
       initialized = rows * count
     }
+    return (draws, normals)
   }
 
   /// Two independent standard normal draws from two uniform ones (Box–Muller); the second is 0 when
@@ -107,12 +112,12 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     return Self.boxMuller(a, b, cosineOnly: cosineOnly)
   }
 
-  /// Box–Muller from two random words (each made a uniform draw with 53 bits, as `nextUnitDouble`).
+  /// Box–Muller from two random words (each made a uniform draw as by `nextUnitDouble`).
   @inline(__always)
   private static func boxMuller(_ a: UInt64, _ b: UInt64, cosineOnly: Bool) -> (Double, Double) {
     // 1 − u lies in (0, 1], so the logarithm is finite.
-    let u1 = 1 - Double(a >> 11) * 0x1.0p-53
-    let u2 = Double(b >> 11) * 0x1.0p-53
+    let u1 = 1 - unitDouble(a)
+    let u2 = unitDouble(b)
     let r = (-2 * _log(u1)).squareRoot()
     let angle = 2 * Double.pi * u2
     if cosineOnly { return (r * _cos(angle), 0) }
