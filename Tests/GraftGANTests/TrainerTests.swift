@@ -179,3 +179,28 @@ struct TrainerTests {
     #expect(config.generatorSettings.beta1 == 0.5 && config.steps == TrainingConfig().steps)
   }
 }
+
+@Suite("Thread count", .serialized)
+struct ThreadCountTests {
+  /// A run's numbers do not depend on GRAFT_THREADS: every kernel cuts its work by the data's shape,
+  /// never by the thread count (issue 13: 1 and 2 threads once gave different ring8 weights).
+  @Test func trainingIsIdenticalOnOneTwoAndThreeThreads() throws {
+    var config = smallConfig()
+    config.batchSize = 256
+    config.width = 128
+    config.steps = 20
+    let before = Parallel.threads
+    defer { Runtime.setThreads(before) }
+    var results: [[[Float]]] = []
+    for threads in [1, 2, 3] {
+      Runtime.setThreads(threads)
+      let trainer = try Trainer(config: config, directory: temporaryDirectory("threads\(threads)"))
+      try trainer.train(log: { _ in })
+      results.append(allTensors(trainer))
+    }
+    // Compared as Booleans: a failure would print every weight otherwise.
+    let (twoSame, threeSame) = (results[0] == results[1], results[0] == results[2])
+    #expect(twoSame, "1 and 2 threads give different weights")
+    #expect(threeSame, "1 and 3 threads give different weights")
+  }
+}

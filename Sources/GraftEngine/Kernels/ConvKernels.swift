@@ -8,6 +8,11 @@
 // once. Chunk sizes and the split of the filter gradient's sum depend on the geometry only, so results
 // do not depend on the number of threads.
 
+extension ConvGeometry {
+  /// Images the convolution kernels take at a time for `outChannels` filters (one chunk of the batch).
+  public func imagesPerChunk(outChannels: Int) -> Int { Kernels.convImagesPerChunk(self, outChannels: outChannels) }
+}
+
 extension Kernels {
   /// Numbers in one chunk's column matrix (1 MB of Float): small enough to stay in L2.
   static let convColumnBudget = 1 << 18

@@ -82,15 +82,26 @@ public enum Runtime {
 /// cycles, and a whole core during the element-wise work between products of the DCGAN), so they would
 /// fight Graft's kernels for the cores. OpenBLAS therefore runs on one thread, and large products are
 /// cut into column (or row) blocks that Graft's worker threads compute at the same time.
+///
+/// The cut depends on the product's shape alone, never on the thread count: OpenBLAS may round a
+/// block's numbers differently depending on the block's size (edge kernels, small-matrix paths), so a
+/// cut that followed the threads would make a run's results depend on `GRAFT_THREADS`.
 enum BLASProducts {
-  /// m·n·k below which one thread does the product.
+  /// m·n·k below which a product is one BLAS call.
   static let parallelFrom = 1 << 21
+  /// Rows or columns per block: the unit in which a large product is cut.
+  static let block = 16
+  /// How many pieces a large product is cut into (fewer when it has fewer blocks). Four keeps two
+  /// cores busy with pieces taken in turn (one core is often slower than the other on a virtual
+  /// machine) without re-packing the other operand more than four times.
+  static let pieces = 4
 
   /// OpenBLAS's own thread count, set to one before the first product.
   static let openBLASSingleThreaded: Void = { openblas_set_num_threads(1) }()
 
   /// C = op(A)·op(B) (row-major, leading dimensions as BLAS) through `serial`, a BLAS call for one block;
-  /// split across the cores along the longer side of C when the product is large.
+  /// cut along the longer side of C into `pieces` pieces when the product is large, the pieces spread
+  /// over the cores.
   @inline(__always)
   static func gemm<S>(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>,
@@ -98,23 +109,26 @@ enum BLASProducts {
     serial: (_ m: Int, _ n: Int, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ c: UnsafeMutablePointer<S>) -> Void
   ) {
     _ = openBLASSingleThreaded
-    let block = 16
-    guard m &* n &* k >= parallelFrom, Parallel.threads > 1, max(m, n) >= 2 * block else {
+    guard m &* n &* k >= parallelFrom, max(m, n) >= 2 * block else {
       serial(m, n, a, b, c)
       return
     }
+    let side = max(m, n)
+    let blocks = (side + block - 1) / block
+    // Piece p covers blocks blocks·p/pieces ..< blocks·(p+1)/pieces, whatever the thread count.
+    let cut = min(blocks, pieces)
     if n >= m {
       // Columns j0..<j1 of C need columns j0..<j1 of op(B): rows of B when it is transposed.
-      Parallel.forEachChunk(of: (n + block - 1) / block, work: Int.max) { blocks in
-        let j0 = blocks.lowerBound * block
-        let j1 = min(n, blocks.upperBound * block)
+      Parallel.forEachChunk(of: blocks, work: Int.max, pieces: cut) { range in
+        let j0 = range.lowerBound * block
+        let j1 = min(n, range.upperBound * block)
         serial(m, j1 - j0, a, b + (transB ? j0 * ldb : j0), c + j0)
       }
     } else {
       // Rows i0..<i1 of C need rows i0..<i1 of op(A): columns of A when it is transposed.
-      Parallel.forEachChunk(of: (m + block - 1) / block, work: Int.max) { blocks in
-        let i0 = blocks.lowerBound * block
-        let i1 = min(m, blocks.upperBound * block)
+      Parallel.forEachChunk(of: blocks, work: Int.max, pieces: cut) { range in
+        let i0 = range.lowerBound * block
+        let i1 = min(m, range.upperBound * block)
         serial(i1 - i0, n, a + (transA ? i0 : i0 * lda), b, c + i0 * ldc)
       }
     }
