@@ -60,9 +60,12 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     // Data sets: mixtures of Gaussians, the paper's synthetic setting, Fashion-MNIST (IDX), CIFAR-10; loaders.
     .target(name: "GraftData", dependencies: ["GraftEngine", "CZlib"]),
+    // The git commit a build was made from, written before each build by BuildCommitPlugin.
+    .target(name: "GraftBuildInfo", plugins: ["BuildCommitPlugin"]),
+    .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
     // GANs: models, losses, the trainer and its run directory.
     .target(
-      name: "GraftGAN", dependencies: ["GraftLayers", "GraftOptimizers", "GraftIO", "GraftData"],
+      name: "GraftGAN", dependencies: ["GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftBuildInfo"],
       swiftSettings: vectorISA),
     // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage.
     .target(name: "GraftEval", dependencies: ["GraftGAN", "COpenBLAS"], resources: [.copy("Resources")]),
@@ -91,7 +94,7 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "GraftDataTests", dependencies: ["GraftData"]),
-    .testTarget(name: "GraftGANTests", dependencies: ["GraftGAN"]),
+    .testTarget(name: "GraftGANTests", dependencies: ["GraftGAN", "GraftBuildInfo"]),
     .testTarget(name: "GraftEvalTests", dependencies: ["GraftEval"]),
     .testTarget(name: "GraftReportTests", dependencies: ["GraftReport"]),
     .testTarget(name: "GraftExperimentsTests", dependencies: ["GraftExperiments"]),

@@ -60,20 +60,3 @@ public struct RunDirectory: Sendable {
     try AtomicFile.write(try encoder.encode(value), to: file)
   }
 }
-
-/// The current git commit of the working directory, if any (recorded in config.json).
-func gitCommit() -> String? {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = ["git", "rev-parse", "HEAD"]
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  process.standardError = FileHandle.nullDevice
-  do {
-    try process.run()
-    process.waitUntilExit()
-  } catch { return nil }
-  guard process.terminationStatus == 0 else { return nil }
-  let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-  return out.trimmingCharacters(in: .whitespacesAndNewlines)
-}

@@ -18,6 +18,8 @@ public struct TrainingSummary: Codable, Sendable {
   public var theory: TheoryRecovery?
   /// The most memory the training process had resident, in MB (nil in summaries of older runs).
   public var peakResidentMegabytes: Double?
+  /// The build and machine that finished the run (nil in summaries of older runs).
+  public var provenance: Provenance?
 }
 
 /// Trains a GAN as its config says, writing the run directory as it goes; resumes exactly from the
@@ -115,7 +117,7 @@ public final class Trainer {
     let target = min(stopAt ?? config.steps, config.steps)
     if step == 0 {
       try run.create()
-      try run.writeJSON(SavedConfig(config: config, gitCommit: gitCommit()), to: run.config)
+      try run.writeJSON(SavedConfig(config: config, provenance: .current), to: run.config)
     }
     let progress = ProgressLine(total: config.steps, startStep: step)
     let started = Date()
@@ -308,7 +310,7 @@ public final class Trainer {
       status: status, steps: step, wallSeconds: seconds, stepsPerSecond: seconds > 0 ? Double(steps) / seconds : 0,
       discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture,
       theory: theory,
-      peakResidentMegabytes: Runtime.peakResidentMegabytes)
+      peakResidentMegabytes: Runtime.peakResidentMegabytes, provenance: .current)
   }
 
   // MARK: Checkpoints
@@ -370,8 +372,8 @@ public final class Trainer {
   }
 }
 
-/// config.json: the settings plus provenance.
+/// config.json: the settings plus the provenance of the process that started the run.
 struct SavedConfig: Codable {
   var config: TrainingConfig
-  var gitCommit: String?
+  var provenance: Provenance?
 }

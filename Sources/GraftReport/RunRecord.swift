@@ -76,7 +76,10 @@ public struct RunRecord: Sendable {
       throw ReportError("\(run.config.path) has no \"config\" object (is it a Graft config.json?)")
     }
     var config = configObject.flattened()
-    if let commit = saved["gitCommit"], commit != .null { config["gitCommit"] = commit }
+    // The build's commit: provenance.gitCommit, or gitCommit in config.json of older runs.
+    if let commit = saved["provenance"]?["gitCommit"] ?? saved["gitCommit"], commit != .null {
+      config["gitCommit"] = commit
+    }
 
     var record = RunRecord(name: name ?? url.lastPathComponent, url: url, config: config)
     if let text = try? String(contentsOf: run.metrics, encoding: .utf8) { record.metrics = MetricsLog(text: text) }

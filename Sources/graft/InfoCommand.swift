@@ -44,5 +44,7 @@ struct InfoCommand: ParsableCommand {
     print(
       "Defaults: steps \(d.steps), batch \(d.batchSize), latent \(d.latentDimension), n_dis \(d.discriminatorSteps), seed \(d.seed)"
     )
+    // What a run's numbers depend on besides its settings (also in every config.json and summary.json).
+    print("This build and machine: \(Provenance.current.line)")
   }
 }

@@ -1,16 +1,22 @@
 import Foundation
+import GraftBuildInfo
 import Testing
 
-/// Runs the `graft` executable built next to the test bundle; returns (exit status, stdout + stderr).
-func runGraft(_ arguments: [String]) throws -> (Int32, String) {
-  let directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  let binary = directory.appendingPathComponent("graft")
+/// Runs the `graft` executable built next to the test bundle, with `environment` added to this process's
+/// and in `directory` if given; returns (exit status, stdout + stderr).
+func runGraft(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> (
+  Int32, String
+) {
+  let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+    "graft")
   guard FileManager.default.isExecutableFile(atPath: binary.path) else {
     throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: binary.path])
   }
   let process = Process()
   process.executableURL = binary
   process.arguments = arguments
+  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  if let directory { process.currentDirectoryURL = directory }
   let pipe = Pipe()
   process.standardOutput = pipe
   process.standardError = pipe
@@ -22,6 +28,34 @@ func runGraft(_ arguments: [String]) throws -> (Int32, String) {
 
 @Suite("The graft command line")
 struct CommandLineTests {
+  /// config.json and summary.json say what the numbers depend on: the commit the binary was built from
+  /// (not the HEAD of the directory it runs in: here one outside any git checkout), the threads, the
+  /// OpenBLAS kernel set and the CPU.
+  @Test func runsRecordTheirProvenance() throws {
+    let cwd = temporaryDirectory("provenance-cwd")
+    let out = cwd.appendingPathComponent("run")
+    let (status, output) = try runGraft(
+      ["train", "--steps", "20", "--width", "16", "--out", out.path],
+      environment: ["GRAFT_THREADS": "1", "OPENBLAS_CORETYPE": "Sandybridge"], in: cwd)
+    #expect(status == 0, "\(output)")
+    for file in ["config.json", "summary.json"] {
+      let object = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent(file)))
+      let provenance = try #require((object as? [String: Any])?["provenance"] as? [String: Any], "\(file)")
+      #expect(provenance["gitCommit"] as? String == BuildInfo.commit, "\(file)")
+      #expect(provenance["sourcesModified"] as? Bool == BuildInfo.sourcesModified, "\(file)")
+      #expect(provenance["threads"] as? Int == 1, "\(file)")
+      #expect(provenance["blasCoreType"] as? String == "Sandybridge", "\(file)")
+      #expect(!((provenance["cpuModel"] as? String) ?? "").isEmpty, "\(file)")
+    }
+    // Built in a git checkout (CI's clone, a developer's), the build knows its commit.
+    let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
+    if FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent(".git").path) {
+      let commit = try #require(BuildInfo.commit)
+      #expect(commit.count == 40 && commit.allSatisfy(\.isHexDigit))
+    }
+  }
+
   @Test(arguments: [
     (["train", "--optimizer", "adamw"], "ada-nsgda"),
     (["train", "--dataset", "mnist"], "fashion-mnist"),

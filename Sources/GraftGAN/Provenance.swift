@@ -1,0 +1,55 @@
+import Foundation
+import GraftBuildInfo
+
+/// What a run's numbers may depend on besides its config: the code (the commit the binary was built
+/// from), and the arithmetic underneath (OpenBLAS's kernel set, which rounds differently on different
+/// CPUs, and the CPU). Recorded in config.json (when the run starts) and summary.json (when it ends; a
+/// resumed run may end on another machine).
+///
+/// The thread count is recorded for completeness; results do not depend on it (tested).
+public struct Provenance: Codable, Sendable, Equatable {
+  /// The git commit the binary was built from (nil when it was not built in a git checkout).
+  public var gitCommit: String?
+  /// Whether tracked files differed from that commit when the binary was built.
+  public var sourcesModified: Bool
+  /// Graft's worker threads (`GRAFT_THREADS`, else the core count).
+  public var threads: Int
+  /// The kernel set OpenBLAS runs (e.g. "Haswell", "SkylakeX"; `OPENBLAS_CORETYPE` picks another).
+  public var blasCoreType: String
+  /// The CPU's model name, from /proc/cpuinfo.
+  public var cpuModel: String
+
+  public init(gitCommit: String?, sourcesModified: Bool, threads: Int, blasCoreType: String, cpuModel: String) {
+    self.gitCommit = gitCommit
+    self.sourcesModified = sourcesModified
+    self.threads = threads
+    self.blasCoreType = blasCoreType
+    self.cpuModel = cpuModel
+  }
+
+  /// This process's provenance.
+  public static var current: Provenance {
+    Provenance(
+      gitCommit: BuildInfo.commit, sourcesModified: BuildInfo.sourcesModified, threads: Parallel.threads,
+      blasCoreType: Runtime.blasCoreName, cpuModel: cpuModelName())
+  }
+
+  /// The first "model name" of /proc/cpuinfo, else the machine architecture.
+  static func cpuModelName() -> String {
+    if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+      let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
+      let colon = line.firstIndex(of: ":")
+    {
+      return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+    }
+    var name = utsname()
+    uname(&name)
+    return withUnsafeBytes(of: &name.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+  }
+
+  /// One line for people: "commit 7b4f6e89c2 (modified), OpenBLAS Haswell, 2 threads, AMD EPYC".
+  public var line: String {
+    let commit = gitCommit.map { String($0.prefix(10)) + (sourcesModified ? " (modified)" : "") } ?? "unknown"
+    return "commit \(commit), OpenBLAS \(blasCoreType), \(threads) thread\(threads == 1 ? "" : "s"), \(cpuModel)"
+  }
+}
