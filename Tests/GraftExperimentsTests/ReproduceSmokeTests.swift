@@ -48,14 +48,28 @@ struct ReproduceSmokeTests {
     }
     let nsgda = try #require(result.measures["nsgda/modesRecovered"])
     #expect(nsgda.count == seeds)
-    // OUTCOME ASSERTIONS: see below (filled in from measurements).
+    // Outcomes over seeds 0, 1, 2 (600 steps), measured per seed under OPENBLAS_CORETYPE unset (SkylakeX
+    // after graft's restart on this AMD EPYC), Haswell, Sandybridge and SkylakeX — the same under all four:
+    //   nSGDA modes recovered: 1, 2, 2 (mean 1.67)
+    //   SGDA, all 16 cells: 0 on every seed (runs that diverged count as 0); seed 3 (not used) had one
+    //   cell at 1, and at 2000 steps one SGDA run of 80 recovered 2, so no single-run bound is asserted.
+    // Asserted with margin: every SGDA cell's mean ≤ 1 (measured 0), nSGDA ≥ 1 mode on every seed
+    // (measured min 1) and nSGDA's mean ≥ the best SGDA cell's mean + 1 (measured 1.67 vs 0).
+    #expect(nsgda.values.allSatisfy { $0 >= 1 }, "\(nsgda.formatted())")
+    let best = try #require(result.measures["sgda-best/modesRecovered"])
+    #expect(nsgda.mean >= best.mean + 1, "nSGDA \(nsgda.formatted()), best SGDA cell \(best.formatted())")
+    let cells = result.measures.filter { $0.key.hasPrefix("sgda/") }
+    #expect(cells.count == 16)
+    for (name, cell) in cells { #expect(cell.mean <= 1, "\(name): \(cell.formatted())") }
   }
 
   @Test func mixturesQuick() throws {
     let root = scratch("mog")
-    let experiment = MixtureExperiment(root: root, scale: ExperimentScale(quick: true, executable: graftExecutable))
+    // Five seeds: at 2000 steps one seed's coverage swings from 0 to 8 (Adam), so three leave too little
+    // margin for the assertions below; 25 runs of about 3 s each.
+    let experiment = MixtureExperiment(
+      root: root, scale: ExperimentScale(quick: true, seeds: 5, executable: graftExecutable))
     let seeds = experiment.scale.seeds
-    #expect(seeds >= 3)
     let result = try experiment.run()
     #expect(experiment.sweep.runs.count == MixtureExperiment.optimizers.count * seeds)
     for optimizer in MixtureExperiment.optimizers {
@@ -72,7 +86,25 @@ struct ReproduceSmokeTests {
         FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-002000.png").path))
     }
     #expect(!result.markdown.lowercased().contains("nan"))
-    // OUTCOME ASSERTIONS: see below (filled in from measurements).
+    // Outcomes over seeds 0…4 (ring8, 2000 steps, one lr each: Adam 1e-3, SGDA 0.03, SGDA_Ada 0.03),
+    // modes covered of 8 per seed, measured under each OPENBLAS_CORETYPE (unset runs SkylakeX here,
+    // after graft's restart on this AMD EPYC; values identical to SkylakeX):
+    //   unset/SkylakeX  Adam 7 3 4 4 7 (mean 5.0)  SGDA 1 0 0 0 0 (0.2)  SGDA_Ada 0 0 0 0 0 (0.0)
+    //   Haswell         Adam 6 5 8 7 5 (6.2)       SGDA 0 2 0 0 0 (0.4)  SGDA_Ada 0 0 0 0 0 (0.0)
+    //   Sandybridge     Adam 6 0 4 8 7 (5.0)       SGDA 1 1 0 0 0 (0.4)  SGDA_Ada 0 1 0 2 0 (0.6)
+    // (seeds 5…7, not used: Adam 2 6 1 / 6 5 2 / 5 7 2.) One seed decides nothing: Adam covered 0 on
+    // Sandybridge seed 1, where SGDA covered 1. Asserted, with margins of 2 or more modes:
+    let adam = try #require(result.measures["ring8/adam/modesCovered"])
+    let sgda = try #require(result.measures["ring8/sgda/modesCovered"])
+    let sgdaAda = try #require(result.measures["ring8/sgda-ada/modesCovered"])
+    // Adam's mean ≥ 3 of 8 (measured 5.0 / 6.2 / 5.0).
+    #expect(adam.mean >= 3, "Adam \(adam.formatted())")
+    // Adam's mean exceeds SGDA's and SGDA_Ada's by ≥ 2 modes (measured 4.8 / 5.8 / 4.6 and 5.0 / 6.2 / 4.4).
+    #expect(adam.mean >= sgda.mean + 2, "Adam \(adam.formatted()), SGDA \(sgda.formatted())")
+    #expect(adam.mean >= sgdaAda.mean + 2, "Adam \(adam.formatted()), SGDA_Ada \(sgdaAda.formatted())")
+    // Adam covers more modes than SGDA on at least 3 of the 5 seeds (measured 5 / 5 / 4).
+    let wins = adam.minus(sgda).values.filter { $0 > 0 }.count
+    #expect(wins >= 3, "Adam − SGDA by seed: \(adam.minus(sgda).formatted())")
   }
 
   @Test(.enabled(if: FashionMNIST.isAvailable(split: .train), "Fashion-MNIST is not installed"))
@@ -102,8 +134,13 @@ struct ReproduceSmokeTests {
     let scale = ExperimentScale(quick: false, executable: graftExecutable)
     let theory = try TheoryExperiment(root: scratch("theory-full"), scale: scale).run()
     let mog = try MixtureExperiment(root: scratch("mog-full"), scale: scale).run()
-    // Over 5 seeds; RESULTS.md has the measured values.
+    // Over 5 seeds. RESULTS.md (one machine, before intervals): nSGDA 2 of 2 on every seed against a best
+    // SGDA cell of 1 on 3 seeds (2 diverged); ring8 Adam 7.2 ± 0.8 (std) against SGDA 0.8 ± 0.4.
+    expectIntervalsAndVerdicts(theory, seeds: 5)
+    expectIntervalsAndVerdicts(mog, seeds: 5)
     #expect(theory.checks.contains { $0.claim.contains("more modes than SGDA") && $0.verdict == .held })
-    #expect(mog.checks.contains { $0.claim.hasPrefix("Adam covers") && $0.verdict != .notHeld })
+    let adam = try #require(mog.measures["ring8/adam/modesCovered"])
+    let sgda = try #require(mog.measures["ring8/sgda/modesCovered"])
+    #expect(Verdict.positive(adam.minus(sgda)) == .held, "Adam \(adam.formatted()), SGDA \(sgda.formatted())")
   }
 }
