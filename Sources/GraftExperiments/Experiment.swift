@@ -90,4 +90,9 @@ enum RuleText {
     "held when the 95% interval of \(difference) (paired by seed) lies inside ±\(margin), not held when wholly outside"
   }
   static let otherwise = "; otherwise (and always with one seed) inconclusive"
+  /// A claim of two parts (`Verdict.all`).
+  static func both(_ a: String, _ b: String) -> String {
+    "held when both parts hold, not held when either is not held, otherwise (and always with one seed) "
+      + "inconclusive; (a) \(a); (b) \(b)"
+  }
 }

@@ -119,17 +119,15 @@ public struct GraftingExperiment: Sendable {
         evidence: evidence("FID SGDA − Adam", sgda.minus(adam)) + "; "
           + evidence("SGDA_Ada − Adam", sgdaAda.minus(adam))
           + "; FID Adam \(adam.formatted()), SGDA \(sgda.formatted()), SGDA_Ada \(sgdaAda.formatted())",
-        rule: "both parts held: " + RuleText.positive("SGDA − Adam") + "; " + RuleText.positive("SGDA_Ada − Adam")
-          + "; not held when either is not held" + RuleText.otherwise,
+        rule: RuleText.both(RuleText.positive("SGDA − Adam"), RuleText.positive("SGDA_Ada − Adam")),
         verdict: Verdict.all([Verdict.positive(sgda.minus(adam)), Verdict.positive(sgdaAda.minus(adam))])),
       ClaimCheck(
         claim: "nSGDA approaches Adam (FID at most 50% above Adam's) and beats SGDA",
         evidence: evidence("FID SGDA − nSGDA", sgda.minus(nsgda)) + "; "
           + evidence("FID ratio nSGDA / Adam", nsgda.ratio(to: adam), digits: 2)
           + "; FID nSGDA \(nsgda.formatted()), Adam \(adam.formatted()), SGDA \(sgda.formatted())",
-        rule: "both parts held: " + RuleText.positive("SGDA − nSGDA") + "; "
-          + RuleText.atMost("the FID ratio nSGDA / Adam", "1.5") + "; not held when either is not held"
-          + RuleText.otherwise,
+        rule: RuleText.both(
+          RuleText.positive("SGDA − nSGDA"), RuleText.atMost("the FID ratio nSGDA / Adam (paired by seed)", "1.5")),
         verdict: Verdict.all([Verdict.positive(sgda.minus(nsgda)), Verdict.atMost(nsgda.ratio(to: adam), 1.5)])),
     ]
     return ExperimentResult(

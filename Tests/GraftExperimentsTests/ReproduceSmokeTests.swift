@@ -109,8 +109,10 @@ struct ReproduceSmokeTests {
 
   @Test(.enabled(if: FashionMNIST.isAvailable(split: .train), "Fashion-MNIST is not installed"))
   func graftingQuick() throws {
+    // Two seeds, the fewest with an interval: this test checks structure only, and each seed costs
+    // five DCGAN runs with FID evaluations.
     let experiment = GraftingExperiment(
-      root: scratch("grafting"), scale: ExperimentScale(quick: true, executable: graftExecutable))
+      root: scratch("grafting"), scale: ExperimentScale(quick: true, seeds: 2, executable: graftExecutable))
     let result = try experiment.run()
     // Structure only: 60 steps decide nothing about the paper's claims.
     #expect(result.checks.count == 3)
