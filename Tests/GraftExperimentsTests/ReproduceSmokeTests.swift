@@ -136,13 +136,19 @@ struct ReproduceSmokeTests {
     let scale = ExperimentScale(quick: false, executable: graftExecutable)
     let theory = try TheoryExperiment(root: scratch("theory-full"), scale: scale).run()
     let mog = try MixtureExperiment(root: scratch("mog-full"), scale: scale).run()
-    // Over 5 seeds. RESULTS.md (one machine, before intervals): nSGDA 2 of 2 on every seed against a best
-    // SGDA cell of 1 on 3 seeds (2 diverged); ring8 Adam 7.2 ± 0.8 (std) against SGDA 0.8 ± 0.4.
+    // Over seeds 0…4. Not re-measured under every core type (about an hour each); what backs them:
+    // theory at 2000 steps on the quick 4×4 part of the grid (measured here): nSGDA 2 2 2 2 1
+    // (unset/SkylakeX) and 2 2 2 2 2 (Haswell, Sandybridge); best SGDA cell (η_G 1, η_D 0.1) 1 2 0 1 0
+    // under all four, a mean gap of 1.0–1.2 (asserted ≥ 0.5; the "held" verdict's lower end was only
+    // 0.12–0.16, too thin to assert). mog: RESULTS.md (one CPU) has ring8 Adam 7.2 ± 0.8 (std) against
+    // SGDA 0.8 ± 0.4, a gap of 6.4 (asserted ≥ 3).
     expectIntervalsAndVerdicts(theory, seeds: 5)
     expectIntervalsAndVerdicts(mog, seeds: 5)
-    #expect(theory.checks.contains { $0.claim.contains("more modes than SGDA") && $0.verdict == .held })
+    let nsgda = try #require(theory.measures["nsgda/modesRecovered"])
+    let best = try #require(theory.measures["sgda-best/modesRecovered"])
+    #expect(nsgda.mean >= best.mean + 0.5, "nSGDA \(nsgda.formatted()), best SGDA cell \(best.formatted())")
     let adam = try #require(mog.measures["ring8/adam/modesCovered"])
     let sgda = try #require(mog.measures["ring8/sgda/modesCovered"])
-    #expect(Verdict.positive(adam.minus(sgda)) == .held, "Adam \(adam.formatted()), SGDA \(sgda.formatted())")
+    #expect(adam.mean >= sgda.mean + 3, "Adam \(adam.formatted()), SGDA \(sgda.formatted())")
   }
 }
