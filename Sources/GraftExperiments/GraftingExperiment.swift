@@ -2,7 +2,7 @@ import Foundation
 
 /// The grafting study on images (PAPER.md, experiment 1): the same Fashion-MNIST DCGAN trained with
 /// Adam, SGDA, Ada_nSGDA, SGDA_Ada and nSGDA; FID in the committed classifier's features, class
-/// coverage, sample grids, FID over steps.
+/// coverage, sample grids, FID over steps; every measure over seeds (mean ± 95% interval, per seed).
 public struct GraftingExperiment: Sendable {
   public var root: URL
   public var scale: ExperimentScale
@@ -26,6 +26,7 @@ public struct GraftingExperiment: Sendable {
 
   var steps: Int { scale.quick ? 60 : 2000 }
   var evaluateEvery: Int { scale.quick ? 30 : 250 }
+  var seeds: Int { scale.seeds }
 
   public var sweep: Sweep {
     let base =
@@ -34,59 +35,103 @@ public struct GraftingExperiment: Sendable {
         "--log-every", "\(scale.quick ? 10 : 50)", "--sample-every", "\(scale.quick ? steps : 500)",
         "--checkpoint-every", "\(scale.quick ? steps : 500)",
       ] + (scale.quick ? ["--width", "16", "--batch-size", "32", "--data-limit", "2000"] : [])
-    return Sweep(
-      root: root,
-      runs: Self.optimizers.map { optimizer in
-        Sweep.Run(
-          name: optimizer,
-          arguments: base + ["--optimizer", optimizer, "--lr", "\(Self.learningRate(optimizer))", "--seed", "0"],
-          root: root, labels: ["optimizer": optimizer])
-      })
+    var runs: [Sweep.Run] = []
+    for seed in 0..<seeds {
+      for optimizer in Self.optimizers {
+        runs.append(
+          Sweep.Run(
+            name: "\(optimizer)-seed\(seed)",
+            arguments: base + [
+              "--optimizer", optimizer, "--lr", "\(Self.learningRate(optimizer))", "--seed", "\(seed)",
+            ],
+            root: root, labels: ["optimizer": optimizer, "seed": "\(seed)"]))
+      }
+    }
+    return Sweep(root: root, runs: runs)
   }
+
+  /// The columns of the table: eval keys of the last evaluation, their labels and decimals.
+  static let columns: [(key: String, label: String, digits: Int)] = [
+    ("fid", "FID", 1), ("classesCovered", "classes covered", 1), ("klToUniform", "KL to uniform", 3),
+    ("meanConfidence", "confidence", 3),
+  ]
 
   public func run() throws -> ExperimentResult {
     let sweep = self.sweep
     try execute(sweep, scale)
+    return summarize(sweep)
+  }
+
+  func summarize(_ sweep: Sweep) -> ExperimentResult {
     var md =
-      "### Fashion-MNIST DCGAN (32x32), \(steps) steps, one seed: FID in the classifier's features (lower is better)\n\n"
+      "### Fashion-MNIST DCGAN (32x32), \(steps) steps, \(seeds) seed(s): FID in the classifier's features (lower is better)\n\n"
     md +=
-      "| optimizer | lr | FID | classes covered | KL to uniform | confidence | samples |\n|---|---|---|---|---|---|---|\n"
-    var fid: [String: Double] = [:]
-    for run in sweep.runs {
-      let optimizer = run.labels["optimizer"]!
-      guard let record = try? RunRecord.load(run.directory), let last = record.metrics.evaluations.last else {
-        md += "| \(optimizer) | \(Self.learningRate(optimizer)) | run failed | | | | |\n"
-        continue
+      "Each cell: mean ± half-width of the 95% Student-t interval over the seeds whose run finished, then the per-seed values in seed order; a failed run has no FID and is left out (counted in \"failed\").\n\n"
+    md +=
+      "| optimizer | lr | " + Self.columns.map { "\($0.label) | " }.joined() + "failed | samples (seed 0) |\n|---|---|"
+      + String(repeating: "---|", count: Self.columns.count + 2) + "\n"
+    var measures: [String: SeedStatistics] = [:]
+    var seedZero: [RunRecord] = []
+    for optimizer in Self.optimizers {
+      let runs = sweep.runs.filter { $0.labels["optimizer"] == optimizer }
+      var values: [String: [String: Double]] = [:]
+      var failed = 0
+      for run in runs {
+        let seed = run.labels["seed"] ?? run.name
+        guard let record = try? RunRecord.load(run.directory), let last = record.metrics.evaluations.last,
+          let fid = last.values["fid"], fid.isFinite
+        else {
+          failed += 1
+          continue
+        }
+        if seed == "0" { seedZero.append(record) }
+        values["fid", default: [:]][seed] = fid
+        for column in Self.columns.dropFirst() {
+          if let v = last.values[column.key], v.isFinite { values[column.key, default: [:]][seed] = v }
+        }
       }
-      let v = last.values
-      fid[optimizer] = v["fid"] ?? .nan
-      md +=
-        "| \(optimizer) | \(Self.learningRate(optimizer)) | \(format(v["fid"] ?? .nan, 1)) | \(format(v["classesCovered"] ?? .nan, 0)) | "
-        + "\(format(v["klToUniform"] ?? .nan, 3)) | \(format(v["meanConfidence"] ?? .nan, 3)) | "
-        + "[grid](\(run.name)/samples/step-\(String(format: "%06d", steps)).png) |\n"
+      md += "| \(optimizer) | \(Self.learningRate(optimizer)) | "
+      for column in Self.columns {
+        let s = SeedStatistics(bySeed: values[column.key] ?? [:])
+        measures["\(optimizer)/\(column.key)"] = s
+        md += s.formatted(digits: column.digits) + " | "
+      }
+      let grid =
+        runs.first { $0.labels["seed"] == "0" }.map {
+          "[grid](\($0.name)/samples/step-\(String(format: "%06d", steps)).png)"
+        } ?? ""
+      md += "\(failed) of \(runs.count) | \(grid) |\n"
     }
-    // FID over steps, one curve per optimizer (the runs' `eval` lines).
-    let records = sweep.runs.compactMap { try? RunRecord.load($0.directory) }
-    let curves = RunPlots.evaluation("fid", of: records)
-    md += "\n![FID over steps](fid-over-steps.svg)\n"
-    func f(_ name: String) -> Double { fid[name] ?? .infinity }
+    // FID over steps, one curve per optimizer (seed 0's `eval` lines: all seeds would crowd the chart).
+    let curves = RunPlots.evaluation("fid", of: seedZero)
+    md += "\n![FID over steps, seed 0](fid-over-steps.svg)\n"
+    func fid(_ name: String) -> SeedStatistics { measures["\(name)/fid"] ?? SeedStatistics([]) }
+    let (adam, sgda, adaN, sgdaAda, nsgda) = (fid("adam"), fid("sgda"), fid("ada-nsgda"), fid("sgda-ada"), fid("nsgda"))
     let checks = [
       ClaimCheck(
-        claim: "Ada_nSGDA matches Adam (FID within 25%)",
-        evidence: "FID Ada_nSGDA \(format(f("ada-nsgda"), 1)), Adam \(format(f("adam"), 1))",
-        held: f("ada-nsgda") <= 1.25 * f("adam")),
+        claim: "Ada_nSGDA matches Adam (FID at most 25% above Adam's)",
+        evidence: evidence("FID ratio Ada_nSGDA / Adam", adaN.ratio(to: adam), digits: 2)
+          + "; FID Ada_nSGDA \(adaN.formatted()), Adam \(adam.formatted())",
+        rule: RuleText.atMost("the FID ratio Ada_nSGDA / Adam (paired by seed)", "1.25") + RuleText.otherwise,
+        verdict: Verdict.atMost(adaN.ratio(to: adam), 1.25)),
       ClaimCheck(
-        claim: "Adam is far ahead of SGDA and SGDA_Ada",
-        evidence:
-          "FID Adam \(format(f("adam"), 1)), SGDA \(format(f("sgda"), 1)), SGDA_Ada \(format(f("sgda-ada"), 1))",
-        held: f("adam") < f("sgda") && f("adam") < f("sgda-ada")),
+        claim: "Adam is ahead of SGDA and SGDA_Ada (lower FID)",
+        evidence: evidence("FID SGDA − Adam", sgda.minus(adam)) + "; "
+          + evidence("SGDA_Ada − Adam", sgdaAda.minus(adam))
+          + "; FID Adam \(adam.formatted()), SGDA \(sgda.formatted()), SGDA_Ada \(sgdaAda.formatted())",
+        rule: RuleText.both(RuleText.positive("SGDA − Adam"), RuleText.positive("SGDA_Ada − Adam")),
+        verdict: Verdict.all([Verdict.positive(sgda.minus(adam)), Verdict.positive(sgdaAda.minus(adam))])),
       ClaimCheck(
-        claim: "nSGDA approaches Adam and beats SGDA",
-        evidence: "FID nSGDA \(format(f("nsgda"), 1)), Adam \(format(f("adam"), 1)), SGDA \(format(f("sgda"), 1))",
-        held: f("nsgda") < f("sgda") && f("nsgda") <= 1.5 * f("adam")),
+        claim: "nSGDA approaches Adam (FID at most 50% above Adam's) and beats SGDA",
+        evidence: evidence("FID SGDA − nSGDA", sgda.minus(nsgda)) + "; "
+          + evidence("FID ratio nSGDA / Adam", nsgda.ratio(to: adam), digits: 2)
+          + "; FID nSGDA \(nsgda.formatted()), Adam \(adam.formatted()), SGDA \(sgda.formatted())",
+        rule: RuleText.both(
+          RuleText.positive("SGDA − nSGDA"), RuleText.atMost("the FID ratio nSGDA / Adam (paired by seed)", "1.5")),
+        verdict: Verdict.all([Verdict.positive(sgda.minus(nsgda)), Verdict.atMost(nsgda.ratio(to: adam), 1.5)])),
     ]
     return ExperimentResult(
-      name: "grafting", markdown: md, checks: checks, highlightedRuns: sweep.runs.map(\.directory.path),
-      figures: ["fid-over-steps.svg": curves.render()])
+      name: "grafting", markdown: md, checks: checks, highlightedRuns: seedZero.map(\.url.path),
+      figures: ["fid-over-steps.svg": curves.render()], measures: measures)
   }
 }

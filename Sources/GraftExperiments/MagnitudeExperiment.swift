@@ -1,8 +1,9 @@
 import Foundation
 
 /// The paper's magnitude observation: with Adam, the ratio of the generator's to the discriminator's
-/// per-layer update norms settles to a roughly constant value. One Adam run per setting records the
-/// norms (metrics.jsonl); the ratio is plotted and its spread over the second half measured.
+/// per-layer update norms settles to a roughly constant value. Adam runs on several seeds per setting
+/// record the norms (metrics.jsonl); each run's ratio is plotted and its spread over the second half
+/// measured, and the spread is reported over the seeds.
 public struct MagnitudeExperiment: Sendable {
   public var root: URL
   public var scale: ExperimentScale
@@ -21,47 +22,73 @@ public struct MagnitudeExperiment: Sendable {
     return scale.quick ? [ring] : [ring, fashion]
   }
 
+  var seeds: Int { scale.seeds }
+
   public var sweep: Sweep {
-    Sweep(
-      root: root,
-      runs: settings.map {
-        Sweep.Run(
-          name: $0.name, arguments: $0.arguments + ["--optimizer", "adam", "--seed", "0"], root: root,
-          labels: ["setting": $0.name])
-      })
+    var runs: [Sweep.Run] = []
+    for setting in settings {
+      for seed in 0..<seeds {
+        runs.append(
+          Sweep.Run(
+            name: "\(setting.name)-seed\(seed)",
+            arguments: setting.arguments + ["--optimizer", "adam", "--seed", "\(seed)"],
+            root: root, labels: ["setting": setting.name, "seed": "\(seed)"]))
+      }
+    }
+    return Sweep(root: root, runs: runs)
   }
 
   public func run() throws -> ExperimentResult {
     let sweep = self.sweep
     try execute(sweep, scale)
+    return try summarize(sweep)
+  }
+
+  func summarize(_ sweep: Sweep) throws -> ExperimentResult {
     var md = "### Magnitude ratio under Adam: ‖Δ_G‖ / ‖Δ_D‖ per layer (layers paired by position from the input)\n\n"
     md +=
-      "| setting | steps | settled ratio (mean over 2nd half) | coefficient of variation | figure |\n|---|---|---|---|---|\n"
+      "Per setting, \(seeds) seed(s): mean ± half-width of the 95% Student-t interval over the seeds, then the per-seed values in seed order. The per-seed measure is the ratio's coefficient of variation (std / mean) over the second half of training.\n\n"
+    md +=
+      "| setting | steps | settled ratio (mean over 2nd half) | coefficient of variation | missing runs | figure (seed 0) |\n|---|---|---|---|---|---|\n"
     var checks: [ClaimCheck] = []
-    for run in sweep.runs {
-      guard let record = try? RunRecord.load(run.directory) else {
-        md += "| \(run.name) | – | run missing | | |\n"
-        continue
+    var measures: [String: SeedStatistics] = [:]
+    for setting in settings {
+      var ratios: [String: Double] = [:]
+      var variations: [String: Double] = [:]
+      var steps = 0
+      var missing = 0
+      let runs = sweep.runs.filter { $0.labels["setting"] == setting.name }
+      for run in runs {
+        guard let record = try? RunRecord.load(run.directory), let settled = MagnitudeRatio(record.metrics).settled()
+        else {
+          missing += 1
+          continue
+        }
+        let figure = run.directory.appendingPathComponent("magnitude-ratio.svg")
+        try Data(RunPlots.magnitudeRatio(record).render().utf8).write(to: figure)
+        let seed = run.labels["seed"] ?? run.name
+        ratios[seed] = settled.mean
+        variations[seed] = settled.variation
+        steps = max(steps, record.metrics.entries.last?.step ?? 0)
       }
-      let ratio = MagnitudeRatio(record.metrics)
-      let figure = run.directory.appendingPathComponent("magnitude-ratio.svg")
-      try Data(RunPlots.magnitudeRatio(record).render().utf8).write(to: figure)
-      let settled = ratio.settled()
-      let steps = record.metrics.entries.last?.step ?? 0
+      let ratio = SeedStatistics(bySeed: ratios)
+      let variation = SeedStatistics(bySeed: variations)
+      measures["\(setting.name)/ratio"] = ratio
+      measures["\(setting.name)/variation"] = variation
+      let figure = runs.first.map { "[svg](\($0.name)/magnitude-ratio.svg)" } ?? ""
       md +=
-        "| \(run.name) | \(steps) | \(format(settled?.mean ?? .nan, 3)) | \(format(settled?.variation ?? .nan, 3)) | [svg](\(run.name)/magnitude-ratio.svg) |\n"
-      if let settled {
-        checks.append(
-          ClaimCheck(
-            claim: "With Adam the G/D update-norm ratio stays roughly constant after an initial phase (\(run.name))",
-            evidence: String(
-              format: "mean ratio %.3f over the second half, coefficient of variation %.3f (threshold %.2f)",
-              settled.mean,
-              settled.variation, Self.constancyThreshold),
-            held: settled.variation < Self.constancyThreshold))
-      }
+        "| \(setting.name) | \(steps) | \(ratio.formatted(digits: 3)) | \(variation.formatted(digits: 3)) | \(missing) of \(runs.count) | \(figure) |\n"
+      checks.append(
+        ClaimCheck(
+          claim:
+            "With Adam the G/D update-norm ratio stays roughly constant after an initial phase (\(setting.name): coefficient of variation below \(Self.constancyThreshold))",
+          evidence: evidence("coefficient of variation", variation, digits: 3)
+            + "; mean ratio \(ratio.formatted(digits: 3))",
+          rule: RuleText.atMost("the coefficient of variation", "\(Self.constancyThreshold)") + RuleText.otherwise,
+          verdict: Verdict.atMost(variation, Self.constancyThreshold)))
     }
     return ExperimentResult(
-      name: "magnitudes", markdown: md, checks: checks, highlightedRuns: sweep.runs.map(\.directory.path))
+      name: "magnitudes", markdown: md, checks: checks,
+      highlightedRuns: sweep.runs.filter { $0.labels["seed"] == "0" }.map(\.directory.path), measures: measures)
   }
 }

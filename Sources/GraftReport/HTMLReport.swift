@@ -49,6 +49,7 @@ public struct HTMLReport: Sendable {
     html += settingsSection()
     let table = ComparisonTable(runs)
     html += metricsSection(table)
+    html += seedsSection(table)
     html += resultsSection(table)
     html += curvesSection()
     html += magnitudesSection()
@@ -146,6 +147,34 @@ public struct HTMLReport: Sendable {
       "(<code>graft evaluate</code>). G/D update ratio (settled): the mean, over the last half of the logged steps, of the mean "
     s += "update norm of G’s layers over that of D’s; ratio variation: its standard deviation there over its mean "
     s += "(small when the players keep a constant relative pace, as the paper observes for Adam).</p>\n"
+    return s + "</section>\n"
+  }
+
+  /// Where some configuration ran on several seeds: one row per configuration, each metric as
+  /// mean ± 95% interval with the per-seed values (n=1 for a configuration run once).
+  private func seedsSection(_ table: ComparisonTable) -> String {
+    let groups = SeedGroups(runs)
+    guard groups.hasRepeats else { return "" }
+    let columns = table.columns.filter { $0.isResult || ["loss_d", "loss_g"].contains($0.key) }
+    var s =
+      "<section id=\"seeds\">\n<h2>Over seeds</h2>\n<div class=\"scroll\"><table class=\"seeds\">\n<thead><tr><th>configuration</th><th>seeds</th>"
+    for c in columns { s += "<th class=\"num\">\(c.label.xmlEscaped)</th>" }
+    s += "</tr></thead>\n<tbody>\n"
+    for group in groups.groups {
+      s +=
+        "<tr class=\"seed-row\"><td>\(group.label.xmlEscaped)</td><td>\(group.seeds.joined(separator: ", ").xmlEscaped)</td>"
+      for c in columns {
+        let digits =
+          c.key.hasSuffix("modesCovered") || c.key.hasSuffix("modesRecovered") || c.key.hasSuffix("fid") ? 1 : 3
+        s += "<td class=\"num\">\(groups.statistics(c, group).formatted(digits: digits).xmlEscaped)</td>"
+      }
+      s += "</tr>\n"
+    }
+    s += "</tbody>\n</table></div>\n"
+    s += "<p class=\"note\">Runs whose configs are equal except for the seed (and the git commit) form one row: "
+    s += "mean ± half-width of the 95% Student-t interval over the seeds, then the per-seed values in the order "
+    s += "of the seeds column (runs without the metric left out). One seed gives no interval (n=1): "
+    s += "a GAN’s outcome for one seed is a random draw, so compare rows by their intervals.</p>\n"
     return s + "</section>\n"
   }
 

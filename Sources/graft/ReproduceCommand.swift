@@ -45,7 +45,7 @@ struct ReproduceCommand: ParsableCommand {
       results.append(result)
     }
     for check in results.flatMap(\.checks) {
-      print("reproduce: [\(check.held ? "held" : "NOT held")] \(check.claim): \(check.evidence)")
+      print("reproduce: [\(check.verdict.rawValue)] \(check.claim): \(check.evidence)")
     }
     if name == "all" { try writeCombined(results, to: root) }
   }
@@ -63,11 +63,11 @@ struct ReproduceCommand: ParsableCommand {
     }
     try Data(md.utf8).write(to: root.appendingPathComponent("results.md"))
     var claims =
-      "<section id=\"claims\">\n<h2>The paper's claims, measured</h2>\n<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th>experiment</th><th>claim</th><th>measured</th><th>held</th></tr></thead>\n<tbody>\n"
+      "<section id=\"claims\">\n<h2>The paper's claims, measured</h2>\n<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th>experiment</th><th>claim</th><th>measured (95% intervals, per-seed values)</th><th>verdict</th></tr></thead>\n<tbody>\n"
     for r in results {
       for c in r.checks {
         claims +=
-          "<tr><td>\(r.name.xmlEscaped)</td><td>\(c.claim.xmlEscaped)</td><td>\(c.evidence.xmlEscaped)</td><td>\(c.held ? "yes" : "<strong>no</strong>")</td></tr>\n"
+          "<tr><td>\(r.name.xmlEscaped)</td><td>\(c.claim.xmlEscaped)</td><td>\(c.evidence.xmlEscaped)<br><small>Rule: \(c.rule.xmlEscaped)</small></td><td>\(Self.verdictHTML(c.verdict))</td></tr>\n"
       }
     }
     claims += "</tbody>\n</table></div>\n"
@@ -86,10 +86,23 @@ struct ReproduceCommand: ParsableCommand {
     print("reproduce: wrote \(root.appendingPathComponent("results.md").path) and \(file.path)")
   }
 
+  /// The verdict word, "not held" in bold (it is the one to look at).
+  static func verdictMarkdown(_ verdict: Verdict) -> String {
+    verdict == .notHeld ? "**not held**" : verdict.rawValue
+  }
+
+  static func verdictHTML(_ verdict: Verdict) -> String {
+    verdict == .notHeld ? "<strong>not held</strong>" : verdict.rawValue
+  }
+
   private func write(_ result: ExperimentResult, to directory: URL) throws {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    var md = "## \(result.name)\n\n" + result.markdown + "\n| claim | measured | held |\n|---|---|---|\n"
-    for c in result.checks { md += "| \(c.claim) | \(c.evidence) | \(c.held ? "yes" : "**no**") |\n" }
+    var md =
+      "## \(result.name)\n\n" + result.markdown
+      + "\n| claim | measured (95% intervals, per-seed values) | verdict |\n|---|---|---|\n"
+    for c in result.checks {
+      md += "| \(c.claim) | \(c.evidence). Rule: \(c.rule). | \(Self.verdictMarkdown(c.verdict)) |\n"
+    }
     try Data(md.utf8).write(to: directory.appendingPathComponent("results.md"))
     for (name, svg) in result.figures { try Data(svg.utf8).write(to: directory.appendingPathComponent(name)) }
     let encoder = JSONEncoder()

@@ -40,9 +40,10 @@ struct SweepCommand: ParsableCommand {
     let failures = try sweep.execute(executable: URL(fileURLWithPath: "/proc/self/exe"), parallel: parallel) {
       print($0)
     }
-    print(sweep.summaryTable())
+    let markdown = sweep.summaryMarkdown()
+    print(markdown)
     let table = URL(fileURLWithPath: out).appendingPathComponent("summary.md")
-    try Data((sweep.summaryTable() + "\n").utf8).write(to: table)
+    try Data(markdown.utf8).write(to: table)
     print("sweep: table written to \(table.path)")
     if !failures.isEmpty { throw ExitCode(1) }
   }

@@ -21,14 +21,14 @@ struct FakeRuns {
       sgda, optimizer: "sgda", lr: 0.01, modes: 1, eval: #"{"fid": 42.5, "classesCovered": 9, "perClass": [1, 2]}"#)
   }
 
-  static func write(_ dir: URL, optimizer: String, lr: Double, modes: Int, eval: String?) throws {
+  static func write(_ dir: URL, optimizer: String, lr: Double, modes: Int, eval: String?, seed: Int? = nil) throws {
     try FileManager.default.createDirectory(
       at: dir.appendingPathComponent("samples"), withIntermediateDirectories: true)
     let config = """
       {"config": {"dataset": "ring8", "model": "mlp", "steps": 40, "batchSize": 64,
         "generatorOptimizer": "\(optimizer)", "discriminatorOptimizer": "adam",
         "generatorSettings": {"learningRate": \(lr), "beta1": 0.5},
-        "discriminatorSettings": {"learningRate": 0.001, "beta1": 0.5}, "simultaneous": false},
+        "discriminatorSettings": {"learningRate": 0.001, "beta1": 0.5}, "simultaneous": false\(seed.map { ", \"seed\": \($0)" } ?? "")},
        "gitCommit": "abc"}
       """
     try Data(config.utf8).write(to: dir.appendingPathComponent("config.json"))

@@ -1,0 +1,84 @@
+import Foundation
+
+extension Sweep {
+  /// Runs that differ only in their seed: the labels they share (all but "seed") and the runs.
+  public struct SeedGroup: Sendable {
+    public var labels: [String: String]
+    public var runs: [Run]
+  }
+
+  /// The runs grouped by their labels other than "seed", in the order each group first appears.
+  public var seedGroups: [SeedGroup] {
+    var groups: [SeedGroup] = []
+    for run in runs {
+      let labels = run.labels.filter { $0.key != "seed" }
+      if let i = groups.firstIndex(where: { $0.labels == labels }) {
+        groups[i].runs.append(run)
+      } else {
+        groups.append(SeedGroup(labels: labels, runs: [run]))
+      }
+    }
+    return groups
+  }
+
+  /// The summary metrics of the seed table: a column label, decimals, and how to read it from a
+  /// summary (nil where the run does not have it).
+  static let seedMetrics: [(label: String, digits: Int, value: @Sendable (TrainingSummary) -> Double?)] = [
+    ("loss D", 3, { Double($0.discriminatorLoss) }),
+    ("loss G", 3, { Double($0.generatorLoss) }),
+    ("modes covered", 1, { $0.mixture.map { Double($0.modesCovered) } }),
+    ("high-quality share (%)", 1, { $0.mixture.map { Double($0.highQualityShare) * 100 } }),
+    ("modes recovered", 1, { $0.theory.map { Double($0.modesRecovered) } }),
+  ]
+
+  /// A Markdown table with one row per configuration (runs equal but for the seed): each summary
+  /// metric as mean ± 95% interval over the seeds that finished, with the per-seed values. A
+  /// configuration with one seed shows n=1 and no interval.
+  public func seedSummaryTable() -> String {
+    let groups = seedGroups
+    let keys = Array(Set(runs.flatMap { $0.labels.keys }).subtracting(["seed"])).sorted()
+    let summaries = groups.map { $0.runs.map { (run: $0, summary: Self.summary($0)) } }
+    let metrics = Self.seedMetrics.filter { metric in
+      summaries.joined().contains { $0.summary.flatMap(metric.value) != nil }
+    }
+    var lines = [
+      "| " + keys.map { $0 + " | " }.joined() + "seeds | finished | " + metrics.map { $0.label + " | " }.joined(),
+      "|" + String(repeating: "---|", count: keys.count + 2 + metrics.count),
+    ]
+    for (group, runs) in zip(groups, summaries) {
+      let seeds = runs.map { $0.run.labels["seed"] ?? $0.run.name }
+      let finished = runs.filter { $0.summary?.status == "finished" }.count
+      var row = "| " + keys.map { (group.labels[$0] ?? "") + " | " }.joined()
+      row += zip(seeds, runs).map { $0 + ($1.summary == nil ? "†" : "") }.joined(separator: ", ")
+      row += " | \(finished) of \(runs.count) | "
+      for metric in metrics {
+        var values: [Double] = []
+        var valueSeeds: [String] = []
+        for (seed, entry) in zip(seeds, runs) {
+          guard let v = entry.summary.flatMap(metric.value), v.isFinite else { continue }
+          values.append(v)
+          valueSeeds.append(seed)
+        }
+        row += SeedStatistics(values, seeds: valueSeeds).formatted(digits: metric.digits) + " | "
+      }
+      lines.append(row)
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// summary.md of a sweep: the per-configuration table over seeds, then the per-run table.
+  public func summaryMarkdown() -> String {
+    """
+    ## Per configuration, over seeds
+
+    Mean ± half-width of the 95% Student-t interval over the seeds whose run wrote a summary, then the per-seed values in the order of the seeds column (n=1: one seed, no interval). † marks a seed whose run wrote no summary (missing or stopped); it is left out.
+
+    \(seedSummaryTable())
+
+    ## Per run
+
+    \(summaryTable())
+
+    """
+  }
+}
