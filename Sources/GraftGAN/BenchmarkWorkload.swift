@@ -23,6 +23,8 @@ public enum BenchmarkWorkload: String, CaseIterable, Sendable {
       c.latentDimension = 2
       c.width = 128
       c.batchSize = 256
+      // The same loss as torch_bench.py's (the main job's default is hinge).
+      c.loss = .nonSaturating
       return c
     case .dcgan, .wganGP:
       var c = TrainingConfig.fashionDCGAN

@@ -123,7 +123,7 @@ public final class Trainer {
     let started = Date()
     let firstStep = step
     while step < target {
-      let multiplier = config.schedule.multiplier(atStep: step)
+      let multiplier = config.resolvedSchedule.multiplier(atStep: step)
       generatorOptimizer.learningRate = config.generatorSettings.learningRate * multiplier
       discriminatorOptimizer.learningRate = config.discriminatorSettings.learningRate * multiplier
       let result = try iterate()

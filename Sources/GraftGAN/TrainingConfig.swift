@@ -8,7 +8,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var dataset = "ring8"
   /// `mlp`, `dcgan`, `resnet` or `theory`.
   public var model = "mlp"
-  public var loss = GANLoss.nonSaturating
+  public var loss = GANLoss.hinge
   public var latentDimension = 16
   /// Hidden width of the MLPs; base channel count of DCGAN/ResNet.
   public var width = 128
@@ -38,7 +38,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// Overrides the grouping the optimizer name implies (`tensor`, `module`, `global`).
   public var generatorGrouping: Grouping?
   public var discriminatorGrouping: Grouping?
-  public var schedule = LearningRateSchedule.constant
+  /// The learning-rate schedule; `totalSteps` 0 means the run's `steps`.
+  public var schedule = LearningRateSchedule(.cosine)
 
   // The synthetic setting (PAPER.md, "Our concrete version").
   public var theory = TheorySettings()
@@ -138,6 +139,13 @@ public struct ConfigError: Error, CustomStringConvertible {
 }
 
 extension TrainingConfig {
+  /// `schedule` with a `totalSteps` of 0 read as this run's `steps`.
+  public var resolvedSchedule: LearningRateSchedule {
+    var s = schedule
+    if s.totalSteps <= 0 { s.totalSteps = steps }
+    return s
+  }
+
   public static let datasets = ["ring8", "grid25", "theory", "fashion-mnist", "cifar10"]
   public static let models = ["mlp", "dcgan", "resnet", "theory"]
 
@@ -176,6 +184,7 @@ extension TrainingConfig {
     c.dataset = "theory"
     c.model = "theory"
     c.loss = .minimax
+    c.schedule = .constant
     c.batchSize = 64
     c.steps = 1000
     c.generatorOptimizer = "nsgda"
@@ -190,6 +199,8 @@ extension TrainingConfig {
     var c = TrainingConfig()
     c.dataset = "fashion-mnist"
     c.model = "dcgan"
+    c.loss = .nonSaturating
+    c.schedule = .constant
     c.latentDimension = 100
     c.width = 32
     c.batchSize = 64
