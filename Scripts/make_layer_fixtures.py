@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate golden PyTorch fixtures for the GraftLayers/GraftOptimizers tests.
 
-Writes two files into ``Tests/GraftLayersTests/Fixtures/``:
+Writes three files into ``Tests/GraftLayersTests/Fixtures/``:
 
 ``layers.json``
     One case per layer configuration (linear, conv2d, conv_transpose2d,
@@ -40,6 +40,29 @@ Writes two files into ``Tests/GraftLayersTests/Fixtures/``:
     ``p0``/``p1`` are the initial parameters, ``g0[t]``/``g1[t]`` the
     gradients fed at step ``t`` and ``e0[t]``/``e1[t]`` the parameters after
     step ``t``. Config keys not present mean torch's defaults.
+
+``optimizer_state.json``
+    Long runs that check the optimizer *state* as well as the parameters
+    (torch.optim single-tensor code, ``foreach=False``)::
+
+        {"cases": [{"name": "...", "optimizer": "sgd" | "adam" | "rmsprop",
+                    "config": {...torch keyword arguments...},
+                    "steps": 1000, "checkpoints": [1, 10, 1000],
+                    "tensors": {"p0": [3,4], "p1": [4], "p2": [40],
+                                "s1.p0": ..., "s1.p0.exp_avg": ..., ...,
+                                "s1000.p2.exp_avg_sq": ...}}]}
+
+    ``pK`` are the initial parameters (``randn``), ``sT.pK`` the parameters
+    after step ``T`` and ``sT.pK.KEY`` the optimizer state tensor ``KEY``
+    (``exp_avg``, ``exp_avg_sq``, ``max_exp_avg_sq``, ``square_avg``,
+    ``grad_avg``, ``momentum_buffer``) after step ``T``. The gradients are
+    not stored: ``state_gradient(k, t, n)`` computes them from a hash of the
+    parameter index, the step and the element index, with only exact double
+    operations and one rounding to float32, so that the Swift test
+    recomputes the same float32 values (``stateGradient`` in
+    TorchGoldenLayerTests.swift). ``p2`` has 40 elements so that torch's
+    vectorised CPU kernels run too (they take 32 floats at a time on AVX-512;
+    smaller tensors go through the scalar loop only).
 
 Every tensor is ``{"shape": [...], "data": [...]}`` where ``data`` is the
 flat row-major list of elements; each element is the exact float32 value
@@ -326,9 +349,108 @@ def gen_optimizers():
             for i, spec in enumerate(OPTIMIZER_SPECS)]
 
 
+# ----------------------------------------------------------------------------
+# Optimizer state over long runs
+# ----------------------------------------------------------------------------
+
+
+STATE_STEPS = 1000
+STATE_CHECKPOINTS = [1, 10, 1000]
+STATE_SHAPES = [(3, 4), (4,), (40,)]
+
+STATE_SPECS = [
+    # name, optimizer, config (torch keyword arguments). Hyperparameters are
+    # Python doubles, as users give them; the point of these cases is that
+    # Graft computes 1 - beta, 1 - alpha and the bias corrections from the
+    # double, like torch, and not from a float32 rounding of it.
+    ("adam_gan_999", "adam", {"lr": 0.0002, "betas": [0.5, 0.999], "eps": 1e-8}),
+    ("adam_9999", "adam", {"lr": 0.001, "betas": [0.9, 0.9999], "eps": 1e-8}),
+    ("adam_wd", "adam",
+     {"lr": 0.001, "betas": [0.5, 0.9], "eps": 1e-8, "weight_decay": 0.01}),
+    ("adam_amsgrad", "adam",
+     {"lr": 0.001, "betas": [0.9, 0.999], "eps": 1e-8, "amsgrad": True}),
+    ("rmsprop", "rmsprop", {"lr": 0.01, "alpha": 0.99, "eps": 1e-8}),
+    ("rmsprop_centered", "rmsprop",
+     {"lr": 0.001, "alpha": 0.999, "eps": 1e-8, "centered": True}),
+    ("rmsprop_momentum", "rmsprop",
+     {"lr": 0.001, "alpha": 0.9, "eps": 1e-8, "momentum": 0.9,
+      "weight_decay": 0.01}),
+    ("rmsprop_momentum_centered", "rmsprop",
+     {"lr": 0.001, "alpha": 0.99, "eps": 1e-8, "momentum": 0.7,
+      "centered": True}),
+    ("sgd_momentum", "sgd", {"lr": 0.01, "momentum": 0.9}),
+    ("sgd_dampening", "sgd", {"lr": 0.01, "momentum": 0.9, "dampening": 0.3}),
+    ("sgd_nesterov_wd", "sgd",
+     {"lr": 0.01, "momentum": 0.99, "nesterov": True, "weight_decay": 0.01}),
+]
+
+MASK64 = (1 << 64) - 1
+
+
+def splitmix64(x):
+    """SplitMix64's output function of the state ``x`` (64-bit arithmetic)."""
+    z = (x + 0x9E3779B97F4A7C15) & MASK64
+    z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return z ^ (z >> 31)
+
+
+def state_gradient(k, t, n):
+    """The float32 gradient of parameter ``k`` (n elements) at step ``t``.
+
+    Element i: a uniform number from a hash of (k, t, i), times a per-element
+    scale 2^(i % 4 - 2), plus a per-element mean ((i % 3) - 1) / 2 whose sign
+    flips every 250 steps (so the moments are not stationary and AMSGrad's
+    maximum differs from the second moment). Every operation is exact in
+    double; the one rounding is to float32, which the Swift test repeats.
+    """
+    sign = 1.0 if (t // 250) % 2 == 0 else -1.0
+    values = []
+    for i in range(n):
+        u = splitmix64((k << 48) | (t << 16) | i)
+        uniform = (u >> 40) * 2.0 ** -24                 # [0, 1), 24 bits
+        scale = 2.0 ** (i % 4 - 2)
+        mean = sign * 0.5 * (i % 3 - 1)
+        values.append((uniform - 0.5) * 4.0 * scale + mean)
+    return torch.tensor(values, dtype=torch.float64).to(torch.float32)
+
+
+def gen_state_case(seed, name, kind, config):
+    """STATE_STEPS steps on three parameters; parameters and state at the checkpoints."""
+    torch.manual_seed(seed)
+    initial = [randn(*shape) for shape in STATE_SHAPES]
+    tensors = {f"p{k}": p.clone() for k, p in enumerate(initial)}
+    params = [p.clone().requires_grad_(True) for p in initial]
+    opt = build_optimizer(kind, params, config)
+    for t in range(1, STATE_STEPS + 1):
+        for k, p in enumerate(params):
+            p.grad = state_gradient(k, t, p.numel()).reshape(p.shape)
+        opt.step()
+        if t in STATE_CHECKPOINTS:
+            for k, p in enumerate(params):
+                tensors[f"s{t}.p{k}"] = p.detach().clone()
+                for key, value in opt.state[p].items():
+                    if key != "step":
+                        tensors[f"s{t}.p{k}.{key}"] = value.detach().clone()
+    return {
+        "name": name,
+        "optimizer": kind,
+        "config": config,
+        "steps": STATE_STEPS,
+        "checkpoints": STATE_CHECKPOINTS,
+        "tensors": {k: tensor_json(v) for k, v in tensors.items()},
+    }
+
+
+def gen_optimizer_state():
+    """All long-run optimizer cases, each seeded with its index in STATE_SPECS."""
+    return [gen_state_case(i, *spec) for i, spec in enumerate(STATE_SPECS)]
+
+
 GENERATORS = {
     "layers": gen_layers,
     "optimizers": gen_optimizers,
+    "optimizer_state": gen_optimizer_state,
 }
 
 

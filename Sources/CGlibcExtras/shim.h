@@ -7,12 +7,13 @@
 // and cos).
 extern void sincos(double x, double *sine, double *cosine);
 
-// Adam's step for eight parameters, m / (√v / c₂ + ε) · (−step), in one vector instruction per
-// operation and in torch.optim.Adam's order, without fused multiply-adds. Swift's SIMD8<Float> takes
-// square roots (through libm's sqrtf, which may set errno) and quotients one lane at a time.
+// Adam's step for eight parameters, (−step)·m / (√v / c₂ + ε), in one vector instruction per
+// operation and in torch.optim.Adam's order (addcdiv computes value·m/denom: the product first),
+// without fused multiply-adds. Swift's SIMD8<Float> takes square roots (through libm's sqrtf, which may
+// set errno) and quotients one lane at a time.
 typedef float graft_float8 __attribute__((ext_vector_type(8)));
 static inline graft_float8 graft_adam_step8(
     graft_float8 m, graft_float8 v, float correction2Root, float epsilon, float negativeStep) {
 #pragma clang fp contract(off)
-  return m / (__builtin_elementwise_sqrt(v) / correction2Root + epsilon) * negativeStep;
+  return negativeStep * m / (__builtin_elementwise_sqrt(v) / correction2Root + epsilon);
 }

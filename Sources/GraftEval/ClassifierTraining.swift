@@ -6,8 +6,8 @@ public struct ClassifierTrainingOptions: Sendable {
   public var epochs: Int
   public var batchSize: Int
   /// Adam's learning rate at the start; it decays along a cosine to `finalLearningRateFraction` of itself.
-  public var learningRate: Float
-  public var finalLearningRateFraction: Float
+  public var learningRate: Double
+  public var finalLearningRateFraction: Double
   /// Seeds the initial weights and the batch order.
   public var seed: UInt64
   /// Whether each epoch ends with the accuracy on the test set (the last epoch always measures it).
@@ -15,7 +15,7 @@ public struct ClassifierTrainingOptions: Sendable {
 
   public init(
     architecture: FashionClassifier.Architecture = .standard, epochs: Int = 4, batchSize: Int = 64,
-    learningRate: Float = 2e-3, finalLearningRateFraction: Float = 0.05, seed: UInt64 = 0, testEveryEpoch: Bool = true
+    learningRate: Double = 2e-3, finalLearningRateFraction: Double = 0.05, seed: UInt64 = 0, testEveryEpoch: Bool = true
   ) {
     self.architecture = architecture
     self.epochs = epochs

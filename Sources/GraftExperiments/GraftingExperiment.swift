@@ -16,7 +16,7 @@ public struct GraftingExperiment: Sendable {
 
   /// One learning rate per optimizer, on the scale each one's step is measured in: Adam's own (and
   /// its magnitude in Ada_nSGDA), SGD's, and nSGDA's per-tensor step norm.
-  public static func learningRate(_ optimizer: String) -> Float {
+  public static func learningRate(_ optimizer: String) -> Double {
     switch optimizer {
     case "adam", "ada-nsgda": return 2e-4
     case "nsgda": return 0.02

@@ -18,8 +18,8 @@ public struct MixtureExperiment: Sendable {
   /// tries the second value only). Four log-spaced values around the usual choice; the first full run
   /// with three values put the best rate of three optimizers at an edge of their grid, so each got a
   /// fourth value past that edge.
-  public func rates(_ optimizer: String) -> [Float] {
-    let grid: [Float]
+  public func rates(_ optimizer: String) -> [Double] {
+    let grid: [Double]
     switch optimizer {
     case "adam": grid = [3e-4, 1e-3, 3e-3, 1e-2]
     case "ada-nsgda": grid = [1e-4, 3e-4, 1e-3, 3e-3]

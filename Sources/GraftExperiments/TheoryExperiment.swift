@@ -12,8 +12,8 @@ public struct TheoryExperiment: Sendable {
   }
 
   /// η values of the SGDA grid (both players): log-spaced and wide.
-  public var sgdaRates: [Float] { scale.quick ? [0.01, 0.1, 1, 10] : [0.001, 0.01, 0.1, 1, 10] }
-  public var nsgdaRates: [Float] { [0.02] }
+  public var sgdaRates: [Double] { scale.quick ? [0.01, 0.1, 1, 10] : [0.001, 0.01, 0.1, 1, 10] }
+  public var nsgdaRates: [Double] { [0.02] }
   var steps: Int { scale.quick ? 600 : 2000 }
 
   public var sweep: Sweep {

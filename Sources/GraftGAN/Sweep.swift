@@ -31,7 +31,7 @@ public struct Sweep: Sendable {
 
   /// Optimizers × learning rates × seeds over `baseArguments` (e.g. `--preset ring8-mlp`).
   public static func grid(
-    root: URL, optimizers: [String], learningRates: [Float], seeds: [UInt64], baseArguments: [String]
+    root: URL, optimizers: [String], learningRates: [Double], seeds: [UInt64], baseArguments: [String]
   ) -> Sweep {
     var runs: [Run] = []
     for optimizer in optimizers {

@@ -6,20 +6,23 @@ import Foundation
 ///
 ///     m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
 ///     Δ = −lr/(1−β1ᵗ) · m / (√v / √(1−β2ᵗ) + ε)
+///
+/// The hyperparameters are doubles, as in PyTorch; 1 − β1, 1 − β2 and the bias corrections are
+/// computed from them in double precision (see `Optimizer`).
 public struct Adam: ElementwiseOptimizer {
-  public var learningRate: Float
-  public var beta1: Float
-  public var beta2: Float
-  public var epsilon: Float
-  public var weightDecay: Float
+  public var learningRate: Double
+  public var beta1: Double
+  public var beta2: Double
+  public var epsilon: Double
+  public var weightDecay: Double
   public var amsgrad: Bool
   public var step = 0
   public var state: [[String: Tensor<Float>]] = []
 
   /// Defaults are PyTorch's; GANs commonly use β1 = 0.5 and β2 = 0.999 or 0.9.
   public init(
-    learningRate: Float = 1e-3, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
-    weightDecay: Float = 0, amsgrad: Bool = false
+    learningRate: Double = 1e-3, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8,
+    weightDecay: Double = 0, amsgrad: Bool = false
   ) {
     self.learningRate = learningRate
     self.beta1 = beta1
@@ -35,13 +38,23 @@ public struct Adam: ElementwiseOptimizer {
 
   public func update(
     gradient: Tensor<Float>, parameter: Tensor<Float>, state: inout [String: Tensor<Float>], step: Int,
-    learningRate: Float
+    learningRate: Double
   ) -> Tensor<Float> {
-    // PyTorch computes the bias corrections in double precision.
-    let correction1 = 1 - Foundation.pow(Double(beta1), Double(step))
-    let correction2Root = Float((1 - Foundation.pow(Double(beta2), Double(step))).squareRoot())
-    let stepSize = Float(Double(learningRate) / correction1)
-    let (beta1, beta2, epsilon, weightDecay) = (self.beta1, self.beta2, self.epsilon, self.weightDecay)
+    // torch.optim.Adam's single-tensor code computes these in Python (double precision) and passes each
+    // to a float kernel, which rounds it to float once: exp_avg.lerp_(grad, 1 - beta1);
+    // exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2); bias_correction1 = 1 - beta1**step;
+    // step_size = lr / bias_correction1; bias_correction2_sqrt = (1 - beta2**step)**0.5;
+    // denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps);
+    // param.addcdiv_(exp_avg, denom, value=-step_size).
+    let t = Double(step)
+    let correction1 = 1 - Foundation.pow(beta1, t)
+    // Python's `** 0.5` is C's pow, which need not round like sqrt.
+    let correction2Root = Float(Foundation.pow(1 - Foundation.pow(beta2, t), 0.5))
+    let negativeStep = Float(-(learningRate / correction1))
+    let weight1 = Float(1 - beta1)
+    let decay2 = Float(beta2)
+    let weight2 = Float(1 - beta2)
+    let (epsilon, weightDecay) = (Float(self.epsilon), Float(self.weightDecay))
     let n = gradient.count
     let zeros = { [Float](repeating: 0, count: n) }
     let m0 = state["exp_avg"]?.scalars ?? zeros()
@@ -75,8 +88,9 @@ public struct Adam: ElementwiseOptimizer {
                           let lanes = min(8, range.upperBound - i)
                           var gi = load(g + i, lanes)
                           if weightDecay != 0 { gi = gi + load(p + i, lanes) * weightDecay }
-                          let mi = lerp(load(m0 + i, lanes), gi, 1 - beta1)
-                          let vi = load(v0 + i, lanes) * beta2 + gi * gi * (1 - beta2)
+                          let mi = lerp(load(m0 + i, lanes), gi, weight1)
+                          // addcmul computes value·g·g in that order: (value·g)·g.
+                          let vi = load(v0 + i, lanes) * decay2 + gi * weight2 * gi
                           var second = vi
                           if amsgrad {
                             second = pointwiseMax(load(max0! + i, lanes), vi)
@@ -84,7 +98,7 @@ public struct Adam: ElementwiseOptimizer {
                           }
                           store(mi, m + i, lanes)
                           store(vi, v + i, lanes)
-                          store(graft_adam_step8(mi, second, correction2Root, epsilon, -stepSize), delta + i, lanes)
+                          store(graft_adam_step8(mi, second, correction2Root, epsilon, negativeStep), delta + i, lanes)
                           i += lanes
                         }
                       }

@@ -19,7 +19,7 @@ public struct GraftedOptimizer: Optimizer {
   }
 
   /// The magnitude optimizer's learning rate: it alone sets the step size.
-  public var learningRate: Float {
+  public var learningRate: Double {
     get { magnitude.learningRate }
     set { magnitude.learningRate = newValue }
   }

@@ -5,10 +5,11 @@ public struct ParameterGroup: Sendable, Equatable {
   public let name: String
   /// Indices into the model's `parameterPaths`.
   public let indices: [Int]
-  /// Multiplies the optimizer's learning rate for this group (per-group learning rates).
-  public var learningRateScale: Float
+  /// Multiplies the optimizer's learning rate for this group (per-group learning rates), in double
+  /// precision like the rate itself.
+  public var learningRateScale: Double
 
-  public init(name: String, indices: [Int], learningRateScale: Float = 1) {
+  public init(name: String, indices: [Int], learningRateScale: Double = 1) {
     self.name = name
     self.indices = indices
     self.learningRateScale = learningRateScale
@@ -28,7 +29,7 @@ public enum Grouping: String, Sendable, CaseIterable, Codable, CustomStringConve
 
   /// The groups for parameters with these names (in order), with optional learning-rate scales by
   /// group name.
-  public func groups(for names: [String], learningRateScales: [String: Float] = [:]) -> [ParameterGroup] {
+  public func groups(for names: [String], learningRateScales: [String: Double] = [:]) -> [ParameterGroup] {
     var groups: [ParameterGroup] = []
     switch self {
     case .perTensor:

@@ -5,12 +5,12 @@
 /// layer-wise with `.perTensor` grouping, or over the whole player with `.global`. With momentum μ > 0
 /// the momentum buffer b ← μ·b + g is normalized instead of g. A zero gradient gives a zero step.
 public struct NormalizedSGD: Optimizer {
-  public var learningRate: Float
-  public var momentum: Float
+  public var learningRate: Double
+  public var momentum: Double
   public var step = 0
   public var state: [[String: Tensor<Float>]] = []
 
-  public init(learningRate: Float, momentum: Float = 0) {
+  public init(learningRate: Double, momentum: Double = 0) {
     self.learningRate = learningRate
     self.momentum = momentum
   }
@@ -22,11 +22,12 @@ public struct NormalizedSGD: Optimizer {
   ) -> [Tensor<Float>] {
     if state.count != parameters.count { state = Array(repeating: [:], count: parameters.count) }
     step += 1
+    let mu = Float(momentum)
     return withoutGradients {
       var directions = gradients
       if momentum > 0 {
         for i in gradients.indices {
-          let buffer = state[i]["momentum_buffer"].map { $0 * momentum + gradients[i] } ?? gradients[i]
+          let buffer = state[i]["momentum_buffer"].map { $0 * mu + gradients[i] } ?? gradients[i]
           state[i]["momentum_buffer"] = buffer
           directions[i] = buffer
         }
@@ -35,7 +36,8 @@ public struct NormalizedSGD: Optimizer {
       for group in groups {
         let norm = groupNorm(group.indices.map { directions[$0] })
         guard norm > 0 else { continue }
-        let scale = -learningRate * group.learningRateScale / norm
+        // The step's length in double precision, rounded once.
+        let scale = Float(-learningRate * group.learningRateScale / Double(norm))
         for i in group.indices { result[i] = directions[i] * scale }
       }
       return result

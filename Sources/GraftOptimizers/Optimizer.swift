@@ -3,9 +3,15 @@
 /// The state is PyTorch-shaped: one dictionary of named tensors per parameter (`exp_avg`,
 /// `momentum_buffer`, ...), which is what checkpoints save. `groups` tell optimizers that normalize or
 /// graft which tensors form one vector; element-wise optimizers use them only for learning-rate scales.
+///
+/// Hyperparameters (learning rate, betas, α, ε, momentum, weight decay) are `Double`s, as PyTorch holds
+/// them (Python floats): the constants derived from them (1 − β, bias corrections, lr/(1 − β1ᵗ)) are
+/// computed in double precision from the value the user gave and rounded to `Float` once, where
+/// PyTorch's float kernels round them. A `Float` β2 = 0.999 alone moves Adam's second moment by about
+/// 1e-5 relative from PyTorch's (1.7e-4 at β2 = 0.9999).
 public protocol Optimizer {
   /// The base learning rate (schedules set it every step).
-  var learningRate: Float { get set }
+  var learningRate: Double { get set }
   /// Steps taken so far.
   var step: Int { get set }
   /// Per-parameter state, in parameter order; empty before the first step.
@@ -21,10 +27,11 @@ public protocol Optimizer {
 /// An optimizer whose update of each tensor depends only on that tensor's gradient and state (SGD,
 /// Adam, RMSprop): it implements `update(gradient:parameter:state:step:learningRate:)` and gets the rest.
 public protocol ElementwiseOptimizer: Optimizer {
-  /// The update of one tensor at 1-based step `step`, changing its `state`.
+  /// The update of one tensor at 1-based step `step`, changing its `state`. `learningRate` is the
+  /// scheduled rate times the group's scale, still in double precision.
   func update(
     gradient: Tensor<Float>, parameter: Tensor<Float>, state: inout [String: Tensor<Float>], step: Int,
-    learningRate: Float
+    learningRate: Double
   ) -> Tensor<Float>
 }
 
@@ -48,8 +55,8 @@ extension ElementwiseOptimizer {
 }
 
 /// Each parameter's learning-rate scale from its group (1 for parameters in no group).
-func learningRateScales(_ groups: [ParameterGroup], count: Int) -> [Float] {
-  var scales = [Float](repeating: 1, count: count)
+func learningRateScales(_ groups: [ParameterGroup], count: Int) -> [Double] {
+  var scales = [Double](repeating: 1, count: count)
   for g in groups { for i in g.indices { scales[i] = g.learningRateScale } }
   return scales
 }
@@ -62,7 +69,8 @@ func stateTensor(_ state: inout [String: Tensor<Float>], _ key: String, like: Te
   return zeros
 }
 
-/// PyTorch's `lerp(start, end, weight)`, with its two formulas so the float results agree.
+/// PyTorch's `lerp(start, end, weight)`, with its two formulas so the float results agree. `weight` is
+/// already rounded to `Float`, as ATen rounds a scalar argument (and then computes 1 − weight in float).
 func lerp(_ start: Tensor<Float>, _ end: Tensor<Float>, _ weight: Float) -> Tensor<Float> {
   weight < 0.5 ? start + (end - start) * weight : end - (end - start) * (1 - weight)
 }

@@ -19,7 +19,7 @@ extension Optimizer {
   @discardableResult
   public mutating func update<M: Layer>(
     _ model: inout M, along gradients: [Tensor<Float>], grouping: Grouping = .perTensor,
-    learningRateScales: [String: Float] = [:]
+    learningRateScales: [String: Double] = [:]
   ) -> StepDiagnostics {
     let names = model.parameterNames
     precondition(

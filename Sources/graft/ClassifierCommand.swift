@@ -20,7 +20,7 @@ struct ClassifierCommand: ParsableCommand {
     var out: String = "Sources/GraftEval/Resources/fashion-classifier.safetensors"
     @Option(help: "The directory with Fashion-MNIST's IDX files.") var dataDir: String = FashionMNIST.defaultDirectory
     @Option(help: "Mini-batch size.") var batchSize: Int = 64
-    @Option(help: "Adam's initial learning rate (cosine decay to 5% of it).") var learningRate: Float = 2e-3
+    @Option(help: "Adam's initial learning rate (cosine decay to 5% of it).") var learningRate: Double = 2e-3
     @Option(help: "Output channels of the convolution stages, comma-separated (each stage halves the side).")
     var channels: String = FashionClassifier.Architecture.standard.convChannels.map(String.init).joined(separator: ",")
     @Option(help: "The penultimate feature dimension (FID's feature space).")

@@ -21,8 +21,8 @@ struct SweepCommand: ParsableCommand {
   func run() throws {
     let optimizerList = optimizers.split(separator: ",").map(String.init)
     for name in optimizerList { _ = try OptimizerCatalog.make(name, OptimizerSettings()) }
-    let rates = try lrs.split(separator: ",").map { text -> Float in
-      guard let v = Float(text), v > 0 else { throw ValidationError("--lrs: '\(text)' is not a positive number") }
+    let rates = try lrs.split(separator: ",").map { text -> Double in
+      guard let v = Double(text), v > 0 else { throw ValidationError("--lrs: '\(text)' is not a positive number") }
       return v
     }
     let seedList: [UInt64]

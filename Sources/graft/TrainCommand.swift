@@ -37,13 +37,13 @@ struct TrainCommand: ParsableCommand {
   var optimizer: String?
   @Option(help: "Generator optimizer.") var gOptimizer: String?
   @Option(help: "Discriminator optimizer.") var dOptimizer: String?
-  @Option(help: "Learning rate for both players.") var lr: Float?
-  @Option(help: "Generator learning rate.") var gLr: Float?
-  @Option(help: "Discriminator learning rate.") var dLr: Float?
-  @Option(help: "Adam β1.") var beta1: Float?
-  @Option(help: "Adam β2.") var beta2: Float?
-  @Option(help: "Adam/RMSprop ε.") var eps: Float?
-  @Option(help: "Momentum (SGD, nSGD, RMSprop).") var momentum: Float?
+  @Option(help: "Learning rate for both players.") var lr: Double?
+  @Option(help: "Generator learning rate.") var gLr: Double?
+  @Option(help: "Discriminator learning rate.") var dLr: Double?
+  @Option(help: "Adam β1.") var beta1: Double?
+  @Option(help: "Adam β2.") var beta2: Double?
+  @Option(help: "Adam/RMSprop ε.") var eps: Double?
+  @Option(help: "Momentum (SGD, nSGD, RMSprop).") var momentum: Double?
   @Option(help: "Grouping for both players: tensor, module, global.") var grouping: String?
   @Option(help: "Learning-rate schedule: constant, linear, cosine.") var schedule: String?
   @Option(help: "Warm-up steps.") var warmup: Int?

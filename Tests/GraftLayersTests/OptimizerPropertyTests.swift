@@ -1,3 +1,4 @@
+import Foundation
 import GraftOptimizers
 import Testing
 
@@ -93,7 +94,7 @@ struct OptimizerPropertyTests {
     let step = nsgd.updates(gradients: g, parameters: model.parameters, groups: groups)
     for group in groups {
       let norm = groupNorm(group.indices.map { step[$0] })
-      #expect(abs(norm - 0.05 * group.learningRateScale) < 1e-6)
+      #expect(abs(Double(norm) - 0.05 * group.learningRateScale) < 1e-6)
       #expect(cosine(group.indices.map { step[$0] }, group.indices.map { -g[$0] }) > 1 - 1e-6)
     }
   }
@@ -144,6 +145,33 @@ struct OptimizerPropertyTests {
     #expect(throws: OptimizerNameError.self) { try OptimizerCatalog.make("adamw", settings) }
     #expect(throws: OptimizerNameError.self) { try OptimizerCatalog.make("graft:adam:lbfgs", settings) }
     #expect(OptimizerNameError(name: "adamw").description.contains("ada-nsgda"))
+  }
+
+  /// Hyperparameters stay the doubles the user wrote, from a config file through the catalog into each
+  /// optimizer (as PyTorch holds them): a Float on the way would turn β2 = 0.9999 into 0.99989998…, and
+  /// 1 − β2 would be off by 1.7e-4 relative.
+  @Test func hyperparametersStayTheDoublesGiven() throws {
+    let json =
+      #"{"learningRate": 0.0003, "beta1": 0.9, "beta2": 0.9999, "epsilon": 1e-7, "momentum": 0.7, "#
+      + #""weightDecay": 0.01, "alpha": 0.999}"#
+    let settings = try JSONDecoder().decode(OptimizerSettings.self, from: Data(json.utf8))
+    let adam = try #require(try OptimizerCatalog.make("adam", settings).optimizer as? Adam)
+    #expect(adam.learningRate == 0.0003 && adam.beta1 == 0.9 && adam.beta2 == 0.9999)
+    #expect(adam.epsilon == 1e-7 && adam.weightDecay == 0.01)
+    let rmsprop = try #require(try OptimizerCatalog.make("rmsprop", settings).optimizer as? RMSprop)
+    #expect(rmsprop.alpha == 0.999 && rmsprop.momentum == 0.7 && rmsprop.epsilon == 1e-7)
+    let sgd = try #require(try OptimizerCatalog.make("sgda", settings).optimizer as? SGD)
+    #expect(sgd.momentum == 0.7 && sgd.weightDecay == 0.01)
+    let nsgd = try #require(try OptimizerCatalog.make("nsgda", settings).optimizer as? NormalizedSGD)
+    #expect(nsgd.momentum == 0.7)
+    // Written back (a run's config.json) with the same keys and numbers.
+    let encoded = try #require(
+      try JSONSerialization.jsonObject(with: JSONEncoder().encode(settings)) as? [String: Double])
+    #expect(
+      encoded == [
+        "learningRate": 0.0003, "beta1": 0.9, "beta2": 0.9999, "epsilon": 1e-7, "momentum": 0.7, "weightDecay": 0.01,
+        "alpha": 0.999,
+      ])
   }
 
   @Test func updateAppliesStepsAndReportsDiagnostics() throws {

@@ -31,6 +31,9 @@ struct FixtureCase: Decodable, CustomTestStringConvertible {
   let mode: String?
   let config: [String: Value]
   let tensors: [String: Stored]
+  /// optimizer_state.json: the number of steps and the steps after which the state was stored.
+  let steps: Int?
+  let checkpoints: [Int]?
 
   var testDescription: String { name }
 
@@ -148,24 +151,25 @@ struct TorchGoldenLayerTests {
 
 @Suite("Optimizers against torch.optim over 50 steps (committed fixtures)")
 struct TorchGoldenOptimizerTests {
+  /// The optimizer with the case's torch keyword arguments, taken as the doubles torch was given.
   static func makeOptimizer(_ c: FixtureCase) -> any Optimizer {
-    let lr = Float(c.number("lr")!)
-    let wd = Float(c.number("weight_decay") ?? 0)
-    let momentum = Float(c.number("momentum") ?? 0)
+    let lr = c.number("lr")!
+    let wd = c.number("weight_decay") ?? 0
+    let momentum = c.number("momentum") ?? 0
     switch c.optimizer! {
     case "sgd":
       return SGD(
-        learningRate: lr, momentum: momentum, dampening: Float(c.number("dampening") ?? 0),
+        learningRate: lr, momentum: momentum, dampening: c.number("dampening") ?? 0,
         nesterov: c.flag("nesterov") ?? false, weightDecay: wd)
     case "adam":
       let betas = c.list("betas") ?? [0.9, 0.999]
       return Adam(
-        learningRate: lr, beta1: Float(betas[0]), beta2: Float(betas[1]), epsilon: Float(c.number("eps") ?? 1e-8),
-        weightDecay: wd, amsgrad: c.flag("amsgrad") ?? false)
+        learningRate: lr, beta1: betas[0], beta2: betas[1], epsilon: c.number("eps") ?? 1e-8, weightDecay: wd,
+        amsgrad: c.flag("amsgrad") ?? false)
     case "rmsprop":
       return RMSprop(
-        learningRate: lr, alpha: Float(c.number("alpha") ?? 0.99), epsilon: Float(c.number("eps") ?? 1e-8),
-        weightDecay: wd, momentum: momentum, centered: c.flag("centered") ?? false)
+        learningRate: lr, alpha: c.number("alpha") ?? 0.99, epsilon: c.number("eps") ?? 1e-8, weightDecay: wd,
+        momentum: momentum, centered: c.flag("centered") ?? false)
     default: fatalError("unknown optimizer \(c.optimizer!)")
     }
   }
@@ -191,5 +195,82 @@ struct TorchGoldenOptimizerTests {
     }
     #expect(worst < 1e-5, "\(c.name): worst relative error over 50 steps \(worst)")
     #expect(optimizer.step == 50)
+  }
+}
+
+/// SplitMix64's output function of the state `x`, as `splitmix64` in Scripts/make_layer_fixtures.py.
+func splitMix64(_ x: UInt64) -> UInt64 {
+  var z = x &+ 0x9E37_79B9_7F4A_7C15
+  z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+  z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+  return z ^ (z >> 31)
+}
+
+/// The gradient of parameter `k` at step `t` in optimizer_state.json, as `state_gradient` in
+/// Scripts/make_layer_fixtures.py: every operation is exact in Double and the one rounding is to Float,
+/// so these are torch's float32 values bit for bit (the fixture does not store 1000 gradients).
+func stateGradient(_ k: Int, _ t: Int, shape: [Int]) -> Tensor<Float> {
+  let sign: Double = (t / 250) % 2 == 0 ? 1 : -1
+  let values = (0..<shape.reduce(1, *)).map { i -> Float in
+    let u = splitMix64(UInt64(k) << 48 | UInt64(t) << 16 | UInt64(i))
+    let uniform = Double(u >> 40) * 0x1p-24
+    let scale = Double(sign: .plus, exponent: i % 4 - 2, significand: 1)
+    let mean = sign * 0.5 * Double(i % 3 - 1)
+    return Float((uniform - 0.5) * 4 * scale + mean)
+  }
+  return Tensor(shape: shape, scalars: values)
+}
+
+@Suite("Optimizer parameters and state against torch.optim over 1000 steps (committed fixtures)")
+struct TorchGoldenOptimizerStateTests {
+  /// The hyperparameters are the fixture's doubles, as a user gives them: over 1000 steps a float32
+  /// rounding of β2 = 0.999 alone moves `exp_avg_sq` by about 1e-5 relative, far outside the tolerance.
+  @Test(arguments: loadFixture("optimizer_state"))
+  func parametersAndStateMatchTorch(_ c: FixtureCase) {
+    Self.expectTorchTrajectory(TorchGoldenOptimizerTests.makeOptimizer(c), c)
+  }
+
+  /// The same through a config file and the catalog, as `graft train` builds its optimizers: the
+  /// settings keep the doubles written in the JSON.
+  @Test(arguments: ["adam_9999", "adam_gan_999", "rmsprop_momentum", "sgd_momentum"])
+  func catalogOptimizerFromConfigMatchesTorch(_ name: String) throws {
+    let c = try #require(loadFixture("optimizer_state").first { $0.name == name })
+    let betas = c.list("betas") ?? [0.9, 0.999]
+    let json = """
+      {"learningRate": \(c.number("lr")!), "beta1": \(betas[0]), "beta2": \(betas[1]), \
+      "epsilon": \(c.number("eps") ?? 1e-8), "momentum": \(c.number("momentum") ?? 0), \
+      "weightDecay": \(c.number("weight_decay") ?? 0), "alpha": \(c.number("alpha") ?? 0.99)}
+      """
+    let settings = try JSONDecoder().decode(OptimizerSettings.self, from: Data(json.utf8))
+    let (optimizer, _) = try OptimizerCatalog.make(c.optimizer!, settings)
+    Self.expectTorchTrajectory(optimizer, c)
+  }
+
+  /// Runs `c.steps` steps on the case's three parameters with `stateGradient`'s gradients and compares
+  /// the parameters and every state tensor with torch's at each checkpoint:
+  /// ‖actual − torch‖∞ ≤ 1e-6 · ‖torch‖∞ for each tensor.
+  static func expectTorchTrajectory(_ start: any Optimizer, _ c: FixtureCase) {
+    var optimizer = start
+    var params = (0..<3).map { c.tensor("p\($0)") }
+    let groups = Grouping.perTensor.groups(for: ["p0", "p1", "p2"])
+    let checkpoints = Set(c.checkpoints!)
+    #expect(c.steps! >= 1000 && checkpoints.contains(c.steps!))
+    for t in 1...c.steps! {
+      let gradients = params.indices.map { stateGradient($0, t, shape: params[$0].shape) }
+      let deltas = optimizer.updates(gradients: gradients, parameters: params, groups: groups)
+      params = zip(params, deltas).map { $0 + $1 }
+      guard checkpoints.contains(t) else { continue }
+      for k in params.indices {
+        let prefix = "s\(t).p\(k)"
+        expectClose(params[k], c.tensor(prefix), "\(c.name) \(prefix)", tolerance: 1e-6)
+        let keys = c.tensors.keys.filter { $0.hasPrefix(prefix + ".") }.map { String($0.dropFirst(prefix.count + 1)) }
+        #expect(Set(optimizer.state[k].keys) == Set(keys), "\(c.name) \(prefix): state keys")
+        for key in keys.sorted() {
+          guard let actual = optimizer.state[k][key] else { continue }
+          expectClose(actual, c.tensor(prefix + "." + key), "\(c.name) \(prefix).\(key)", tolerance: 1e-6)
+        }
+      }
+    }
+    #expect(optimizer.step == c.steps!)
   }
 }
