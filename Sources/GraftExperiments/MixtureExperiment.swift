@@ -72,7 +72,7 @@ public struct MixtureExperiment: Sendable {
 
   /// The cell of (dataset, optimizer, lr); a run that stopped early covers no mode and has no
   /// high-quality samples.
-  func cell(_ sweep: Sweep, _ dataset: String, _ optimizer: String, _ lr: Float) -> Cell {
+  func cell(_ sweep: Sweep, _ dataset: String, _ optimizer: String, _ lr: Double) -> Cell {
     let runs = sweep.runs.filter {
       $0.labels["dataset"] == dataset && $0.labels["optimizer"] == optimizer && $0.labels["lr"] == "\(lr)"
     }
