@@ -190,6 +190,7 @@ public final class Trainer {
       } else {
         dDiagnostics = discriminatorOptimizer.update(
           &players.discriminator, along: grads, grouping: discriminatorGrouping)
+        try checkFinite(dDiagnostics!, "discriminator")
       }
     }
     let z = latent.sample(n, generator: &latentGenerator)
@@ -202,23 +203,42 @@ public final class Trainer {
     if let pendingD {
       dDiagnostics = discriminatorOptimizer.update(
         &players.discriminator, along: pendingD, grouping: discriminatorGrouping)
+      try checkFinite(dDiagnostics!, "discriminator")
     }
     let gDiagnostics = generatorOptimizer.update(&players.generator, along: gGrads, grouping: generatorGrouping)
+    try checkFinite(gDiagnostics, "generator")
     return IterationResult(
       discriminatorLoss: dLoss, generatorLoss: gLoss, discriminator: dDiagnostics!, generator: gDiagnostics)
   }
 
   private func checkFinite(_ value: Float, _ player: String) throws {
     guard value.isFinite else {
-      let checkpoint =
-        FileManager.default.fileExists(atPath: run.latestCheckpoint.path)
-        ? "the last good checkpoint is \(run.latestCheckpoint.path)"
-        : "no checkpoint had been written yet"
-      throw TrainingError(
-        message: "training stopped at step \(step + 1): the \(player) loss is \(value). Nothing was updated with it; "
-          + "\(checkpoint). Try a lower learning rate, or resume with --resume \(run.url.path) after changing the config."
-      )
+      throw stopped("the \(player) loss is \(value). Nothing was updated with it")
     }
+  }
+
+  /// A step whose gradient or update is not finite has left NaN or infinite weights. The loss alone
+  /// does not show it: ReLU and the hinge loss map NaN to 0, so a run could go on (and checkpoint)
+  /// with NaN weights and finite losses.
+  private func checkFinite(_ diagnostics: StepDiagnostics, _ player: String) throws {
+    for (i, group) in diagnostics.groups.enumerated() {
+      let (g, u) = (diagnostics.gradientNorms[i], diagnostics.updateNorms[i])
+      guard g.isFinite && u.isFinite else {
+        throw stopped(
+          "the \(player)'s \(g.isFinite ? "update" : "gradient") for \(group) has norm \(g.isFinite ? u : g), "
+            + "so its weights are no longer finite. They were not written")
+      }
+    }
+  }
+
+  private func stopped(_ what: String) -> TrainingError {
+    let checkpoint =
+      FileManager.default.fileExists(atPath: run.latestCheckpoint.path)
+      ? "the last good checkpoint is \(run.latestCheckpoint.path)"
+      : "no checkpoint had been written yet"
+    return TrainingError(
+      message: "training stopped at step \(step + 1): \(what); \(checkpoint). Try a lower learning rate, or resume "
+        + "with --resume \(run.url.path) after changing the config.")
   }
 
   private func updateEMA() {
