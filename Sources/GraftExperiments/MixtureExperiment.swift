@@ -30,7 +30,7 @@ public struct MixtureExperiment: Sendable {
   }
 
   var datasets: [(name: String, steps: Int)] {
-    scale.quick ? [("ring8", 2000)] : [("ring8", 4000), ("grid25", 6000)]
+    scale.quick ? [("ring8", 2000)] : [("ring8", TrainingConfig().steps), ("grid25", 6000)]
   }
   var seeds: Int { scale.seeds }
 

@@ -19,7 +19,7 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var dataLimit: Int?
 
   // The game.
-  public var steps = 4000
+  public var steps = 8000
   public var batchSize = 256
   /// Discriminator steps per generator step.
   public var discriminatorSteps = 1
@@ -151,8 +151,12 @@ extension TrainingConfig {
 
   /// Named starting points; flags given with a preset override it.
   public static let presets: [(name: String, summary: String, config: TrainingConfig)] = [
-    ("ring8-mlp", "8 Gaussians on a ring, MLP G (16→128→128→2) and D (2→128→128→1), Adam, 4000 steps", ring8MLP),
-    ("grid25-mlp", "25 Gaussians on a grid, MLP G and D, Adam, 3000 steps", grid25MLP),
+    (
+      "ring8-mlp",
+      "8 Gaussians on a ring, MLP G (16→128→128→2) and D (2→128→128→1), Adam, hinge loss, cosine decay, 8000 steps (the main job)",
+      ring8MLP
+    ),
+    ("grid25-mlp", "25 Gaussians on a grid, MLP G and D, Adam, hinge loss, cosine decay, 3000 steps", grid25MLP),
     ("theory", "the paper's synthetic setting, nSGDA for both players", theorySetting),
     ("fashion-dcgan", "Fashion-MNIST 32x32, DCGAN, non-saturating loss, Adam(2e-4, 0.5, 0.999)", fashionDCGAN),
     (

@@ -7,7 +7,7 @@ import Yams
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
-    abstract: "Train a GAN (default: ring8 MLP with Adam, about a minute on 2 cores).",
+    abstract: "Train a GAN (default: the main job, ring8 MLP with Adam, about 10 s on 2 cores).",
     discussion:
       "Presets: \(TrainingConfig.presets.map(\.name).joined(separator: ", ")). See `graft info` for data sets, models, losses and optimizers."
   )

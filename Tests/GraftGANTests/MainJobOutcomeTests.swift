@@ -36,7 +36,7 @@ struct MainJobOutcomeTests {
 
     // The run directory holds what the README promises.
     let run = RunDirectory(root.appendingPathComponent("seed0"))
-    for file in [run.config, run.metrics, run.summary, run.latestCheckpoint, run.sample(step: 4000)] {
+    for file in [run.config, run.metrics, run.summary, run.latestCheckpoint, run.sample(step: TrainingConfig().steps)] {
       #expect(FileManager.default.fileExists(atPath: file.path), "missing \(file.lastPathComponent)")
     }
     #expect(run.stepCheckpoints().count == 3)
