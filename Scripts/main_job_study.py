@@ -35,10 +35,14 @@ def main():
     p.add_argument("--root", default="runs/main-job-study")
     p.add_argument("--graft", default=".build/release/graft")
     p.add_argument("--markdown", action="store_true")
+    p.add_argument("--no-run", action="store_true", help="only report what finished runs measured")
     a = p.parse_args(argv)
     root = Path(a.root) / a.name
     root.mkdir(parents=True, exist_ok=True)
-    (root / "flags.json").write_text(json.dumps(flags))
+    if a.no_run and (root / "flags.json").exists():
+        flags = json.loads((root / "flags.json").read_text())
+    else:
+        (root / "flags.json").write_text(json.dumps(flags))
     cores = a.cores.split(",")
     cells = [(c, s) for c in cores for s in a.seeds]
 
@@ -46,7 +50,7 @@ def main():
         core, seed = cell
         out = root / f"{core}-seed{seed}"
         summary = out / "summary.json"
-        if summary.exists():
+        if summary.exists() or a.no_run:
             return
         if out.exists():
             subprocess.run(["rm", "-rf", str(out)], check=True)
@@ -68,13 +72,17 @@ def main():
                 quality.append(s["mixture"]["highQualityShare"])
                 seconds.append(s["wallSeconds"])
             except (OSError, KeyError, ValueError):
+                if a.no_run:
+                    continue  # not run (yet)
                 modes.append(0)
                 quality.append(0.0)
         good = sum(m >= 7 for m in modes)
         rows.append((core, modes, quality, good, seconds))
     if a.markdown:
         for core, modes, quality, good, _ in rows:
-            print(f"| {a.name} | {core} | {', '.join(map(str, modes))} | {good}/{len(modes)} | "
+            if not modes:
+                continue
+            print(f"| {a.name} | `{' '.join(flags)}` | {core} | {' '.join(map(str, modes))} | {good}/{len(modes)} | "
                   f"{sum(modes)/len(modes):.1f} | {100*sum(quality)/len(quality):.0f}% |")
     else:
         print(f"{a.name}: {' '.join(flags)}")

@@ -17,7 +17,14 @@ public struct MagnitudeExperiment: Sendable {
   public static let constancyThreshold = 0.3
 
   var settings: [(name: String, arguments: [String])] {
-    let ring = ("ring8-adam", ["--preset", "ring8-mlp", "--steps", scale.quick ? "1000" : "4000", "--log-every", "10"])
+    // The non-saturating loss at a constant rate: a decaying rate would shrink both players' steps.
+    let ring = (
+      "ring8-adam",
+      [
+        "--preset", "ring8-mlp", "--steps", scale.quick ? "1000" : "4000", "--loss", "ns", "--schedule", "constant",
+        "--log-every", "10",
+      ]
+    )
     let fashion = ("fashion-dcgan-adam", ["--preset", "fashion-dcgan", "--steps", "1500", "--log-every", "10"])
     return scale.quick ? [ring] : [ring, fashion]
   }

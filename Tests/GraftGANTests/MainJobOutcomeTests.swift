@@ -9,10 +9,10 @@ import Testing
 /// second time under OPENBLAS_CORETYPE=Haswell (`make test-outcomes`).
 @Suite("Outcomes: the main job", .serialized)
 struct MainJobOutcomeTests {
-  /// Seeds 0–5 of the main job, two at a time on one thread each (results do not depend on the thread
-  /// count), about 30 s on 2 cores.
+  /// Seeds 0–7 of the main job, two at a time on one thread each (results do not depend on the thread
+  /// count), about 40 s on 2 cores.
   @Test func mainJobCoversTheRingOnMostSeeds() throws {
-    let seeds = Array(0..<6)
+    let seeds = Array(0..<8)
     let root = temporaryDirectory("main-job")
     let outcomes = try runInPairs(seeds) { seed -> MixtureCoverage? in
       let out = root.appendingPathComponent("seed\(seed)")
@@ -27,11 +27,14 @@ struct MainJobOutcomeTests {
       return summary.mixture
     }
     let modes = outcomes.map { $0?.modesCovered ?? 0 }
-    // Measured on this code (docs/main-job.md), seeds 0–5: every core type had at least 5 of 6 seeds at
-    // ≥ 7 of 8 modes and a mean of at least 7.2. The margin: one seed fewer, and a mean of 6.5.
+    // Measured (docs/main-job.md), modes covered for seeds 0–7 under each OPENBLAS_CORETYPE:
+    //   Haswell      8 8 8 8 6 6 8 7   (6 of 8 at ≥ 7, mean 7.4)
+    //   Sandybridge  7 8 8 8 7 7 6 7   (7 of 8, mean 7.3)
+    //   SkylakeX     7 8 8 8 7 7 8 6   (7 of 8, mean 7.4)
+    // Asserted with a margin of one seed and about one mode: ≥ 5 of 8 seeds at ≥ 7, mean ≥ 6.5.
     let good = modes.filter { $0 >= 7 }.count
     let mean = Double(modes.reduce(0, +)) / Double(modes.count)
-    #expect(good >= 4, "seeds reaching 7 of 8 modes: \(good) of 6; modes per seed \(modes)")
+    #expect(good >= 5, "seeds reaching 7 of 8 modes: \(good) of 8; modes per seed \(modes)")
     #expect(mean >= 6.5, "mean modes covered \(mean); per seed \(modes)")
 
     // The run directory holds what the README promises.
