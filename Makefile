@@ -22,7 +22,7 @@ test: deps
 CORETYPE ?= Haswell
 test-outcomes: deps
 	swift build -c release --build-tests
-	OPENBLAS_CORETYPE=$(CORETYPE) swift test -c release --skip-build --no-parallel --filter "Outcome|Reproduce"
+	OPENBLAS_CORETYPE=$(CORETYPE) swift test -c release --skip-build --no-parallel --filter "Outcome|ReproduceSmoke"
 
 ## Graft vs PyTorch on this machine (needs torch: pip install -r Scripts/requirements-dev.txt).
 bench: deps
