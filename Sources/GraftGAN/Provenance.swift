@@ -10,7 +10,8 @@ import GraftBuildInfo
 public struct Provenance: Codable, Sendable, Equatable {
   /// The git commit the binary was built from (nil when it was not built in a git checkout).
   public var gitCommit: String?
-  /// Whether tracked files differed from that commit when the binary was built.
+  /// Whether the sources (Sources/, Plugins/, Package.swift) differed from that commit when the binary
+  /// was built.
   public var sourcesModified: Bool
   /// Graft's worker threads (`GRAFT_THREADS`, else the core count).
   public var threads: Int
