@@ -118,7 +118,7 @@ struct TrainCommand: ParsableCommand {
   /// Preset, then config file, then flags.
   func resolvedConfig() throws -> TrainingConfig {
     var c = try preset.map { try TrainingConfig.preset($0) } ?? TrainingConfig()
-    if let config { c = try loadConfigFile(config) }
+    if let config { c = try loadConfigFile(config, over: c) }
     if let dataset { c.dataset = dataset }
     if let model { c.model = model }
     if let loss {
@@ -205,19 +205,43 @@ func freshDirectory(_ base: String) -> String {
 }
 
 /// Reads a config from JSON or YAML; a run's config.json (with its `config` wrapper) works too.
-func loadConfigFile(_ path: String) throws -> TrainingConfig {
+/// The settings of a JSON or YAML config file (any subset of the keys, or a run's config.json) laid over
+/// `base`: keys the file gives replace the base's, nested objects key by key, the rest keep the base's.
+func loadConfigFile(_ path: String, over base: TrainingConfig = TrainingConfig()) throws -> TrainingConfig {
   guard let data = FileManager.default.contents(atPath: path) else {
     throw ValidationError("cannot read config file \(path)")
   }
-  struct Wrapped: Decodable { var config: TrainingConfig }
-  let text = String(decoding: data, as: UTF8.self)
   do {
+    let parsed: Any?
     if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
-      return try YAMLDecoder().decode(TrainingConfig.self, from: text)
+      parsed = try Yams.load(yaml: String(decoding: data, as: UTF8.self))
+    } else {
+      parsed = try JSONSerialization.jsonObject(with: data)
     }
-    if let wrapped = try? JSONDecoder().decode(Wrapped.self, from: data) { return wrapped.config }
-    return try JSONDecoder().decode(TrainingConfig.self, from: data)
+    guard var settings = parsed as? [String: Any] else {
+      throw ValidationError("config file \(path) is not a Graft config: expected an object of settings")
+    }
+    // A run's config.json holds the settings under "config", beside its provenance.
+    if let wrapped = settings["config"] as? [String: Any] { settings = wrapped }
+    let baseObject = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
+    let merged = layered(settings, over: baseObject)
+    return try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))
+  } catch let error as ValidationError {
+    throw error
   } catch {
     throw ValidationError("config file \(path) is not a valid Graft config: \(error)")
   }
+}
+
+/// `top` over `base`: top's keys win; where both hold an object, they are layered key by key.
+func layered(_ top: [String: Any], over base: [String: Any]) -> [String: Any] {
+  var result = base
+  for (key, value) in top {
+    if let inner = value as? [String: Any], let below = base[key] as? [String: Any] {
+      result[key] = layered(inner, over: below)
+    } else {
+      result[key] = value
+    }
+  }
+  return result
 }

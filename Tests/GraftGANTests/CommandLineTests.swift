@@ -28,6 +28,33 @@ func runGraft(_ arguments: [String], environment: [String: String] = [:], in dir
 
 @Suite("The graft command line")
 struct CommandLineTests {
+  /// One merge order: preset, then config file, then flags (a config file once replaced the preset
+  /// silently, and `--preset theory --config my.json` trained ring8 with Adam).
+  @Test(arguments: ["json", "yaml"])
+  func presetThenConfigFileThenFlags(format: String) throws {
+    let directory = temporaryDirectory("merge")
+    let file = directory.appendingPathComponent("my.\(format)")
+    let text =
+      format == "json"
+      ? #"{"steps": 7, "discriminatorSettings": {"learningRate": 0.05}}"#
+      : "steps: 7\ndiscriminatorSettings:\n  learningRate: 0.05\n"
+    try Data(text.utf8).write(to: file)
+    let out = directory.appendingPathComponent("run")
+    let (status, output) = try runGraft(
+      ["train", "--preset", "theory", "--config", file.path, "--seed", "3", "--out", out.path])
+    #expect(status == 0, "\(output)")
+    let object = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent("config.json")))
+    let config = try #require((object as? [String: Any])?["config"] as? [String: Any])
+    #expect(config["dataset"] as? String == "theory" && config["model"] as? String == "theory")  // the preset
+    #expect(config["generatorOptimizer"] as? String == "nsgda")  // the preset
+    #expect(config["steps"] as? Int == 7)  // the file
+    let d = try #require(config["discriminatorSettings"] as? [String: Any])
+    #expect(d["learningRate"] as? Double == 0.05)  // the file, inside a nested object
+    let g = try #require(config["generatorSettings"] as? [String: Any])
+    #expect(g["learningRate"] as? Double == 0.02)  // the preset, beside it
+    #expect(config["seed"] as? Int == 3)  // the flag
+  }
+
   /// config.json and summary.json say what the numbers depend on: the commit the binary was built from
   /// (not the HEAD of the directory it runs in: here one outside any git checkout), the threads, the
   /// OpenBLAS kernel set and the CPU.
