@@ -85,7 +85,8 @@ public struct RunRecord: Sendable {
     if let text = try? String(contentsOf: run.metrics, encoding: .utf8) { record.metrics = MetricsLog(text: text) }
     if let data = try? Data(contentsOf: run.summary) {
       guard let summary = try? JSONValue.parse(data) else { throw ReportError("\(run.summary.path) is not valid JSON") }
-      record.summary = summary.numericLeaves()
+      // The provenance (thread count, ...) describes the machine, not the run's results.
+      record.summary = summary.numericLeaves().filter { !$0.key.hasPrefix("provenance.") }
       record.status = summary["status"]?.string
     }
     let evalFile = url.appendingPathComponent("eval.json")

@@ -47,7 +47,9 @@ struct FakeRuns {
     let summary = """
       {"status": "finished", "steps": 40, "wallSeconds": 2, "stepsPerSecond": 20, "discriminatorLoss": 1.4,
        "generatorLoss": 0.8, "mixture": {"modesCovered": \(modes), "modeCount": 8, "highQualityShare": 0.5,
-       "klToUniform": 0.1, "counts": [1, 2, 3, 4, 5, 6, 7, 8]}}
+       "klToUniform": 0.1, "counts": [1, 2, 3, 4, 5, 6, 7, 8]},
+       "provenance": {"gitCommit": "abc", "sourcesModified": false, "threads": 2, "blasCoreType": "Haswell",
+                      "cpuModel": "AMD EPYC"}}
       """
     try Data(summary.utf8).write(to: dir.appendingPathComponent("summary.json"))
     if let eval { try Data(eval.utf8).write(to: dir.appendingPathComponent("eval.json")) }
@@ -123,6 +125,7 @@ struct FakeRuns {
     #expect(record.status == "finished")
     #expect(record.summary?["mixture.modesCovered"] == 1)
     #expect(record.summary?["mixture.counts"] == nil)
+    #expect(record.summary?.keys.contains { $0.hasPrefix("provenance") } == false)  // the machine, not results
     #expect(record.evaluation == ["fid": 42.5, "classesCovered": 9])
     #expect(record.latestSample?.step == 40)
     #expect(record.metrics.entries.count == 4 && record.metrics.evaluations.count == 2)
