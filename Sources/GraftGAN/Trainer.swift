@@ -368,8 +368,8 @@ public final class Trainer {
         })
       ema = average
     }
-    try file.restore(&generatorOptimizer, parameterNames: generatorNames, prefix: "optimizer.generator")
-    try file.restore(&discriminatorOptimizer, parameterNames: discriminatorNames, prefix: "optimizer.discriminator")
+    try file.restore(&generatorOptimizer, of: players.generator, prefix: "optimizer.generator")
+    try file.restore(&discriminatorOptimizer, of: players.discriminator, prefix: "optimizer.discriminator")
     latentGenerator = try file.generator(forKey: "graft.rng.latent")
     penaltyGenerator = try file.generator(forKey: "graft.rng.penalty")
     guard let dataState = file.metadata["graft.data"] else {

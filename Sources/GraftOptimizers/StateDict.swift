@@ -36,13 +36,26 @@ extension Checkpoint {
 
   /// Loads an optimizer's state stored by `store(_:parameterNames:prefix:)`.
   public func restore(_ optimizer: inout any Optimizer, parameterNames: [String], prefix: String) throws {
+    try restore(&optimizer, parameters: parameterNames.map { ($0, nil) }, prefix: prefix)
+  }
+
+  /// Loads the state of `model`'s optimizer stored by `store(_:parameterNames:prefix:)`, checking every
+  /// state tensor against its parameter's shape (a kernel would otherwise read past a short one). Throws,
+  /// naming the tensor, when one has another shape.
+  public func restore<M: Layer>(_ optimizer: inout any Optimizer, of model: M, prefix: String) throws {
+    try restore(&optimizer, parameters: model.namedParameters.map { ($0.name, $0.value.shape) }, prefix: prefix)
+  }
+
+  private func restore(
+    _ optimizer: inout any Optimizer, parameters: [(name: String, shape: [Int]?)], prefix: String
+  ) throws {
     let step = try int(forKey: prefix + ".step")
     var state: [[String: Tensor<Float>]] = []
-    for name in parameterNames {
+    for (name, shape) in parameters {
       let start = prefix + "." + name + "."
       var entry: [String: Tensor<Float>] = [:]
       for (stored, value) in tensors where stored.hasPrefix(start) {
-        entry[String(stored.dropFirst(start.count))] = value
+        entry[String(stored.dropFirst(start.count))] = try shape.map { try tensor(stored, shape: $0) } ?? value
       }
       state.append(entry)
     }

@@ -36,7 +36,7 @@ struct CheckpointStateTests {
     var restoredOptimizer = try OptimizerCatalog.make(name, settings).optimizer
     let loaded = try Checkpoint.load(from: url)
     try loaded.restore(&restored, prefix: "generator")
-    try loaded.restore(&restoredOptimizer, parameterNames: restored.parameterPaths.map(\.name), prefix: "optimizer")
+    try loaded.restore(&restoredOptimizer, of: restored, prefix: "optimizer")
     #expect(try loaded.generator(forKey: "rng") == rng)
     #expect(restoredOptimizer.step == 2)
 
@@ -86,6 +86,28 @@ struct CheckpointStateTests {
       Issue.record("a truncated file was not reported")
     } catch {
       #expect("\(error)".contains("truncated") && "\(error)".contains("tensor 'g.block1.bn2.running_mean'"), "\(error)")
+    }
+  }
+
+  /// A state tensor of another size (a corrupt or foreign checkpoint) is refused by name on load, not
+  /// read past its end by the optimizer's kernel.
+  @Test func optimizerStateOfAnotherShapeIsRefused() throws {
+    var rng = RandomGenerator(seed: 6)
+    var model = NestedGenerator(generator: &rng)
+    var (optimizer, grouping) = try OptimizerCatalog.make("adam", OptimizerSettings(learningRate: 0.01))
+    let x = Tensor<Float>(randomNormal: [2, 2, 3, 3], generator: &rng)
+    let (_, g) = try model.valueWithGradient { $0(x).squared().mean() }
+    optimizer.update(&model, along: g, grouping: grouping)
+    var checkpoint = Checkpoint()
+    checkpoint.store(optimizer, parameterNames: model.parameterPaths.map(\.name), prefix: "optimizer")
+    let name = "optimizer." + model.parameterPaths[0].name + ".exp_avg_sq"
+    checkpoint[name] = Tensor<Float>(zeros: [1])
+    var fresh = try OptimizerCatalog.make("adam", OptimizerSettings(learningRate: 0.01)).optimizer
+    do {
+      try checkpoint.restore(&fresh, of: model, prefix: "optimizer")
+      Issue.record("an exp_avg_sq of shape [1] was accepted")
+    } catch let error as GraftIOError {
+      #expect("\(error)".contains(name), "\(error)")
     }
   }
 }
