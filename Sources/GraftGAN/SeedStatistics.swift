@@ -19,6 +19,13 @@ public struct SeedStatistics: Sendable, Equatable, Codable {
     self.seeds = seeds ?? values.indices.map { "\($0)" }
   }
 
+  /// The finite values of `entries`, each labelled by its seed, in the order given; entries without a
+  /// value (a run that wrote none) or with a non-finite one are left out.
+  public init(leavingOutMissing entries: [(seed: String, value: Double?)]) {
+    let kept = entries.compactMap { entry in entry.value.flatMap { $0.isFinite ? (entry.seed, $0) : nil } }
+    self.init(kept.map(\.1), seeds: kept.map(\.0))
+  }
+
   /// Values keyed by seed label, ordered by seed (numerically where the labels are numbers).
   public init(bySeed: [String: Double]) {
     let order = bySeed.keys.sorted { (Int($0) ?? Int.max, $0) < (Int($1) ?? Int.max, $1) }

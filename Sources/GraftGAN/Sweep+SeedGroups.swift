@@ -52,14 +52,8 @@ extension Sweep {
       row += zip(seeds, runs).map { $0 + ($1.summary == nil ? "†" : "") }.joined(separator: ", ")
       row += " | \(finished) of \(runs.count) | "
       for metric in metrics {
-        var values: [Double] = []
-        var valueSeeds: [String] = []
-        for (seed, entry) in zip(seeds, runs) {
-          guard let v = entry.summary.flatMap(metric.value), v.isFinite else { continue }
-          values.append(v)
-          valueSeeds.append(seed)
-        }
-        row += SeedStatistics(values, seeds: valueSeeds).formatted(digits: metric.digits) + " | "
+        let entries = zip(seeds, runs).map { (seed: $0, value: $1.summary.flatMap(metric.value)) }
+        row += SeedStatistics(leavingOutMissing: entries).formatted(digits: metric.digits) + " | "
       }
       lines.append(row)
     }

@@ -55,7 +55,10 @@ extension Checkpoint {
       let start = prefix + "." + name + "."
       var entry: [String: Tensor<Float>] = [:]
       for (stored, value) in tensors where stored.hasPrefix(start) {
-        entry[String(stored.dropFirst(start.count))] = try shape.map { try tensor(stored, shape: $0) } ?? value
+        if let shape, value.shape != shape {
+          throw GraftIOError.shapeMismatch(file: source, tensor: stored, found: value.shape, expected: shape)
+        }
+        entry[String(stored.dropFirst(start.count))] = value
       }
       state.append(entry)
     }

@@ -52,13 +52,6 @@ public struct SeedGroups: Sendable {
 
   /// A column's values for one group, labelled by seed (runs without the metric left out).
   public func statistics(_ column: ComparisonTable.Column, _ group: Group) -> SeedStatistics {
-    var values: [Double] = []
-    var seeds: [String] = []
-    for (run, seed) in zip(group.runs, group.seeds) {
-      guard let v = column.values[run], v.isFinite else { continue }
-      values.append(v)
-      seeds.append(seed)
-    }
-    return SeedStatistics(values, seeds: seeds)
+    SeedStatistics(leavingOutMissing: zip(group.runs, group.seeds).map { (seed: $1, value: column.values[$0]) })
   }
 }

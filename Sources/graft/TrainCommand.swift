@@ -204,7 +204,6 @@ func freshDirectory(_ base: String) -> String {
   return candidate
 }
 
-/// Reads a config from JSON or YAML; a run's config.json (with its `config` wrapper) works too.
 /// The settings of a JSON or YAML config file (any subset of the keys, or a run's config.json) laid over
 /// `base`: keys the file gives replace the base's, nested objects key by key, the rest keep the base's.
 func loadConfigFile(_ path: String, over base: TrainingConfig = TrainingConfig()) throws -> TrainingConfig {
@@ -223,6 +222,11 @@ func loadConfigFile(_ path: String, over base: TrainingConfig = TrainingConfig()
     }
     // A run's config.json holds the settings under "config", beside its provenance.
     if let wrapped = settings["config"] as? [String: Any] { settings = wrapped }
+    if let key = firstNonJSONValue(settings) {
+      throw ValidationError(
+        "config file \(path): the value of '\(key)' is not a number, string, boolean, list or object "
+          + "(YAML dates and binary values are not settings)")
+    }
     let baseObject = try JSONSerialization.jsonObject(with: JSONEncoder().encode(base)) as? [String: Any] ?? [:]
     let merged = layered(settings, over: baseObject)
     return try JSONDecoder().decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: merged))
@@ -244,4 +248,16 @@ func layered(_ top: [String: Any], over base: [String: Any]) -> [String: Any] {
     }
   }
   return result
+}
+
+/// The dotted key of the first value in `object` that JSON cannot hold (a YAML date, say), or nil.
+func firstNonJSONValue(_ object: [String: Any], prefix: String = "") -> String? {
+  for (key, value) in object {
+    if let inner = value as? [String: Any] {
+      if let found = firstNonJSONValue(inner, prefix: prefix + key + ".") { return found }
+    } else if !JSONSerialization.isValidJSONObject([value]) {
+      return prefix + key
+    }
+  }
+  return nil
 }

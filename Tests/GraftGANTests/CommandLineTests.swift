@@ -55,6 +55,18 @@ struct CommandLineTests {
     #expect(config["seed"] as? Int == 3)  // the flag
   }
 
+  /// A YAML value JSON cannot hold (a date) is named in a one-line refusal, not a Foundation error.
+  @Test func aYAMLDateIsRefusedByName() throws {
+    let directory = temporaryDirectory("yaml-date")
+    let file = directory.appendingPathComponent("my.yaml")
+    try Data("steps: 7\nseed: 2001-12-14\n".utf8).write(to: file)
+    let out = directory.appendingPathComponent("run")
+    let (status, output) = try runGraft(["train", "--config", file.path, "--out", out.path])
+    #expect(status != 0)
+    #expect(output.contains("'seed'") && !output.contains("NSCocoaErrorDomain"), "\(output)")
+    #expect(!FileManager.default.fileExists(atPath: out.appendingPathComponent("config.json").path))
+  }
+
   /// config.json and summary.json say what the numbers depend on: the commit the binary was built from
   /// (not the HEAD of the directory it runs in: here one outside any git checkout), the threads, the
   /// OpenBLAS kernel set and the CPU.

@@ -8,6 +8,14 @@ import Testing
 ///   a.mean(), a.std(ddof=1), st.t.ppf(0.975, n - 1) * a.std(ddof=1) / np.sqrt(n)
 ///   st.t.interval(0.95, n - 1, loc=a.mean(), scale=st.sem(a))
 @Suite struct SeedStatisticsTests {
+  /// Runs without a value, or with a non-finite one, are left out; the rest keep their seeds and order.
+  @Test func missingAndNonFiniteValuesAreLeftOut() {
+    let s = SeedStatistics(leavingOutMissing: [
+      ("3", 7), ("0", nil), ("1", .nan), ("4", 5), ("2", .infinity),
+    ])
+    #expect(s.values == [7, 5] && s.seeds == ["3", "4"])
+  }
+
   func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-12) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }
 
   @Test func fiveSeedsAgainstScipy() {
