@@ -65,7 +65,11 @@ let package = Package(
     .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
     // GANs: models, losses, the trainer and its run directory.
     .target(
-      name: "GraftGAN", dependencies: ["GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftBuildInfo"],
+      name: "GraftGAN",
+      dependencies: [
+        "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftBuildInfo",
+        .product(name: "Yams", package: "Yams"),
+      ],
       swiftSettings: vectorISA),
     // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage.
     .target(name: "GraftEval", dependencies: ["GraftGAN", "COpenBLAS"], resources: [.copy("Resources")]),

@@ -37,33 +37,31 @@ struct ImageData: RealDataSource {
 /// The real data of a config, drawn with `generator`, and its reference for metrics.
 func makeRealData(_ config: TrainingConfig, generator: RandomGenerator) throws -> (any RealDataSource, DataReference) {
   switch config.dataset {
-  case "ring8", "grid25":
-    let mixture = config.dataset == "ring8" ? GaussianMixture.ring8 : GaussianMixture.grid25
-    let extent: Float = config.dataset == "ring8" ? 3 : 6
+  case .ring8, .grid25:
+    let mixture = config.dataset == .ring8 ? GaussianMixture.ring8 : GaussianMixture.grid25
+    let extent: Float = config.dataset == .ring8 ? 3 : 6
     return (
       SampledData(generator: generator) { n, g in mixture.sample(n, generator: &g) },
       .mixture(centers: mixture.centers, standardDeviation: mixture.standardDeviation, extent: extent)
     )
-  case "theory":
+  case .theory:
     let t = config.theory
     let modes = SyntheticModes(dimension: t.dimension, modeCount: t.modes, noise: t.noise)
     return (
       SampledData(generator: generator) { n, g in modes.sample(n, generator: &g).points },
       .theory(modes: modes.modeDirections)
     )
-  case "fashion-mnist":
+  case .fashionMNIST:
     let data = try FashionMNIST(
       split: .train, directory: config.dataDirectory ?? FashionMNIST.defaultDirectory, limit: config.dataLimit,
       imageSize: config.imageSize)
     return (ImageData(loader: loader(data.images, config, generator), channels: 1), .images)
-  case "cifar10":
+  case .cifar10:
     guard let directory = config.dataDirectory else {
       throw ConfigError("CIFAR-10 cannot be downloaded here: pass --data-dir with the data_batch_*.bin files")
     }
     let data = try CIFAR10(split: .train, directory: directory, limit: config.dataLimit)
     return (ImageData(loader: loader(data.images, config, generator), channels: 3), .images)
-  default:
-    throw ConfigError("unknown dataset '\(config.dataset)'")
   }
 }
 

@@ -7,20 +7,20 @@ public struct Players {
   public init(_ config: TrainingConfig, channels: Int, rng: inout RandomGenerator) {
     let z = config.latentDimension
     switch config.model {
-    case "mlp":
+    case .mlp:
       generator = AnyLayer(MLP.make(widths: [z, config.width, config.width, 2], generator: &rng))
       discriminator = AnyLayer(MLP.make(widths: [2, config.width, config.width, 1], generator: &rng))
-    case "dcgan":
+    case .dcgan:
       generator = AnyLayer(
         DCGAN.generator(latent: z, imageSize: config.imageSize, channels: channels, width: config.width, rng: &rng))
       discriminator = AnyLayer(
         DCGAN.discriminator(
           imageSize: config.imageSize, channels: channels, width: config.width, batchNorm: config.loss != .wganGP,
           rng: &rng))
-    case "resnet":
+    case .resnet:
       generator = AnyLayer(ResNetGAN.generator(latent: z, channels: channels, width: config.width, rng: &rng))
       discriminator = AnyLayer(ResNetGAN.critic(channels: channels, width: config.width, rng: &rng))
-    case "theory":
+    case .theory:
       let t = config.theory
       generator = AnyLayer(
         TheoryGenerator(neurons: t.generatorNeurons, dimension: t.dimension, initScale: t.initScale, generator: &rng))
@@ -28,8 +28,6 @@ public struct Players {
         TheoryDiscriminator(
           neurons: t.discriminatorNeurons, dimension: t.dimension, power: t.power, initScale: t.initScale,
           generator: &rng))
-    default:
-      fatalError("unknown model \(config.model); TrainingConfig.validate() lists the valid ones")
     }
   }
 }
@@ -41,7 +39,7 @@ public struct LatentSampler {
   public let oneHot: Bool
 
   public init(_ config: TrainingConfig) {
-    if config.model == "theory" {
+    if config.model == .theory {
       dimension = config.theory.generatorNeurons
       oneHot = !config.theory.gaussianLatent
     } else {

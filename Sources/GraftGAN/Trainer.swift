@@ -279,7 +279,7 @@ public final class Trainer {
       try Pictures.writeGrid(fake, to: run.sample(step: step))
     case .mixture(let centers, let std, let extent):
       var g = RandomGenerator(seed: evaluationSeed)
-      let real = GaussianMixture(name: config.dataset, centers: centers, standardDeviation: std).sample(
+      let real = GaussianMixture(name: config.dataset.rawValue, centers: centers, standardDeviation: std).sample(
         1000, generator: &g)
       try Pictures.writeScatter(
         real: real, generated: fake, centers: centers, extent: extent, to: run.sample(step: step))

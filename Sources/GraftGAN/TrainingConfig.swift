@@ -4,10 +4,8 @@ import Foundation
 /// resumed or repeated exactly; loadable from JSON or YAML (`--config`).
 public struct TrainingConfig: Codable, Equatable, Sendable {
   // What to train on, with what.
-  /// `ring8`, `grid25`, `theory`, `fashion-mnist` or `cifar10`.
-  public var dataset = "ring8"
-  /// `mlp`, `dcgan`, `resnet` or `theory`.
-  public var model = "mlp"
+  public var dataset = Dataset.ring8
+  public var model = Architecture.mlp
   public var loss = GANLoss.hinge
   public var latentDimension = 16
   /// Hidden width of the MLPs; base channel count of DCGAN/ResNet.
@@ -55,50 +53,6 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var evaluateEvery = 0
 
   public init() {}
-
-  /// Decodes a config in which every key is optional: a file gives only what it changes.
-  public init(from decoder: Decoder) throws {
-    self.init()
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    dataset = try c.decodeIfPresent(type(of: dataset).self, forKey: .dataset) ?? dataset
-    model = try c.decodeIfPresent(type(of: model).self, forKey: .model) ?? model
-    loss = try c.decodeIfPresent(type(of: loss).self, forKey: .loss) ?? loss
-    latentDimension = try c.decodeIfPresent(type(of: latentDimension).self, forKey: .latentDimension) ?? latentDimension
-    width = try c.decodeIfPresent(type(of: width).self, forKey: .width) ?? width
-    imageSize = try c.decodeIfPresent(type(of: imageSize).self, forKey: .imageSize) ?? imageSize
-    steps = try c.decodeIfPresent(type(of: steps).self, forKey: .steps) ?? steps
-    batchSize = try c.decodeIfPresent(type(of: batchSize).self, forKey: .batchSize) ?? batchSize
-    discriminatorSteps =
-      try c.decodeIfPresent(type(of: discriminatorSteps).self, forKey: .discriminatorSteps) ?? discriminatorSteps
-    simultaneous = try c.decodeIfPresent(type(of: simultaneous).self, forKey: .simultaneous) ?? simultaneous
-    gradientPenaltyWeight =
-      try c.decodeIfPresent(type(of: gradientPenaltyWeight).self, forKey: .gradientPenaltyWeight)
-      ?? gradientPenaltyWeight
-    generatorOptimizer =
-      try c.decodeIfPresent(type(of: generatorOptimizer).self, forKey: .generatorOptimizer) ?? generatorOptimizer
-    discriminatorOptimizer =
-      try c.decodeIfPresent(type(of: discriminatorOptimizer).self, forKey: .discriminatorOptimizer)
-      ?? discriminatorOptimizer
-    generatorSettings =
-      try c.decodeIfPresent(type(of: generatorSettings).self, forKey: .generatorSettings) ?? generatorSettings
-    discriminatorSettings =
-      try c.decodeIfPresent(type(of: discriminatorSettings).self, forKey: .discriminatorSettings)
-      ?? discriminatorSettings
-    schedule = try c.decodeIfPresent(type(of: schedule).self, forKey: .schedule) ?? schedule
-    theory = try c.decodeIfPresent(type(of: theory).self, forKey: .theory) ?? theory
-    seed = try c.decodeIfPresent(type(of: seed).self, forKey: .seed) ?? seed
-    logEvery = try c.decodeIfPresent(type(of: logEvery).self, forKey: .logEvery) ?? logEvery
-    checkpointEvery = try c.decodeIfPresent(type(of: checkpointEvery).self, forKey: .checkpointEvery) ?? checkpointEvery
-    sampleEvery = try c.decodeIfPresent(type(of: sampleEvery).self, forKey: .sampleEvery) ?? sampleEvery
-    keepCheckpoints = try c.decodeIfPresent(type(of: keepCheckpoints).self, forKey: .keepCheckpoints) ?? keepCheckpoints
-    evaluateEvery = try c.decodeIfPresent(type(of: evaluateEvery).self, forKey: .evaluateEvery) ?? evaluateEvery
-    dataDirectory = try c.decodeIfPresent(String.self, forKey: .dataDirectory) ?? dataDirectory
-    dataLimit = try c.decodeIfPresent(Int.self, forKey: .dataLimit) ?? dataLimit
-    emaDecay = try c.decodeIfPresent(Float.self, forKey: .emaDecay) ?? emaDecay
-    generatorGrouping = try c.decodeIfPresent(Grouping.self, forKey: .generatorGrouping) ?? generatorGrouping
-    discriminatorGrouping =
-      try c.decodeIfPresent(Grouping.self, forKey: .discriminatorGrouping) ?? discriminatorGrouping
-  }
 }
 
 /// Constants of the paper's synthetic setting, every one a flag.
@@ -114,21 +68,6 @@ public struct TheorySettings: Codable, Equatable, Sendable {
   /// One-hot latent codes (the default) or Gaussian ones.
   public var gaussianLatent = false
   public init() {}
-
-  public init(from decoder: Decoder) throws {
-    self.init()
-    let c = try decoder.container(keyedBy: CodingKeys.self)
-    dimension = try c.decodeIfPresent(type(of: dimension).self, forKey: .dimension) ?? dimension
-    modes = try c.decodeIfPresent(type(of: modes).self, forKey: .modes) ?? modes
-    noise = try c.decodeIfPresent(type(of: noise).self, forKey: .noise) ?? noise
-    generatorNeurons =
-      try c.decodeIfPresent(type(of: generatorNeurons).self, forKey: .generatorNeurons) ?? generatorNeurons
-    discriminatorNeurons =
-      try c.decodeIfPresent(type(of: discriminatorNeurons).self, forKey: .discriminatorNeurons) ?? discriminatorNeurons
-    power = try c.decodeIfPresent(type(of: power).self, forKey: .power) ?? power
-    initScale = try c.decodeIfPresent(type(of: initScale).self, forKey: .initScale) ?? initScale
-    gaussianLatent = try c.decodeIfPresent(type(of: gaussianLatent).self, forKey: .gaussianLatent) ?? gaussianLatent
-  }
 }
 
 /// A setting that makes no sense, found before any work is done.
@@ -145,9 +84,6 @@ extension TrainingConfig {
     if s.totalSteps <= 0 { s.totalSteps = steps }
     return s
   }
-
-  public static let datasets = ["ring8", "grid25", "theory", "fashion-mnist", "cifar10"]
-  public static let models = ["mlp", "dcgan", "resnet", "theory"]
 
   /// Named starting points; flags given with a preset override it.
   public static let presets: [(name: String, summary: String, config: TrainingConfig)] = [
@@ -178,15 +114,15 @@ extension TrainingConfig {
 
   static var grid25MLP: TrainingConfig {
     var c = TrainingConfig()
-    c.dataset = "grid25"
+    c.dataset = .grid25
     c.steps = 3000
     return c
   }
 
   static var theorySetting: TrainingConfig {
     var c = TrainingConfig()
-    c.dataset = "theory"
-    c.model = "theory"
+    c.dataset = .theory
+    c.model = .theory
     c.loss = .minimax
     c.schedule = .constant
     c.batchSize = 64
@@ -201,8 +137,8 @@ extension TrainingConfig {
 
   static var fashionDCGAN: TrainingConfig {
     var c = TrainingConfig()
-    c.dataset = "fashion-mnist"
-    c.model = "dcgan"
+    c.dataset = .fashionMNIST
+    c.model = .dcgan
     c.loss = .nonSaturating
     c.schedule = .constant
     c.latentDimension = 100
@@ -228,57 +164,39 @@ extension TrainingConfig {
 
   static var fashionResNet: TrainingConfig {
     var c = fashionWGANGP
-    c.model = "resnet"
+    c.model = .resnet
     c.latentDimension = 128
     return c
   }
 
   static var cifarResNet: TrainingConfig {
     var c = fashionResNet
-    c.dataset = "cifar10"
+    c.dataset = .cifar10
     c.width = 128
     c.steps = 100_000
     return c
   }
 
-  /// Checks every setting; the message names the setting and the valid values.
+  /// Checks every setting against its declaration, then the rules that tie settings together; the
+  /// message names the setting and its valid values.
   public func validate() throws {
+    for setting in Self.settings where !setting.isValid(self) {
+      let key = setting.key.map { ", config key \($0)" } ?? ""
+      throw ConfigError(
+        "\(setting.option) must be \(setting.valid), got \(setting.text(self))\(key.isEmpty ? "" : " (\(key.dropFirst(2)))")"
+      )
+    }
     func require(_ condition: Bool, _ message: @autoclosure () -> String) throws {
       if !condition { throw ConfigError(message()) }
     }
     try require(
-      Self.datasets.contains(dataset), "unknown dataset '\(dataset)'. Valid: \(Self.datasets.joined(separator: ", "))")
-    try require(Self.models.contains(model), "unknown model '\(model)'. Valid: \(Self.models.joined(separator: ", "))")
-    let twoD = dataset == "ring8" || dataset == "grid25"
-    let images = dataset == "fashion-mnist" || dataset == "cifar10"
-    try require(!twoD || model == "mlp", "dataset \(dataset) needs model mlp, got \(model)")
+      dataset.architectures.contains(model),
+      "dataset \(dataset.rawValue) needs model \(dataset.architectures.map(\.rawValue).joined(separator: " or ")), got \(model.rawValue)"
+    )
+    try require(model != .resnet || imageSize == 32, "the ResNet models need image size 32")
+    try require(dataset != .cifar10 || imageSize == 32, "CIFAR-10 images are 32x32")
     try require(
-      !images || model == "dcgan" || model == "resnet", "dataset \(dataset) needs model dcgan or resnet, got \(model)")
-    try require(
-      (dataset == "theory") == (model == "theory"),
-      "dataset theory and model theory go together (got \(dataset)/\(model))")
-    try require(imageSize == 28 || imageSize == 32, "image size must be 28 or 32, got \(imageSize)")
-    try require(model != "resnet" || imageSize == 32, "the ResNet models need image size 32")
-    try require(dataset != "cifar10" || imageSize == 32, "CIFAR-10 images are 32x32")
-    try require(steps > 0, "steps must be positive, got \(steps)")
-    try require(batchSize > 0, "batch size must be positive, got \(batchSize)")
-    try require(latentDimension > 0, "latent dimension must be positive, got \(latentDimension)")
-    try require(width > 0, "width must be positive, got \(width)")
-    try require(discriminatorSteps > 0, "discriminator steps (n_dis) must be positive, got \(discriminatorSteps)")
-    try require(
-      logEvery > 0 && checkpointEvery > 0 && sampleEvery > 0, "log/checkpoint/sample intervals must be positive")
-    try require(emaDecay.map { $0 > 0 && $0 < 1 } ?? true, "EMA decay must lie in (0, 1)")
-    for (name, s) in [("generator", generatorSettings), ("discriminator", discriminatorSettings)] {
-      try require(
-        s.learningRate > 0 && s.learningRate.isFinite, "\(name) learning rate must be positive, got \(s.learningRate)")
-      try require(s.beta1 >= 0 && s.beta1 < 1 && s.beta2 >= 0 && s.beta2 < 1, "\(name) betas must lie in [0, 1)")
-    }
-    _ = try OptimizerCatalog.make(generatorOptimizer, generatorSettings)
-    _ = try OptimizerCatalog.make(discriminatorOptimizer, discriminatorSettings)
-    if dataset == "theory" {
-      try require(theory.modes >= 1 && theory.modes <= theory.dimension, "theory: need 1 ≤ modes ≤ dimension")
-      try require(
-        theory.generatorNeurons > 0 && theory.discriminatorNeurons > 0, "theory: neuron counts must be positive")
-    }
+      theory.modes <= theory.dimension,
+      "--theory-modes must be at most --theory-dim (\(theory.dimension)), got \(theory.modes)")
   }
 }

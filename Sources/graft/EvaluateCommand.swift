@@ -31,7 +31,7 @@ struct EvaluateCommand: ParsableCommand {
 /// Gives Fashion-MNIST runs the committed classifier's metrics (FID, class coverage). The evaluator
 /// (the test set's feature statistics) is built at the first evaluation and kept for the run.
 func attachImageEvaluator(to trainer: Trainer) {
-  guard trainer.config.dataset == "fashion-mnist" else { return }
+  guard trainer.config.dataset == .fashionMNIST else { return }
   let directory = trainer.config.dataDirectory ?? FashionMNIST.defaultDirectory
   let built = EvaluatorBox()
   trainer.imageEvaluator = { samples in

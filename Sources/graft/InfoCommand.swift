@@ -1,49 +1,32 @@
 import ArgumentParser
 import GraftGAN
 
-/// `graft info`: what can be trained, with what, and the defaults.
+/// `graft info`: what can be trained, with what, and every setting with its default.
 struct InfoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "info", abstract: "List data sets, models, losses, optimizers and presets with their defaults.")
+    commandName: "info",
+    abstract: "List data sets, models, losses, optimizers, presets and every setting with its default.")
 
   func run() throws {
-    let d = TrainingConfig()
-    print("Data sets:")
-    let datasets = [
-      ("ring8", "8 Gaussians on a circle of radius 2, std 0.02"),
-      ("grid25", "25 Gaussians on a 5x5 grid, spacing 2, std 0.05"),
-      ("theory", "the paper's synthetic setting: K orthogonal modes in R^d plus noise (--theory-* flags)"),
-      ("fashion-mnist", "Fashion-MNIST from Debian's dataset-fashion-mnist (/usr/share/datasets/fashion-mnist)"),
-      ("cifar10", "CIFAR-10 binary batches from --data-dir (not downloadable here)"),
-    ]
-    for (name, text) in datasets { print("  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(text)") }
-    print("Models:")
-    let models = [
-      ("mlp", "2-D data: G latent→W→W→2, D 2→W→W→1, ReLU (W = --width, default \(d.width))"),
-      ("dcgan", "28/32 px: transposed convs with BN in G; strided convs, LeakyReLU 0.2 in D (no BN for wgan-gp)"),
-      ("resnet", "32 px: WGAN-GP ResNet generator and critic, width --width"),
-      ("theory", "synthetic: linear generator with one-hot codes, cubic discriminator"),
-    ]
-    for (name, text) in models { print("  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(text)") }
-    print(
-      "Losses: " + GANLoss.allCases.map(\.rawValue).joined(separator: ", ")
-        + " (default \(d.loss.rawValue); wgan-gp λ = \(d.gradientPenaltyWeight))")
-    print("Optimizers (--optimizer, --g-optimizer, --d-optimizer; default \(d.generatorOptimizer)):")
-    for (name, text) in OptimizerCatalog.descriptions {
+    func row(_ name: String, _ text: String) {
       print("  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(text)")
     }
-    print("  graft:M:D       any pair from \(OptimizerCatalog.baseNames.joined(separator: ", ")), e.g. graft:adam:sgd")
-    let s = d.generatorSettings
-    print(
-      "  defaults: lr \(s.learningRate), beta1 \(s.beta1), beta2 \(s.beta2), eps \(s.epsilon), momentum \(s.momentum); grouping per tensor (--grouping tensor|module|global)"
-    )
+    print("Data sets (--dataset):")
+    for d in Dataset.allCases { row(d.rawValue, d.summary) }
+    print("Models (--model):")
+    for m in Architecture.allCases { row(m.rawValue, m.summary) }
+    print("Losses (--loss): " + GANLoss.allCases.map(\.rawValue).joined(separator: ", "))
+    print("Optimizers (--optimizer, --g-optimizer, --d-optimizer):")
+    for (name, text) in OptimizerCatalog.descriptions { row(name, text) }
+    row("graft:M:D", "any pair from \(OptimizerCatalog.baseNames.joined(separator: ", ")), e.g. graft:adam:sgd")
     print("Presets (--preset):")
-    for p in TrainingConfig.presets {
-      print("  \(p.name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(p.summary)")
-    }
+    for p in TrainingConfig.presets { row(p.name, p.summary) }
+    print("")
     print(
-      "Defaults: steps \(d.steps), batch \(d.batchSize), latent \(d.latentDimension), n_dis \(d.discriminatorSteps), seed \(d.seed)"
+      "Settings: flag, what it is, valid values, default, and its key in config files (JSON or YAML, nested at the dots)."
     )
+    print(TrainingConfig.settingsHelp(keys: true))
+    print("")
     // What a run's numbers depend on besides its settings (also in every config.json and summary.json).
     print("This build and machine: \(Provenance.current.line)")
   }

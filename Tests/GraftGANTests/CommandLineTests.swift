@@ -99,7 +99,12 @@ struct CommandLineTests {
     (["train", "--optimizer", "adamw"], "ada-nsgda"),
     (["train", "--dataset", "mnist"], "fashion-mnist"),
     (["train", "--loss", "wasserstein"], "wgan-gp"),
-    (["train", "--steps", "0"], "steps must be positive"),
+    (["train", "--steps", "0"], "--steps must be an integer > 0, got 0"),
+    (["train", "--lr", "-1"], "--lr must be a number > 0, got -1"),
+    (["train", "--eps", "-1e-8"], "--eps must be a number ≥ 0"),
+    (["train", "--final-fraction", "2"], "--final-fraction must be a number in [0, 1]"),
+    (["train", "--batch_size", "3"], "Did you mean '--batch-size'?"),
+    (["train", "--steps", "5.5"], "--steps: '5.5' is not an integer > 0"),
     (["train", "--preset", "nope"], "ring8-mlp"),
     (["train", "--grouping", "layer"], "global"),
   ])

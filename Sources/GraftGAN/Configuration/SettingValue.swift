@@ -1,0 +1,141 @@
+/// A type a setting can hold: how it reads from the command line and how it is described in help.
+public protocol SettingValue: Codable, Sendable, Equatable {
+  /// Parses command-line text; nil when the text is not a value of this type.
+  init?(settingText text: String)
+  /// The value as it would be written on the command line.
+  var settingText: String { get }
+  /// What kind of value this is, in words ("an integer", "one of ns, minimax, ...").
+  static var kindDescription: String { get }
+}
+
+extension Int: SettingValue {
+  public init?(settingText text: String) { self.init(text) }
+  public var settingText: String { String(self) }
+  public static var kindDescription: String { "an integer" }
+}
+
+extension UInt64: SettingValue {
+  public init?(settingText text: String) { self.init(text) }
+  public var settingText: String { String(self) }
+  public static var kindDescription: String { "an integer ≥ 0" }
+}
+
+extension Double: SettingValue {
+  /// Finite numbers only: "nan" and "inf" are not settings.
+  public init?(settingText text: String) {
+    guard let v = Double(text), v.isFinite else { return nil }
+    self = v
+  }
+  public var settingText: String { shortestText(self) }
+  public static var kindDescription: String { "a number" }
+}
+
+/// "10" rather than "10.0".
+private func shortestText<F: BinaryFloatingPoint>(_ value: F) -> String {
+  let s = "\(value)"
+  return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
+}
+
+extension Float: SettingValue {
+  public init?(settingText text: String) {
+    guard let v = Float(text), v.isFinite else { return nil }
+    self = v
+  }
+  public var settingText: String { shortestText(self) }
+  public static var kindDescription: String { "a number" }
+}
+
+extension String: SettingValue {
+  public init?(settingText text: String) { self = text }
+  public var settingText: String { self }
+  public static var kindDescription: String { "text" }
+}
+
+extension Bool: SettingValue {
+  public init?(settingText text: String) {
+    switch text {
+    case "true": self = true
+    case "false": self = false
+    default: return nil
+    }
+  }
+  public var settingText: String { self ? "true" : "false" }
+  public static var kindDescription: String { "true or false" }
+}
+
+/// An optional setting: `none` on the command line (or null in a file) leaves it unset.
+extension Optional: SettingValue where Wrapped: SettingValue {
+  public init?(settingText text: String) {
+    if text == "none" {
+      self = .none
+    } else if let v = Wrapped(settingText: text) {
+      self = .some(v)
+    } else {
+      return nil
+    }
+  }
+  public var settingText: String { map(\.settingText) ?? "none" }
+  public static var kindDescription: String { Wrapped.kindDescription + ", or none" }
+}
+
+/// A setting with a fixed set of named values (data sets, models, losses, ...).
+public protocol SettingChoice: SettingValue, CaseIterable, RawRepresentable where RawValue == String {}
+
+extension SettingChoice {
+  public init?(settingText text: String) { self.init(rawValue: text) }
+  public var settingText: String { rawValue }
+  public static var kindDescription: String { "one of " + allCases.map(\.rawValue).joined(separator: ", ") }
+}
+
+extension GANLoss: SettingChoice {}
+extension Grouping: SettingChoice {}
+extension LearningRateSchedule.Decay: SettingChoice {}
+
+/// The values a setting accepts beyond its type, with the words that say so ("> 0", "in [0, 1)").
+public struct Validity<Value>: Sendable {
+  /// The condition in words, appended to the value's kind ("an integer" + " > 0"); empty for any value.
+  public let words: String
+  /// Words that replace the type's kind as well ("one of adam, sgda, ..., or graft:M:D").
+  public let replacesKind: Bool
+  let test: @Sendable (Value) -> Bool
+
+  public init(_ words: String, _ test: @escaping @Sendable (Value) -> Bool) {
+    self.words = words
+    self.replacesKind = false
+    self.test = test
+  }
+
+  /// Valid values described entirely by `words`.
+  public init(describing words: String, _ test: @escaping @Sendable (Value) -> Bool) {
+    self.words = words
+    self.replacesKind = true
+    self.test = test
+  }
+
+  /// Every value of the type.
+  public static var any: Validity { Validity("") { _ in true } }
+}
+
+extension Validity where Value: Comparable & Sendable {
+  /// "0" rather than "0.0" in help and messages.
+  private static func text(_ bound: Value) -> String {
+    let s = "\(bound)"
+    return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
+  }
+  /// Strictly above `bound`.
+  public static func above(_ bound: Value) -> Validity { Validity("> \(text(bound))") { $0 > bound } }
+  /// At or above `bound`.
+  public static func atLeast(_ bound: Value) -> Validity { Validity("≥ \(text(bound))") { $0 >= bound } }
+  /// In [lower, upper).
+  public static func from(_ lower: Value, below upper: Value) -> Validity {
+    Validity("in [\(text(lower)), \(text(upper)))") { $0 >= lower && $0 < upper }
+  }
+  /// In (lower, upper).
+  public static func between(_ lower: Value, _ upper: Value) -> Validity {
+    Validity("in (\(text(lower)), \(text(upper)))") { $0 > lower && $0 < upper }
+  }
+  /// In [lower, upper].
+  public static func within(_ lower: Value, _ upper: Value) -> Validity {
+    Validity("in [\(text(lower)), \(text(upper))]") { $0 >= lower && $0 <= upper }
+  }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Yams
+
+extension TrainingConfig {
+  /// The settings of a JSON or YAML config file (any subset of the keys, or a run's config.json) laid over
+  /// `base`: keys the file gives replace the base's, the rest keep the base's. Errors name the file and
+  /// the setting.
+  public static func load(file path: String, over base: TrainingConfig = TrainingConfig()) throws -> TrainingConfig {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ConfigError("cannot read config file \(path): check that it exists and is readable")
+    }
+    let parsed: Any?
+    do {
+      if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
+        parsed = try Yams.load(yaml: String(decoding: data, as: UTF8.self))
+      } else {
+        parsed = try JSONSerialization.jsonObject(with: data)
+      }
+    } catch {
+      let format = path.hasSuffix(".yaml") || path.hasSuffix(".yml") ? "YAML" : "JSON"
+      throw ConfigError("config file \(path) is not valid \(format): \(error)")
+    }
+    guard var settings = parsed as? [String: Any] else {
+      throw ConfigError("config file \(path) is not a Graft config: expected an object of settings")
+    }
+    // A run's config.json holds the settings under "config", beside its provenance.
+    if let wrapped = settings["config"] as? [String: Any] { settings = wrapped }
+    if let key = firstNonJSONValue(settings) {
+      throw ConfigError(
+        "config file \(path): the value of '\(key)' is not a number, string, boolean, list or object "
+          + "(YAML dates and binary values are not settings)")
+    }
+    let decoder = JSONDecoder()
+    decoder.userInfo[baseUserInfoKey] = base
+    do {
+      return try decoder.decode(TrainingConfig.self, from: JSONSerialization.data(withJSONObject: settings))
+    } catch let error as ConfigError {
+      throw ConfigError("config file \(path): \(error.message)")
+    } catch {
+      throw ConfigError("config file \(path) is not a valid Graft config: \(error)")
+    }
+  }
+}
+
+/// The dotted key of the first value in `object` that JSON cannot hold (a YAML date, say), or nil.
+private func firstNonJSONValue(_ object: [String: Any], prefix: String = "") -> String? {
+  for (key, value) in object {
+    if let inner = value as? [String: Any] {
+      if let found = firstNonJSONValue(inner, prefix: prefix + key + ".") { return found }
+    } else if !JSONSerialization.isValidJSONObject([value]) {
+      return prefix + key
+    }
+  }
+  return nil
+}
