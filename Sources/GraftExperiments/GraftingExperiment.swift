@@ -3,7 +3,8 @@ import Foundation
 /// The grafting study on images (PAPER.md, experiment 1): the same Fashion-MNIST DCGAN trained with
 /// Adam, SGDA, Ada_nSGDA, SGDA_Ada and nSGDA; FID in the committed classifier's features, class
 /// coverage, sample grids, FID over steps; every measure over seeds (mean ± 95% interval, per seed).
-public struct GraftingExperiment: Sendable {
+public struct GraftingExperiment: Experiment {
+  public static let name = "grafting"
   public var root: URL
   public var scale: ExperimentScale
 
@@ -26,28 +27,30 @@ public struct GraftingExperiment: Sendable {
 
   var steps: Int { scale.quick ? 60 : 2000 }
   var evaluateEvery: Int { scale.quick ? 30 : 250 }
-  var seeds: Int { scale.seeds }
 
-  public var sweep: Sweep {
-    let base =
-      [
-        "--preset", "fashion-dcgan", "--steps", "\(steps)", "--evaluate-every", "\(evaluateEvery)",
-        "--log-every", "\(scale.quick ? 10 : 50)", "--sample-every", "\(scale.quick ? steps : 500)",
-        "--checkpoint-every", "\(scale.quick ? steps : 500)",
-      ] + (scale.quick ? ["--width", "16", "--batch-size", "32", "--data-limit", "2000"] : [])
+  public var runs: [Sweep.Run] {
+    var base = preset("fashion-dcgan")
+    base.steps = steps
+    base.evaluateEvery = evaluateEvery
+    base.logEvery = scale.quick ? 10 : 50
+    base.sampleEvery = scale.quick ? steps : 500
+    base.checkpointEvery = scale.quick ? steps : 500
+    if scale.quick {
+      base.width = 16
+      base.batchSize = 32
+      base.dataLimit = 2000
+    }
     var runs: [Sweep.Run] = []
     for seed in 0..<seeds {
       for optimizer in Self.optimizers {
-        runs.append(
-          Sweep.Run(
-            name: "\(optimizer)-seed\(seed)",
-            arguments: base + [
-              "--optimizer", optimizer, "--lr", "\(Self.learningRate(optimizer))", "--seed", "\(seed)",
-            ],
-            root: root, labels: ["optimizer": optimizer, "seed": "\(seed)"]))
+        var config = base
+        config.setOptimizer(optimizer)
+        config.setLearningRate(Self.learningRate(optimizer))
+        config.seed = UInt64(seed)
+        runs.append(makeRun("\(optimizer)-seed\(seed)", config, labels: ["optimizer": optimizer, "seed": "\(seed)"]))
       }
     }
-    return Sweep(root: root, runs: runs)
+    return runs
   }
 
   /// The columns of the table: eval keys of the last evaluation, their labels and decimals.
@@ -56,13 +59,7 @@ public struct GraftingExperiment: Sendable {
     ("meanConfidence", "confidence", 3),
   ]
 
-  public func run() throws -> ExperimentResult {
-    let sweep = self.sweep
-    try execute(sweep, scale)
-    return summarize(sweep)
-  }
-
-  func summarize(_ sweep: Sweep) -> ExperimentResult {
+  public func summarize(_ sweep: Sweep) -> ExperimentResult {
     var md =
       "### Fashion-MNIST DCGAN (32x32), \(steps) steps, \(seeds) seed(s): FID in the classifier's features (lower is better)\n\n"
     md +=
@@ -131,7 +128,7 @@ public struct GraftingExperiment: Sendable {
         verdict: Verdict.all([Verdict.positive(sgda.minus(nsgda)), Verdict.atMost(nsgda.ratio(to: adam), 1.5)])),
     ]
     return ExperimentResult(
-      name: "grafting", markdown: md, checks: checks, highlightedRuns: seedZero.map(\.url.path),
+      name: Self.name, markdown: md, checks: checks, highlightedRuns: seedZero.map(\.url.path),
       figures: ["fid-over-steps.svg": curves.render()], measures: measures)
   }
 }

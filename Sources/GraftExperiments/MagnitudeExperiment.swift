@@ -4,7 +4,8 @@ import Foundation
 /// per-layer update norms settles to a roughly constant value. Adam runs on several seeds per setting
 /// record the norms (metrics.jsonl); each run's ratio is plotted and its spread over the second half
 /// measured, and the spread is reported over the seeds.
-public struct MagnitudeExperiment: Sendable {
+public struct MagnitudeExperiment: Experiment {
+  public static let name = "magnitudes"
   public var root: URL
   public var scale: ExperimentScale
 
@@ -16,42 +17,35 @@ public struct MagnitudeExperiment: Sendable {
   /// The coefficient of variation below which the ratio counts as "roughly constant".
   public static let constancyThreshold = 0.3
 
-  var settings: [(name: String, arguments: [String])] {
+  /// The settings Adam trains, by name.
+  var settings: [(name: String, config: TrainingConfig)] {
     // The non-saturating loss at a constant rate: a decaying rate would shrink both players' steps.
-    let ring = (
-      "ring8-adam",
-      [
-        "--preset", "ring8-mlp", "--steps", scale.quick ? "1000" : "4000", "--loss", "ns", "--schedule", "constant",
-        "--log-every", "10",
-      ]
-    )
-    let fashion = ("fashion-dcgan-adam", ["--preset", "fashion-dcgan", "--steps", "1500", "--log-every", "10"])
-    return scale.quick ? [ring] : [ring, fashion]
+    var ring = preset("ring8-mlp")
+    ring.steps = scale.quick ? 1000 : 4000
+    ring.loss = .nonSaturating
+    ring.schedule.decay = .constant
+    ring.logEvery = 10
+    var fashion = preset("fashion-dcgan")
+    fashion.steps = 1500
+    fashion.logEvery = 10
+    return scale.quick ? [("ring8-adam", ring)] : [("ring8-adam", ring), ("fashion-dcgan-adam", fashion)]
   }
 
-  var seeds: Int { scale.seeds }
-
-  public var sweep: Sweep {
+  public var runs: [Sweep.Run] {
     var runs: [Sweep.Run] = []
     for setting in settings {
       for seed in 0..<seeds {
+        var config = setting.config
+        config.setOptimizer("adam")
+        config.seed = UInt64(seed)
         runs.append(
-          Sweep.Run(
-            name: "\(setting.name)-seed\(seed)",
-            arguments: setting.arguments + ["--optimizer", "adam", "--seed", "\(seed)"],
-            root: root, labels: ["setting": setting.name, "seed": "\(seed)"]))
+          makeRun("\(setting.name)-seed\(seed)", config, labels: ["setting": setting.name, "seed": "\(seed)"]))
       }
     }
-    return Sweep(root: root, runs: runs)
+    return runs
   }
 
-  public func run() throws -> ExperimentResult {
-    let sweep = self.sweep
-    try execute(sweep, scale)
-    return try summarize(sweep)
-  }
-
-  func summarize(_ sweep: Sweep) throws -> ExperimentResult {
+  public func summarize(_ sweep: Sweep) throws -> ExperimentResult {
     var md = "### Magnitude ratio under Adam: ‖Δ_G‖ / ‖Δ_D‖ per layer (layers paired by position from the input)\n\n"
     md +=
       "Per setting, \(seeds) seed(s): mean ± half-width of the 95% Student-t interval over the seeds, then the per-seed values in seed order. The per-seed measure is the ratio's coefficient of variation (std / mean) over the second half of training.\n\n"
@@ -95,7 +89,7 @@ public struct MagnitudeExperiment: Sendable {
           verdict: Verdict.atMost(variation, Self.constancyThreshold)))
     }
     return ExperimentResult(
-      name: "magnitudes", markdown: md, checks: checks,
+      name: Self.name, markdown: md, checks: checks,
       highlightedRuns: sweep.runs.filter { $0.labels["seed"] == "0" }.map(\.directory.path), measures: measures)
   }
 }

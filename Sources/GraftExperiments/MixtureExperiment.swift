@@ -3,7 +3,8 @@ import Foundation
 /// 2-D mixtures (ring8, grid25): the same MLP GAN trained with SGDA, Adam, Ada_nSGDA, SGDA_Ada and
 /// nSGDA, each at its best learning rate from a small grid, on several seeds; modes covered and
 /// high-quality share as mean ± 95% interval with the per-seed values.
-public struct MixtureExperiment: Sendable {
+public struct MixtureExperiment: Experiment {
+  public static let name = "mog"
   public var root: URL
   public var scale: ExperimentScale
 
@@ -29,39 +30,39 @@ public struct MixtureExperiment: Sendable {
     return scale.quick ? [grid[1]] : grid
   }
 
-  var datasets: [(name: String, steps: Int)] {
-    scale.quick ? [("ring8", 2000)] : [("ring8", 4000), ("grid25", 6000)]
+  /// The data sets, each with the preset of its MLP GAN and its steps.
+  var datasets: [(name: String, preset: String, steps: Int)] {
+    scale.quick ? [("ring8", "ring8-mlp", 2000)] : [("ring8", "ring8-mlp", 4000), ("grid25", "grid25-mlp", 6000)]
   }
-  var seeds: Int { scale.seeds }
 
-  public var sweep: Sweep {
+  public var runs: [Sweep.Run] {
     var runs: [Sweep.Run] = []
-    for (dataset, steps) in datasets {
+    for (dataset, name, steps) in datasets {
+      var base = preset(name)
+      base.steps = steps
+      // The standard GAN objective at a constant rate, as the paper compares optimizers (the main job's
+      // hinge loss and decay made SGDA cover half the ring: another question).
+      base.loss = .nonSaturating
+      base.schedule.decay = .constant
+      base.logEvery = 100
+      base.sampleEvery = steps
+      base.checkpointEvery = steps
       for optimizer in Self.optimizers {
         for lr in rates(optimizer) {
           for seed in 0..<seeds {
+            var config = base
+            config.setOptimizer(optimizer)
+            config.setLearningRate(lr)
+            config.seed = UInt64(seed)
             runs.append(
-              Sweep.Run(
-                name: "\(dataset)-\(optimizer)-lr\(lr)-seed\(seed)",
-                arguments: [
-                  "--dataset", dataset, "--steps", "\(steps)", "--optimizer", optimizer, "--lr", "\(lr)", "--seed",
-                  "\(seed)",
-                  // The standard GAN objective at a constant rate, as the paper compares optimizers (the
-                  // main job's hinge loss and decay made SGDA cover half the ring: another question).
-                  "--loss", "ns", "--schedule", "constant",
-                  "--log-every", "100", "--sample-every", "\(steps)", "--checkpoint-every", "\(steps)",
-                ], root: root, labels: ["dataset": dataset, "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"]))
+              makeRun(
+                "\(dataset)-\(optimizer)-lr\(lr)-seed\(seed)", config,
+                labels: ["dataset": dataset, "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"]))
           }
         }
       }
     }
-    return Sweep(root: root, runs: runs)
-  }
-
-  public func run() throws -> ExperimentResult {
-    let sweep = self.sweep
-    try execute(sweep, scale)
-    return summarize(sweep)
+    return runs
   }
 
   /// One (dataset, optimizer, learning rate) over the seeds.
@@ -102,13 +103,13 @@ public struct MixtureExperiment: Sendable {
       .max { ($0.modes.mean, $0.quality.mean) < ($1.modes.mean, $1.quality.mean) }!
   }
 
-  func summarize(_ sweep: Sweep) -> ExperimentResult {
+  public func summarize(_ sweep: Sweep) -> ExperimentResult {
     var md = ""
     var results: [String: [String: Cell]] = [:]
     var measures: [String: SeedStatistics] = [:]
     var highlighted: [String] = []
     let gridSize = rates("adam").count
-    for (dataset, steps) in datasets {
+    for (dataset, _, steps) in datasets {
       let k = dataset == "ring8" ? 8 : 25
       md +=
         "### \(dataset): modes covered (of \(k)) and high-quality share, \(steps) steps, \(seeds) seed(s), \(gridSize > 1 ? "best learning rate of \(gridSize)" : "one learning rate")\n\n"
@@ -166,6 +167,6 @@ public struct MixtureExperiment: Sendable {
         verdict: Verdict.within(nsgda.minus(adam), margin: 1)),
     ]
     return ExperimentResult(
-      name: "mog", markdown: md, checks: checks, highlightedRuns: highlighted, measures: measures)
+      name: Self.name, markdown: md, checks: checks, highlightedRuns: highlighted, measures: measures)
   }
 }

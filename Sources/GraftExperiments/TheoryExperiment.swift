@@ -2,7 +2,8 @@ import Foundation
 
 /// The synthetic setting (PAPER.md, "The theory"): SGDA over a log-spaced grid of (η_G, η_D) against
 /// nSGDA, several seeds each; modes recovered per cell, as the mean and the per-seed values.
-public struct TheoryExperiment: Sendable {
+public struct TheoryExperiment: Experiment {
+  public static let name = "theory"
   public var root: URL
   public var scale: ExperimentScale
 
@@ -16,40 +17,42 @@ public struct TheoryExperiment: Sendable {
   public var nsgdaRates: [Double] { [0.02] }
   var steps: Int { scale.quick ? 600 : 2000 }
 
-  public var sweep: Sweep {
+  public var runs: [Sweep.Run] {
+    var base = preset("theory")
+    base.steps = steps
+    base.logEvery = 100
+    base.checkpointEvery = steps
     var runs: [Sweep.Run] = []
-    let base = ["--preset", "theory", "--steps", "\(steps)", "--log-every", "100", "--checkpoint-every", "\(steps)"]
-    for seed in 0..<scale.seeds {
+    for seed in 0..<seeds {
+      base.seed = UInt64(seed)
       for g in sgdaRates {
         for d in sgdaRates {
+          var config = base
+          config.setOptimizer("sgda")
+          config.generatorSettings.learningRate = g
+          config.discriminatorSettings.learningRate = d
           runs.append(
-            Sweep.Run(
-              name: "sgda-g\(g)-d\(d)-seed\(seed)",
-              arguments: base + ["--optimizer", "sgda", "--g-lr", "\(g)", "--d-lr", "\(d)", "--seed", "\(seed)"],
-              root: root,
+            makeRun(
+              "sgda-g\(g)-d\(d)-seed\(seed)", config,
               labels: ["optimizer": "sgda", "lr_g": "\(g)", "lr_d": "\(d)", "seed": "\(seed)"]))
         }
       }
       for lr in nsgdaRates {
+        var config = base
+        config.setOptimizer("nsgda")
+        config.setLearningRate(lr)
         runs.append(
-          Sweep.Run(
-            name: "nsgda-lr\(lr)-seed\(seed)",
-            arguments: base + ["--optimizer", "nsgda", "--lr", "\(lr)", "--seed", "\(seed)"],
-            root: root, labels: ["optimizer": "nsgda", "lr_g": "\(lr)", "lr_d": "\(lr)", "seed": "\(seed)"]))
+          makeRun(
+            "nsgda-lr\(lr)-seed\(seed)", config,
+            labels: ["optimizer": "nsgda", "lr_g": "\(lr)", "lr_d": "\(lr)", "seed": "\(seed)"]))
       }
     }
-    return Sweep(root: root, runs: runs)
+    return runs
   }
 
   /// Modes recovered by a run; nil when it stopped early (diverged).
   static func modes(_ run: Sweep.Run) -> Double? {
     Sweep.summary(run)?.theory.map { Double($0.modesRecovered) }
-  }
-
-  public func run() throws -> ExperimentResult {
-    let sweep = self.sweep
-    try execute(sweep, scale)
-    return summarize(sweep)
   }
 
   /// One cell over the seeds: modes recovered per seed, a diverged run (stopped on a non-finite loss)
@@ -86,9 +89,8 @@ public struct TheoryExperiment: Sendable {
     return Cell(modes: SeedStatistics(bySeed: modes), diverged: diverged)
   }
 
-  func summarize(_ sweep: Sweep) -> ExperimentResult {
+  public func summarize(_ sweep: Sweep) -> ExperimentResult {
     let modeCount = TrainingConfig().theory.modes
-    let seeds = scale.seeds
     var md = "### Synthetic setting: modes recovered (of \(modeCount)), \(seeds) seeds\n\n"
     md +=
       "SGDA, rows η_G, columns η_D; each cell is the mean over the seeds, then the per-seed values in seed order (seeds 0…\(seeds - 1)); `†` marks a seed that diverged (stopped on a non-finite loss), which counts as 0 modes:\n\n"
@@ -159,7 +161,7 @@ public struct TheoryExperiment: Sendable {
         verdict: Verdict.positive(nsgda.minus(bestModes))),
     ]
     return ExperimentResult(
-      name: "theory", markdown: md, checks: checks,
+      name: Self.name, markdown: md, checks: checks,
       highlightedRuns: sweep.runs.filter { $0.labels["seed"] == "0" && $0.labels["optimizer"] == "nsgda" }.map(
         \.directory.path), figures: ["heatmap.svg": heatMap.render()],
       measures: measures.merging(["nsgda/modesRecovered": nsgda, "sgda-best/modesRecovered": bestModes]) { $1 })

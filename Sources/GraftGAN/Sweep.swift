@@ -1,22 +1,27 @@
 import Foundation
 
-/// Training runs, each a separate `graft train` process in its own directory under `root`, a bounded
-/// number at a time. Finished runs (those with a summary.json) are skipped, and stopped ones resumed,
-/// so an interrupted sweep picks up where it stopped. `grid` builds the usual optimizers × learning
-/// rates × seeds; experiments can list any runs.
+/// Training runs, each a `TrainingConfig` trained in its own directory under `root` by a `RunExecutor`
+/// (a bounded number of `graft train` processes at a time, on this machine). Finished runs (those with a
+/// summary.json) are skipped, and stopped ones resumed, so an interrupted sweep picks up where it
+/// stopped. `grid` builds the usual optimizers × learning rates × seeds; experiments can list any runs.
 public struct Sweep: Sendable {
-  /// One run: its name (also its directory under `root`) and its `graft train` arguments.
+  /// One run: its name (also its directory under `root`), its config and what it varies.
   public struct Run: Sendable, Equatable {
     public var name: String
-    public var arguments: [String]
+    /// Every setting of the run: what `graft train --config` trains.
+    public var config: TrainingConfig
     public var directory: URL
     /// What the run varies, for tables (e.g. ["optimizer": "adam", "lr": "0.001", "seed": "0"]).
     public var labels: [String: String]
 
-    public init(name: String, arguments: [String], root: URL, labels: [String: String] = [:]) {
+    public init(name: String, config: TrainingConfig, root: URL, labels: [String: String] = [:]) {
+      self.init(name: name, config: config, directory: root.appendingPathComponent(name), labels: labels)
+    }
+
+    public init(name: String, config: TrainingConfig, directory: URL, labels: [String: String] = [:]) {
       self.name = name
-      self.directory = root.appendingPathComponent(name)
-      self.arguments = arguments + ["--out", directory.path]
+      self.config = config
+      self.directory = directory
       self.labels = labels
     }
   }
@@ -29,19 +34,24 @@ public struct Sweep: Sendable {
     self.runs = runs
   }
 
-  /// Optimizers × learning rates × seeds over `baseArguments` (e.g. `--preset ring8-mlp`).
+  /// Optimizers × learning rates × seeds over `base`: each run is `base` with the optimizer and the
+  /// learning rate of both players, and the seed, set.
   public static func grid(
-    root: URL, optimizers: [String], learningRates: [Double], seeds: [UInt64], baseArguments: [String]
+    root: URL, optimizers: [String], learningRates: [Double], seeds: [UInt64], base: TrainingConfig
   ) -> Sweep {
     var runs: [Run] = []
     for optimizer in optimizers {
       for lr in learningRates {
         for seed in seeds {
+          var config = base
+          config.setOptimizer(optimizer)
+          config.setLearningRate(lr)
+          config.seed = seed
           let name = "\(optimizer.replacingOccurrences(of: ":", with: "_"))-lr\(lr)-seed\(seed)"
           runs.append(
             Run(
-              name: name, arguments: baseArguments + ["--optimizer", optimizer, "--lr", "\(lr)", "--seed", "\(seed)"],
-              root: root, labels: ["optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"]))
+              name: name, config: config, root: root,
+              labels: ["optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"]))
         }
       }
     }
@@ -53,69 +63,12 @@ public struct Sweep: Sendable {
     FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("summary.json").path)
   }
 
-  /// Runs every unfinished run with `executable`, at most `parallel` at a time; each run's output goes
-  /// to its directory's `train.log`. A run that stopped before finishing is resumed. Returns the runs
-  /// that failed, with their exit status.
+  /// Trains every unfinished run with `executor` (see `RunExecutor.execute`); returns the failures.
   public func execute(
-    executable: URL, parallel: Int, log: @escaping @Sendable (String) -> Void
-  ) throws -> [(run: Run, status: Int32)] {
+    with executor: some RunExecutor, log: @escaping @Sendable (String) -> Void
+  ) throws -> [RunFailure] {
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-    let pending = runs.filter { !Self.isFinished($0) }
-    log(
-      "sweep: \(runs.count) runs, \(runs.count - pending.count) already finished, \(pending.count) to go, \(parallel) at a time"
-    )
-    let failures = FailureList()
-    let slots = DispatchSemaphore(value: max(1, parallel))
-    let group = DispatchGroup()
-    for run in pending {
-      slots.wait()
-      group.enter()
-      let arguments: [String]
-      if FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("config.json").path) {
-        arguments = ["train", "--resume", run.directory.path]
-      } else {
-        arguments = ["train"] + run.arguments
-      }
-      DispatchQueue.global().async {
-        defer {
-          slots.signal()
-          group.leave()
-        }
-        let status = Self.launch(
-          executable, arguments, threads: max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, parallel)),
-          logFile: run.directory.appendingPathComponent("train.log"))
-        log(
-          "sweep: \(run.name) \(status == 0 ? "finished" : "FAILED with status \(status) (see \(run.directory.path)/train.log)")"
-        )
-        if status != 0 { failures.append(run, status) }
-      }
-    }
-    group.wait()
-    return failures.items
-  }
-
-  private static func launch(_ executable: URL, _ arguments: [String], threads: Int, logFile: URL) -> Int32 {
-    try? FileManager.default.createDirectory(at: logFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-    _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    var environment = ProcessInfo.processInfo.environment
-    // Runs in parallel share the cores: each gets its share of threads.
-    environment["OPENBLAS_NUM_THREADS"] = "1"
-    environment["GRAFT_THREADS"] = "\(threads)"
-    process.environment = environment
-    guard let handle = try? FileHandle(forWritingTo: logFile) else { return -1 }
-    process.standardOutput = handle
-    process.standardError = handle
-    do {
-      try process.run()
-    } catch {
-      return -1
-    }
-    process.waitUntilExit()
-    try? handle.close()
-    return process.terminationStatus
+    return try executor.execute(runs, log: log)
   }
 
   /// A table of the runs' summaries (Markdown).
@@ -148,16 +101,5 @@ public struct Sweep: Sendable {
   public static func summary(_ run: Run) -> TrainingSummary? {
     guard let data = try? Data(contentsOf: run.directory.appendingPathComponent("summary.json")) else { return nil }
     return try? JSONDecoder().decode(TrainingSummary.self, from: data)
-  }
-}
-
-/// Failures collected from worker threads.
-private final class FailureList: @unchecked Sendable {
-  private let lock = NSLock()
-  private(set) var items: [(run: Sweep.Run, status: Int32)] = []
-  func append(_ run: Sweep.Run, _ status: Int32) {
-    lock.lock()
-    items.append((run, status))
-    lock.unlock()
   }
 }

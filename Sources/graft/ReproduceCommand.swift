@@ -16,31 +16,24 @@ struct ReproduceCommand: ParsableCommand {
   @Option(help: "Output directory.") var out: String = "runs/reproduce"
   @Option(help: "Training runs at a time.") var parallel: Int = 2
 
-  static let experiments = ["theory", "mog", "grafting", "magnitudes"]
-
   func validate() throws {
-    guard (Self.experiments + ["all"]).contains(name) else {
+    guard name == "all" || Experiments.named(name) != nil else {
       throw ValidationError(
-        "unknown experiment '\(name)'. Valid: \((Self.experiments + ["all"]).joined(separator: ", "))")
+        "unknown experiment '\(name)'. Valid: \((Experiments.names + ["all"]).joined(separator: ", "))")
     }
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
   }
 
   func run() throws {
-    let scale = ExperimentScale(quick: quick, seeds: seeds, parallel: parallel)
+    let scale = ExperimentScale(quick: quick, seeds: seeds)
+    let executor = LocalProcessPool(parallel: parallel)
     let root = URL(fileURLWithPath: out)
-    let names = name == "all" ? Self.experiments : [name]
+    let experiments = name == "all" ? Experiments.all : Experiments.named(name).map { [$0] } ?? []
     var results: [ExperimentResult] = []
-    for experiment in names {
-      let directory = root.appendingPathComponent(experiment)
-      print("reproduce: \(experiment) (\(quick ? "quick" : "full")) → \(directory.path)")
-      let result: ExperimentResult
-      switch experiment {
-      case "theory": result = try TheoryExperiment(root: directory, scale: scale).run()
-      case "magnitudes": result = try MagnitudeExperiment(root: directory, scale: scale).run()
-      case "grafting": result = try GraftingExperiment(root: directory, scale: scale).run()
-      default: result = try MixtureExperiment(root: directory, scale: scale).run()
-      }
+    for experiment in experiments {
+      let directory = root.appendingPathComponent(experiment.name)
+      print("reproduce: \(experiment.name) (\(quick ? "quick" : "full")) → \(directory.path)")
+      let result = try experiment.init(root: directory, scale: scale).run(on: executor)
       try write(result, to: directory)
       results.append(result)
     }

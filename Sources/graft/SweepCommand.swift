@@ -36,15 +36,27 @@ struct SweepCommand: ParsableCommand {
     }
     let sweep = Sweep.grid(
       root: URL(fileURLWithPath: out), optimizers: optimizerList, learningRates: rates, seeds: seedList,
-      baseArguments: trainArguments)
-    let failures = try sweep.execute(executable: URL(fileURLWithPath: "/proc/self/exe"), parallel: parallel) {
-      print($0)
-    }
+      base: try baseConfig())
+    let failures = try sweep.execute(with: LocalProcessPool(parallel: parallel)) { print($0) }
     let markdown = sweep.summaryMarkdown()
     print(markdown)
     let table = URL(fileURLWithPath: out).appendingPathComponent("summary.md")
     try Data(markdown.utf8).write(to: table)
     print("sweep: table written to \(table.path)")
     if !failures.isEmpty { throw ExitCode(1) }
+  }
+
+  /// The config every run starts from: the arguments after -- as `graft train` resolves them.
+  func baseConfig() throws -> TrainingConfig {
+    let train: TrainCommand
+    do {
+      train = try TrainCommand.parse(trainArguments)
+    } catch {
+      throw ValidationError("the arguments after --: \(TrainCommand.message(for: error))")
+    }
+    if train.out != nil || train.resume != nil {
+      throw ValidationError("the arguments after -- cannot give --out or --resume: each run's directory is the sweep's")
+    }
+    return try train.resolvedConfig()
   }
 }

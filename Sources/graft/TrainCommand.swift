@@ -35,9 +35,19 @@ struct TrainCommand: ParsableCommand {
         "runs/\(training.preset ?? settings.dataset.rawValue)-\(settings.generatorOptimizer)-\(settings.discriminatorOptimizer)-seed\(settings.seed)"
       )
     let url = URL(fileURLWithPath: directory)
-    if FileManager.default.fileExists(atPath: url.appendingPathComponent("config.json").path) {
+    // A directory holding only this run's prepared config.json (a sweep writes one before it runs
+    // `train --config D/config.json --out D`) is the run, not started yet.
+    do {
+      try RunDirectory(url).checkCanStart(settings)
+    } catch RunStartConflict.started {
       throw ValidationError(
         "\(directory) already holds a run; continue it with --resume \(directory) or choose another --out")
+    } catch RunStartConflict.differentConfig(let keys) {
+      throw ValidationError(
+        "\(directory)/config.json was prepared for another run (it differs in \(keys.joined(separator: ", "))); "
+          + "train that one with --config \(directory)/config.json --out \(directory), or choose another --out")
+    } catch let conflict as RunStartConflict {
+      throw ValidationError("\(directory): \(conflict); choose another --out")
     }
     let trainer = try Trainer(config: settings, directory: url)
     print(

@@ -6,6 +6,9 @@ import Testing
 let graftExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
   "graft")
 
+/// Trains runs with that executable, two at a time.
+let localPool = LocalProcessPool(executable: graftExecutable, parallel: 2)
+
 func scratch(_ label: String) -> URL {
   FileManager.default.temporaryDirectory.appendingPathComponent("graft-reproduce-\(label)-\(UUID().uuidString)")
 }
@@ -32,10 +35,10 @@ func expectIntervalsAndVerdicts(_ result: ExperimentResult, seeds: Int) {
 struct ReproduceSmokeTests {
   @Test func theoryQuick() throws {
     let root = scratch("theory")
-    let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: true, executable: graftExecutable))
+    let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: true))
     let seeds = experiment.scale.seeds
     #expect(seeds >= 3)
-    let result = try experiment.run()
+    let result = try experiment.run(on: localPool)
     #expect(experiment.sweep.runs.count == seeds * (16 + 1))
     #expect(experiment.sgdaRates.count >= 4)
     #expect(result.markdown.contains("| η_G \\ η_D |"))
@@ -69,9 +72,9 @@ struct ReproduceSmokeTests {
     // Five seeds: at 2000 steps one seed's coverage swings from 0 to 8 (Adam), so three leave too little
     // margin for the assertions below; 25 runs of about 3 s each.
     let experiment = MixtureExperiment(
-      root: root, scale: ExperimentScale(quick: true, seeds: 5, executable: graftExecutable))
+      root: root, scale: ExperimentScale(quick: true, seeds: 5))
     let seeds = experiment.scale.seeds
-    let result = try experiment.run()
+    let result = try experiment.run(on: localPool)
     #expect(experiment.sweep.runs.count == MixtureExperiment.optimizers.count * seeds)
     for optimizer in MixtureExperiment.optimizers {
       #expect(result.markdown.contains("| \(optimizer) |"))
@@ -113,8 +116,8 @@ struct ReproduceSmokeTests {
     // Two seeds, the fewest with an interval: this test checks structure only, and each seed costs
     // five DCGAN runs with FID evaluations.
     let experiment = GraftingExperiment(
-      root: scratch("grafting"), scale: ExperimentScale(quick: true, seeds: 2, executable: graftExecutable))
-    let result = try experiment.run()
+      root: scratch("grafting"), scale: ExperimentScale(quick: true, seeds: 2))
+    let result = try experiment.run(on: localPool)
     // Structure only: 60 steps decide nothing about the paper's claims.
     #expect(result.checks.count == 3)
     expectIntervalsAndVerdicts(result, seeds: experiment.scale.seeds)
@@ -134,9 +137,9 @@ struct ReproduceSmokeTests {
       if: ProcessInfo.processInfo.environment["GRAFT_FULL_REPRODUCTION"] == "1",
       "set GRAFT_FULL_REPRODUCTION=1 for the full versions"))
   func fullVersions() throws {
-    let scale = ExperimentScale(quick: false, executable: graftExecutable)
-    let theory = try TheoryExperiment(root: scratch("theory-full"), scale: scale).run()
-    let mog = try MixtureExperiment(root: scratch("mog-full"), scale: scale).run()
+    let scale = ExperimentScale(quick: false)
+    let theory = try TheoryExperiment(root: scratch("theory-full"), scale: scale).run(on: localPool)
+    let mog = try MixtureExperiment(root: scratch("mog-full"), scale: scale).run(on: localPool)
     // Over seeds 0…4. Not re-measured under every core type (about an hour each); what backs them:
     // theory at 2000 steps on the quick 4×4 part of the grid (measured here): nSGDA 2 2 2 2 1
     // (unset/SkylakeX) and 2 2 2 2 2 (Haswell, Sandybridge); best SGDA cell (η_G 1, η_D 0.1) 1 2 0 1 0

@@ -19,7 +19,7 @@ import Testing
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("graft-sweep-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: root) }
     let sweep = Sweep.grid(
-      root: root, optimizers: ["adam", "sgda"], learningRates: [0.001], seeds: [0, 1, 2], baseArguments: [])
+      root: root, optimizers: ["adam", "sgda"], learningRates: [0.001], seeds: [0, 1, 2], base: TrainingConfig())
     #expect(sweep.seedGroups.map { $0.runs.count } == [3, 3])
     #expect(
       sweep.seedGroups.map { $0.labels } == [

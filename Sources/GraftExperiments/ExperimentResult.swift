@@ -1,0 +1,65 @@
+import Foundation
+import GraftGAN
+
+/// A paper claim and what this machine measured about it, over seeds.
+public struct ClaimCheck: Codable, Sendable {
+  /// The paper's claim, in words.
+  public var claim: String
+  /// What was measured: the 95% intervals and per-seed values the verdict comes from.
+  public var evidence: String
+  /// How the verdict was decided from the intervals (see `Verdict`).
+  public var rule: String
+  /// Held, not held, or inconclusive (the intervals cannot tell, e.g. with one seed).
+  public var verdict: Verdict
+
+  public init(claim: String, evidence: String, rule: String, verdict: Verdict) {
+    self.claim = claim
+    self.evidence = evidence
+    self.rule = rule
+    self.verdict = verdict
+  }
+}
+
+/// What an experiment leaves behind: a Markdown section (tables, figure links) and its claim checks.
+public struct ExperimentResult: Codable, Sendable {
+  public var name: String
+  public var markdown: String
+  public var checks: [ClaimCheck]
+  /// Run directories worth showing in the HTML report.
+  public var highlightedRuns: [String]
+  /// Figures as SVG documents, by file name (written next to results.md, shown in the HTML report).
+  public var figures: [String: String] = [:]
+  /// The outcomes the tables and claims come from, per seed, by name (e.g. "ring8/adam/modesCovered").
+  public var measures: [String: SeedStatistics] = [:]
+}
+
+/// "Adam: 7.7 ± 1.4 (n=3: 8, 8, 7), 95% interval [6.2, 9.1]": a measure as evidence text.
+func evidence(_ label: String, _ s: SeedStatistics, digits: Int = 1) -> String {
+  "\(label): \(s.formatted(digits: digits)), 95% interval \(s.formattedInterval(digits: digits))"
+}
+
+func format(_ value: Double, _ digits: Int = 2) -> String {
+  value.isFinite ? String(format: "%.\(digits)f", value) : "–"
+}
+
+/// The verdict rules of `Verdict`, in words for the claims' tables.
+enum RuleText {
+  static func atLeast(_ what: String, _ threshold: String) -> String {
+    "held when the 95% interval of \(what) lies at or above \(threshold), not held when wholly below it"
+  }
+  static func atMost(_ what: String, _ threshold: String) -> String {
+    "held when the 95% interval of \(what) lies at or below \(threshold), not held when wholly above it"
+  }
+  static func positive(_ difference: String) -> String {
+    "held when the 95% interval of \(difference) (paired by seed) lies above 0, not held when at or below 0"
+  }
+  static func within(_ difference: String, _ margin: String) -> String {
+    "held when the 95% interval of \(difference) (paired by seed) lies inside ±\(margin), not held when wholly outside"
+  }
+  static let otherwise = "; otherwise (and always with one seed) inconclusive"
+  /// A claim of two parts (`Verdict.all`).
+  static func both(_ a: String, _ b: String) -> String {
+    "held when both parts hold, not held when either is not held, otherwise (and always with one seed) "
+      + "inconclusive; (a) \(a); (b) \(b)"
+  }
+}
