@@ -14,7 +14,7 @@ struct ReproduceCommand: ParsableCommand {
   @Flag(help: "The small version (CI smoke test).") var quick = false
   @Option(help: "Seeds per configuration.") var seeds: Int?
   @Option(help: "Output directory.") var out: String = "runs/reproduce"
-  @Option(help: "Training runs at a time.") var parallel: Int = 2
+  @OptionGroup var runner: RunnerOptions
 
   func validate() throws {
     guard name == "all" || Experiments.named(name) != nil else {
@@ -26,7 +26,7 @@ struct ReproduceCommand: ParsableCommand {
 
   func run() throws {
     let scale = ExperimentScale(quick: quick, seeds: seeds)
-    let executor = LocalProcessPool(parallel: parallel)
+    let executor = runner.executor
     let root = URL(fileURLWithPath: out)
     let experiments = name == "all" ? Experiments.all : Experiments.named(name).map { [$0] } ?? []
     var results: [ExperimentResult] = []

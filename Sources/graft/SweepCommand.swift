@@ -8,15 +8,16 @@ struct SweepCommand: ParsableCommand {
     commandName: "sweep",
     abstract: "Run a grid of trainings (optimizers x learning rates x seeds) as separate processes.",
     discussion:
-      "Arguments after -- go to every `graft train` run, e.g. `graft sweep --optimizers adam,sgda --lrs 1e-3,1e-2 -- --preset ring8-mlp --steps 1000`. Finished runs are skipped on restart."
+      "Every run starts from the same config, given as to `graft train` (a preset, a config file, settings), e.g. `graft sweep --optimizers adam,sgda --lrs 1e-3,1e-2 --seeds 3 --preset ring8-mlp --steps 1000`; the grid then sets each run's optimizer and learning rate (both players) and seed. Each run is written as <out>/<run>/config.json and trained by `graft train --config`. Finished runs are skipped on restart.\n\n"
+      + TrainingOptions.help
   )
 
   @Option(help: "Comma-separated optimizer names.") var optimizers: String = "adam,sgda"
   @Option(help: "Comma-separated learning rates.") var lrs: String = "0.001"
   @Option(help: "Comma-separated seeds, or a count N for seeds 0..N-1.") var seeds: String = "1"
   @Option(help: "Root directory of the sweep's runs.") var out: String = "runs/sweep"
-  @Option(help: "Runs at a time.") var parallel: Int = 2
-  @Argument(parsing: .postTerminator, help: "Arguments for every `graft train`.") var trainArguments: [String] = []
+  @OptionGroup var runner: RunnerOptions
+  @OptionGroup var training: TrainingOptions
 
   func run() throws {
     let optimizerList = optimizers.split(separator: ",").map(String.init)
@@ -36,27 +37,13 @@ struct SweepCommand: ParsableCommand {
     }
     let sweep = Sweep.grid(
       root: URL(fileURLWithPath: out), optimizers: optimizerList, learningRates: rates, seeds: seedList,
-      base: try baseConfig())
-    let failures = try sweep.execute(with: LocalProcessPool(parallel: parallel)) { print($0) }
+      base: try training.resolved())
+    let failures = try sweep.execute(with: runner.executor) { print($0) }
     let markdown = sweep.summaryMarkdown()
     print(markdown)
     let table = URL(fileURLWithPath: out).appendingPathComponent("summary.md")
     try Data(markdown.utf8).write(to: table)
     print("sweep: table written to \(table.path)")
     if !failures.isEmpty { throw ExitCode(1) }
-  }
-
-  /// The config every run starts from: the arguments after -- as `graft train` resolves them.
-  func baseConfig() throws -> TrainingConfig {
-    let train: TrainCommand
-    do {
-      train = try TrainCommand.parse(trainArguments)
-    } catch {
-      throw ValidationError("the arguments after --: \(TrainCommand.message(for: error))")
-    }
-    if train.out != nil || train.resume != nil {
-      throw ValidationError("the arguments after -- cannot give --out or --resume: each run's directory is the sweep's")
-    }
-    return try train.resolvedConfig()
   }
 }

@@ -21,7 +21,8 @@ struct TrainingOptions: ParsableArguments {
     do {
       var c = try preset.map { try TrainingConfig.preset($0) } ?? TrainingConfig()
       if let config { c = try TrainingConfig.load(file: config, over: c) }
-      try c.apply(arguments: settings)
+      // A `--` before the settings is accepted: `graft sweep` used to require one.
+      try c.apply(arguments: settings.filter { $0 != "--" })
       try c.validate()
       return c
     } catch let error as ConfigError {
