@@ -21,10 +21,10 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   // The game.
   public var steps = 8000
   public var batchSize = 256
-  /// Discriminator steps per generator step.
+  /// Discriminator steps per generator step (n_dis; the alternating rule's, the others ignore it).
   public var discriminatorSteps = 1
-  /// Update both players from the same point instead of alternating (D first).
-  public var simultaneous = false
+  /// The update rule of the game: alternating (D first), simultaneous or extragradient.
+  public var game = GameRuleName.alternating
   /// λ of the WGAN-GP gradient penalty.
   public var gradientPenaltyWeight: Float = 10
   /// Exponential moving average of G's parameters (e.g. 0.999); nil for none.
@@ -70,7 +70,12 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     batchSize = try c.decodeIfPresent(type(of: batchSize).self, forKey: .batchSize) ?? batchSize
     discriminatorSteps =
       try c.decodeIfPresent(type(of: discriminatorSteps).self, forKey: .discriminatorSteps) ?? discriminatorSteps
-    simultaneous = try c.decodeIfPresent(type(of: simultaneous).self, forKey: .simultaneous) ?? simultaneous
+    game = try c.decodeIfPresent(type(of: game).self, forKey: .game) ?? game
+    // Runs before `game` saved `"simultaneous": true|false`. True wins over `game`: a run's old config.json
+    // laid over a preset (`--config`) arrives with the preset's `game` beside it.
+    if try decoder.container(keyedBy: LegacyKeys.self).decodeIfPresent(Bool.self, forKey: .simultaneous) == true {
+      game = .simultaneous
+    }
     gradientPenaltyWeight =
       try c.decodeIfPresent(type(of: gradientPenaltyWeight).self, forKey: .gradientPenaltyWeight)
       ?? gradientPenaltyWeight
@@ -98,6 +103,11 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
     generatorGrouping = try c.decodeIfPresent(Grouping.self, forKey: .generatorGrouping) ?? generatorGrouping
     discriminatorGrouping =
       try c.decodeIfPresent(Grouping.self, forKey: .discriminatorGrouping) ?? discriminatorGrouping
+  }
+
+  /// Keys read from older config files but never written.
+  private enum LegacyKeys: String, CodingKey {
+    case simultaneous
   }
 }
 

@@ -4,7 +4,8 @@ import GraftGAN
 /// `graft info`: what can be trained, with what, and the defaults.
 struct InfoCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "info", abstract: "List data sets, models, losses, optimizers and presets with their defaults.")
+    commandName: "info",
+    abstract: "List data sets, models, losses, game rules, optimizers and presets with their defaults.")
 
   func run() throws {
     let d = TrainingConfig()
@@ -28,6 +29,10 @@ struct InfoCommand: ParsableCommand {
     print(
       "Losses: " + GANLoss.allCases.map(\.rawValue).joined(separator: ", ")
         + " (default \(d.loss.rawValue); wgan-gp λ = \(d.gradientPenaltyWeight))")
+    print("Game rules (--game; default \(d.game.rawValue)):")
+    for rule in GameRuleName.allCases {
+      print("  \(rule.rawValue.padding(toLength: 15, withPad: " ", startingAt: 0)) \(rule.summary)")
+    }
     print("Optimizers (--optimizer, --g-optimizer, --d-optimizer; default \(d.generatorOptimizer)):")
     for (name, text) in OptimizerCatalog.descriptions {
       print("  \(name.padding(toLength: 15, withPad: " ", startingAt: 0)) \(text)")

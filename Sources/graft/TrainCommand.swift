@@ -28,8 +28,11 @@ struct TrainCommand: ParsableCommand {
 
   @Option(help: "Generator steps.") var steps: Int?
   @Option(help: "Batch size.") var batchSize: Int?
-  @Option(help: "Discriminator steps per generator step.") var nDis: Int?
-  @Flag(help: "Simultaneous instead of alternating updates.") var simultaneous = false
+  @Option(help: "Discriminator steps per generator step (alternating game only).") var nDis: Int?
+  @Option(help: "Update rule of the game: \(GameRuleName.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var game: String?
+  /// Before `--game`: the same as `--game simultaneous`.
+  @Flag(help: .hidden) var simultaneous = false
   @Option(help: "WGAN-GP penalty weight λ.") var gpWeight: Float?
   @Option(help: "Exponential moving average of G's weights (e.g. 0.999).") var ema: Float?
 
@@ -136,7 +139,19 @@ struct TrainCommand: ParsableCommand {
     if let steps { c.steps = steps }
     if let batchSize { c.batchSize = batchSize }
     if let nDis { c.discriminatorSteps = nDis }
-    if simultaneous { c.simultaneous = true }
+    if simultaneous {
+      guard game == nil || game == GameRuleName.simultaneous.rawValue else {
+        throw ValidationError("--simultaneous is --game simultaneous; it contradicts --game \(game!)")
+      }
+      c.game = .simultaneous
+    }
+    if let game {
+      guard let rule = GameRuleName(rawValue: game) else {
+        throw ValidationError(
+          "unknown game rule '\(game)'. Valid: \(GameRuleName.allCases.map(\.rawValue).joined(separator: ", "))")
+      }
+      c.game = rule
+    }
     if let gpWeight { c.gradientPenaltyWeight = gpWeight }
     if let ema { c.emaDecay = ema }
     if let optimizer {
