@@ -27,7 +27,7 @@ public struct TrainingSummary: Codable, Sendable {
 public final class Trainer {
   public let config: TrainingConfig
   public let run: RunDirectory
-  public private(set) var players: Players
+  public internal(set) var players: Players
   public private(set) var ema: AnyLayer?
   public private(set) var step = 0
   public private(set) var lastLosses: (discriminator: Float, generator: Float) = (.nan, .nan)
@@ -149,8 +149,8 @@ public final class Trainer {
     return summary
   }
 
-  /// One training iteration (n_dis discriminator steps, one generator step) with nothing written and
-  /// the step counter unchanged: what `graft bench` times. Returns the two losses.
+  /// One training iteration (under the config's game rule) with nothing written and the step counter
+  /// unchanged: what `graft bench` times. Returns the two losses.
   @discardableResult
   public func benchmarkIteration() throws -> (discriminator: Float, generator: Float) {
     let r = try iterate()
@@ -164,54 +164,17 @@ public final class Trainer {
     var generator: StepDiagnostics
   }
 
-  /// One generator step after n_dis discriminator steps (or one simultaneous step of both).
+  /// One iteration of the game under the config's rule (`GameRuleName`): for the default, alternating,
+  /// n_dis discriminator steps and then one generator step.
   func iterate() throws -> IterationResult {
-    let n = config.batchSize
-    var dLoss: Float = 0
-    var dDiagnostics: StepDiagnostics?
-    var pendingD: [Tensor<Float>]?
-    for _ in 0..<(config.simultaneous ? 1 : config.discriminatorSteps) {
-      let real = data.next(n)
-      let z = latent.sample(n, generator: &latentGenerator)
-      let fake = withoutGradients { players.generator(z) }
-      let (loss, grads) = try players.discriminator.valueWithGradient { d in
-        var l = config.loss.discriminatorLoss(real: d(real), fake: d(fake))
-        if config.loss == .wganGP {
-          l =
-            l + (try gradientPenalty(d, real: real, fake: fake, generator: &penaltyGenerator))
-            * config.gradientPenaltyWeight
-        }
-        return l
-      }
-      dLoss = loss.scalar
-      try checkFinite(dLoss, "discriminator")
-      if config.simultaneous {
-        pendingD = grads
-      } else {
-        dDiagnostics = discriminatorOptimizer.update(
-          &players.discriminator, along: grads, grouping: discriminatorGrouping)
-        try checkFinite(dDiagnostics!, "discriminator")
-      }
-    }
-    let z = latent.sample(n, generator: &latentGenerator)
-    let discriminator = players.discriminator
-    let (gLossTensor, gGrads) = try players.generator.valueWithGradient { g in
-      config.loss.generatorLoss(fake: discriminator(g(z)))
-    }
-    let gLoss = gLossTensor.scalar
-    try checkFinite(gLoss, "generator")
-    if let pendingD {
-      dDiagnostics = discriminatorOptimizer.update(
-        &players.discriminator, along: pendingD, grouping: discriminatorGrouping)
-      try checkFinite(dDiagnostics!, "discriminator")
-    }
-    let gDiagnostics = generatorOptimizer.update(&players.generator, along: gGrads, grouping: generatorGrouping)
-    try checkFinite(gDiagnostics, "generator")
+    var game = GANGame(trainer: self)
+    let r = try config.game.rule(discriminatorSteps: config.discriminatorSteps).play(&game)
     return IterationResult(
-      discriminatorLoss: dLoss, generatorLoss: gLoss, discriminator: dDiagnostics!, generator: gDiagnostics)
+      discriminatorLoss: r.discriminatorLoss, generatorLoss: r.generatorLoss, discriminator: r.discriminator,
+      generator: r.generator)
   }
 
-  private func checkFinite(_ value: Float, _ player: String) throws {
+  func checkFinite(_ value: Float, _ player: String) throws {
     guard value.isFinite else {
       throw stopped("the \(player) loss is \(value). Nothing was updated with it")
     }
@@ -220,7 +183,7 @@ public final class Trainer {
   /// A step whose gradient or update is not finite has left NaN or infinite weights. The loss alone
   /// does not show it: ReLU and the hinge loss map NaN to 0, so a run could go on (and checkpoint)
   /// with NaN weights and finite losses.
-  private func checkFinite(_ diagnostics: StepDiagnostics, _ player: String) throws {
+  func checkFinite(_ diagnostics: StepDiagnostics, _ player: String) throws {
     for (i, group) in diagnostics.groups.enumerated() {
       let (g, u) = (diagnostics.gradientNorms[i], diagnostics.updateNorms[i])
       guard g.isFinite && u.isFinite else {

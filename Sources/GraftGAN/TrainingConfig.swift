@@ -21,8 +21,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var batchSize = 256
   /// Discriminator steps per generator step.
   public var discriminatorSteps = 1
-  /// Update both players from the same point instead of alternating (D first).
-  public var simultaneous = false
+  /// The update rule of the game: alternating (D first), simultaneous or extragradient.
+  public var game = GameRuleName.alternating
   /// λ of the WGAN-GP gradient penalty.
   public var gradientPenaltyWeight: Float = 10
   /// Exponential moving average of G's parameters (e.g. 0.999); nil for none.

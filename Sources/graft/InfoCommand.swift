@@ -16,6 +16,8 @@ struct InfoCommand: ParsableCommand {
     print("Models (--model):")
     for m in Architecture.allCases { row(m.rawValue, m.summary) }
     print("Losses (--loss): " + GANLoss.allCases.map(\.rawValue).joined(separator: ", "))
+    print("Game rules (--game):")
+    for rule in GameRuleName.allCases { row(rule.rawValue, rule.summary) }
     print("Optimizers (--optimizer, --g-optimizer, --d-optimizer):")
     for (name, text) in OptimizerCatalog.descriptions { row(name, text) }
     row("graft:M:D", "any pair from \(OptimizerCatalog.baseNames.joined(separator: ", ")), e.g. graft:adam:sgd")

@@ -124,8 +124,8 @@ struct LocalProcessPoolTests {
   @Test func failuresComeBackWithTheirStatus() throws {
     let root = temporaryDirectory("pool-failure")
     var broken = base
-    broken.dataset = "fashion-mnist"
-    broken.model = "dcgan"
+    broken.dataset = .fashionMNIST
+    broken.model = .dcgan
     broken.dataDirectory = root.appendingPathComponent("no-such-data").path
     let runs = [
       Sweep.Run(name: "good", config: base, root: root), Sweep.Run(name: "broken", config: broken, root: root),

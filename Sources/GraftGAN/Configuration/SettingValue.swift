@@ -88,6 +88,7 @@ extension SettingChoice {
 }
 
 extension GANLoss: SettingChoice {}
+extension GameRuleName: SettingChoice {}
 extension Grouping: SettingChoice {}
 extension LearningRateSchedule.Decay: SettingChoice {}
 

@@ -14,6 +14,10 @@ extension TrainingConfig {
         text = String(name[name.index(after: equals)...])
         name = String(name[..<equals])
       }
+      // The flag `game` replaced.
+      if name == "simultaneous" && text == nil {
+        (name, text) = ("game", "simultaneous")
+      }
       guard let setting = Self.setting(flag: name) else {
         let near = Self.nearest(name, among: Self.settings.map(\.flag)).map { " Did you mean '--\($0)'?" } ?? ""
         throw ConfigError("unknown option '--\(name)'.\(near) `graft info` lists every setting")

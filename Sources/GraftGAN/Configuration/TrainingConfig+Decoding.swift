@@ -9,8 +9,17 @@ extension TrainingConfig {
   /// declarations in `settings`. An unknown key is an error that names it, with the nearest valid key.
   public init(from decoder: Decoder) throws {
     self = decoder.userInfo[Self.baseUserInfoKey] as? TrainingConfig ?? TrainingConfig()
-    try decodeSettings(from: decoder.container(keyedBy: SettingKey.self), prefix: "")
+    let container = try decoder.container(keyedBy: SettingKey.self)
+    try decodeSettings(from: container, prefix: "")
+    // Runs before `game` saved `"simultaneous": true|false`. True wins over `game`: a run's old config.json
+    // laid over a preset (`--config`) arrives with the preset's `game` beside it.
+    if try container.decodeIfPresent(Bool.self, forKey: SettingKey(stringValue: Self.legacySimultaneousKey)) == true {
+      game = .simultaneous
+    }
   }
+
+  /// Read from older config files, never written.
+  private static let legacySimultaneousKey = "simultaneous"
 
   private mutating func decodeSettings(from container: KeyedDecodingContainer<SettingKey>, prefix: String) throws {
     for codingKey in container.allKeys {
@@ -27,6 +36,8 @@ extension TrainingConfig {
           throw ConfigError("setting '\(key)' must be an object of settings (\(key).…)")
         }
         try decodeSettings(from: inner, prefix: key + ".")
+      } else if key == Self.legacySimultaneousKey {
+        continue
       } else {
         let near = Self.nearest(key, among: Self.settings.compactMap(\.key)).map { " Did you mean '\($0)'?" } ?? ""
         throw ConfigError("unknown setting '\(key)'.\(near) `graft info` lists every setting with its config key")

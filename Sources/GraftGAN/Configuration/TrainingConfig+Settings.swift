@@ -21,11 +21,13 @@ extension TrainingConfig {
       .value("steps", \.steps, key: "steps", .game, "Generator steps.", valid: .above(0)),
       .value("batch-size", \.batchSize, key: "batchSize", .game, "Batch size.", valid: .above(0)),
       .value(
-        "n-dis", \.discriminatorSteps, key: "discriminatorSteps", .game, "Discriminator steps per generator step.",
+        "n-dis", \.discriminatorSteps, key: "discriminatorSteps", .game,
+        "Discriminator steps per generator step (alternating game only).",
         valid: .above(0)),
       .value(
-        "simultaneous", \.simultaneous, key: "simultaneous", .game,
-        "Update both players from the same point instead of alternating (D first)."),
+        "game", \.game, key: "game", .game,
+        "Update rule: alternating (n_dis D steps, then G), simultaneous (both from the same point) or "
+          + "extragradient (both from the start with the gradients at a look-ahead step)."),
       .value(
         "gp-weight", \.gradientPenaltyWeight, key: "gradientPenaltyWeight", .game, "WGAN-GP penalty weight λ.",
         valid: .atLeast(0)),
