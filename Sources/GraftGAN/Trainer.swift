@@ -216,8 +216,8 @@ public final class Trainer {
   // MARK: Outputs
 
   private func metricsLine(_ r: IterationResult, elapsed: Double) -> [String: Any] {
-    func perGroup(_ names: [String], _ values: [Float]?) -> [String: Float]? {
-      values.map { Dictionary(uniqueKeysWithValues: zip(names, $0)) }
+    func perGroup(_ names: [String], _ values: [Float]) -> [String: Float] {
+      Dictionary(uniqueKeysWithValues: zip(names, values))
     }
     var line: [String: Any] = [
       "step": step, "loss_d": r.discriminatorLoss, "loss_g": r.generatorLoss, "time": elapsed,
@@ -226,8 +226,8 @@ public final class Trainer {
     for (player, d) in [("g", r.generator), ("d", r.discriminator)] {
       line["\(player)_grad_norm"] = perGroup(d.groups, d.gradientNorms)
       line["\(player)_update_norm"] = perGroup(d.groups, d.updateNorms)
-      if let m = perGroup(d.groups, d.magnitudeNorms) { line["\(player)_magnitude_norm"] = m }
-      if let m = perGroup(d.groups, d.directionNorms) { line["\(player)_direction_norm"] = m }
+      // What the optimizer reports of its own: a grafted one's g_magnitude_norm and g_direction_norm.
+      for c in d.components { line["\(player)_\(c.name)_norm"] = perGroup(d.groups, c.norms) }
     }
     return line
   }

@@ -6,12 +6,12 @@
 /// Both optimizers see the same gradient every step and keep their own state; only the combined step
 /// is applied. A zero direction gives a zero step. `ada-nsgda` is Adam#SGD (Adam's magnitude, SGD's
 /// direction), `sgda-ada` is SGD#Adam.
+///
+/// Each step reports ‖Δᴹ_k‖ and ‖Δᴰ_k‖ as the components `magnitude` and `direction` (the paper's
+/// diagnostics), followed by the inner optimizers' own components prefixed `magnitude.` and `direction.`.
 public struct GraftedOptimizer: Optimizer {
   public var magnitude: any Optimizer
   public var direction: any Optimizer
-  /// ‖Δᴹ_k‖ and ‖Δᴰ_k‖ for each group of the last step (for the paper's diagnostics).
-  public private(set) var lastMagnitudeNorms: [Float] = []
-  public private(set) var lastDirectionNorms: [Float] = []
 
   public init(magnitude: any Optimizer, direction: any Optimizer) {
     self.magnitude = magnitude
@@ -51,25 +51,29 @@ public struct GraftedOptimizer: Optimizer {
 
   public var summary: String { "graft(magnitude=\(magnitude.summary), direction=\(direction.summary))" }
 
-  public mutating func updates(
+  public mutating func advance(
     gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
-  ) -> [Tensor<Float>] {
-    let m = magnitude.updates(gradients: gradients, parameters: parameters, groups: groups)
-    let d = direction.updates(gradients: gradients, parameters: parameters, groups: groups)
-    var result = d
-    lastMagnitudeNorms = []
-    lastDirectionNorms = []
+  ) -> OptimizerStep {
+    let m = magnitude.advance(gradients: gradients, parameters: parameters, groups: groups)
+    let d = direction.advance(gradients: gradients, parameters: parameters, groups: groups)
+    var result = d.updates
+    var magnitudeNorms: [Float] = []
+    var directionNorms: [Float] = []
     withoutGradients {
       for group in groups {
-        let mNorm = groupNorm(group.indices.map { m[$0] })
-        let dNorm = groupNorm(group.indices.map { d[$0] })
-        lastMagnitudeNorms.append(mNorm)
-        lastDirectionNorms.append(dNorm)
+        let mNorm = groupNorm(group.indices.map { m.updates[$0] })
+        let dNorm = groupNorm(group.indices.map { d.updates[$0] })
+        magnitudeNorms.append(mNorm)
+        directionNorms.append(dNorm)
         let scale: Float = dNorm > 0 ? mNorm / dNorm : 0
-        for i in group.indices { result[i] = d[i] * scale }
+        for i in group.indices { result[i] = d.updates[i] * scale }
       }
     }
-    return result
+    let own = [
+      StepComponent(name: "magnitude", norms: magnitudeNorms), StepComponent(name: "direction", norms: directionNorms),
+    ]
+    let inner = m.components.map { $0.prefixed("magnitude") } + d.components.map { $0.prefixed("direction") }
+    return OptimizerStep(updates: result, components: own + inner)
   }
 
   private static func unprefixed(_ state: [String: Tensor<Float>], _ prefix: String) -> [String: Tensor<Float>] {

@@ -17,13 +17,13 @@ public struct NormalizedSGD: Optimizer {
 
   public var summary: String { "nsgd(lr=\(learningRate), momentum=\(momentum))" }
 
-  public mutating func updates(
+  public mutating func advance(
     gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
-  ) -> [Tensor<Float>] {
+  ) -> OptimizerStep {
     if state.count != parameters.count { state = Array(repeating: [:], count: parameters.count) }
     step += 1
     let mu = Float(momentum)
-    return withoutGradients {
+    let updates = withoutGradients {
       var directions = gradients
       if momentum > 0 {
         for i in gradients.indices {
@@ -42,5 +42,6 @@ public struct NormalizedSGD: Optimizer {
       }
       return result
     }
+    return OptimizerStep(updates: updates)
   }
 }

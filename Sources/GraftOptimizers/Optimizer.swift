@@ -18,10 +18,21 @@ public protocol Optimizer {
   var state: [[String: Tensor<Float>]] { get set }
   /// A short description with the settings, for logs and config files.
   var summary: String { get }
-  /// The update for every parameter given its gradient; advances the state by one step.
-  mutating func updates(
+  /// One step: the update for every parameter given its gradient, with the optimizer's own per-group
+  /// components (none for most); advances the state by one step.
+  mutating func advance(
     gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
-  ) -> [Tensor<Float>]
+  ) -> OptimizerStep
+}
+
+extension Optimizer {
+  /// The update for every parameter given its gradient (`advance` without the components); advances the
+  /// state by one step.
+  public mutating func updates(
+    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
+  ) -> [Tensor<Float>] {
+    advance(gradients: gradients, parameters: parameters, groups: groups).updates
+  }
 }
 
 /// An optimizer whose update of each tensor depends only on that tensor's gradient and state (SGD,
@@ -36,21 +47,22 @@ public protocol ElementwiseOptimizer: Optimizer {
 }
 
 extension ElementwiseOptimizer {
-  public mutating func updates(
+  public mutating func advance(
     gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
-  ) -> [Tensor<Float>] {
+  ) -> OptimizerStep {
     precondition(
       gradients.count == parameters.count, "updates: \(gradients.count) gradients for \(parameters.count) parameters")
     if state.count != parameters.count { state = Array(repeating: [:], count: parameters.count) }
     step += 1
     let scales = learningRateScales(groups, count: parameters.count)
-    return withoutGradients {
+    let updates = withoutGradients {
       parameters.indices.map { i in
         update(
           gradient: gradients[i], parameter: parameters[i], state: &state[i], step: step,
           learningRate: learningRate * scales[i])
       }
     }
+    return OptimizerStep(updates: updates)
   }
 }
 

@@ -7,15 +7,15 @@ public struct StepDiagnostics: Sendable, Equatable {
   public var gradientNorms: [Float]
   /// ‖Δ_k‖ of the applied step for each group.
   public var updateNorms: [Float]
-  /// For a grafted optimizer, ‖Δᴹ_k‖ (the magnitude optimizer's step) for each group.
-  public var magnitudeNorms: [Float]?
-  /// For a grafted optimizer, ‖Δᴰ_k‖ (the direction optimizer's step) for each group.
-  public var directionNorms: [Float]?
+  /// The optimizer's own per-group components, as its step reported them: a grafted optimizer's
+  /// ‖Δᴹ_k‖ (`magnitude`) and ‖Δᴰ_k‖ (`direction`); empty for most optimizers.
+  public var components: [StepComponent]
 }
 
 extension Optimizer {
   /// One step on `model`: every parameter p becomes p + Δ. `gradients` are in `parameterPaths` order
-  /// (as `valueWithGradient` returns them). Returns per-group diagnostics.
+  /// (as `valueWithGradient` returns them). Returns per-group diagnostics, with the components the
+  /// optimizer reported for this step.
   @discardableResult
   public mutating func update<M: Layer>(
     _ model: inout M, along gradients: [Tensor<Float>], grouping: Grouping = .perTensor,
@@ -26,7 +26,8 @@ extension Optimizer {
       gradients.count == names.count, "update: \(gradients.count) gradients for the model's \(names.count) parameters")
     let groups = grouping.groups(for: names, learningRateScales: learningRateScales)
     let parameters = model.parameters
-    let deltas = updates(gradients: gradients, parameters: parameters, groups: groups)
+    let taken = advance(gradients: gradients, parameters: parameters, groups: groups)
+    let deltas = taken.updates
     let updated = withoutGradients {
       parameters.indices.map { i in
         precondition(
@@ -36,12 +37,10 @@ extension Optimizer {
       }
     }
     model.setParameters(updated)
-    let grafted = self as? GraftedOptimizer
     return StepDiagnostics(
       groups: groups.map(\.name),
       gradientNorms: groups.map { g in groupNorm(g.indices.map { gradients[$0] }) },
       updateNorms: groups.map { g in groupNorm(g.indices.map { deltas[$0] }) },
-      magnitudeNorms: grafted?.lastMagnitudeNorms,
-      directionNorms: grafted?.lastDirectionNorms)
+      components: taken.components)
   }
 }
