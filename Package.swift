@@ -87,24 +87,27 @@ let package = Package(
         .product(name: "Yams", package: "Yams"),
       ]
     ),
+    // What several test targets share: the finite-difference gradient check, tolerance checks, fixture
+    // loading, temporary directories. A plain target (not a test target), so that test targets can import it.
+    .target(name: "GraftTestSupport", dependencies: ["GraftEngine"], path: "Tests/GraftTestSupport"),
     .testTarget(
       name: "GraftEngineTests",
-      dependencies: ["GraftEngine"],
+      dependencies: ["GraftEngine", "GraftTestSupport"],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(
       name: "GraftLayersTests",
-      dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers"],
+      dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers", "GraftTestSupport"],
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "GraftDataTests", dependencies: ["GraftData"]),
-    .testTarget(name: "GraftGANTests", dependencies: ["GraftGAN", "GraftBuildInfo"]),
+    .testTarget(name: "GraftGANTests", dependencies: ["GraftGAN", "GraftBuildInfo", "GraftTestSupport"]),
     .testTarget(name: "GraftEvalTests", dependencies: ["GraftEval"]),
-    .testTarget(name: "GraftReportTests", dependencies: ["GraftReport"]),
-    .testTarget(name: "GraftExperimentsTests", dependencies: ["GraftExperiments"]),
+    .testTarget(name: "GraftReportTests", dependencies: ["GraftReport", "GraftTestSupport"]),
+    .testTarget(name: "GraftExperimentsTests", dependencies: ["GraftExperiments", "GraftTestSupport"]),
     .testTarget(
       name: "GraftIOTests",
-      dependencies: ["GraftEngine", "GraftIO", "CZlib"],
+      dependencies: ["GraftEngine", "GraftIO", "CZlib", "GraftTestSupport"],
       resources: [.copy("Fixtures")]
     ),
   ]

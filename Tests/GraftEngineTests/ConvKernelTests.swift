@@ -1,4 +1,5 @@
 import GraftEngine
+import GraftTestSupport
 import Testing
 
 /// The chunked convolution kernels against the plain composition they replace (im2col, one matrix

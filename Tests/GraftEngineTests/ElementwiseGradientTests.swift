@@ -1,4 +1,5 @@
 import GraftEngine
+import GraftTestSupport
 import Testing
 
 @Suite("Element-wise ops: gradients against finite differences (Double)")

@@ -1,4 +1,5 @@
 import GraftEngine
+import GraftTestSupport
 import Testing
 
 @Suite("Matmul, convolutions, pooling, upsampling: gradients against finite differences (Double)")

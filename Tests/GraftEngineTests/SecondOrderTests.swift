@@ -1,5 +1,6 @@
 import Foundation
 import GraftEngine
+import GraftTestSupport
 import Testing
 
 /// The gradient penalty of WGAN-GP needs ∇_θ ‖∇_x D_θ(x)‖: these tests take that gradient with

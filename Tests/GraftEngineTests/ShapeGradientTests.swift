@@ -1,4 +1,5 @@
 import GraftEngine
+import GraftTestSupport
 import Testing
 
 @Suite("Reductions and shape ops: values and gradients")

@@ -1,54 +1,24 @@
 import Foundation
 import GraftEngine
+import GraftTestSupport
 import Testing
 
 /// One case of a fixture file written by Scripts/make_engine_fixtures.py (PyTorch 2.13, float32, CPU).
 struct GoldenCase: Decodable, CustomTestStringConvertible {
-  struct Stored: Decodable {
-    let shape: [Int]
-    let data: [Double]
-  }
   let name: String
   let params: [String: Int]
-  let tensors: [String: Stored]
+  let tensors: [String: FixtureTensor]
 
   func tensor(_ key: String) -> Tensor<Float> {
     guard let t = tensors[key] else { fatalError("fixture \(name) lacks tensor \(key)") }
-    return Tensor(shape: t.shape, scalars: t.data.map { Float($0) })
+    return t.floats
   }
 
   var testDescription: String { name }
 }
 
-struct GoldenFile: Decodable {
-  let op: String
-  let cases: [GoldenCase]
-}
-
 func loadGolden(_ op: String) -> [GoldenCase] {
-  guard let url = Bundle.module.url(forResource: op, withExtension: "json", subdirectory: "Fixtures"),
-    let data = try? Data(contentsOf: url),
-    let file = try? JSONDecoder().decode(GoldenFile.self, from: data)
-  else {
-    fatalError(
-      "missing or unreadable fixture Fixtures/\(op).json; regenerate with python3 Scripts/make_engine_fixtures.py")
-  }
-  return file.cases
-}
-
-/// ‖actual − expected‖∞ / ‖expected‖∞ ≤ 1e-4: relative to the tensor's scale, as float32 sums of
-/// different order can differ in the last bits.
-func expectClose(
-  _ actual: Tensor<Float>, _ expected: Tensor<Float>, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
-) {
-  #expect(
-    actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)",
-    sourceLocation: sourceLocation)
-  guard actual.shape == expected.shape else { return }
-  let scale = expected.scalars.map { abs($0) }.max() ?? 0
-  let worst = zip(actual.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
-  #expect(
-    worst <= 1e-4 * max(scale, 1e-30), "\(what): max error \(worst) at scale \(scale)", sourceLocation: sourceLocation)
+  fixtureCases(op, in: .module, writtenBy: "Scripts/make_engine_fixtures.py")
 }
 
 @Suite("Forward and backward against PyTorch (committed fixtures)")

@@ -1,17 +1,10 @@
 import Foundation
 import GraftExperiments
+import GraftTestSupport
 import Testing
 
-/// The `graft` executable built next to the test runner.
-let graftExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-  "graft")
-
-/// Trains runs with that executable, two at a time.
+/// Trains runs with the `graft` executable built next to the test runner, two at a time.
 let localPool = LocalProcessPool(executable: graftExecutable, parallel: 2)
-
-func scratch(_ label: String) -> URL {
-  FileManager.default.temporaryDirectory.appendingPathComponent("graft-reproduce-\(label)-\(UUID().uuidString)")
-}
 
 /// The structure every experiment's result must have: each claim has a verdict decided by a stated
 /// rule, and its evidence prints 95% intervals with the seed count and the per-seed values.
@@ -34,7 +27,7 @@ func expectIntervalsAndVerdicts(_ result: ExperimentResult, seeds: Int) {
 @Suite("graft reproduce (quick)", .serialized)
 struct ReproduceSmokeTests {
   @Test func theoryQuick() throws {
-    let root = scratch("theory")
+    let root = temporaryDirectory("reproduce-theory")
     let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: true))
     let seeds = experiment.scale.seeds
     #expect(seeds >= 3)
@@ -68,7 +61,7 @@ struct ReproduceSmokeTests {
   }
 
   @Test func mixturesQuick() throws {
-    let root = scratch("mog")
+    let root = temporaryDirectory("reproduce-mog")
     // Five seeds: at 2000 steps one seed's coverage swings from 0 to 8 (Adam), so three leave too little
     // margin for the assertions below; 25 runs of about 3 s each.
     let experiment = MixtureExperiment(
@@ -116,7 +109,7 @@ struct ReproduceSmokeTests {
     // Two seeds, the fewest with an interval: this test checks structure only, and each seed costs
     // five DCGAN runs with FID evaluations.
     let experiment = GraftingExperiment(
-      root: scratch("grafting"), scale: ExperimentScale(quick: true, seeds: 2))
+      root: temporaryDirectory("reproduce-grafting"), scale: ExperimentScale(quick: true, seeds: 2))
     let result = try experiment.run(on: localPool)
     // Structure only: 60 steps decide nothing about the paper's claims.
     #expect(result.checks.count == 3)
@@ -138,8 +131,9 @@ struct ReproduceSmokeTests {
       "set GRAFT_FULL_REPRODUCTION=1 for the full versions"))
   func fullVersions() throws {
     let scale = ExperimentScale(quick: false)
-    let theory = try TheoryExperiment(root: scratch("theory-full"), scale: scale).run(on: localPool)
-    let mog = try MixtureExperiment(root: scratch("mog-full"), scale: scale).run(on: localPool)
+    let theory = try TheoryExperiment(root: temporaryDirectory("reproduce-theory-full"), scale: scale).run(
+      on: localPool)
+    let mog = try MixtureExperiment(root: temporaryDirectory("reproduce-mog-full"), scale: scale).run(on: localPool)
     // Over seeds 0…4. Not re-measured under every core type (about an hour each); what backs them:
     // theory at 2000 steps on the quick 4×4 part of the grid (measured here): nSGDA 2 2 2 2 1
     // (unset/SkylakeX) and 2 2 2 2 2 (Haswell, Sandybridge); best SGDA cell (η_G 1, η_D 0.1) 1 2 0 1 0

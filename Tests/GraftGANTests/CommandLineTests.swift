@@ -1,5 +1,6 @@
 import Foundation
 import GraftBuildInfo
+import GraftTestSupport
 import Testing
 
 /// Runs the `graft` executable built next to the test bundle, with `environment` added to this process's
@@ -7,8 +8,7 @@ import Testing
 func runGraft(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> (
   Int32, String
 ) {
-  let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
-    "graft")
+  let binary = graftExecutable
   guard FileManager.default.isExecutableFile(atPath: binary.path) else {
     throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: binary.path])
   }

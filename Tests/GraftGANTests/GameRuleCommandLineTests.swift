@@ -1,4 +1,5 @@
 import Foundation
+import GraftTestSupport
 import Testing
 
 @Suite("The graft command line: --game")

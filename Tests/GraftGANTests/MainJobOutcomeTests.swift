@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GraftGAN
+import GraftTestSupport
 import Testing
 
 /// The README's main job, `graft train` with its defaults, judged over seeds: one seed's outcome moves

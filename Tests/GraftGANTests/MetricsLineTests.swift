@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftTestSupport
 import Testing
 
 /// metrics.jsonl's per-group norms: what every optimizer has, and what a grafted one reports of its own.

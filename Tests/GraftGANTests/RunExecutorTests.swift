@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftTestSupport
 import Testing
 
 /// The `graft` executable built next to the test bundle.

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftTestSupport
 import Testing
 
 /// `graft sweep`'s summary.md: runs that differ only in seed make one row over seeds.
@@ -16,7 +17,7 @@ import Testing
   }
 
   @Test func oneRowPerConfigurationWithIntervalsAndSeeds() throws {
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("graft-sweep-\(UUID().uuidString)")
+    let root = temporaryDirectory("sweep")
     defer { try? FileManager.default.removeItem(at: root) }
     let sweep = Sweep.grid(
       root: root, optimizers: ["adam", "sgda"], learningRates: [0.001], seeds: [0, 1, 2], base: TrainingConfig())

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftTestSupport
 import Testing
 
 @Suite("Training under each game rule", .serialized)

@@ -1,12 +1,7 @@
 import Foundation
 import GraftGAN
+import GraftTestSupport
 import Testing
-
-func temporaryDirectory(_ label: String) -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("graft-\(label)-\(UUID().uuidString)")
-  try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  return url
-}
 
 let fashionAvailable = FashionMNIST.isAvailable(split: .train)
 

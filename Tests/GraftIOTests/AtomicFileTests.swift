@@ -1,5 +1,6 @@
 import Foundation
 import GraftIO
+import GraftTestSupport
 import Testing
 
 struct InterruptedWrite: Error {}

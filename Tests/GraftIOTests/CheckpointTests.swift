@@ -1,5 +1,6 @@
 import Foundation
 import GraftIO
+import GraftTestSupport
 import Testing
 
 @Suite("Checkpoint: named float32 tensors and typed metadata")

@@ -1,15 +1,12 @@
 import Foundation
 import GraftIO
+import GraftTestSupport
 import Testing
 
 /// Values Scripts/make_io_fixtures.py wrote to expected.json with full float64 precision.
 struct ExpectedValues: Decodable {
-  struct Stored: Decodable {
-    let shape: [Int]
-    let data: [Double]
-  }
-  let randn_f64: Stored
-  let running_var: Stored
+  let randn_f64: FixtureTensor
+  let running_var: FixtureTensor
 
   static func load() throws -> ExpectedValues {
     try JSONDecoder().decode(ExpectedValues.self, from: Data(contentsOf: try fixture("expected.json")))

@@ -1,5 +1,6 @@
 import Foundation
 import GraftIO
+import GraftTestSupport
 import Testing
 
 @Suite("NumPy .npy: round trips, NumPy's exact bytes, rejections")

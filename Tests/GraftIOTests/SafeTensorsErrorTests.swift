@@ -1,5 +1,6 @@
 import Foundation
 import GraftIO
+import GraftTestSupport
 import Testing
 
 /// A malformed file and a phrase its error message must contain.

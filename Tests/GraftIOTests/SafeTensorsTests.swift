@@ -1,5 +1,6 @@
 import Foundation
 import GraftIO
+import GraftTestSupport
 import Testing
 
 @Suite("safetensors: round trips and the file layout")

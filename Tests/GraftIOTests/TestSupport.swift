@@ -1,14 +1,7 @@
 import Foundation
 import GraftIO
+import GraftTestSupport
 import Testing
-
-/// Runs `body` with a fresh empty directory, removed afterwards.
-func withTemporaryDirectory<R>(_ body: (URL) throws -> R) throws -> R {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("graft-io-tests-\(UUID().uuidString)")
-  try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  defer { try? FileManager.default.removeItem(at: url) }
-  return try body(url)
-}
 
 /// The names in a directory, sorted (hidden files included: a leftover temp file is one).
 func directoryListing(_ url: URL) throws -> [String] {
@@ -17,16 +10,7 @@ func directoryListing(_ url: URL) throws -> [String] {
 
 /// A committed fixture written by Scripts/make_io_fixtures.py.
 func fixture(_ name: String) throws -> URL {
-  let url = Bundle.module.resourceURL?.appendingPathComponent("Fixtures").appendingPathComponent(name)
-  guard let url, FileManager.default.fileExists(atPath: url.path) else {
-    throw FixtureMissing(name: name)
-  }
-  return url
-}
-
-struct FixtureMissing: Error, CustomStringConvertible {
-  let name: String
-  var description: String { "missing fixture Fixtures/\(name); regenerate with python3 Scripts/make_io_fixtures.py" }
+  try fixtureURL(name, in: .module, writtenBy: "Scripts/make_io_fixtures.py")
 }
 
 /// The elements' bytes: equal bytes is bit-exact equality, NaN payloads and the sign of zero included.

@@ -1,15 +1,10 @@
 import Foundation
 import GraftOptimizers
+import GraftTestSupport
 import Testing
 
 @Suite("Model and optimizer checkpoints")
 struct CheckpointStateTests {
-  func temporaryFile(_ name: String) -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("graft-ckpt-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir.appendingPathComponent(name)
-  }
-
   /// Two steps, save, two more steps; versus two steps, save, load into fresh objects, two more steps.
   @Test(arguments: ["adam", "ada-nsgda", "nsgda", "rmsprop", "sgda"])
   func resumedOptimizerContinuesIdentically(_ name: String) throws {
@@ -27,7 +22,7 @@ struct CheckpointStateTests {
     checkpoint.store(model, prefix: "generator")
     checkpoint.store(optimizer, parameterNames: model.parameterPaths.map(\.name), prefix: "optimizer")
     checkpoint.setGenerator(rng, forKey: "rng")
-    let url = temporaryFile("state.safetensors")
+    let url = temporaryDirectory("ckpt").appendingPathComponent("state.safetensors")
     try checkpoint.save(to: url)
 
     // A fresh model (different initialisation, own batch-norm boxes) and optimizer, restored.
@@ -77,7 +72,7 @@ struct CheckpointStateTests {
     // A truncated file: the message names a tensor whose bytes are missing.
     var full = Checkpoint()
     full.store(model, prefix: "g")
-    let url = temporaryFile("cut.safetensors")
+    let url = temporaryDirectory("ckpt").appendingPathComponent("cut.safetensors")
     try full.save(to: url)
     let bytes = try Data(contentsOf: url)
     try bytes.prefix(bytes.count - 40).write(to: url)

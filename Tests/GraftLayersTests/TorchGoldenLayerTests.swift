@@ -1,14 +1,11 @@
 import Foundation
 import GraftOptimizers
+import GraftTestSupport
 import Testing
 
 /// A case of Fixtures/layers.json or optimizers.json, written by Scripts/make_layer_fixtures.py
 /// (PyTorch 2.13, float32, CPU; the torch code for every case is in that script).
 struct FixtureCase: Decodable, CustomTestStringConvertible {
-  struct Stored: Decodable {
-    let shape: [Int]
-    let data: [Double]
-  }
   enum Value: Decodable {
     case number(Double)
     case flag(Bool)
@@ -30,7 +27,7 @@ struct FixtureCase: Decodable, CustomTestStringConvertible {
   let optimizer: String?
   let mode: String?
   let config: [String: Value]
-  let tensors: [String: Stored]
+  let tensors: [String: FixtureTensor]
   /// optimizer_state.json: the number of steps and the steps after which the state was stored.
   let steps: Int?
   let checkpoints: [Int]?
@@ -39,7 +36,7 @@ struct FixtureCase: Decodable, CustomTestStringConvertible {
 
   func tensor(_ key: String) -> Tensor<Float> {
     guard let t = tensors[key] else { fatalError("fixture \(name) lacks tensor \(key)") }
-    return Tensor(shape: t.shape, scalars: t.data.map { Float($0) })
+    return t.floats
   }
 
   func int(_ key: String) -> Int { Int(number(key)!) }
@@ -58,27 +55,7 @@ struct FixtureCase: Decodable, CustomTestStringConvertible {
 }
 
 func loadFixture(_ file: String) -> [FixtureCase] {
-  struct File: Decodable { let cases: [FixtureCase] }
-  guard let url = Bundle.module.url(forResource: file, withExtension: "json", subdirectory: "Fixtures"),
-    let data = try? Data(contentsOf: url), let decoded = try? JSONDecoder().decode(File.self, from: data)
-  else {
-    fatalError("missing or unreadable Fixtures/\(file).json; regenerate with python3 Scripts/make_layer_fixtures.py")
-  }
-  return decoded.cases
-}
-
-/// ‖actual − expected‖∞ ≤ tolerance · max(‖expected‖∞, floor).
-func expectClose(
-  _ actual: Tensor<Float>, _ expected: Tensor<Float>, _ what: String, tolerance: Float = 1e-4, floor: Float = 1e-30,
-  sourceLocation: SourceLocation = #_sourceLocation
-) {
-  #expect(
-    actual.shape == expected.shape, "\(what): shape \(actual.shape) vs \(expected.shape)",
-    sourceLocation: sourceLocation)
-  guard actual.shape == expected.shape else { return }
-  let scale = max(expected.scalars.map { abs($0) }.max() ?? 0, floor)
-  let worst = zip(actual.scalars, expected.scalars).map { abs($0 - $1) }.max() ?? 0
-  #expect(worst <= tolerance * scale, "\(what): max error \(worst) at scale \(scale)", sourceLocation: sourceLocation)
+  fixtureCases(file, in: .module, writtenBy: "Scripts/make_layer_fixtures.py")
 }
 
 @Suite("Layers against PyTorch (committed fixtures)")

@@ -1,5 +1,6 @@
 import Foundation
 import GraftReport
+import GraftTestSupport
 import Testing
 
 /// Two tiny run directories, written as `graft train` would: they differ in the generator's

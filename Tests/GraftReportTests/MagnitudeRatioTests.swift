@@ -1,5 +1,6 @@
 import Foundation
 import GraftReport
+import GraftTestSupport
 import Testing
 
 @Suite struct MagnitudeRatioTests {

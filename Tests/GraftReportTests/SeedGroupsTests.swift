@@ -1,5 +1,6 @@
 import Foundation
 import GraftReport
+import GraftTestSupport
 import Testing
 
 /// Three seeds of Adam, one of SGDA: the report groups the Adam runs into one row over seeds.

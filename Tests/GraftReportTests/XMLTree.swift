@@ -64,9 +64,3 @@ func inlineSVGs(_ html: String) -> [String] {
 func occurrences(of needle: String, in haystack: String) -> Int {
   haystack.components(separatedBy: needle).count - 1
 }
-
-func temporaryDirectory(_ label: String) -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("graft-report-\(label)-\(UUID().uuidString)")
-  try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-  return url
-}

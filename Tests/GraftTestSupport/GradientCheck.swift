@@ -1,29 +1,8 @@
 import GraftEngine
 import Testing
 
-/// Draws Double test inputs.
-struct Inputs {
-  var rng: RandomGenerator
-
-  init(seed: UInt64) { rng = RandomGenerator(seed: seed) }
-
-  mutating func normal(_ shape: [Int]) -> Tensor<Double> {
-    Tensor(randomNormal: shape, generator: &rng)
-  }
-
-  mutating func uniform(_ shape: [Int], _ low: Double, _ high: Double) -> Tensor<Double> {
-    Tensor(randomUniform: shape, lowerBound: low, upperBound: high, generator: &rng)
-  }
-
-  /// Normal values pushed at least `margin` away from zero (for ops with a kink at 0).
-  mutating func awayFromZero(_ shape: [Int], margin: Double = 0.1) -> Tensor<Double> {
-    let x = normal(shape)
-    return Tensor(shape: shape, scalars: x.scalars.map { $0 >= 0 ? $0 + margin : $0 - margin })
-  }
-}
-
 /// ‖a − b‖₂ / max(‖a‖₂, ‖b‖₂, tiny): the relative error the gradient checks bound.
-func relativeError(_ a: [Double], _ b: [Double]) -> Double {
+public func relativeError(_ a: [Double], _ b: [Double]) -> Double {
   precondition(a.count == b.count)
   var diff = 0.0
   var na = 0.0
@@ -37,11 +16,11 @@ func relativeError(_ a: [Double], _ b: [Double]) -> Double {
 }
 
 /// Central finite differences of a scalar function with respect to each element of each input.
-func numericalGradients(
-  _ inputs: [Tensor<Double>], step h: Double = 1e-6, _ f: ([Tensor<Double>]) -> Double
-) -> [[Double]] {
-  inputs.indices.map { which in
-    (0..<inputs[which].count).map { i in
+public func numericalGradients(
+  _ inputs: [Tensor<Double>], step h: Double = 1e-6, _ f: ([Tensor<Double>]) throws -> Double
+) rethrows -> [[Double]] {
+  try inputs.indices.map { which in
+    try (0..<inputs[which].count).map { i in
       var plus = inputs
       var minus = inputs
       var sp = inputs[which].scalars
@@ -50,14 +29,14 @@ func numericalGradients(
       sm[i] -= h
       plus[which] = Tensor(shape: inputs[which].shape, scalars: sp)
       minus[which] = Tensor(shape: inputs[which].shape, scalars: sm)
-      return (f(plus) - f(minus)) / (2 * h)
+      return (try f(plus) - f(minus)) / (2 * h)
     }
   }
 }
 
 /// Checks the autodiff gradient of `op` against central differences. A non-scalar output is reduced
 /// with fixed random weights, so every output element's gradient path is exercised.
-func expectGradientsMatch(
+public func expectGradientsMatch(
   _ inputs: [Tensor<Double>], tolerance: Double = 1e-6, sourceLocation: SourceLocation = #_sourceLocation,
   _ op: @escaping ([Tensor<Double>]) -> Tensor<Double>
 ) throws {
