@@ -1,4 +1,5 @@
 import Foundation
+import GraftGAN
 
 /// How big an experiment is: `quick` finishes in a few minutes on 2 cores (the CI smoke version),
 /// `full` is the budgeted version whose numbers go into RESULTS.md. Every experiment runs each of its

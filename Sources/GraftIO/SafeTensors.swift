@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// A tensor as a safetensors file stores it: float32 (`F32`) or float64 (`F64`).
 public enum StoredTensor: Sendable {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraftGAN
+import GraftOptimizers
 import Yams
 
 /// `graft train`: every setting as a flag, or a config file, or a named preset; flags win over both.

@@ -1,5 +1,8 @@
 import Foundation
+import GraftData
 import GraftExperiments
+import GraftGAN
+import GraftReport
 import Testing
 
 /// The `graft` executable built next to the test runner.
