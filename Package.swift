@@ -74,7 +74,7 @@ let package = Package(
       dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "COpenBLAS"],
       resources: [.copy("Resources")], swiftSettings: honestImports),
     // Pictures people look at: SVG plots and the HTML report comparing runs.
-    .target(name: "GraftReport", dependencies: ["GraftGAN"], swiftSettings: honestImports),
+    .target(name: "GraftReport", dependencies: ["GraftIO", "GraftGAN"], swiftSettings: honestImports),
     // The paper's experiments end to end (`graft reproduce`).
     .target(name: "GraftExperiments", dependencies: ["GraftGAN", "GraftReport"], swiftSettings: honestImports),
     // The command-line tool.
@@ -105,7 +105,9 @@ let package = Package(
     .testTarget(
       name: "GraftEvalTests", dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval"],
       swiftSettings: honestImports),
-    .testTarget(name: "GraftReportTests", dependencies: ["GraftGAN", "GraftReport"], swiftSettings: honestImports),
+    .testTarget(
+      name: "GraftReportTests", dependencies: ["GraftEngine", "GraftIO", "GraftGAN", "GraftReport"],
+      swiftSettings: honestImports),
     .testTarget(
       name: "GraftExperimentsTests", dependencies: ["GraftData", "GraftGAN", "GraftReport", "GraftExperiments"],
       swiftSettings: honestImports),
