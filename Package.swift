@@ -6,8 +6,9 @@ import PackageDescription
 // extensions of every module it depends on.
 let honestImports: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
 
-// No target sets compiler flags of its own (`unsafeFlags` would keep other packages from depending on Graft by
-// version); the Makefile builds for Haswell-class CPUs, see README.md, "Building".
+// No target sets compiler flags of its own: unsafe flags would keep other packages from depending on Graft by
+// version. The Makefile passes the flags for speed (Haswell-class CPUs, cross-module optimization); see
+// README.md, "Building".
 
 let package = Package(
   name: "Graft",
