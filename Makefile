@@ -4,9 +4,22 @@
 deps:
 	@bash Scripts/ensure-deps.sh
 
+## The build setting (README, "Building"): code for Haswell-class CPUs (AVX2, FMA) on x86-64, and
+## cross-module optimization everywhere, so that generic tensor code is specialised across modules.
+## Package.swift sets no compiler flags (other packages could not depend on Graft if it did). Every
+## command below passes the same flags: changing them recompiles everything.
+## `make test SWIFT_FLAGS=` builds without them.
+ifeq ($(shell uname -m),x86_64)
+SWIFT_FLAGS ?= -Xswiftc -target-cpu -Xswiftc haswell -Xswiftc -cross-module-optimization
+else
+SWIFT_FLAGS ?= -Xswiftc -cross-module-optimization
+endif
+BUILD = swift build -c release $(SWIFT_FLAGS)
+TEST = swift test -c release $(SWIFT_FLAGS) --skip-build --no-parallel
+
 ## The main job (an embedded default, no flags needed).
 run: deps
-	swift build -c release --product graft
+	$(BUILD) --product graft
 	.build/release/graft
 
 ## The test suite, built optimized: it trains small GANs, which unoptimized generic code makes 10x slower.
@@ -14,17 +27,17 @@ run: deps
 ## compiles everything again with testability enabled), so neither rebuilds after the other.
 ## Serially: Graft's kernels already use every core, and tests running side by side only fight over them.
 test: deps
-	swift build -c release --build-tests
-	swift test -c release --skip-build --no-parallel
+	$(BUILD) --build-tests
+	$(TEST)
 
 ## The outcome tests (GAN results over seed sets) again with another CPU's OpenBLAS kernels, e.g.
 ## `make test-outcomes CORETYPE=Haswell` (CI runs this after `make test`).
 CORETYPE ?= Haswell
 test-outcomes: deps
-	swift build -c release --build-tests
-	OPENBLAS_CORETYPE=$(CORETYPE) swift test -c release --skip-build --no-parallel --filter "Outcome|ReproduceSmoke"
+	$(BUILD) --build-tests
+	OPENBLAS_CORETYPE=$(CORETYPE) $(TEST) --filter "Outcome|ReproduceSmoke"
 
 ## Graft vs PyTorch on this machine (needs torch: pip install -r Scripts/requirements-dev.txt).
 bench: deps
-	swift build -c release --product graft
+	$(BUILD) --product graft
 	.build/release/graft bench

@@ -1,13 +1,14 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// The numeric targets are compiled for Haswell-class CPUs (AVX2, FMA: every x86 server and desktop since 2013-15)
-// rather than the baseline SSE2, so that element-wise kernels use 8-wide vectors.
-#if arch(x86_64)
-  let vectorISA: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell", "-cross-module-optimization"])]
-#else
-  let vectorISA: [SwiftSetting] = []
-#endif
+// Every target: a member (a method, a property) of a type can be used only in a file that imports the module
+// declaring it, as a type's name already can; without this, importing one module would quietly expose the
+// extensions of every module it depends on.
+let honestImports: [SwiftSetting] = [.enableUpcomingFeature("MemberImportVisibility")]
+
+// No target sets compiler flags of its own: unsafe flags would keep other packages from depending on Graft by
+// version. The Makefile passes the flags for speed (Haswell-class CPUs, cross-module optimization); see
+// README.md, "Building".
 
 let package = Package(
   name: "Graft",
@@ -46,20 +47,20 @@ let package = Package(
         "CGlibcExtras",
         .product(name: "RealModule", package: "swift-numerics"),
       ],
-      swiftSettings: vectorISA
+      swiftSettings: honestImports
     ),
     // Layers (the Layer protocol, Linear, Conv2d, BatchNorm, ...), found through key paths.
-    .target(name: "GraftLayers", dependencies: ["GraftEngine"], swiftSettings: vectorISA),
+    .target(name: "GraftLayers", dependencies: ["GraftEngine"], swiftSettings: honestImports),
     // Optimizers of the paper: SGD, Adam, RMSprop, grafting, nSGDA; parameter groups; schedules.
     .target(
       name: "GraftOptimizers", dependencies: ["GraftEngine", "GraftLayers", "GraftIO", "CGlibcExtras"],
-      swiftSettings: vectorISA),
+      swiftSettings: honestImports),
     // Files: safetensors and .npy, checkpoints of models and optimizer state.
-    .target(name: "GraftIO", dependencies: ["GraftEngine", "CZlib"]),
+    .target(name: "GraftIO", dependencies: ["GraftEngine", "CZlib"], swiftSettings: honestImports),
     // zlib from Debian's zlib1g-dev (gzip'd IDX files, PNG).
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     // Data sets: mixtures of Gaussians, the paper's synthetic setting, Fashion-MNIST (IDX), CIFAR-10; loaders.
-    .target(name: "GraftData", dependencies: ["GraftEngine", "CZlib"]),
+    .target(name: "GraftData", dependencies: ["GraftEngine", "CZlib"], swiftSettings: honestImports),
     // The git commit a build was made from, written before each build by BuildCommitPlugin.
     .target(name: "GraftBuildInfo", plugins: ["BuildCommitPlugin"]),
     .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
@@ -67,16 +68,21 @@ let package = Package(
     .target(
       name: "GraftGAN",
       dependencies: [
-        "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftBuildInfo",
+        "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftBuildInfo",
         .product(name: "Yams", package: "Yams"),
       ],
-      swiftSettings: vectorISA),
+      swiftSettings: honestImports),
     // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage.
-    .target(name: "GraftEval", dependencies: ["GraftGAN", "COpenBLAS"], resources: [.copy("Resources")]),
+    .target(
+      name: "GraftEval",
+      dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "COpenBLAS"],
+      resources: [.copy("Resources")], swiftSettings: honestImports),
     // Pictures people look at: SVG plots and the HTML report comparing runs.
-    .target(name: "GraftReport", dependencies: ["GraftGAN"]),
+    .target(name: "GraftReport", dependencies: ["GraftIO", "GraftGAN"], swiftSettings: honestImports),
     // The paper's experiments end to end (`graft reproduce`).
-    .target(name: "GraftExperiments", dependencies: ["GraftGAN", "GraftEval", "GraftReport"]),
+    .target(
+      name: "GraftExperiments", dependencies: ["GraftOptimizers", "GraftGAN", "GraftReport"],
+      swiftSettings: honestImports),
     // The command-line tool.
     .executableTarget(
       name: "graft",
@@ -85,30 +91,46 @@ let package = Package(
         "GraftReport", "GraftExperiments",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
-      ]
+      ],
+      swiftSettings: honestImports
     ),
     // What several test targets share: the finite-difference gradient check, tolerance checks, fixture
     // loading, temporary directories. A plain target (not a test target), so that test targets can import it.
-    .target(name: "GraftTestSupport", dependencies: ["GraftEngine"], path: "Tests/GraftTestSupport"),
+    .target(
+      name: "GraftTestSupport", dependencies: ["GraftEngine"], path: "Tests/GraftTestSupport",
+      swiftSettings: honestImports),
     .testTarget(
-      name: "GraftEngineTests",
-      dependencies: ["GraftEngine", "GraftTestSupport"],
-      resources: [.copy("Fixtures")]
-    ),
+      name: "GraftEngineTests", dependencies: ["GraftEngine", "GraftTestSupport"], resources: [.copy("Fixtures")],
+      swiftSettings: honestImports),
     .testTarget(
       name: "GraftLayersTests",
-      dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers", "GraftTestSupport"],
-      resources: [.copy("Fixtures")]
-    ),
-    .testTarget(name: "GraftDataTests", dependencies: ["GraftData"]),
-    .testTarget(name: "GraftGANTests", dependencies: ["GraftGAN", "GraftBuildInfo", "GraftTestSupport"]),
-    .testTarget(name: "GraftEvalTests", dependencies: ["GraftEval"]),
-    .testTarget(name: "GraftReportTests", dependencies: ["GraftReport", "GraftTestSupport"]),
-    .testTarget(name: "GraftExperimentsTests", dependencies: ["GraftExperiments", "GraftTestSupport"]),
+      dependencies: ["GraftEngine", "GraftLayers", "GraftIO", "GraftOptimizers", "GraftTestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: honestImports),
     .testTarget(
-      name: "GraftIOTests",
-      dependencies: ["GraftEngine", "GraftIO", "CZlib", "GraftTestSupport"],
-      resources: [.copy("Fixtures")]
-    ),
+      name: "GraftDataTests", dependencies: ["GraftEngine", "GraftData", "CZlib"], swiftSettings: honestImports),
+    .testTarget(
+      name: "GraftGANTests",
+      dependencies: [
+        "GraftEngine", "GraftLayers", "GraftIO", "GraftData", "GraftOptimizers", "GraftGAN", "GraftBuildInfo",
+        "GraftTestSupport",
+      ],
+      swiftSettings: honestImports),
+    .testTarget(
+      name: "GraftEvalTests", dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval"],
+      swiftSettings: honestImports),
+    .testTarget(
+      name: "GraftReportTests",
+      dependencies: ["GraftEngine", "GraftIO", "GraftGAN", "GraftReport", "GraftTestSupport"],
+      swiftSettings: honestImports),
+    .testTarget(
+      name: "GraftExperimentsTests",
+      dependencies: [
+        "GraftData", "GraftOptimizers", "GraftGAN", "GraftReport", "GraftExperiments", "GraftTestSupport",
+      ],
+      swiftSettings: honestImports),
+    .testTarget(
+      name: "GraftIOTests", dependencies: ["GraftEngine", "GraftIO", "CZlib", "GraftTestSupport"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: honestImports),
   ]
 )

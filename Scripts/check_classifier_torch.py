@@ -10,7 +10,7 @@ of the test set the textbook way (scipy.linalg.sqrtm of Σ1·Σ2).
 
 Compare with what Graft prints for the same quantities:
 
-    swift run -c release graft classifier test
+    .build/release/graft classifier test   # built by make run or make test
     python3 Scripts/check_classifier_torch.py [--weights PATH] [--data-dir DIR] \
         [--expect-accuracy 0.9163] [--expect-fid 0.839415]
 

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// One mini-batch from a `BatchLoader`.
 public struct Batch: Sendable {
   /// The examples `[B, ...]` (the data set's shape with the first dimension B).

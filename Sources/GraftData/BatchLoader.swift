@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// Mini-batches from an in-memory data set, in an order shuffled anew every epoch by a seeded
 /// `RandomGenerator`: the same generator gives the same batches.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// CIFAR-10 in its binary version (`cifar-10-binary.tar.gz`): 32x32 colour images in 10 classes,
 /// five training batches `data_batch_1.bin` … `data_batch_5.bin` (10 000 images each) and

@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// Fashion-MNIST (Zalando): 28x28 greyscale images of clothing in 10 classes, 60 000 for training and
 /// 10 000 for testing, read from the four IDX files of Debian's `dataset-fashion-mnist`.

@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// A mixture of isotropic Gaussians with equal weights and known centres: the standard mode-collapse
 /// benchmarks in 2-D (`ring8`, `grid25`), or any centres in any dimension.

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import GraftEngine
 
 /// A batch being assembled on a background thread: started with `start`, collected with `wait`.
 ///

@@ -1,3 +1,5 @@
+import GraftEngine
+
 extension RandomGenerator {
   /// A uniform integer in `0..<upperBound` (unbiased: Lemire's multiply-and-reject method).
   ///

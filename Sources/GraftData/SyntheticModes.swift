@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// The paper's synthetic setting (PAPER.md, "Our concrete version"): K orthogonal modes in R^d.
 ///
 /// Mode k has direction u_k = e_k (the k-th standard basis vector) and norm `norms[k]`; a sample is

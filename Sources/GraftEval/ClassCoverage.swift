@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// How generated images spread over Fashion-MNIST's classes under the classifier (PAPER.md, "Metrics"):
 /// the histogram of predicted classes, the classes that get at least a minimum share of the samples, the

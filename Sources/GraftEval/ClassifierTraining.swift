@@ -1,4 +1,8 @@
 import Foundation
+import GraftData
+import GraftEngine
+import GraftLayers
+import GraftOptimizers
 
 /// How `trainClassifier` trains.
 public struct ClassifierTrainingOptions: Sendable {

@@ -1,5 +1,6 @@
 import COpenBLAS
 import Foundation
+import GraftEngine
 
 /// The mean and the unbiased covariance of a feature set [N, F], in double precision: what the Fréchet
 /// distance compares. Compute a reference set's statistics once and reuse them.

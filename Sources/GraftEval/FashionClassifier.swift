@@ -1,4 +1,8 @@
 import Foundation
+import GraftEngine
+import GraftIO
+import GraftLayers
+import GraftOptimizers
 
 /// A small convolutional classifier of 32×32 Fashion-MNIST images (the GAN's padded images, [N, 1, 32, 32]
 /// in [−1, 1]): the feature space of the project's "FID" and the judge of class coverage (PAPER.md,

@@ -1,4 +1,6 @@
 import Foundation
+import GraftData
+import GraftEngine
 
 /// The image metrics of a generator's samples, as `graft evaluate` writes them to eval.json for
 /// Fashion-MNIST runs: "FID" in the classifier's features against the test set, class coverage, and the

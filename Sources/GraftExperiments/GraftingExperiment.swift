@@ -1,4 +1,6 @@
 import Foundation
+import GraftGAN
+import GraftReport
 
 /// The grafting study on images (PAPER.md, experiment 1): the same Fashion-MNIST DCGAN trained with
 /// Adam, SGDA, Ada_nSGDA, SGDA_Ada and nSGDA; FID in the committed classifier's features, class

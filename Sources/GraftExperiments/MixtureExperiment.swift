@@ -1,4 +1,6 @@
 import Foundation
+import GraftGAN
+import GraftOptimizers
 
 /// 2-D mixtures (ring8, grid25): the same MLP GAN trained with SGDA, Adam, Ada_nSGDA, SGDA_Ada and
 /// nSGDA, each at its best learning rate from a small grid, on several seeds; modes covered and

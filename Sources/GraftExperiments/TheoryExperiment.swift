@@ -1,4 +1,7 @@
 import Foundation
+import GraftGAN
+import GraftOptimizers
+import GraftReport
 
 /// The synthetic setting (PAPER.md, "The theory"): SGDA over a log-spaced grid of (η_G, η_D) against
 /// nSGDA, several seeds each; modes recovered per cell, as the mean and the per-seed values.

@@ -1,4 +1,6 @@
 import Foundation
+import GraftEngine
+import GraftOptimizers
 
 /// The training workloads `graft bench` times against PyTorch; Benchmarks/torch_bench.py builds the
 /// same networks, losses and optimizers, so the two times are of the same work.

@@ -1,4 +1,6 @@
 import Foundation
+import GraftData
+import GraftEngine
 
 /// What the metrics and pictures need to know about the real distribution.
 public enum DataReference {

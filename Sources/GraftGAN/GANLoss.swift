@@ -1,3 +1,6 @@
+import GraftEngine
+import GraftLayers
+
 /// The GAN objectives. Discriminators output logits; each loss is minimized by its player.
 public enum GANLoss: String, Sendable, CaseIterable, Codable {
   /// L_D = −log σ(D(x)) − log(1 − σ(D(G(z)))); L_G = −log σ(D(G(z))). The default for DCGAN.

@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// How well samples cover a mixture of Gaussians with known centres (PAPER.md, "Metrics").
 public struct MixtureCoverage: Codable, Equatable, Sendable {

@@ -1,3 +1,6 @@
+import GraftEngine
+import GraftLayers
+
 /// A GAN player: a layer from [N, ...] to [N, ...] tensors (generator: latent → sample;
 /// discriminator: sample → logit [N, 1]).
 public typealias Network = Layer<Tensor<Float>, Tensor<Float>>

@@ -1,4 +1,6 @@
 import Foundation
+import GraftEngine
+import GraftIO
 
 /// Pictures of samples: image grids and 2-D scatter plots, as PNG.
 public enum Pictures {

@@ -1,3 +1,6 @@
+import GraftEngine
+import GraftLayers
+
 /// The two networks of a run and how latent codes are drawn, built from a config.
 public struct Players {
   public var generator: AnyLayer

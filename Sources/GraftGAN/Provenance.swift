@@ -1,5 +1,6 @@
 import Foundation
 import GraftBuildInfo
+import GraftEngine
 
 /// What a run's numbers may depend on besides its config: the code (the commit the binary was built
 /// from), and the arithmetic underneath (OpenBLAS's kernel set, which rounds differently on different

@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// Where real batches come from during training, with state that checkpoints save so that a resumed
 /// run draws the same batches.

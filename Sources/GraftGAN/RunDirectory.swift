@@ -1,4 +1,5 @@
 import Foundation
+import GraftIO
 
 /// The files of one training run:
 ///

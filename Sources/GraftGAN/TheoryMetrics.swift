@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// Which modes the synthetic setting's generator learned (PAPER.md, "The theory").
 public struct TheoryRecovery: Codable, Equatable, Sendable {
   /// Per mode ℓ: max over generator neurons i of cos(v_i, u_ℓ).

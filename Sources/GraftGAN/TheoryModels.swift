@@ -1,3 +1,6 @@
+import GraftEngine
+import GraftLayers
+
 /// The paper's synthetic setting (PAPER.md, "Our concrete version"): a one-hidden-layer linear
 /// generator whose neurons can each learn one mode, and a cubic discriminator.
 

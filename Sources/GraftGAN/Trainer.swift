@@ -1,4 +1,9 @@
 import Foundation
+import GraftData
+import GraftEngine
+import GraftIO
+import GraftLayers
+import GraftOptimizers
 
 /// Why training stopped early.
 public struct TrainingError: Error, CustomStringConvertible {

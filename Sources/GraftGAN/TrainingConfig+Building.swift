@@ -1,4 +1,5 @@
 import Foundation
+import GraftOptimizers
 
 /// Settings as programs set them when they build runs (sweeps, experiments): both players at once, and
 /// the schedule as it will be trained.

@@ -1,4 +1,5 @@
 import Foundation
+import GraftOptimizers
 
 /// Every setting of a training run. Saved as `config.json` in the run directory, so a run can be
 /// resumed or repeated exactly; loadable from JSON or YAML (`--config`).

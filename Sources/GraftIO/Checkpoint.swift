@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// Named float32 tensors and string metadata, saved as a safetensors file: the general container that
 /// model and optimizer checkpoints are built on.

@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// NumPy's `.npy` format: one array per file (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html).
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// A tensor as a safetensors file stores it: float32 (`F32`) or float64 (`F64`).
 public enum StoredTensor: Sendable {
@@ -185,20 +186,60 @@ extension SafeTensorsFile {
 
 // MARK: - Reading
 
-extension SafeTensorsFile {
-  /// Reads the safetensors file at `url`.
-  ///
-  /// Every problem is a thrown `GraftIOError` naming the file: `.unreadable` if it cannot be opened;
-  /// `.malformed` for a file under 8 bytes, a header length beyond the end of the file, a header that
-  /// is not UTF-8 JSON of the expected form, data offsets that overlap, leave gaps or disagree with the
-  /// shape and dtype; `.truncated` when a tensor's data runs past the end of the file; and
-  /// `.unsupportedDType` for a dtype other than F32 and F64.
-  public static func read(from url: URL) throws -> SafeTensorsFile {
-    try GraftIOError.readingBytes(of: url) { try decode($0, source: url.path) }
+/// What a safetensors file holds, as its header describes it: each tensor's name, dtype and shape, and
+/// the metadata; read without the tensors' data (e.g. a checkpoint's parameter shapes).
+public struct SafeTensorsHeader: Sendable {
+  /// One tensor's description.
+  public struct Entry: Sendable {
+    public var name: String
+    /// "F32" or "F64".
+    public var dtype: String
+    public var shape: [Int]
+  }
+
+  /// The tensors, in the order of their data in the file (the order `SafeTensorsFile.read` gives).
+  public var entries: [Entry] {
+    layouts.map { Entry(name: $0.name, dtype: $0.stored == .float64 ? "F64" : "F32", shape: $0.shape) }
+  }
+  /// The header's `"__metadata__"`.
+  public var metadata: [String: String]
+  /// Where each tensor's data lies in the data section, in data order.
+  var layouts: [TensorLayout]
+  /// The byte offset of the data section in the file (8 + the header length).
+  var dataStart: Int
+
+  /// Reads the header of the safetensors file at `url`, and checks it as `SafeTensorsFile.read` does
+  /// (the file's size included) without reading the tensors.
+  public static func read(from url: URL) throws -> SafeTensorsHeader {
+    let source = url.path
+    func unreadable(_ error: any Error) -> GraftIOError {
+      .unreadable(file: source, reason: error.localizedDescription)
+    }
+    let handle: FileHandle
+    do { handle = try FileHandle(forReadingFrom: url) } catch { throw unreadable(error) }
+    defer { try? handle.close() }
+    let fileSize: Int
+    let prefix: Data
+    do {
+      fileSize = Int(try handle.seekToEnd())
+      try handle.seek(toOffset: 0)
+      prefix = try handle.read(upToCount: 8) ?? Data()
+    } catch {
+      throw unreadable(error)
+    }
+    let headerLength = try prefix.withUnsafeBytes {
+      try Self.headerLength(prefix: $0, fileSize: fileSize, source: source)
+    }
+    let headerBytes: [UInt8]
+    do { headerBytes = [UInt8](try handle.read(upToCount: headerLength) ?? Data()) } catch { throw unreadable(error) }
+    guard headerBytes.count == headerLength else {
+      throw GraftIOError.malformed(file: source, problem: "the file changed while its header was being read")
+    }
+    return try parse(headerBytes, dataCount: fileSize - 8 - headerLength, source: source)
   }
 
   /// The layout of one tensor as the header gives it.
-  private struct TensorInfo {
+  struct TensorLayout: Sendable {
     let name: String
     let stored: StoredScalar
     let shape: [Int]
@@ -208,29 +249,36 @@ extension SafeTensorsFile {
     let headerIndex: Int
   }
 
-  /// Parses the bytes of a whole safetensors file; `source` names it in errors.
-  static func decode(_ bytes: UnsafeRawBufferPointer, source: String) throws -> SafeTensorsFile {
-    func malformed(_ problem: String) -> GraftIOError { .malformed(file: source, problem: problem) }
-
-    guard bytes.count >= 8 else {
-      throw malformed(
-        "the file is \(bytes.count) bytes long, too short for a safetensors file (which starts with an "
+  /// The header length in the first 8 bytes (`prefix`, fewer in a short file) of a file of `fileSize`
+  /// bytes, checked against the file's size.
+  static func headerLength(prefix: UnsafeRawBufferPointer, fileSize: Int, source: String) throws -> Int {
+    guard fileSize >= 8, prefix.count >= 8 else {
+      throw GraftIOError.malformed(
+        file: source,
+        problem: "the file is \(fileSize) bytes long, too short for a safetensors file (which starts with an "
           + "8-byte header length); it is empty or was cut short, so save or copy it again")
     }
-    let headerLength = UInt64(littleEndian: bytes.loadUnaligned(as: UInt64.self))
-    guard headerLength <= UInt64(bytes.count - 8) else {
-      throw malformed(
-        "the header length in the first 8 bytes is \(headerLength), larger than the \(bytes.count - 8) bytes "
+    let headerLength = UInt64(littleEndian: prefix.loadUnaligned(as: UInt64.self))
+    guard headerLength <= UInt64(fileSize - 8) else {
+      throw GraftIOError.malformed(
+        file: source,
+        problem: "the header length in the first 8 bytes is \(headerLength), larger than the \(fileSize - 8) bytes "
           + "after them; the file was cut short or is not a safetensors file")
     }
-    let dataStart = 8 + Int(headerLength)
-    let headerBytes = Array(bytes[8..<dataStart])
+    return Int(headerLength)
+  }
+
+  /// Parses and checks `headerBytes`, the header of a file whose data section is `dataCount` bytes long:
+  /// the tensors' data must fill it exactly, back to back.
+  static func parse(_ headerBytes: [UInt8], dataCount: Int, source: String) throws -> SafeTensorsHeader {
+    func malformed(_ problem: String) -> GraftIOError { .malformed(file: source, problem: problem) }
+
     guard String(validating: headerBytes, as: UTF8.self) != nil else {
       throw malformed("the header is not valid UTF-8; the file is corrupt or not a safetensors file")
     }
     let header: JSONValue
     do {
-      header = try JSONParser.parse(headerBytes)
+      header = try JSONValue.parse(headerBytes)
     } catch {
       throw malformed(
         "the header is not valid JSON (\(error.message) at byte \(error.offset) of the header); the file is "
@@ -240,59 +288,45 @@ extension SafeTensorsFile {
       throw malformed("the header is \(header.kindDescription), not a JSON object")
     }
 
-    var file = SafeTensorsFile(source: source)
-    var infos: [TensorInfo] = []
+    var metadata: [String: String] = [:]
+    var layouts: [TensorLayout] = []
     for (index, (name, value)) in members.enumerated() {
       if name == "__metadata__" {
-        file.metadata = try parseMetadata(value, malformed: malformed)
+        metadata = try parseMetadata(value, malformed: malformed)
       } else {
-        infos.append(try parseTensorInfo(name, value, headerIndex: index, source: source))
+        layouts.append(try parseTensorLayout(name, value, headerIndex: index, source: source))
       }
     }
 
     // The data section must be exactly the tensors' bytes, back to back.
-    let dataCount = bytes.count - dataStart
-    infos.sort { ($0.begin, $0.end, $0.headerIndex) < ($1.begin, $1.end, $1.headerIndex) }
+    layouts.sort { ($0.begin, $0.end, $0.headerIndex) < ($1.begin, $1.end, $1.headerIndex) }
     var expectedBegin = 0
     var previous: String?
-    for info in infos {
-      guard info.end <= dataCount else {
+    for layout in layouts {
+      guard layout.end <= dataCount else {
         throw GraftIOError.truncated(
-          file: source, tensor: info.name, needed: info.begin..<info.end, available: dataCount)
+          file: source, tensor: layout.name, needed: layout.begin..<layout.end, available: dataCount)
       }
-      if info.begin < expectedBegin {
+      if layout.begin < expectedBegin {
         throw malformed(
-          "tensor '\(info.name)' (bytes \(info.begin)..<\(info.end) of the data section) overlaps tensor "
+          "tensor '\(layout.name)' (bytes \(layout.begin)..<\(layout.end) of the data section) overlaps tensor "
             + "'\(previous ?? "")', which ends at byte \(expectedBegin); the header is corrupt")
       }
-      if info.begin > expectedBegin {
+      if layout.begin > expectedBegin {
         throw malformed(
-          "there are \(info.begin - expectedBegin) unused bytes before tensor '\(info.name)' (bytes "
-            + "\(info.begin)..<\(info.end) of the data section), but safetensors packs tensors without gaps; "
+          "there are \(layout.begin - expectedBegin) unused bytes before tensor '\(layout.name)' (bytes "
+            + "\(layout.begin)..<\(layout.end) of the data section), but safetensors packs tensors without gaps; "
             + "the header is corrupt")
       }
-      expectedBegin = info.end
-      previous = info.name
+      expectedBegin = layout.end
+      previous = layout.name
     }
     guard expectedBegin == dataCount else {
       throw malformed(
         "the data section has \(dataCount - expectedBegin) bytes after the last tensor's data (it is \(dataCount) "
           + "bytes, the tensors use \(expectedBegin)); the file is corrupt")
     }
-
-    for info in infos {
-      let raw = UnsafeRawBufferPointer(rebasing: bytes[(dataStart + info.begin)..<(dataStart + info.end)])
-      let count = info.shape.reduce(1, *)
-      switch info.stored {
-      case .float32:
-        file[info.name] = .float(Tensor(shape: info.shape, scalars: decodeScalars(raw, as: .float32, count: count)))
-      case .float64:
-        file[info.name] = .double(Tensor(shape: info.shape, scalars: decodeScalars(raw, as: .float64, count: count)))
-      case .int32, .int64:
-        preconditionFailure("parseTensorInfo admits only F32 and F64")
-      }
-    }
-    return file
+    return SafeTensorsHeader(metadata: metadata, layouts: layouts, dataStart: 8 + headerBytes.count)
   }
 
   private static func parseMetadata(
@@ -311,9 +345,9 @@ extension SafeTensorsFile {
     return metadata
   }
 
-  private static func parseTensorInfo(
+  private static func parseTensorLayout(
     _ name: String, _ value: JSONValue, headerIndex: Int, source: String
-  ) throws -> TensorInfo {
+  ) throws -> TensorLayout {
     func malformed(_ problem: String) -> GraftIOError {
       .malformed(file: source, problem: "tensor '\(name)': \(problem); the header is corrupt")
     }
@@ -360,6 +394,43 @@ extension SafeTensorsFile {
         "shape \(shape) of \(dtype) needs \(byteCount) bytes but \"data_offsets\" [\(begin), \(end)] "
           + "span \(end - begin)")
     }
-    return TensorInfo(name: name, stored: stored, shape: shape, begin: begin, end: end, headerIndex: headerIndex)
+    return TensorLayout(name: name, stored: stored, shape: shape, begin: begin, end: end, headerIndex: headerIndex)
+  }
+}
+
+extension SafeTensorsFile {
+  /// Reads the safetensors file at `url`.
+  ///
+  /// Every problem is a thrown `GraftIOError` naming the file: `.unreadable` if it cannot be opened;
+  /// `.malformed` for a file under 8 bytes, a header length beyond the end of the file, a header that
+  /// is not UTF-8 JSON of the expected form, data offsets that overlap, leave gaps or disagree with the
+  /// shape and dtype; `.truncated` when a tensor's data runs past the end of the file; and
+  /// `.unsupportedDType` for a dtype other than F32 and F64.
+  public static func read(from url: URL) throws -> SafeTensorsFile {
+    try GraftIOError.readingBytes(of: url) { try decode($0, source: url.path) }
+  }
+
+  /// Parses the bytes of a whole safetensors file; `source` names it in errors.
+  static func decode(_ bytes: UnsafeRawBufferPointer, source: String) throws -> SafeTensorsFile {
+    let headerLength = try SafeTensorsHeader.headerLength(
+      prefix: UnsafeRawBufferPointer(rebasing: bytes.prefix(8)), fileSize: bytes.count, source: source)
+    let header = try SafeTensorsHeader.parse(
+      Array(bytes[8..<(8 + headerLength)]), dataCount: bytes.count - 8 - headerLength, source: source)
+    var file = SafeTensorsFile(metadata: header.metadata, source: source)
+    for layout in header.layouts {
+      let start = header.dataStart
+      let raw = UnsafeRawBufferPointer(rebasing: bytes[(start + layout.begin)..<(start + layout.end)])
+      let count = layout.shape.reduce(1, *)
+      switch layout.stored {
+      case .float32:
+        file[layout.name] = .float(Tensor(shape: layout.shape, scalars: decodeScalars(raw, as: .float32, count: count)))
+      case .float64:
+        file[layout.name] = .double(
+          Tensor(shape: layout.shape, scalars: decodeScalars(raw, as: .float64, count: count)))
+      case .int32, .int64:
+        preconditionFailure("parseTensorLayout admits only F32 and F64")
+      }
+    }
+    return file
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 // Both file formats store elements little-endian. Every Linux target Swift supports (x86_64, aarch64)
 // is little-endian too, so elements are copied as they are; on a big-endian host each one is swapped.

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// A layer without parameters that applies a tensor function: activations, flatten, reshape.
 public struct Function: Layer {
   public let name: String

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// Batch normalization over the channel dimension 1 of [N, C] (PyTorch's BatchNorm1d) or [N, C, H, W]
 /// (BatchNorm2d), with PyTorch's training and evaluation behaviour.
 ///

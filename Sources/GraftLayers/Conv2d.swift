@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// 2-D convolution layer (PyTorch's `nn.Conv2d`; weight [out, in, k, k]).
 public struct Conv2d: WeightAndBiasLayer {
   public var weight: Tensor<Float>

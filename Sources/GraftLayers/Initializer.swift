@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 
 /// How a layer's weights are drawn. `fanIn`/`fanOut` are computed as PyTorch does
 /// (`_calculate_fan_in_and_fan_out`: dims 1 and 0 times the kernel size).

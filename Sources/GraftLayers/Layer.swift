@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// A named trainable (or buffer) tensor inside a layer, reached through a key path.
 public struct ParameterPath<Root> {
   /// Dotted name, as PyTorch's `named_parameters()` prints it (`block1.conv.weight`).

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// y = x·Wᵀ + b over the last dimension (PyTorch's `nn.Linear`; weight [out, in]).
 public struct Linear: WeightAndBiasLayer {
   /// [outputSize, inputSize].

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// The residual block of the WGAN-GP ResNets (Gulrajani et al., 2017), pre-activation style:
 ///
 ///     main:     [bn1] → [relu] → [up] → conv1 (3x3) → [bn2] → relu → conv2 (3x3) → [down]

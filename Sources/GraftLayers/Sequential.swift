@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// Any tensor-to-tensor layer, type-erased so that different layers can share an array.
 public struct AnyLayer: Layer {
   public private(set) var base: any Layer<Tensor<Float>, Tensor<Float>>

@@ -1,5 +1,6 @@
 import CGlibcExtras
 import Foundation
+import GraftEngine
 
 /// Adam (Kingma & Ba), exactly as `torch.optim.Adam`: ε is added after the bias correction of the
 /// second moment, weight decay is L2 added to the gradient, AMSGrad optional.

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// Grafting (Agarwal et al., 2020) as the paper uses it: the step takes its norm from one optimizer
 /// and its direction from another, per parameter group k:
 ///

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// A set of parameter tensors that an optimizer treats as one vector: normalized together (nSGDA),
 /// grafted together, and reported together in diagnostics.
 public struct ParameterGroup: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// Normalized SGD(A), the paper's nSGDA: each group moves by exactly its learning rate,
 ///
 ///     Δ_k = −η_k · g_k / ‖g_k‖

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// An optimizer: from gradients to updates Δ (the new parameter is p + Δ), with state it owns.
 ///
 /// The state is PyTorch-shaped: one dictionary of named tensors per parameter (`exp_avg`,

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// What one optimizer step produced: every parameter's update and, for an optimizer whose step is made
 /// of parts, each part's norm per parameter group. The parts come back with the step (rather than being
 /// kept as state to read afterwards) so that they always describe the step they came with.

@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// RMSprop, exactly as `torch.optim.RMSprop` (ε added to the root; optional centering and momentum).
 /// The hyperparameters are doubles, as in PyTorch; 1 − α is computed from α in double precision (see
 /// `Optimizer`).

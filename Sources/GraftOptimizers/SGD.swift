@@ -1,3 +1,5 @@
+import GraftEngine
+
 /// Stochastic gradient descent with optional momentum, dampening, Nesterov momentum and weight decay,
 /// exactly as `torch.optim.SGD`. As a GAN optimizer this is the paper's SGDA (each player descends its
 /// own loss). The hyperparameters are doubles, as in PyTorch; 1 − dampening is computed in double

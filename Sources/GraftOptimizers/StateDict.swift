@@ -1,4 +1,7 @@
 import Foundation
+import GraftEngine
+import GraftIO
+import GraftLayers
 
 // Models and optimizers in a checkpoint, with PyTorch's state_dict names (`generator.0.weight`,
 // `generator.0.running_mean`), so that Python opens Graft's weights directly.

@@ -1,3 +1,6 @@
+import GraftEngine
+import GraftLayers
+
 /// What one optimizer step did, per parameter group: the quantities the paper's magnitude experiments
 /// are built on.
 public struct StepDiagnostics: Sendable, Equatable {

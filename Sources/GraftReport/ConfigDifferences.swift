@@ -1,3 +1,5 @@
+import GraftIO
+
 /// The settings that tell runs apart: the config keys (dotted, e.g. `generatorSettings.learningRate`)
 /// whose values differ between runs or that some run lacks, after the optimizer names, which are
 /// always shown. `shared` lists the main settings all runs have in common, for context.

@@ -1,4 +1,5 @@
 import Foundation
+import GraftIO
 
 /// metrics.jsonl, read: the training lines (losses, learning rates, per-group norms) and the
 /// evaluation lines (`{"step": N, "eval": {...}}`), each ordered by step. A line that does not parse
@@ -46,23 +47,23 @@ public struct MetricsLog: Sendable {
     var evaluations: [Int: Evaluation] = [:]
     var skipped = 0
     for line in text.split(whereSeparator: \.isNewline) where !line.allSatisfy(\.isWhitespace) {
-      guard let value = try? JSONValue.parse(Data(line.utf8)), case .object(let object) = value,
-        let stepValue = object["step"]?.number, stepValue.isFinite
+      guard let value = try? JSONValue.parse(line.utf8), case .object(let members) = value,
+        let stepValue = value["step"]?.number, stepValue.isFinite
       else {
         skipped += 1
         continue
       }
       let step = Int(stepValue)
-      if let eval = object["eval"] {
+      if let eval = value["eval"] {
         evaluations[step] = Evaluation(step: step, values: eval.numericLeaves())
         continue
       }
       var entry = Entry(step: step)
-      for (key, field) in object where key != "step" {
-        switch field {
-        case .number(let d): entry.scalars[key] = d
-        case .object(let o): entry.groups[key] = o.compactMapValues(\.number)
-        default: break
+      for (key, field) in members where key != "step" {
+        if let number = field.number {
+          entry.scalars[key] = number
+        } else if let groups = field.dictionary {
+          entry.groups[key] = groups.compactMapValues(\.number)
         }
       }
       entries[step] = entry

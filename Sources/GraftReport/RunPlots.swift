@@ -1,3 +1,5 @@
+import Foundation
+
 /// Charts built from run directories. Comparisons across runs give run i the palette's i-th colour
 /// in every chart, so a run keeps its colour throughout a report.
 public enum RunPlots {

@@ -1,4 +1,6 @@
 import Foundation
+import GraftGAN
+import GraftIO
 
 /// Everything the report shows about one run directory, read from its files (see `RunDirectory`).
 /// Only config.json is required; a run still going has no summary.json, a run never evaluated by

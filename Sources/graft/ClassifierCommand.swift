@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import GraftData
+import GraftEngine
 import GraftEval
+import GraftLayers
 
 /// `graft classifier train|test`: the Fashion-MNIST classifier whose features the image metrics use.
 struct ClassifierCommand: ParsableCommand {

@@ -1,6 +1,10 @@
 import ArgumentParser
 import Foundation
+import GraftData
+import GraftEngine
 import GraftEval
+import GraftGAN
+import GraftIO
 
 /// `graft evaluate RUN_DIR`: the run's metrics from its checkpoint into RUN_DIR/eval.json.
 struct EvaluateCommand: ParsableCommand {

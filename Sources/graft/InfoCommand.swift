@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import GraftGAN
+import GraftOptimizers
 
 /// `graft info`: what can be trained, with what, and every setting with its default.
 struct InfoCommand: ParsableCommand {

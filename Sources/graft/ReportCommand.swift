@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraftIO
 import GraftReport
 
 /// `graft report RUN_DIR...`: one self-contained HTML page comparing runs (settings that differ,

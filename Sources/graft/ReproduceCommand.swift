@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GraftExperiments
+import GraftGAN
+import GraftReport
 
 /// `graft reproduce NAME`: the paper's experiments measured on this machine.
 struct ReproduceCommand: ParsableCommand {

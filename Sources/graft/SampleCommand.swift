@@ -1,6 +1,9 @@
 import ArgumentParser
 import Foundation
+import GraftEngine
 import GraftGAN
+import GraftIO
+import GraftLayers
 
 /// `graft sample RUN_DIR`: samples from a run's generator as a PNG picture and/or a .npy array.
 struct SampleCommand: ParsableCommand {

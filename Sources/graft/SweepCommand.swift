@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraftGAN
+import GraftOptimizers
 
 /// `graft sweep`: optimizers × learning rates × seeds, each a separate `graft train` process.
 struct SweepCommand: ParsableCommand {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraftGAN
+import GraftOptimizers
 
 /// `graft train`: a preset, a config file and settings as flags, in that order, each overriding the last.
 struct TrainCommand: ParsableCommand {

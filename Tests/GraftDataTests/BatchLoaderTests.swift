@@ -1,5 +1,6 @@
 import Foundation
 import GraftData
+import GraftEngine
 import Testing
 
 @Suite("Shuffling mini-batch loader")

@@ -1,4 +1,5 @@
 import GraftData
+import GraftEngine
 import Testing
 
 @Suite("CIFAR-10 binary batches")

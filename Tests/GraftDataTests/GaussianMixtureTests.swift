@@ -1,5 +1,6 @@
 import Foundation
 import GraftData
+import GraftEngine
 import Testing
 
 @Suite("Gaussian mixtures: ring8 and grid25")

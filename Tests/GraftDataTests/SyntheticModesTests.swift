@@ -1,4 +1,5 @@
 import GraftData
+import GraftEngine
 import Testing
 
 @Suite("The paper's synthetic setting: orthogonal modes in R^d")

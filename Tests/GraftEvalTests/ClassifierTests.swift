@@ -1,5 +1,7 @@
 import Foundation
+import GraftEngine
 import GraftEval
+import GraftLayers
 import Testing
 
 @Suite("The classifier's loss, files and training, without Fashion-MNIST")

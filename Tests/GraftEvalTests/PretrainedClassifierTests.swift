@@ -1,4 +1,6 @@
 import Foundation
+import GraftData
+import GraftEngine
 import GraftEval
 import Testing
 

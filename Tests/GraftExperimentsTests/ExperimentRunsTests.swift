@@ -1,5 +1,7 @@
 import Foundation
 import GraftExperiments
+import GraftGAN
+import GraftOptimizers
 import Testing
 
 /// The configs of every experiment's runs, pinned. Each expected config is a preset with settings

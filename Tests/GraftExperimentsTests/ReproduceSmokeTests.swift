@@ -1,5 +1,8 @@
 import Foundation
+import GraftData
 import GraftExperiments
+import GraftGAN
+import GraftReport
 import GraftTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 import GraftGAN
 import GraftTestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftOptimizers
 import GraftTestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftOptimizers
 import Testing
 
 /// The settings' declarations serve the config decoder, the command line and validation alike.

@@ -1,5 +1,10 @@
 import Foundation
+import GraftData
+import GraftEngine
 import GraftGAN
+import GraftIO
+import GraftLayers
+import GraftOptimizers
 import GraftTestSupport
 import Testing
 

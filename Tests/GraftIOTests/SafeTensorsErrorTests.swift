@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 import GraftIO
 import GraftTestSupport
 import Testing
@@ -81,6 +82,7 @@ struct SafeTensorsErrorTests {
       let message = errorMessage { _ = try SafeTensorsFile.read(from: url) }
       #expect(message.contains("header length"))
       #expect(message.contains("larger than the 32 bytes"))
+      #expect(errorMessage { _ = try SafeTensorsHeader.read(from: url) } == message)
     }
   }
 
@@ -92,6 +94,7 @@ struct SafeTensorsErrorTests {
       let message = errorMessage { _ = try SafeTensorsFile.read(from: url) }
       #expect(message.contains("\(count) bytes long, too short"))
       #expect(message.contains(url.path))
+      #expect(errorMessage { _ = try SafeTensorsHeader.read(from: url) } == message)
     }
   }
 
@@ -159,6 +162,8 @@ struct SafeTensorsErrorTests {
       let message = errorMessage { _ = try SafeTensorsFile.read(from: url) }
       #expect(message.contains(c.phrase), "message was: \(message)")
       #expect(message.contains(url.path))
+      // Reading only the header checks the same things.
+      #expect(errorMessage { _ = try SafeTensorsHeader.read(from: url) } == message)
     }
   }
 

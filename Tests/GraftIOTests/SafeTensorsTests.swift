@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 import GraftIO
 import GraftTestSupport
 import Testing
@@ -53,6 +54,11 @@ struct SafeTensorsTests {
       #expect(back.names == ["stats.\"quoted\"/ünï", "scale", "layer.0.weight", "layer.0.bias", "empty"])
       #expect(back.metadata == file.metadata)
       #expect(back.source == url.path)
+      let header = try SafeTensorsHeader.read(from: url)
+      #expect(header.entries.map(\.name) == back.names)
+      #expect(header.entries.map(\.shape) == back.entries.map(\.tensor.shape))
+      #expect(header.entries.map(\.dtype) == ["F64", "F64", "F32", "F32", "F32"])
+      #expect(header.metadata == file.metadata)
       for entry in file.entries {
         switch (entry.tensor, back[entry.name]) {
         case (.float(let a), .float(let b)?): #expect(a.shape == b.shape && bytes(a) == bytes(b), "\(entry.name)")

@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 import GraftIO
 import GraftTestSupport
 import Testing

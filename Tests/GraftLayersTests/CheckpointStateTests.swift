@@ -1,4 +1,7 @@
 import Foundation
+import GraftEngine
+import GraftIO
+import GraftLayers
 import GraftOptimizers
 import GraftTestSupport
 import Testing

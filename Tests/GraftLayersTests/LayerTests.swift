@@ -1,3 +1,4 @@
+import GraftEngine
 import GraftLayers
 import Testing
 

@@ -1,4 +1,6 @@
 import Foundation
+import GraftEngine
+import GraftLayers
 import GraftOptimizers
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import GraftIO
 import GraftReport
 import GraftTestSupport
 import Testing
@@ -121,7 +122,7 @@ struct FakeRuns {
     let record = try RunRecord.load(runs.sgda)
     #expect(record.name == "sgda<run>")
     #expect(record.optimizerLabel == "G sgda / D adam")
-    #expect(record.config["generatorSettings.learningRate"] == .number(0.01))
+    #expect(record.config["generatorSettings.learningRate"] == .number("0.01"))
     #expect(record.config["gitCommit"] == .string("abc"))
     #expect(record.status == "finished")
     #expect(record.summary?["mixture.modesCovered"] == 1)
@@ -180,12 +181,12 @@ struct FakeRuns {
     }
     let diff = ConfigDifferences([
       run([
-        "generatorOptimizer": .string("adam"), "discriminatorOptimizer": .string("adam"), "steps": .number(10),
-        "seed": .number(1), "dataset": .string("ring8"),
+        "generatorOptimizer": .string("adam"), "discriminatorOptimizer": .string("adam"), "steps": .number("10"),
+        "seed": .number("1"), "dataset": .string("ring8"),
       ]),
       run([
-        "generatorOptimizer": .string("adam"), "discriminatorOptimizer": .string("adam"), "steps": .number(10),
-        "seed": .number(2), "dataset": .string("ring8"), "emaDecay": .number(0.999),
+        "generatorOptimizer": .string("adam"), "discriminatorOptimizer": .string("adam"), "steps": .number("10"),
+        "seed": .number("2"), "dataset": .string("ring8"), "emaDecay": .number("0.999"),
       ]),
     ])
     #expect(diff.keys == ["generatorOptimizer", "discriminatorOptimizer", "emaDecay", "seed"])

@@ -1,4 +1,6 @@
 import Foundation
+import GraftEngine
+import GraftIO
 import GraftReport
 import GraftTestSupport
 import Testing
@@ -74,22 +76,16 @@ import Testing
 
   @Test func shapesPickWeightMatricesOverBatchNormScales() throws {
     // A DCGAN-like G: linear 0, batch norm 1, conv 2; D: conv 0, batch norm 1, linear 3.
-    let header = """
-      {"generator.0.weight": {"dtype": "F32", "shape": [8, 4], "data_offsets": [0, 0]},
-       "generator.1.weight": {"dtype": "F32", "shape": [8], "data_offsets": [0, 0]},
-       "generator.2.weight": {"dtype": "F32", "shape": [8, 1, 4, 4], "data_offsets": [0, 0]},
-       "discriminator.0.weight": {"dtype": "F32", "shape": [8, 1, 4, 4], "data_offsets": [0, 0]},
-       "discriminator.1.weight": {"dtype": "F32", "shape": [8], "data_offsets": [0, 0]},
-       "discriminator.3.weight": {"dtype": "F32", "shape": [1, 8], "data_offsets": [0, 0]},
-       "__metadata__": {"format": "pt"}}
-      """
-    var bytes = Data()
-    withUnsafeBytes(of: UInt64(header.utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
-    bytes.append(contentsOf: header.utf8)
+    var checkpoint = SafeTensorsFile(metadata: ["format": "pt"])
+    let written: KeyValuePairs = [
+      "generator.0.weight": [8, 4], "generator.1.weight": [8], "generator.2.weight": [8, 1, 4, 4],
+      "discriminator.0.weight": [8, 1, 4, 4], "discriminator.1.weight": [8], "discriminator.3.weight": [1, 8],
+    ]
+    for (name, shape) in written { checkpoint[name] = .float(Tensor(zeros: shape)) }
     let directory = temporaryDirectory("shapes")
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("latest.safetensors")
-    try bytes.write(to: file)
+    try checkpoint.write(to: file)
     let shapes = ParameterShapes.read(file)
     #expect(shapes["generator.2.weight"] == [8, 1, 4, 4] && shapes.count == 6)
     #expect(ParameterShapes.read(file.appendingPathExtension("missing")).isEmpty)

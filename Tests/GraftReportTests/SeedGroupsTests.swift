@@ -1,4 +1,5 @@
 import Foundation
+import GraftGAN
 import GraftReport
 import GraftTestSupport
 import Testing

@@ -1,3 +1,5 @@
+import GraftOptimizers
+
 /// A type a setting can hold: how it reads from the command line and how it is described in help.
 public protocol SettingValue: Codable, Sendable, Equatable {
   /// Parses command-line text; nil when the text is not a value of this type.

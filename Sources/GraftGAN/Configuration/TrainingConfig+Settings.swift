@@ -1,3 +1,5 @@
+import GraftOptimizers
+
 /// Every setting of `TrainingConfig`, declared once. Adding a setting means adding its field, its line
 /// here, and its use.
 extension TrainingConfig {

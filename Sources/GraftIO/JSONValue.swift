@@ -1,9 +1,13 @@
-// The safetensors header is JSON. GraftIO parses it itself rather than with JSONSerialization because it
-// needs the members of an object in file order (to keep tensors in the order they were saved), every
-// digit of an integer offset (not a Double), and the byte at which a corrupt header goes wrong.
+// Graft's JSON reader (safetensors headers here; config.json, summary.json and metrics.jsonl in the report).
+// It parses JSON itself rather than with JSONSerialization or JSONDecoder because a safetensors header needs
+// the members of an object in file order (to keep tensors in the order they were saved), every digit of an
+// integer offset (not a Double), and the byte at which a corrupt header goes wrong.
 
 /// A parsed JSON value. Objects keep their members in file order; numbers keep their literal text.
-indirect enum JSONValue {
+///
+/// Two values are equal when they mean the same: objects with the same members in any order, numbers
+/// with the same `Double` value (`1.0 == 1`).
+public indirect enum JSONValue: Sendable, Equatable {
   case object([(key: String, value: JSONValue)])
   case array([JSONValue])
   case string(String)
@@ -11,16 +15,75 @@ indirect enum JSONValue {
   case bool(Bool)
   case null
 
+  /// Parses `data` as one JSON value (RFC 8259), whitespace allowed around it. Duplicate keys in an object
+  /// and nesting more than 64 levels deep are errors.
+  public static func parse(_ data: some Collection<UInt8>) throws(JSONSyntaxError) -> JSONValue {
+    try JSONParser.parse(Array(data))
+  }
+
+  /// The member called `key` of an object; nil for a missing key or a value that is not an object.
+  public subscript(key: String) -> JSONValue? {
+    guard case .object(let members) = self else { return nil }
+    return members.first { $0.key == key }?.value
+  }
+
+  /// The members of an object, by key; nil for a value that is not an object.
+  public var dictionary: [String: JSONValue]? {
+    guard case .object(let members) = self else { return nil }
+    return Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 })
+  }
+
+  /// A number's value as the nearest `Double`; nil for anything else.
+  public var number: Double? {
+    guard case .number(let text) = self else { return nil }
+    return Double(text)
+  }
+
+  public var string: String? {
+    guard case .string(let s) = self else { return nil }
+    return s
+  }
+
   /// The value as a non-negative integer, if it is a JSON integer literal (no sign, fraction or
   /// exponent) that fits in an `Int`.
-  var nonNegativeInt: Int? {
+  public var nonNegativeInt: Int? {
     guard case .number(let text) = self, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") })
     else { return nil }
     return Int(text)
   }
 
-  /// A short description of the value's kind, for error messages ("a string", "an object", ...).
-  var kindDescription: String {
+  /// Leaves of nested objects under dotted keys ("generatorSettings.learningRate"); arrays are leaves.
+  public func flattened(prefix: String = "") -> [String: JSONValue] {
+    guard case .object(let members) = self else { return prefix.isEmpty ? [:] : [prefix: self] }
+    var out: [String: JSONValue] = [:]
+    for (k, v) in members {
+      let key = prefix.isEmpty ? k : "\(prefix).\(k)"
+      if case .object = v { out.merge(v.flattened(prefix: key)) { $1 } } else { out[key] = v }
+    }
+    return out
+  }
+
+  /// The numeric leaves of `flattened` (booleans and arrays left out).
+  public func numericLeaves() -> [String: Double] {
+    flattened().compactMapValues(\.number)
+  }
+
+  /// Compact text: numbers without needless decimals, arrays comma-separated, object keys sorted.
+  public var text: String {
+    switch self {
+    case .null: "null"
+    case .bool(let b): b ? "true" : "false"
+    case .number(let literal):
+      Double(literal).map { $0 == $0.rounded() && abs($0) < 1e15 ? String(Int64($0)) : "\($0)" } ?? literal
+    case .string(let s): s
+    case .array(let a): "[" + a.map(\.text).joined(separator: ", ") + "]"
+    case .object(let members):
+      "{" + members.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.text)" }.joined(separator: ", ") + "}"
+    }
+  }
+
+  /// A short description of the value's kind, for error messages ("an object", "the number 3", ...).
+  public var kindDescription: String {
     switch self {
     case .object: return "an object"
     case .array: return "an array"
@@ -30,13 +93,28 @@ indirect enum JSONValue {
     case .null: return "null"
     }
   }
+
+  public static func == (a: JSONValue, b: JSONValue) -> Bool {
+    switch (a, b) {
+    case (.object, .object):
+      return a.dictionary == b.dictionary
+    case (.array(let x), .array(let y)): return x == y
+    case (.string(let x), .string(let y)): return x == y
+    case (.number(let x), .number(let y)): return x == y || (Double(x).map { $0 == Double(y) } ?? false)
+    case (.bool(let x), .bool(let y)): return x == y
+    case (.null, .null): return true
+    default: return false
+    }
+  }
 }
 
 /// Where and why a JSON text fails to parse.
-struct JSONSyntaxError: Error {
+public struct JSONSyntaxError: Error, CustomStringConvertible {
   /// Byte offset into the text.
-  let offset: Int
-  let message: String
+  public let offset: Int
+  public let message: String
+
+  public var description: String { "\(message) at byte \(offset)" }
 }
 
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes.
@@ -78,7 +156,7 @@ struct JSONParser {
   }
 
   private mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
-    guard let c = current else { throw error("unexpected end of the header") }
+    guard let c = current else { throw error("unexpected end of the JSON text") }
     switch c {
     case UInt8(ascii: "{"): return try parseObject()
     case UInt8(ascii: "["): return try parseArray()

@@ -1,3 +1,0 @@
-@_exported import GraftEval
-@_exported import GraftGAN
-@_exported import GraftReport

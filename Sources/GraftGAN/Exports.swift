@@ -1,3 +1,0 @@
-@_exported import GraftData
-@_exported import GraftIO
-@_exported import GraftOptimizers

@@ -1,3 +1,0 @@
-@_exported import GraftEngine
-@_exported import GraftIO
-@_exported import GraftLayers
