@@ -1,0 +1,88 @@
+import Foundation
+import GraftOptimizers
+
+/// Every setting of a training run. Saved as `config.json` in the run directory, so a run can be
+/// resumed or repeated exactly; loadable from JSON or YAML (`--config`).
+public struct TrainingConfig: Codable, Equatable, Sendable {
+  // What to train on, with what.
+  public var dataset = Dataset.ring8
+  public var model = Architecture.mlp
+  public var loss = GANLoss.hinge
+  public var latentDimension = 16
+  /// Hidden width of the MLPs; base channel count of DCGAN/ResNet.
+  public var width = 128
+  /// Image side for image data sets: 28 or 32 (Fashion-MNIST is padded to 32 when 32).
+  public var imageSize = 32
+  public var dataDirectory: String?
+  /// Use only the first N images (quick runs and tests).
+  public var dataLimit: Int?
+
+  // The game.
+  public var steps = 8000
+  public var batchSize = 256
+  /// Discriminator steps per generator step.
+  public var discriminatorSteps = 1
+  /// The update rule of the game: alternating (D first), simultaneous or extragradient.
+  public var game = GameRuleName.alternating
+  /// λ of the WGAN-GP gradient penalty.
+  public var gradientPenaltyWeight: Float = 10
+  /// Exponential moving average of G's parameters (e.g. 0.999); nil for none.
+  public var emaDecay: Float?
+
+  // Optimizers, per player.
+  public var generatorOptimizer = "adam"
+  public var discriminatorOptimizer = "adam"
+  public var generatorSettings = OptimizerSettings(learningRate: 1e-3)
+  public var discriminatorSettings = OptimizerSettings(learningRate: 1e-3)
+  /// Overrides the grouping the optimizer name implies (`tensor`, `module`, `global`).
+  public var generatorGrouping: Grouping?
+  public var discriminatorGrouping: Grouping?
+  /// The learning-rate schedule; `totalSteps` 0 means the run's `steps`.
+  public var schedule = LearningRateSchedule(.cosine)
+
+  // The synthetic setting (PAPER.md, "Our concrete version").
+  public var theory = TheorySettings()
+
+  // Bookkeeping.
+  public var seed: UInt64 = 0
+  public var logEvery = 100
+  public var checkpointEvery = 500
+  public var sampleEvery = 500
+  /// Old checkpoints kept besides `latest` (0 keeps none).
+  public var keepCheckpoints = 3
+  /// Evaluate metrics every N steps into metrics.jsonl (0: only at the end).
+  public var evaluateEvery = 0
+
+  public init() {}
+}
+
+/// Constants of the paper's synthetic setting, every one a flag.
+public struct TheorySettings: Codable, Equatable, Sendable {
+  public var dimension = 100
+  public var modes = 2
+  public var noise: Float = 0.01
+  public var generatorNeurons = 6
+  public var discriminatorNeurons = 6
+  public var power = 3
+  /// σ0·√d of the Gaussian initialisation.
+  public var initScale: Float = 0.1
+  /// One-hot latent codes (the default) or Gaussian ones.
+  public var gaussianLatent = false
+  public init() {}
+}
+
+/// A setting that makes no sense, found before any work is done.
+public struct ConfigError: Error, CustomStringConvertible {
+  public let message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+extension TrainingConfig {
+  /// `schedule` with a `totalSteps` of 0 read as this run's `steps`.
+  public var resolvedSchedule: LearningRateSchedule {
+    var s = schedule
+    if s.totalSteps <= 0 { s.totalSteps = steps }
+    return s
+  }
+}
