@@ -66,6 +66,23 @@ import Testing
     #expect(config == expected)
   }
 
+  @Test(arguments: [
+    ("yaml", "steps: 5\ntheory:\n  modes: 3\n  modes: 4\n", "gives 'theory.modes' twice"),
+    ("json", #"{"steps": 5, "steps": 6}"#, "duplicate key"),
+    ("json", #"{"steps": 5,"#, "is not valid JSON"),
+    ("yaml", "steps: [5\n", "is not valid YAML"),
+  ])
+  func keysGivenTwiceAndBrokenFilesAreRefused(format: String, text: String, expected: String) throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString).\(format)")
+    try Data(text.utf8).write(to: file)
+    do {
+      _ = try TrainingConfig.load(file: file.path)
+      Issue.record("\(text) accepted")
+    } catch {
+      #expect("\(error)".contains(expected) && "\(error)".contains(file.path), "\(error)")
+    }
+  }
+
   @Test func commandLineSettingsApplyInOrder() throws {
     var c = TrainingConfig()
     try c.apply(arguments: [

@@ -1,4 +1,5 @@
 import Foundation
+import GraftIO
 import Yams
 
 extension TrainingConfig {
@@ -11,11 +12,19 @@ extension TrainingConfig {
     }
     let parsed: Any?
     do {
+      // A key given twice is an error, not "the last one wins": one of the two values is a mistake.
       if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
-        parsed = try Yams.load(yaml: String(decoding: data, as: UTF8.self))
+        let text = String(decoding: data, as: UTF8.self)
+        if let node = try Yams.compose(yaml: text), let key = firstDuplicateKey(node) {
+          throw ConfigError("config file \(path) gives '\(key)' twice: keep one")
+        }
+        parsed = try Yams.load(yaml: text)
       } else {
+        _ = try JSONValue.parse(data)
         parsed = try JSONSerialization.jsonObject(with: data)
       }
+    } catch let error as ConfigError {
+      throw error
     } catch {
       let format = path.hasSuffix(".yaml") || path.hasSuffix(".yml") ? "YAML" : "JSON"
       throw ConfigError("config file \(path) is not valid \(format): \(error)")
@@ -40,6 +49,21 @@ extension TrainingConfig {
       throw ConfigError("config file \(path) is not a valid Graft config: \(error)")
     }
   }
+}
+
+/// The dotted key of the first key a YAML mapping in `node` gives twice, or nil.
+private func firstDuplicateKey(_ node: Node, prefix: String = "") -> String? {
+  if let mapping = node.mapping {
+    var seen = Set<String>()
+    for (key, value) in mapping {
+      let name = key.string ?? "\(key)"
+      if !seen.insert(name).inserted { return prefix + name }
+      if let found = firstDuplicateKey(value, prefix: prefix + name + ".") { return found }
+    }
+  } else if let sequence = node.sequence {
+    for element in sequence { if let found = firstDuplicateKey(element, prefix: prefix) { return found } }
+  }
+  return nil
 }
 
 /// The dotted key of the first value in `object` that JSON cannot hold (a YAML date, say), or nil.
