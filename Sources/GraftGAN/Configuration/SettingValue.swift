@@ -22,30 +22,22 @@ extension UInt64: SettingValue {
   public static var kindDescription: String { "an integer ≥ 0" }
 }
 
-extension Double: SettingValue {
-  /// Finite numbers only: "nan" and "inf" are not settings.
+/// Finite numbers only: "nan" and "inf" are not settings.
+extension SettingValue where Self: BinaryFloatingPoint & LosslessStringConvertible {
   public init?(settingText text: String) {
-    guard let v = Double(text), v.isFinite else { return nil }
+    guard let v = Self(text), v.isFinite else { return nil }
     self = v
   }
-  public var settingText: String { shortestText(self) }
+  /// "10" rather than "10.0".
+  public var settingText: String {
+    let s = "\(self)"
+    return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
+  }
   public static var kindDescription: String { "a number" }
 }
 
-/// "10" rather than "10.0".
-private func shortestText<F: BinaryFloatingPoint>(_ value: F) -> String {
-  let s = "\(value)"
-  return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
-}
-
-extension Float: SettingValue {
-  public init?(settingText text: String) {
-    guard let v = Float(text), v.isFinite else { return nil }
-    self = v
-  }
-  public var settingText: String { shortestText(self) }
-  public static var kindDescription: String { "a number" }
-}
+extension Double: SettingValue {}
+extension Float: SettingValue {}
 
 extension String: SettingValue {
   public init?(settingText text: String) { self = text }
