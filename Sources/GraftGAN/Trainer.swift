@@ -59,6 +59,7 @@ public final class Trainer {
     config: TrainingConfig, directory: URL, realData: (source: any RealDataSource, reference: DataReference)? = nil
   ) throws {
     try config.validate()
+    try MemoryEstimate.check(config)
     self.config = config
     run = RunDirectory(directory)
     // One stream per use, all from the seed, so that e.g. the penalty's draws never shift the data's.

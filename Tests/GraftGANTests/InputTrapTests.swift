@@ -37,6 +37,17 @@ struct InputTrapTests {
     _ = try Trainer(config: config, directory: temporaryDirectory("few-images-run-ok"))
   }
 
+  /// An oversized model is refused, with the memory it needs, before anything is allocated or written.
+  @Test(arguments: [["--width", "1000000"], ["--dataset", "fashion-mnist", "--model", "dcgan", "--width", "100000"]])
+  func anOversizedModelIsRefusedWithTheMemoryItNeeds(_ flags: [String]) throws {
+    let out = temporaryDirectory("oversized").appendingPathComponent("run")
+    let (status, output) = try runGraft(["train", "--steps", "1", "--out", out.path] + flags)
+    #expect(status != 0)
+    #expect(output.contains("needs about") && output.contains("GiB available; lower --width"), "\(output)")
+    #expect(!output.contains("Fatal error"), "\(output)")
+    #expect(!FileManager.default.fileExists(atPath: out.path))
+  }
+
   /// An IDX file: magic, big-endian dimensions, then the bytes.
   private func idxFile(magic: UInt32, dimensions: [UInt32], body: [UInt8]) -> Data {
     var data = Data()
