@@ -4,7 +4,8 @@ confirm by hand that they interoperate.
 
 For each path it prints every tensor's name, dtype, shape and two checksums:
 the float64 sum of the elements and the first 16 hex digits of the SHA-256 of
-the elements as little-endian bytes (the same for any correct reader).
+the elements as little-endian bytes (the same for any correct reader), and
+checks the SHA-256 of the data section that Graft writes as graft.sha256.
 
 A ``.npy`` file is loaded with ``np.load``. A ``.safetensors`` file is loaded
 with every reader that is installed: a strict reader in this script (NumPy
@@ -51,6 +52,12 @@ def read_safetensors_by_hand(path):
     header = json.loads(raw[8 : 8 + n].decode("utf-8"))
     metadata = header.pop("__metadata__", {})
     data = raw[8 + n :]
+    # Graft writes the SHA-256 of the data section in the metadata; check it independently.
+    if "graft.sha256" in metadata:
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != metadata["graft.sha256"]:
+            raise ValueError(f"data SHA-256 {digest} differs from graft.sha256 {metadata['graft.sha256']}")
+        print("  graft.sha256 matches the data section")
     tensors, position = {}, 0
     for name, info in sorted(header.items(), key=lambda item: item[1]["data_offsets"]):
         begin, end = info["data_offsets"]

@@ -57,18 +57,27 @@ func makeRealData(_ config: TrainingConfig, generator: RandomGenerator) throws -
     let data = try FashionMNIST(
       split: .train, directory: config.dataDirectory ?? FashionMNIST.defaultDirectory, limit: config.dataLimit,
       imageSize: config.imageSize)
-    return (ImageData(loader: loader(data.images, config, generator), channels: 1), .images)
+    return (ImageData(loader: try loader(data.images, config, generator), channels: 1), .images)
   case .cifar10:
     guard let directory = config.dataDirectory else {
       throw ConfigError("CIFAR-10 cannot be downloaded here: pass --data-dir with the data_batch_*.bin files")
     }
     let data = try CIFAR10(split: .train, directory: directory, limit: config.dataLimit)
-    return (ImageData(loader: loader(data.images, config, generator), channels: 3), .images)
+    return (ImageData(loader: try loader(data.images, config, generator), channels: 3), .images)
   }
 }
 
-private func loader(_ images: Tensor<Float>, _ config: TrainingConfig, _ generator: RandomGenerator) -> BatchLoader {
-  BatchLoader(
-    images: images, batchSize: min(config.batchSize, images.shape[0]), dropLast: true, prefetch: true,
-    generator: generator)
+/// A loader of full batches of `images`. Fewer images than one batch is an error: every batch has the
+/// configured size (the trainer's tensors are shaped by it).
+private func loader(
+  _ images: Tensor<Float>, _ config: TrainingConfig, _ generator: RandomGenerator
+) throws -> BatchLoader {
+  let count = images.shape[0]
+  guard count >= config.batchSize else {
+    let limit = config.dataLimit.map { " (--data-limit \($0))" } ?? ""
+    throw ConfigError(
+      "--batch-size \(config.batchSize) is larger than the \(count) images loaded\(limit); lower --batch-size to at "
+        + "most \(count)\(limit.isEmpty ? "" : " or raise --data-limit")")
+  }
+  return BatchLoader(images: images, batchSize: config.batchSize, dropLast: true, prefetch: true, generator: generator)
 }

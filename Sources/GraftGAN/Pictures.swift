@@ -32,14 +32,19 @@ public enum Pictures {
   }
 
   /// A 2-D scatter plot: real points in gray, generated points in blue, mode centres as red crosses,
-  /// over the square [−extent, extent]².
+  /// over the square [−extent, extent]²; points outside it, NaN ones included, are left out.
   public static func writeScatter(
     real: Tensor<Float>, generated: Tensor<Float>, centers: [[Float]], extent: Float, size: Int = 480, to url: URL
   ) throws {
     var pixels = [UInt8](repeating: 255, count: size * size * 3)
     func plot(_ px: Float, _ py: Float, _ color: (UInt8, UInt8, UInt8), radius: Int) {
-      let cx = Int((px + extent) / (2 * extent) * Float(size - 1))
-      let cy = Int((extent - py) / (2 * extent) * Float(size - 1))
+      let fx = (px + extent) / (2 * extent) * Float(size - 1)
+      let fy = (extent - py) / (2 * extent) * Float(size - 1)
+      // Points off the picture (a diverging generator's huge or NaN ones) are dropped before the
+      // conversion to Int, which would trap on them.
+      let margin = Float(radius + 1)
+      guard fx > -margin, fy > -margin, fx < Float(size) + margin, fy < Float(size) + margin else { return }
+      let (cx, cy) = (Int(fx), Int(fy))
       for dy in -radius...radius {
         for dx in -radius...radius {
           let (x, y) = (cx + dx, cy + dy)

@@ -59,6 +59,7 @@ public final class Trainer {
     config: TrainingConfig, directory: URL, realData: (source: any RealDataSource, reference: DataReference)? = nil
   ) throws {
     try config.validate()
+    try MemoryEstimate.check(config)
     self.config = config
     run = RunDirectory(directory)
     // One stream per use, all from the seed, so that e.g. the penalty's draws never shift the data's.
@@ -101,7 +102,7 @@ public final class Trainer {
     guard FileManager.default.fileExists(atPath: file.path) else {
       throw TrainingError(message: "cannot load the run: \(file.path) does not exist (no checkpoint was written yet)")
     }
-    try trainer.restore(from: try Checkpoint.load(from: file))
+    try trainer.restore(from: try run.loadCheckpoint(file))
     return trainer
   }
 
@@ -137,6 +138,7 @@ public final class Trainer {
       updateEMA()
       let elapsed = Date().timeIntervalSince(started)
       if step % config.logEvery == 0 || step == config.steps {
+        try checkParametersFinite()
         try run.appendMetrics(metricsLine(result, elapsed: elapsed))
       }
       if config.evaluateEvery > 0 && step % config.evaluateEvery == 0 {
@@ -199,14 +201,15 @@ public final class Trainer {
     }
   }
 
-  private func stopped(_ what: String) -> TrainingError {
+  /// Why the run stopped at `atStep` (by default the step being taken), and where it can go on from.
+  func stopped(_ what: String, atStep: Int? = nil) -> TrainingError {
     let checkpoint =
       FileManager.default.fileExists(atPath: run.latestCheckpoint.path)
       ? "the last good checkpoint is \(run.latestCheckpoint.path)"
       : "no checkpoint had been written yet"
     return TrainingError(
-      message: "training stopped at step \(step + 1): \(what); \(checkpoint). Try a lower learning rate, or resume "
-        + "with --resume \(run.url.path) after changing the config.")
+      message: "training stopped at step \(atStep ?? step + 1): \(what); \(checkpoint). Try a lower learning rate, "
+        + "or resume with --resume \(run.url.path) after changing the config.")
   }
 
   private func updateEMA() {
@@ -317,6 +320,11 @@ public final class Trainer {
     file.setGenerator(latentGenerator, forKey: "graft.rng.latent")
     file.setGenerator(penaltyGenerator, forKey: "graft.rng.penalty")
     file.metadata["graft.data"] = data.savedState
+    recordOptimizers(in: &file)
+    // Only finite weights and state are ever checkpointed: a checkpoint is the last good state.
+    if let tensor = file.firstNonFiniteTensor {
+      throw stopped("tensor \(tensor) is no longer finite. It was not written", atStep: step)
+    }
     try file.save(to: run.latestCheckpoint)
     if config.keepCheckpoints > 0 {
       try file.save(to: run.checkpoint(step: step))
@@ -325,6 +333,7 @@ public final class Trainer {
   }
 
   func restore(from file: Checkpoint) throws {
+    try checkOptimizers(of: file)
     try file.restore(&players.generator, prefix: "generator")
     try file.restore(&players.discriminator, prefix: "discriminator")
     if ema != nil {

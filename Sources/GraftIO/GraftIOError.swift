@@ -30,6 +30,9 @@ public enum GraftIOError: Error, Equatable, Sendable, CustomStringConvertible, L
   case missingMetadata(file: String, key: String, available: [String])
   /// The metadata entry `key` holds `value`, which is not `expected` (e.g. "a decimal integer").
   case invalidMetadata(file: String, key: String, value: String, expected: String)
+  /// The data section's SHA-256 is `found`, not the `expected` one written with it: the bytes changed
+  /// after they were written (a disk, copy or download error, or an edit outside Graft).
+  case checksumMismatch(file: String, expected: String, found: String)
   /// What the caller asked to write cannot be written as asked (a reserved or duplicate tensor name).
   case invalidContent(file: String, problem: String)
 
@@ -64,6 +67,10 @@ public enum GraftIOError: Error, Equatable, Sendable, CustomStringConvertible, L
       return "\(file) has no metadata entry '\(key)'; it has: \(available.isEmpty ? "none" : keys)"
     case .invalidMetadata(let file, let key, let value, let expected):
       return "\(file): metadata entry '\(key)' is \"\(value)\", which is not \(expected)"
+    case .checksumMismatch(let file, let expected, let found):
+      return "\(file) is corrupt: its data has SHA-256 \(found.prefix(12))…, not the \(expected.prefix(12))… "
+        + "written with it, so bytes changed on disk or in a copy; use another copy (if you edited the tensors "
+        + "on purpose outside Graft, delete the '\(SafeTensorsFile.checksumKey)' metadata entry)"
     case .invalidContent(let file, let problem):
       return "cannot write \(file): \(problem)"
     }

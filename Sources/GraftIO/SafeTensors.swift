@@ -130,7 +130,8 @@ public struct SafeTensorsFile: Sendable {
 
 extension SafeTensorsFile {
   /// Writes the file to `url`, atomically (see `AtomicFile`): the path holds either its old contents
-  /// or the whole new file.
+  /// or the whole new file. The metadata gets the data's SHA-256 under `checksumKey`, replacing any entry
+  /// there.
   ///
   /// Throws `GraftIOError.invalidContent` if a tensor is named `"__metadata__"`, or `.unwritable`.
   public func write(to url: URL) throws {
@@ -140,7 +141,9 @@ extension SafeTensorsFile {
         file: path, problem: "'__metadata__' names the metadata in a safetensors header, so no tensor can have it")
     }
     let ordered = dataOrder()
-    let header = Self.header(for: ordered, metadata: metadata)
+    var stamped = metadata
+    stamped[Self.checksumKey] = Self.dataChecksum(ordered)
+    let header = Self.header(for: ordered, metadata: stamped)
     try AtomicFile.write(to: url) { out in
       try withUnsafeBytes(of: UInt64(header.count).littleEndian) { try out.write($0) }
       try out.write(header)
@@ -201,7 +204,8 @@ public struct SafeTensorsHeader: Sendable {
   public var entries: [Entry] {
     layouts.map { Entry(name: $0.name, dtype: $0.stored == .float64 ? "F64" : "F32", shape: $0.shape) }
   }
-  /// The header's `"__metadata__"`.
+  /// The header's `"__metadata__"`, with the checksum entry (`SafeTensorsFile.checksumKey`) where there
+  /// is one: reading only the header cannot check it.
   public var metadata: [String: String]
   /// Where each tensor's data lies in the data section, in data order.
   var layouts: [TensorLayout]
@@ -405,7 +409,8 @@ extension SafeTensorsFile {
   /// `.malformed` for a file under 8 bytes, a header length beyond the end of the file, a header that
   /// is not UTF-8 JSON of the expected form, data offsets that overlap, leave gaps or disagree with the
   /// shape and dtype; `.truncated` when a tensor's data runs past the end of the file; and
-  /// `.unsupportedDType` for a dtype other than F32 and F64.
+  /// `.unsupportedDType` for a dtype other than F32 and F64; `.checksumMismatch` when the data differs
+  /// from the SHA-256 written with it (see `checksumKey`).
   public static func read(from url: URL) throws -> SafeTensorsFile {
     try GraftIOError.readingBytes(of: url) { try decode($0, source: url.path) }
   }
@@ -416,7 +421,9 @@ extension SafeTensorsFile {
       prefix: UnsafeRawBufferPointer(rebasing: bytes.prefix(8)), fileSize: bytes.count, source: source)
     let header = try SafeTensorsHeader.parse(
       Array(bytes[8..<(8 + headerLength)]), dataCount: bytes.count - 8 - headerLength, source: source)
-    var file = SafeTensorsFile(metadata: header.metadata, source: source)
+    let metadata = try verifiedMetadata(
+      header.metadata, data: UnsafeRawBufferPointer(rebasing: bytes[header.dataStart...]), source: source)
+    var file = SafeTensorsFile(metadata: metadata, source: source)
     for layout in header.layouts {
       let start = header.dataStart
       let raw = UnsafeRawBufferPointer(rebasing: bytes[(start + layout.begin)..<(start + layout.end)])

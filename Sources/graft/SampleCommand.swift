@@ -33,6 +33,9 @@ struct SampleCommand: ParsableCommand {
         throw ValidationError(
           "\(latents) has shape \(z.shape); this generator takes latent vectors of shape [N, \(expected)]")
       }
+      guard z.scalars.allSatisfy(\.isFinite) else {
+        throw ValidationError("\(latents) holds NaN or infinite values; latent vectors must be finite numbers")
+      }
     } else {
       var rng = RandomGenerator(seed: seed)
       z = LatentSampler(trainer.config).sample(count, generator: &rng)

@@ -1,0 +1,60 @@
+import Foundation
+import GraftEngine
+import GraftIO
+import GraftLayers
+import GraftOptimizers
+
+// What keeps a damaged model out of a run: weights that stopped being finite stop training before they
+// are checkpointed, and a checkpoint saved with another optimizer is refused on load. (Damaged bytes are
+// refused by the checkpoint's checksum; see `RunDirectory.loadCheckpoint`.)
+
+extension Trainer {
+  /// Metadata keys of the players' optimizer kinds (`Optimizer.kind`).
+  static let generatorOptimizerKey = "graft.optimizer.generator"
+  static let discriminatorOptimizerKey = "graft.optimizer.discriminator"
+
+  /// Records the optimizers' kinds in `file`.
+  func recordOptimizers(in file: inout Checkpoint) {
+    file.metadata[Self.generatorOptimizerKey] = generatorOptimizer.kind
+    file.metadata[Self.discriminatorOptimizerKey] = discriminatorOptimizer.kind
+  }
+
+  /// Refuses `file` when it was saved by a run with other optimizers than this one's (checkpoints
+  /// written before the kinds were recorded pass).
+  func checkOptimizers(of file: Checkpoint) throws {
+    for (player, key, optimizer) in [
+      ("generator", Self.generatorOptimizerKey, generatorOptimizer),
+      ("discriminator", Self.discriminatorOptimizerKey, discriminatorOptimizer),
+    ] {
+      guard let saved = file.metadata[key], saved != optimizer.kind else { continue }
+      throw TrainingError(
+        message: "\(file.source) was saved with the \(player) optimizer \(saved), but this run's config says "
+          + "\(optimizer.kind); resume it with \(saved), or start a new run to train with \(optimizer.kind)")
+    }
+  }
+
+  /// Stops the run when a weight is no longer finite. The gradient and update norms checked every step
+  /// miss weights that overflow as finite updates pile up, and the losses miss NaN weights behind a
+  /// ReLU; a pass over the weights every log interval (and before each checkpoint) is cheap.
+  func checkParametersFinite() throws {
+    var players = [("generator", self.players.generator), ("discriminator", self.players.discriminator)]
+    if let ema { players.append(("generator's moving average", ema)) }
+    for (player, model) in players {
+      if let name = model.namedParameters.first(where: { !$0.value.isAllFinite })?.name {
+        throw stopped("the \(player)'s weight \(name) is no longer finite. It was not written", atStep: step)
+      }
+    }
+  }
+}
+
+extension Tensor<Float> {
+  /// Whether every element is finite (no NaN or infinity).
+  var isAllFinite: Bool { scalars.allSatisfy(\.isFinite) }
+}
+
+extension Checkpoint {
+  /// The name of the first tensor holding a NaN or an infinity, or nil.
+  var firstNonFiniteTensor: String? {
+    tensors.first { !$0.tensor.isAllFinite }?.name
+  }
+}
