@@ -30,6 +30,12 @@ final class StopSignals: @unchecked Sendable {
     stopSignalPipe = ends[1]
     let reader = ends[0]
     let thread = Thread { [unowned self] in
+      // A process started with the signals blocked (as a parent's mask is inherited) would never see
+      // them: this thread takes them.
+      var signals = sigset_t()
+      sigemptyset(&signals)
+      for s in Self.caught { sigaddset(&signals, s) }
+      pthread_sigmask(SIG_UNBLOCK, &signals, nil)
       var byte: UInt8 = 0
       while true {
         let n = read(reader, &byte, 1)
