@@ -44,7 +44,7 @@ struct ChildProcess: Sendable {
 
     let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { (argv + envp).forEach { free($0) } }
+    defer { for pointer in argv + envp { free(pointer) } }
     var pid: pid_t = 0
     let error = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
     guard error == 0 else {

@@ -51,10 +51,13 @@ public struct LocalProcessPool: RunExecutor {
     }
     let failedBefore = earlier.isEmpty ? "" : "\(earlier.count) failed before, "
     log(
-      "sweep: \(runs.count) runs, \(finished) already finished, \(failedBefore)\(pending.count) to go, \(parallel) at a time"
+      "sweep: \(runs.count) runs, \(finished) already finished, \(failedBefore)\(pending.count) to go, "
+        + "\(parallel) at a time"
     )
     for failure in earlier {
-      log("sweep: \(failure.run.name) failed before with status \(failure.status) (see \(failure.log?.path ?? "its log"))")
+      log(
+        "sweep: \(failure.run.name) failed before with status \(failure.status) (see \(failure.log?.path ?? "its log"))"
+      )
     }
     if !earlier.isEmpty {
       log("sweep: \(earlier.count) run(s) failed before and are not run again; --retry-failed runs them again")
@@ -118,7 +121,9 @@ public struct LocalProcessPool: RunExecutor {
     environment["GRAFT_THREADS"] = "\(threads)"
     environment[Self.sweepEnvironmentKey] = "\(getpid())"
     let child: ChildProcess
-    switch cells.launch(run.name, { try ChildProcess.spawn(executable, arguments, environment: environment, output: logFile) }) {
+    switch cells.launch(
+      run.name, { try ChildProcess.spawn(executable, arguments, environment: environment, output: logFile) })
+    {
     case .stopping:
       return nil
     case .failed(let error):

@@ -9,7 +9,15 @@ struct SweepCommand: ParsableCommand {
     commandName: "sweep",
     abstract: "Run a grid of trainings (optimizers x learning rates x seeds) as separate processes.",
     discussion:
-      "Every run starts from the same config, given as to `graft train` (a preset, a config file, settings), e.g. `graft sweep --optimizers adam,sgda --lrs 1e-3,1e-2 --seeds 3 --preset ring8-mlp --steps 1000`; the grid then sets each run's optimizer and learning rate (both players) and seed, so those are given by --optimizers, --lrs and --seeds and refused as settings (a preset or config file may set them; the grid replaces them). Each run is written as <out>/<run>/config.json and trained by `graft train --config` in a process of its own, its output in <out>/<run>/train.log (train.1.log, ... for later attempts).\n\nRun the same command again to go on: finished runs are skipped, stopped ones resumed, runs that another process is training skipped, and runs that failed (they have a failed.json) reported and left alone unless --retry-failed. SIGINT or SIGTERM (Ctrl-C) stops the running runs and then the sweep (exit 130 or 143).\n\n"
+      "Every run starts from the same config, given as to `graft train` (a preset, a config file, settings), "
+      + "e.g. `graft sweep --optimizers adam,sgda --lrs 1e-3,1e-2 --seeds 3 --preset ring8-mlp --steps 1000`; "
+      + "the grid then sets each run's optimizer and learning rate (both players) and seed, so those come from "
+      + "--optimizers, --lrs and --seeds and are refused as settings (a preset or config file may set them; the "
+      + "grid replaces them). Each run is written as <out>/<run>/config.json and trained by `graft train --config` "
+      + "in a process of its own, its output in <out>/<run>/train.log (train.1.log, ... for later attempts).\n\n"
+      + "Run the same command again to go on: finished runs are skipped, stopped ones resumed, runs another "
+      + "process is training skipped, and failed ones (with a failed.json) reported but run again only with "
+      + "--retry-failed. SIGINT or SIGTERM (Ctrl-C) stops the running runs, then the sweep (exit 130 or 143).\n\n"
       + TrainingOptions.help
   )
 

@@ -182,7 +182,8 @@ struct SweepOwnershipTests {
 
   /// A setting the grid sets in every run, given beside the grid, is refused naming the flag and the axis.
   @Test(arguments: [
-    (["--optimizer", "nsgda"], "--optimizer", "--optimizers"), (["--d-optimizer=sgda"], "--d-optimizer", "--optimizers"),
+    (["--optimizer", "nsgda"], "--optimizer", "--optimizers"),
+    (["--d-optimizer=sgda"], "--d-optimizer", "--optimizers"),
     (["--lr", "0.1"], "--lr", "--lrs"), (["--g-lr", "0.1"], "--g-lr", "--lrs"), (["--seed", "3"], "--seed", "--seeds"),
   ])
   func aSettingTheGridSetsIsRefused(settings: [String], flag: String, axis: String) throws {
