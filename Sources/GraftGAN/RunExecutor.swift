@@ -47,10 +47,9 @@ public struct RunsStopped: Error, CustomStringConvertible {
   public var exitStatus: Int32 { 128 + signal }
 
   public var description: String {
-    let running =
-      stopped.isEmpty ? "no run was training" : "stopped \(stopped.count) running: \(stopped.joined(separator: ", "))"
-    return "stopped by \(signalName(signal)): \(running); \(notStarted) not started. "
-      + "Run the same command again to resume them"
+    let running = stopped.isEmpty ? "none running" : "\(stopped.count) running (\(stopped.joined(separator: ", ")))"
+    return "stopped by \(signalName(signal)): \(running), \(notStarted) not started; "
+      + "the same command again resumes them"
   }
 }
 

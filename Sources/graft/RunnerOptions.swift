@@ -6,10 +6,9 @@ import GraftGAN
 struct RunnerOptions: ParsableArguments {
   @Option(help: "Training runs at a time (each gets its share of the cores).") var parallel: Int = 2
   @Flag(
-    help:
+    help: ArgumentHelp(
       "Run again the runs that failed before (they have a failed.json); each attempt writes a log of its own "
-      + "(train.1.log, ...)."
-  )
+        + "(train.1.log, ...)."))
   var retryFailed = false
 
   func validate() throws {
