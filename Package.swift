@@ -37,7 +37,8 @@ let package = Package(
       providers: [.apt(["libopenblas-dev"])]
     ),
     // glibc functions Swift's Glibc module does not export: mallopt (large training buffers stay in the
-    // heap) and sincos (Box–Muller); and Adam's step eight numbers at a time.
+    // heap) and sincos (Box–Muller); Adam's step eight numbers at a time; prctl (a sweep's runs end
+    // with the sweep).
     .systemLibrary(name: "CGlibcExtras", path: "Sources/CGlibcExtras"),
     // The tensor engine: storage, ops with their derivatives, reverse-mode autodiff.
     .target(
@@ -88,7 +89,7 @@ let package = Package(
       name: "graft",
       dependencies: [
         "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftGAN", "GraftEval",
-        "GraftReport", "GraftExperiments",
+        "GraftReport", "GraftExperiments", "CGlibcExtras",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ],

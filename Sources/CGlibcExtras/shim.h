@@ -2,6 +2,8 @@
 
 // The allocator's tuning (mallopt).
 #include <malloc.h>
+// prctl, variadic in C (Swift cannot call it): a sweep's child asks for a signal when the sweep dies.
+#include <sys/prctl.h>
 
 // The sine and cosine of one angle in one call (a GNU extension of libm; the values are those of sin
 // and cos).
@@ -17,3 +19,7 @@ static inline graft_float8 graft_adam_step8(
 #pragma clang fp contract(off)
   return negativeStep * m / (__builtin_elementwise_sqrt(v) / correction2Root + epsilon);
 }
+
+// Asks the kernel to send `signal` to this process when the thread that started it exits
+// (PR_SET_PDEATHSIG); 0 on success, -1 with errno set otherwise.
+static inline int graft_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, signal); }

@@ -42,6 +42,9 @@ extension Experiment {
     if !failures.isEmpty {
       print("reproduce: \(failures.count) run(s) stopped early; they count as failed in the tables")
     }
+    if failures.contains(where: \.isEarlier) {
+      print("reproduce: some of them failed in an earlier execution and were not run again (--retry-failed)")
+    }
     return try summarize(sweep)
   }
 }

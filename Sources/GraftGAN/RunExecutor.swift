@@ -6,7 +6,8 @@ import Foundation
 /// whoever trained it.
 public protocol RunExecutor: Sendable {
   /// Trains every run that has not finished (one that stopped is resumed), reporting progress through
-  /// `log`; returns the runs that failed, with their exit status.
+  /// `log`; returns the runs that failed, with their exit status. Throws `RunsStopped` when SIGINT or
+  /// SIGTERM stopped it (and its runs).
   func execute(_ runs: [Sweep.Run], log: @escaping @Sendable (String) -> Void) throws -> [RunFailure]
 }
 
@@ -14,10 +15,41 @@ public protocol RunExecutor: Sendable {
 public struct RunFailure: Sendable {
   public var run: Sweep.Run
   public var status: Int32
+  /// The log of the failed attempt, when there is one.
+  public var log: URL?
+  /// Whether it failed in an earlier execution and was not run again this time.
+  public var isEarlier: Bool
 
-  public init(run: Sweep.Run, status: Int32) {
+  public init(run: Sweep.Run, status: Int32, log: URL? = nil, isEarlier: Bool = false) {
     self.run = run
     self.status = status
+    self.log = log
+    self.isEarlier = isEarlier
+  }
+}
+
+/// An execution stopped by SIGINT or SIGTERM, after forwarding it to its runs and waiting for them: those
+/// `stopped` resume, and those not started start, when the runs are executed again.
+public struct RunsStopped: Error, CustomStringConvertible {
+  public var signal: Int32
+  /// The runs that were training when the signal came.
+  public var stopped: [String]
+  /// How many runs had not started.
+  public var notStarted: Int
+
+  public init(signal: Int32, stopped: [String], notStarted: Int) {
+    self.signal = signal
+    self.stopped = stopped
+    self.notStarted = notStarted
+  }
+
+  /// The exit status a command stopped this way ends with (130 for SIGINT, 143 for SIGTERM).
+  public var exitStatus: Int32 { 128 + signal }
+
+  public var description: String {
+    let running = stopped.isEmpty ? "none running" : "\(stopped.count) running (\(stopped.joined(separator: ", ")))"
+    return "stopped by \(signalName(signal)): \(running), \(notStarted) not started; "
+      + "the same command again resumes them"
   }
 }
 

@@ -3,7 +3,8 @@ import Foundation
 /// Training runs, each a `TrainingConfig` trained in its own directory under `root` by a `RunExecutor`
 /// (a bounded number of `graft train` processes at a time, on this machine). Finished runs (those with a
 /// summary.json) are skipped, and stopped ones resumed, so an interrupted sweep picks up where it
-/// stopped. `grid` builds the usual optimizers × learning rates × seeds; experiments can list any runs.
+/// stopped; failed ones wait to be asked for (see `LocalProcessPool`). `grid` builds the usual
+/// optimizers × learning rates × seeds; experiments can list any runs.
 public struct Sweep: Sendable {
   /// One run: its name (also its directory under `root`), its config and what it varies.
   public struct Run: Sendable, Equatable {

@@ -17,6 +17,7 @@ struct GraftCommand: ParsableCommand {
 enum Entry {
   static func main() {
     Runtime.prepareForTraining()
+    SweepParent.follow()
     GraftCommand.main()
   }
 }

@@ -35,7 +35,9 @@ struct ReproduceCommand: ParsableCommand {
     for experiment in experiments {
       let directory = root.appendingPathComponent(experiment.name)
       print("reproduce: \(experiment.name) (\(quick ? "quick" : "full")) → \(directory.path)")
-      let result = try experiment.init(root: directory, scale: scale).run(on: executor)
+      let result = try runner.stoppable("reproduce") {
+        try experiment.init(root: directory, scale: scale).run(on: executor)
+      }
       try write(result, to: directory)
       results.append(result)
     }

@@ -9,7 +9,15 @@ struct SweepCommand: ParsableCommand {
     commandName: "sweep",
     abstract: "Run a grid of trainings (optimizers x learning rates x seeds) as separate processes.",
     discussion:
-      "Every run starts from the same config, given as to `graft train` (a preset, a config file, settings), e.g. `graft sweep --optimizers adam,sgda --lrs 1e-3,1e-2 --seeds 3 --preset ring8-mlp --steps 1000`; the grid then sets each run's optimizer and learning rate (both players) and seed. Each run is written as <out>/<run>/config.json and trained by `graft train --config`. Finished runs are skipped on restart.\n\n"
+      "Every run starts from the same config, given as to `graft train` (a preset, a config file, settings), "
+      + "e.g. `graft sweep --optimizers adam,sgda --lrs 1e-3,1e-2 --seeds 3 --preset ring8-mlp --steps 1000`; "
+      + "the grid then sets each run's optimizer and learning rate (both players) and seed, so those come from "
+      + "--optimizers, --lrs and --seeds and are refused as settings (a preset or config file may set them; the "
+      + "grid replaces them). Each run is written as <out>/<run>/config.json and trained by `graft train --config` "
+      + "in a process of its own, its output in <out>/<run>/train.log (train.1.log, ... for later attempts).\n\n"
+      + "Run the same command again to go on: finished runs are skipped, stopped ones resumed, runs another "
+      + "process is training skipped, and failed ones (with a failed.json) reported but run again only with "
+      + "--retry-failed. SIGINT or SIGTERM (Ctrl-C) stops the running runs, then the sweep (exit 130 or 143).\n\n"
       + TrainingOptions.help
   )
 
@@ -19,6 +27,25 @@ struct SweepCommand: ParsableCommand {
   @Option(help: "Root directory of the sweep's runs.") var out: String = "runs/sweep"
   @OptionGroup var runner: RunnerOptions
   @OptionGroup var training: TrainingOptions
+
+  /// The settings the grid sets in every run, by the option that gives them.
+  static let axisSettings: [(axis: String, flags: [String], sets: String)] = [
+    ("--optimizers", ["optimizer", "g-optimizer", "d-optimizer"], "both players' optimizer"),
+    ("--lrs", ["lr", "g-lr", "d-lr"], "both players' learning rate"),
+    ("--seeds", ["seed"], "the seed"),
+  ]
+
+  func validate() throws {
+    // A setting the grid replaces would be dropped without a word.
+    for word in training.settings where word.hasPrefix("--") {
+      let flag = String(word.dropFirst(2).prefix { $0 != "=" })
+      if let axis = Self.axisSettings.first(where: { $0.flags.contains(flag) }) {
+        throw ValidationError(
+          "--\(flag) conflicts with the sweep's \(axis.axis), which sets \(axis.sets) in every run; "
+            + "give the values with \(axis.axis) instead")
+      }
+    }
+  }
 
   func run() throws {
     let optimizerList = optimizers.split(separator: ",").map(String.init)
@@ -39,12 +66,17 @@ struct SweepCommand: ParsableCommand {
     let sweep = Sweep.grid(
       root: URL(fileURLWithPath: out), optimizers: optimizerList, learningRates: rates, seeds: seedList,
       base: try training.resolved())
-    let failures = try sweep.execute(with: runner.executor) { print($0) }
+    _ = try runner.stoppable("sweep") { try sweep.execute(with: runner.executor) { print($0) } }
     let markdown = sweep.summaryMarkdown()
     print(markdown)
     let table = URL(fileURLWithPath: out).appendingPathComponent("summary.md")
     try Data(markdown.utf8).write(to: table)
     print("sweep: table written to \(table.path)")
-    if !failures.isEmpty { throw ExitCode(1) }
+    // Failed now or before, or running elsewhere: the sweep is not complete.
+    let unfinished = sweep.runs.filter { !Sweep.isFinished($0) }
+    if !unfinished.isEmpty {
+      print("sweep: \(unfinished.count) of \(sweep.runs.count) runs have not finished (see the lines above)")
+      throw ExitCode(1)
+    }
   }
 }
