@@ -15,6 +15,13 @@ public enum Interruption {
 
   /// Installs the handlers (for a command that trains; tests and libraries leave signals alone).
   public static func install() {
+    // A process inherits its parent's blocked signals (a test runner's, a supervisor's): blocked, the
+    // signals would wait forever instead of stopping the run.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGINT)
+    sigaddset(&unblock, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
     for s in [SIGINT, SIGTERM] {
       // Only an atomic store and `_exit` here: both are safe in a signal handler.
       signal(s) { number in
