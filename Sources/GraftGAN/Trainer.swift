@@ -90,8 +90,9 @@ public final class Trainer {
   /// Continues the run in `directory` from its latest checkpoint, with its saved config, holding the
   /// run's lock (`RunLockedError` when another process writes it). A run with a config.json and no
   /// checkpoint (it stopped before its first) starts again from step 0. `steps` changes the run's
-  /// length: more than it has trained extends a finished run (its learning-rate schedule keeps its
-  /// length), config.json is rewritten and the old summary.json removed.
+  /// length: more than it has trained extends a finished run; a learning-rate schedule that spanned the
+  /// run spans the new length (so the rate goes on from where a run of that length would be); config.json
+  /// is rewritten and the old summary.json removed.
   public static func resume(_ directory: URL, steps: Int? = nil) throws -> Trainer {
     let run = RunDirectory(directory)
     // Read before locking: `acquire` would create a directory that is not there.
@@ -99,7 +100,9 @@ public final class Trainer {
     let lock = try RunLock.acquire(directory)
     var config = saved.config
     if let steps {
-      config = config.scheduleResolved
+      // A schedule that spanned the run (a total of 0, or the run's steps as a prepared config.json
+      // spells it) spans the new length: a cosine decay that had reached 0 would otherwise train no more.
+      if config.schedule.totalSteps == config.steps { config.schedule.totalSteps = 0 }
       config.steps = steps
     }
     let trainer = try Trainer(config: config, directory: directory)

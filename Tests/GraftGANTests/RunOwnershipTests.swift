@@ -2,6 +2,7 @@ import Foundation
 import GraftEngine
 import GraftGAN
 import GraftIO
+import GraftOptimizers
 import GraftTestSupport
 import Testing
 
@@ -140,6 +141,8 @@ struct RunOwnershipTests {
     #expect(throws: TrainingError.self) { _ = try Trainer.resume(trainer.run.url, steps: 20) }
     let extended = try Trainer.resume(trainer.run.url, steps: 50)
     #expect(extended.step == 30 && extended.config.steps == 50)
+    // The default cosine schedule, which spanned 30 steps, spans 50: it had reached 0 at step 30.
+    #expect(extended.config.resolvedSchedule.totalSteps == 50)
     #expect(!FileManager.default.fileExists(atPath: trainer.run.summary.path))
     #expect(try RunDirectory(trainer.run.url).savedConfig()?.steps == 50)
     let summary = try extended.train(log: { _ in })
