@@ -109,6 +109,11 @@ public final class Trainer {
     trainer.runLock = lock
     if FileManager.default.fileExists(atPath: run.latestCheckpoint.path) {
       try trainer.restore(from: try Checkpoint.load(from: run.latestCheckpoint))
+    } else if let kept = run.stepCheckpoints().last {
+      // Starting again from step 0 would overwrite the steps these hold.
+      throw TrainingError(
+        message: "cannot resume \(directory.path): \(run.latestCheckpoint.path) is missing but \(kept.path) is "
+          + "there; copy it to latest.safetensors to resume from it")
     }
     if let steps, steps != saved.config.steps {
       guard steps >= trainer.step else {

@@ -83,6 +83,10 @@ struct RunOwnershipTests {
     try fromConfig.train(log: { _ in })
     #expect(allTensors(fromConfig) == allTensors(full))
     #expect(try loggedSteps(fromConfig.run) == [10, 20, 30])
+
+    // Not when step checkpoints remain: starting over would overwrite them.
+    try FileManager.default.removeItem(at: fromConfig.run.latestCheckpoint)
+    #expect(throws: TrainingError.self) { _ = try Trainer.resume(bare.url) }
   }
 
   /// A stop request (SIGINT/SIGTERM in `graft train`) between checkpoints: the step finishes, a checkpoint
