@@ -100,7 +100,7 @@ public struct LocalProcessPool: RunExecutor {
     _ run: Sweep.Run, cells: LiveCells, threads: Int, log: @Sendable (String) -> Void
   ) -> RunFailure? {
     guard cells.begin() else { return nil }
-    if let holder = liveRunHolder(run.directory) {
+    if let holder = RunLock.holder(of: run.directory) {
       log("sweep: \(run.name) is running elsewhere (\(holder == 0 ? "PID unknown" : "PID \(holder)")); skipped")
       return nil
     }

@@ -51,6 +51,12 @@ public final class Trainer {
   /// Metrics of generated images (FID, class coverage, ...), JSON-encoded: set by programs that have an
   /// image evaluator (GraftEval), used by `evaluateEvery` and `evaluationJSON()` for image runs.
   public var imageEvaluator: ((Tensor<Float>) throws -> Data)?
+  /// Asked before every step: when it says true (e.g. `Interruption.received != nil`), `train` saves a
+  /// checkpoint and returns a summary with status "interrupted".
+  public var stopRequested: () -> Bool = { false }
+  /// The lock on the run directory: given by a caller that took it before looking at the directory
+  /// (`graft train`), taken by `resume`, otherwise by `train` for as long as it writes.
+  public var runLock: RunLock?
 
   /// A new run in `directory` (created; an existing config.json there is an error: use `resume`).
   ///
@@ -82,9 +88,43 @@ public final class Trainer {
       config.discriminatorOptimizer, config.discriminatorSettings, config.discriminatorGrouping)
   }
 
-  /// Continues the run in `directory` from its latest checkpoint, with its saved config.
-  public static func resume(_ directory: URL) throws -> Trainer {
-    let trainer = try load(directory)
+  /// Continues the run in `directory` from its latest checkpoint, with its saved config, holding the
+  /// run's lock (`RunLockedError` when another process writes it). A run with a config.json and no
+  /// checkpoint (it stopped before its first) starts again from step 0. `steps` changes the run's
+  /// length: more than it has trained extends a finished run; a learning-rate schedule that spanned the
+  /// run spans the new length (so the rate goes on from where a run of that length would be); config.json
+  /// is rewritten and the old summary.json removed.
+  public static func resume(_ directory: URL, steps: Int? = nil) throws -> Trainer {
+    let run = RunDirectory(directory)
+    // Read before locking: `acquire` would create a directory that is not there.
+    let saved = try savedConfig(run)
+    let lock = try RunLock.acquire(directory)
+    var config = saved.config
+    if let steps {
+      // A schedule that spanned the run (a total of 0, or the run's steps as a prepared config.json
+      // spells it) spans the new length: a cosine decay that had reached 0 would otherwise train no more.
+      if config.schedule.totalSteps == config.steps { config.schedule.totalSteps = 0 }
+      config.steps = steps
+    }
+    let trainer = try Trainer(config: config, directory: directory)
+    trainer.runLock = lock
+    if FileManager.default.fileExists(atPath: run.latestCheckpoint.path) {
+      try trainer.restore(from: try Checkpoint.load(from: run.latestCheckpoint))
+    } else if let kept = run.stepCheckpoints().last {
+      // Starting again from step 0 would overwrite the steps these hold.
+      throw TrainingError(
+        message: "cannot resume \(directory.path): \(run.latestCheckpoint.path) is missing but \(kept.path) is "
+          + "there; copy it to latest.safetensors to resume from it")
+    }
+    if let steps, steps != saved.config.steps {
+      guard steps >= trainer.step else {
+        throw TrainingError(
+          message: "\(directory.path) has trained \(trainer.step) steps; --steps \(steps) is fewer: give more than "
+            + "\(trainer.step) to extend it")
+      }
+      try run.writeJSON(SavedConfig(config: config, provenance: saved.provenance), to: run.config)
+      if steps > trainer.step { try? FileManager.default.removeItem(at: run.summary) }
+    }
     try trainer.truncateMetrics(after: trainer.step)
     return trainer
   }
@@ -92,18 +132,21 @@ public final class Trainer {
   /// The run in `directory` as of its latest checkpoint (or `checkpoint`), without touching its files.
   public static func load(_ directory: URL, checkpoint: URL? = nil) throws -> Trainer {
     let run = RunDirectory(directory)
-    guard let data = try? Data(contentsOf: run.config) else {
-      throw TrainingError(
-        message: "cannot load the run: \(run.config.path) is missing (is \(directory.path) a Graft run directory?)")
-    }
-    let saved = try JSONDecoder().decode(SavedConfig.self, from: data)
-    let trainer = try Trainer(config: saved.config, directory: directory)
+    let trainer = try Trainer(config: try savedConfig(run).config, directory: directory)
     let file = checkpoint ?? run.latestCheckpoint
     guard FileManager.default.fileExists(atPath: file.path) else {
       throw TrainingError(message: "cannot load the run: \(file.path) does not exist (no checkpoint was written yet)")
     }
     try trainer.restore(from: try run.loadCheckpoint(file))
     return trainer
+  }
+
+  private static func savedConfig(_ run: RunDirectory) throws -> SavedConfig {
+    guard let data = try? Data(contentsOf: run.config) else {
+      throw TrainingError(
+        message: "cannot load the run: \(run.config.path) is missing (is \(run.url.path) a Graft run directory?)")
+    }
+    return try JSONDecoder().decode(SavedConfig.self, from: data)
   }
 
   private static func optimizer(_ name: String, _ settings: OptimizerSettings, _ grouping: Grouping?) throws -> (
@@ -116,19 +159,32 @@ public final class Trainer {
   // MARK: Training
 
   /// Trains until `config.steps` (or `stopAt`, for tests that simulate an interruption), logging
-  /// through `log`. Throws `TrainingError` when a loss stops being finite; the latest checkpoint is then
-  /// the last good one.
+  /// through `log`, holding the run's lock. Throws `TrainingError` when a loss stops being finite; the
+  /// latest checkpoint is then the last good one. A new run checkpoints its step 0 before its first
+  /// step, so that a run is resumable from its first moment. When `stopRequested` says so, the step
+  /// under way finishes, a checkpoint is saved and the summary says "interrupted".
   @discardableResult
   public func train(stopAt: Int? = nil, log: (String) -> Void = { print($0) }) throws -> TrainingSummary {
+    let lock = try runLock ?? RunLock.acquire(run.url)
+    runLock = lock
+    defer { runLock = nil }
     let target = min(stopAt ?? config.steps, config.steps)
     if step == 0 {
       try run.create()
       try run.writeJSON(SavedConfig(config: config, provenance: .current), to: run.config)
+      try saveCheckpoint(stepFile: false)
     }
     let progress = ProgressLine(total: config.steps, startStep: step)
     let started = Date()
     let firstStep = step
+    var checkpointed = true
     while step < target {
+      if stopRequested() {
+        if !checkpointed { try saveCheckpoint() }
+        progress.finish()
+        return try summary(
+          status: "interrupted", seconds: Date().timeIntervalSince(started), steps: step - firstStep)
+      }
       let multiplier = config.resolvedSchedule.multiplier(atStep: step)
       generatorOptimizer.learningRate = config.generatorSettings.learningRate * multiplier
       discriminatorOptimizer.learningRate = config.discriminatorSettings.learningRate * multiplier
@@ -145,7 +201,8 @@ public final class Trainer {
         try run.appendMetrics(["step": step, "eval": try evaluationJSON()])
       }
       if step % config.sampleEvery == 0 || step == config.steps { try writeSamples() }
-      if step % config.checkpointEvery == 0 || step == config.steps || step == target { try saveCheckpoint() }
+      checkpointed = step % config.checkpointEvery == 0 || step == config.steps || step == target
+      if checkpointed { try saveCheckpoint() }
       progress.update(step: step, losses: lastLosses, log: log, force: step % config.logEvery == 0)
     }
     progress.finish()
@@ -201,15 +258,18 @@ public final class Trainer {
     }
   }
 
-  /// Why the run stopped at `atStep` (by default the step being taken), and where it can go on from.
+  /// A run stopped at `atStep` (by default the step being taken) by a non-finite value. Resuming it would
+  /// replay the same step from the same checkpoint with the same saved config, so the advice is a new run,
+  /// from this run's config, with a lower rate.
   func stopped(_ what: String, atStep: Int? = nil) -> TrainingError {
     let checkpoint =
       FileManager.default.fileExists(atPath: run.latestCheckpoint.path)
-      ? "the last good checkpoint is \(run.latestCheckpoint.path)"
-      : "no checkpoint had been written yet"
+      ? "the last good checkpoint is \(run.latestCheckpoint.path) (for graft sample and evaluate)"
+      : "no checkpoint had been written"
     return TrainingError(
-      message: "training stopped at step \(atStep ?? step + 1): \(what); \(checkpoint). Try a lower learning rate, "
-        + "or resume with --resume \(run.url.path) after changing the config.")
+      message: "training stopped at step \(atStep ?? step + 1): \(what); \(checkpoint). Resuming would repeat "
+        + "this step; start a new run with a lower learning rate: graft train --config \(run.config.path) "
+        + "--lr <lower> --out <new directory>")
   }
 
   private func updateEMA() {
@@ -297,6 +357,9 @@ public final class Trainer {
 
   private func summary(status: String, seconds: Double, steps: Int) throws -> TrainingSummary {
     let (mixture, theory) = evaluate()
+    if !lastLosses.discriminator.isFinite || !lastLosses.generator.isFinite, let logged = loggedLosses(atStep: step) {
+      lastLosses = logged
+    }
     return TrainingSummary(
       status: status, steps: step, wallSeconds: seconds, stepsPerSecond: seconds > 0 ? Double(steps) / seconds : 0,
       discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture,
@@ -309,9 +372,13 @@ public final class Trainer {
   private var generatorNames: [String] { players.generator.parameterNames }
   private var discriminatorNames: [String] { players.discriminator.parameterNames }
 
-  func saveCheckpoint() throws {
+  /// Saves latest.safetensors and, with `stepFile` and `keepCheckpoints` > 0, step-NNNNNN.safetensors.
+  func saveCheckpoint(stepFile: Bool = true) throws {
     var file = Checkpoint(metadata: ["format": "pt"])
     file.setInt(step, forKey: "graft.step")
+    // The last step's losses, for the summary of a run resumed at its end (NaN before the first step).
+    file.metadata["graft.loss.discriminator"] = "\(lastLosses.discriminator)"
+    file.metadata["graft.loss.generator"] = "\(lastLosses.generator)"
     file.store(players.generator, prefix: "generator")
     file.store(players.discriminator, prefix: "discriminator")
     if let ema { file.store(ema, prefix: "ema") }
@@ -326,7 +393,7 @@ public final class Trainer {
       throw stopped("tensor \(tensor) is no longer finite. It was not written", atStep: step)
     }
     try file.save(to: run.latestCheckpoint)
-    if config.keepCheckpoints > 0 {
+    if stepFile && config.keepCheckpoints > 0 {
       try file.save(to: run.checkpoint(step: step))
       for old in run.stepCheckpoints().dropLast(config.keepCheckpoints) { try? FileManager.default.removeItem(at: old) }
     }
@@ -354,6 +421,23 @@ public final class Trainer {
     }
     try data.restore(dataState)
     step = try file.int(forKey: "graft.step")
+    // Checkpoints written before the losses were saved in them leave NaN: the summary then reads metrics.
+    lastLosses = (
+      file.metadata["graft.loss.discriminator"].flatMap(Float.init) ?? .nan,
+      file.metadata["graft.loss.generator"].flatMap(Float.init) ?? .nan
+    )
+  }
+
+  /// The losses metrics.jsonl logged for `step`, if it did.
+  private func loggedLosses(atStep step: Int) -> (discriminator: Float, generator: Float)? {
+    guard let text = try? String(contentsOf: run.metrics, encoding: .utf8) else { return nil }
+    for line in text.split(separator: "\n").reversed() {
+      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+        object["step"] as? Int == step, let d = object["loss_d"] as? Double, let g = object["loss_g"] as? Double
+      else { continue }
+      return (Float(d), Float(g))
+    }
+    return nil
   }
 
   /// Drops metrics lines logged after `step` by an interrupted run, so a resumed run does not repeat them.

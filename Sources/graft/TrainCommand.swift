@@ -17,27 +17,23 @@ struct TrainCommand: ParsableCommand {
   var resume: String?
 
   mutating func run() throws {
+    // Ctrl-C and SIGTERM finish the step, save a checkpoint and exit 130 / 143 (see `finish`).
+    Interruption.install()
     if let resume {
-      guard training.isEmpty else {
-        throw ValidationError(
-          "--resume continues a run with the settings in its config.json, so it takes no other settings; "
-            + "to change them, start a new run: graft train --config \(resume)/config.json <changes> --out <new directory>"
-        )
-      }
-      let trainer = try Trainer.resume(URL(fileURLWithPath: resume))
-      print("graft: resuming \(resume) at step \(trainer.step) of \(trainer.config.steps)")
-      try finish(trainer)
+      try resumeRun(resume)
       return
     }
     let settings = try training.resolved()
-    let directory =
-      out
-      ?? freshDirectory(
+    let claimed =
+      try out.map { try Self.claim($0) }
+      ?? Self.claimFresh(
         "runs/\(training.preset ?? settings.dataset.rawValue)-\(settings.generatorOptimizer)-\(settings.discriminatorOptimizer)-seed\(settings.seed)"
       )
+    let directory = claimed.directory
     let url = URL(fileURLWithPath: directory)
     // A directory holding only this run's prepared config.json (a sweep writes one before it runs
-    // `train --config D/config.json --out D`) is the run, not started yet.
+    // `train --config D/config.json --out D`) is the run, not started yet. Checked under the lock, so that
+    // no other process can start a run here in between.
     do {
       try RunDirectory(url).checkCanStart(settings)
     } catch RunStartConflict.started {
@@ -50,17 +46,72 @@ struct TrainCommand: ParsableCommand {
     } catch let conflict as RunStartConflict {
       throw ValidationError("\(directory): \(conflict); choose another --out")
     }
-    let trainer = try Trainer(config: settings, directory: url)
+    let trainer: Trainer
+    do {
+      trainer = try Trainer(config: settings, directory: url)
+    } catch {
+      // Nothing was written: a directory made for this run alone goes again.
+      if claimed.created { try? FileManager.default.removeItem(at: url) }
+      throw error
+    }
+    trainer.runLock = claimed.lock
     print(
       "graft: training \(settings.dataset.rawValue)/\(settings.model.rawValue), loss \(settings.loss.rawValue), G \(settings.generatorOptimizer) (lr \(settings.generatorSettings.learningRate)), D \(settings.discriminatorOptimizer) (lr \(settings.discriminatorSettings.learningRate)), \(settings.steps) steps, seed \(settings.seed) → \(directory)"
     )
     try finish(trainer)
   }
 
+  /// `--resume D`, with `--steps` the only setting it takes (to extend or shorten the run).
+  private func resumeRun(_ resume: String) throws {
+    var refused = training.preset == nil ? [] : ["--preset"]
+    if training.config != nil { refused.append("--config") }
+    let flags = training.settings.filter { $0.hasPrefix("--") && $0.count > 2 }
+    refused += flags.map { String($0.prefix { $0 != "=" }) }.filter { $0 != "--steps" }
+    guard refused.isEmpty else {
+      throw Self.refusal(
+        "--resume continues a run with the settings in its config.json; it takes only --steps (to extend the run), "
+          + "not \(refused.joined(separator: ", ")). To change settings, start a new run: "
+          + "graft train --config \(resume)/config.json <changes> --out <new directory>")
+    }
+    var steps: Int?
+    if !flags.isEmpty {
+      var probe = TrainingConfig()
+      do {
+        try probe.apply(arguments: training.settings.filter { $0 != "--" })
+      } catch let error as ConfigError {
+        throw Self.refusal(error.message)
+      }
+      steps = probe.steps
+    }
+    let trainer: Trainer
+    do {
+      trainer = try Trainer.resume(URL(fileURLWithPath: resume), steps: steps)
+    } catch let error as RunLockedError {
+      throw Self.refusal(error.description)
+    } catch let error as TrainingError {
+      throw Self.refusal(error.message)
+    }
+    if trainer.step >= trainer.config.steps && FileManager.default.fileExists(atPath: trainer.run.summary.path) {
+      print(
+        "graft: \(resume) already finished at step \(trainer.step); give --steps M (> \(trainer.step)) to extend it")
+      return
+    }
+    print("graft: resuming \(resume) at step \(trainer.step) of \(trainer.config.steps)")
+    try finish(trainer)
+  }
+
   private func finish(_ trainer: Trainer) throws {
     attachImageEvaluator(to: trainer)
+    trainer.stopRequested = { Interruption.received != nil }
     do {
       let summary = try trainer.train()
+      if summary.status == "interrupted", let signal = Interruption.received {
+        FileHandle.standardError.write(
+          Data(
+            ("graft: stopped by \(Interruption.name(signal)) at step \(summary.steps) of \(trainer.config.steps), "
+              + "checkpoint saved; continue with: graft train --resume \(trainer.run.url.path)\n").utf8))
+        throw ExitCode(Interruption.exitStatus(signal))
+      }
       print(
         String(
           format: "graft: done: %d steps in %.1f s (%.1f steps/s), loss D %.4f G %.4f", summary.steps,
@@ -82,15 +133,78 @@ struct TrainCommand: ParsableCommand {
       throw ExitCode(2)
     }
   }
+
+  /// A refusal: one line on stderr, exit status 1.
+  static func refusal(_ message: String) -> ExitCode {
+    FileHandle.standardError.write(Data("graft: \(message)\n".utf8))
+    return ExitCode(1)
+  }
+
+  /// `--out`, checked and locked: not empty, not a file, not a directory with other things than a run.
+  static func claim(_ out: String) throws -> ClaimedDirectory {
+    guard !out.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw refusal("--out is empty; give the run's directory, e.g. --out runs/my-run")
+    }
+    let url = URL(fileURLWithPath: out)
+    var isDirectory: ObjCBool = false
+    let existed = FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory)
+    if existed && !isDirectory.boolValue {
+      throw refusal("--out \(out) is a file; give a directory (a new one, or a Graft run's)")
+    }
+    if existed && !isRunOrUnused(url) {
+      throw refusal(
+        "--out \(out) is a directory that holds other files and no Graft run (no config.json); "
+          + "choose a new or empty directory")
+    }
+    do {
+      return ClaimedDirectory(directory: out, lock: try RunLock.acquire(url), created: !existed)
+    } catch let error as RunLockedError {
+      throw refusal(error.description)
+    } catch let error as RunLockError {
+      throw refusal(error.message)
+    }
+  }
+
+  /// `base`, or `base-2`, `base-3`, … : the first that holds nothing yet, claimed by taking its lock, so
+  /// that runs started together (each checks, then takes) never share a directory.
+  static func claimFresh(_ base: String) throws -> ClaimedDirectory {
+    for n in 1... {
+      let candidate = n == 1 ? base : "\(base)-\(n)"
+      let url = URL(fileURLWithPath: candidate)
+      var isDirectory: ObjCBool = false
+      let existed = FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory)
+      guard !existed || (isDirectory.boolValue && isUnused(url)) else { continue }
+      let lock: RunLock
+      do {
+        lock = try RunLock.acquire(url)
+      } catch is RunLockedError {
+        continue
+      } catch let error as RunLockError {
+        throw refusal(error.message)
+      }
+      // Another process may have claimed it, started and ended between the check and the lock.
+      guard isUnused(url) else { continue }
+      return ClaimedDirectory(directory: candidate, lock: lock, created: !existed)
+    }
+    fatalError("unreachable: 1... does not end")
+  }
+
+  /// Whether `url` holds nothing but (maybe) its lock file.
+  static func isUnused(_ url: URL) -> Bool {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+    return names.allSatisfy { $0 == RunLock.fileName }
+  }
+
+  /// Whether `url` holds a run (its config.json: prepared, started or finished) or nothing yet.
+  static func isRunOrUnused(_ url: URL) -> Bool {
+    isUnused(url) || FileManager.default.fileExists(atPath: RunDirectory(url).config.path)
+  }
 }
 
-/// `base`, or `base-2`, `base-3`, … : the first that holds no run yet, so that repeated runs never clash.
-func freshDirectory(_ base: String) -> String {
-  var candidate = base
-  var n = 2
-  while FileManager.default.fileExists(atPath: candidate + "/config.json") {
-    candidate = "\(base)-\(n)"
-    n += 1
-  }
-  return candidate
+/// A run directory `graft train` has locked for a new run.
+struct ClaimedDirectory {
+  var directory: String
+  var lock: RunLock
+  /// Whether this process made the directory (then removed if the run fails before it starts).
+  var created: Bool
 }

@@ -132,17 +132,14 @@ struct SweepOwnershipTests {
     config.width = 16
     let run = Sweep.Run(name: "busy", config: config, root: root)
     try FileManager.default.createDirectory(at: run.directory, withIntermediateDirectories: true)
-    let lock = run.directory.appendingPathComponent("run.lock")
-    try Data("\(getpid())\n".utf8).write(to: lock)
-    let fd = open(lock.path, O_RDWR)
-    #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+    let lock = try RunLock.acquire(run.directory)
     let log = LogLines()
     let pool = LocalProcessPool(executable: graftExecutable, parallel: 1)
     #expect(try pool.execute([run]) { log.append($0) }.isEmpty)
     #expect(log.all.contains("sweep: busy is running elsewhere (PID \(getpid())); skipped"), "\(log.all)")
     #expect(!FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("train.log").path))
     // Released: the next execution trains it.
-    close(fd)
+    lock.release()
     #expect(try pool.execute([run]) { _ in }.isEmpty)
     #expect(Sweep.isFinished(run))
   }

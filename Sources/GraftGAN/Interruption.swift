@@ -1,0 +1,50 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// SIGINT (Ctrl-C) and SIGTERM as requests to stop cleanly: once `install()` has run, the first such
+/// signal is only recorded (`received`), so that training can finish its step, save a checkpoint and
+/// exit; a second one ends the process at once, as the signal would have.
+public enum Interruption {
+  private static let signalNumber = Atomic<Int32>(0)
+
+  /// Installs the handlers (for a command that trains; tests and libraries leave signals alone).
+  public static func install() {
+    // A process inherits its parent's blocked signals (a test runner's, a supervisor's): blocked, the
+    // signals would wait forever instead of stopping the run.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    sigaddset(&unblock, SIGINT)
+    sigaddset(&unblock, SIGTERM)
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+    for s in [SIGINT, SIGTERM] {
+      // Only an atomic store and `_exit` here: both are safe in a signal handler.
+      signal(s) { number in
+        if Interruption.signalNumber.exchange(number, ordering: .relaxed) != 0 { _exit(128 + number) }
+      }
+    }
+  }
+
+  /// The signal received since `install()`, or nil.
+  public static var received: Int32? {
+    let n = signalNumber.load(ordering: .relaxed)
+    return n == 0 ? nil : n
+  }
+
+  /// The exit status a shell gives a process ended by `signal` (130 for SIGINT, 143 for SIGTERM).
+  public static func exitStatus(_ signal: Int32) -> Int32 { 128 + signal }
+
+  /// The signal's name, for messages.
+  public static func name(_ signal: Int32) -> String {
+    switch signal {
+    case SIGINT: return "SIGINT"
+    case SIGTERM: return "SIGTERM"
+    default: return "signal \(signal)"
+    }
+  }
+}
