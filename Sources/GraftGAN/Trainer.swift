@@ -109,7 +109,7 @@ public final class Trainer {
     let trainer = try Trainer(config: config, directory: directory)
     trainer.runLock = lock
     if FileManager.default.fileExists(atPath: run.latestCheckpoint.path) {
-      try trainer.restore(from: try Checkpoint.load(from: run.latestCheckpoint))
+      try trainer.restore(from: try run.loadCheckpoint(run.latestCheckpoint))
     } else if let kept = run.stepCheckpoints().last {
       // Starting again from step 0 would overwrite the steps these hold.
       throw TrainingError(
