@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GraftEngine
 
 struct GraftCommand: ParsableCommand {
@@ -18,6 +19,18 @@ enum Entry {
   static func main() {
     Runtime.prepareForTraining()
     SweepParent.follow()
-    GraftCommand.main()
+    do {
+      var command = try GraftCommand.parseAsRoot()
+      do {
+        try command.run()
+      } catch let error as ValidationError {
+        // Thrown while running (a setting out of range, a directory that cannot be used): the message says
+        // what to do, so it stands alone, without the usage lines ArgumentParser adds to parsing errors.
+        FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+        Foundation.exit(ExitCode.validationFailure.rawValue)
+      }
+    } catch {
+      GraftCommand.exit(withError: error)
+    }
   }
 }

@@ -54,12 +54,12 @@ extension TrainingConfig {
     return "a list or object"
   }
 
-  /// The candidate closest to `name` (same letters ignoring case, `_` and `-`, or at most 3 edits).
+  /// The candidate closest to `name` (same letters ignoring case, `_` and `-`, or at most 2 edits).
   static func nearest(_ name: String, among candidates: [String]) -> String? {
     func normal(_ s: String) -> String { s.lowercased().filter { $0 != "_" && $0 != "-" } }
     if let same = candidates.first(where: { normal($0) == normal(name) }) { return same }
     let scored = candidates.map { ($0, editDistance(normal($0), normal(name))) }
-    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 3 else { return nil }
+    guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= 2 else { return nil }
     return best.0
   }
 }
