@@ -21,9 +21,10 @@ final class ProgressLine {
     let elapsed = now.timeIntervalSince(started)
     let rate = elapsed > 0 ? Double(step - startStep) / elapsed : 0
     let eta = rate > 0 ? Double(total - step) / rate : 0
-    let text = String(
-      format: "step %d/%d  %.1f steps/s  ETA %@  loss D %.4f  G %.4f", step, total, rate, Self.clock(eta),
-      losses.discriminator, losses.generator)
+    // Integers interpolated, not formatted: `%d` reads 32 bits, so totals above 2³¹ printed negative.
+    let text =
+      "step \(step)/\(total)  \(String(format: "%.1f", rate)) steps/s  ETA \(Self.clock(eta))  "
+      + String(format: "loss D %.4f  G %.4f", losses.discriminator, losses.generator)
     if isTerminal {
       FileHandle.standardOutput.write(Data(("\r\u{1B}[K" + text).utf8))
     } else if force || step == total {
@@ -36,6 +37,8 @@ final class ProgressLine {
   }
 
   static func clock(_ seconds: Double) -> String {
+    // Beyond a century (a rate near 0) the estimate means nothing, and Int(...) of it could trap.
+    guard seconds.isFinite, seconds < 3.2e9 else { return "–" }
     let s = Int(seconds.rounded())
     return s >= 3600
       ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) : String(format: "%d:%02d", s / 60, s % 60)
