@@ -1,6 +1,7 @@
 import Foundation
 import GraftEngine
 import GraftGAN
+import GraftIO
 import GraftTestSupport
 import Testing
 
@@ -54,5 +55,27 @@ struct InputTrapTests {
     for word in [magic] + dimensions { withUnsafeBytes(of: word.bigEndian) { data.append(contentsOf: $0) } }
     data.append(contentsOf: body)
     return data
+  }
+
+  /// The diverging examples end in a result or a message, never a trap: SGDA at a generator rate
+  /// of 1000 with the hinge loss (its points fly off the scatter plot), and latents of 1e30 given to
+  /// `graft sample` (finite, so they are sampled; NaN ones are refused by name).
+  @Test func divergingRunsAndHugeLatentsEndWithoutATrap() throws {
+    let root = temporaryDirectory("diverge")
+    let run = root.appendingPathComponent("run")
+    let (status, output) = try runGraft(
+      ["train", "--optimizer", "sgda", "--g-lr", "1000", "--loss", "hinge", "--steps", "400", "--out", run.path])
+    #expect(status == 0 || status == 2, "\(output)")
+    #expect(!output.contains("Fatal error") && output.contains("graft:"), "\(output)")
+    let huge = root.appendingPathComponent("huge.npy")
+    try NPY.write(Tensor<Float>(shape: [4, 16], repeating: 1e30), to: huge)
+    let (sampled, text) = try runGraft(
+      ["sample", run.path, "--latents", huge.path, "--npy", root.appendingPathComponent("out.npy").path])
+    #expect(sampled == 0, "\(text)")
+    let bad = root.appendingPathComponent("nan.npy")
+    try NPY.write(Tensor<Float>(shape: [4, 16], repeating: .nan), to: bad)
+    let (refused, message) = try runGraft(
+      ["sample", run.path, "--latents", bad.path, "--npy", root.appendingPathComponent("out2.npy").path])
+    #expect(refused != 0 && message.contains("NaN or infinite values"), "\(message)")
   }
 }
