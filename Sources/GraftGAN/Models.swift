@@ -42,8 +42,11 @@ public enum DCGAN {
     for stage in 0..<plan.count {
       let last = stage == plan.count - 1
       let out = last ? channels : c / 2
+      // Batch norm subtracts each channel's mean, cancelling a bias before it: its gradient is float noise
+      // (which nSGDA would turn into full-size steps), so only the last convolution has one.
       layers.append(
-        ConvTranspose2d(c, out, kernelSize: 4, stride: 2, padding: 1, initializer: initializer, generator: &rng))
+        ConvTranspose2d(
+          c, out, kernelSize: 4, stride: 2, padding: 1, bias: last, initializer: initializer, generator: &rng))
       layers.append(contentsOf: last ? [Function.tanh] : [BatchNorm(features: out), Function.relu] as [any Network])
       c = out
     }
@@ -59,8 +62,12 @@ public enum DCGAN {
     var c = channels
     for stage in 0..<plan.count {
       let out = width << stage
-      layers.append(Conv2d(c, out, kernelSize: 4, stride: 2, padding: 1, initializer: initializer, generator: &rng))
-      if batchNorm && stage > 0 { layers.append(BatchNorm(features: out)) }
+      // No bias on a convolution that feeds batch norm, which cancels it (as in the generator).
+      let normalized = batchNorm && stage > 0
+      layers.append(
+        Conv2d(
+          c, out, kernelSize: 4, stride: 2, padding: 1, bias: !normalized, initializer: initializer, generator: &rng))
+      if normalized { layers.append(BatchNorm(features: out)) }
       layers.append(Function.leakyRelu(slope: 0.2))
       c = out
     }

@@ -41,6 +41,9 @@ public final class Trainer {
   var discriminatorOptimizer: any Optimizer
   let generatorGrouping: Grouping
   let discriminatorGrouping: Grouping
+  /// Learning-rate scales by group name, from the config's layer scales.
+  let generatorScales: [String: Double]
+  let discriminatorScales: [String: Double]
   var data: any RealDataSource
   public let reference: DataReference
   let latent: LatentSampler
@@ -86,6 +89,10 @@ public final class Trainer {
       config.generatorOptimizer, config.generatorSettings, config.generatorGrouping)
     (discriminatorOptimizer, discriminatorGrouping) = try Self.optimizer(
       config.discriminatorOptimizer, config.discriminatorSettings, config.discriminatorGrouping)
+    generatorScales = try config.generatorLayerScales.groupScales(
+      names: players.generator.parameterNames, grouping: generatorGrouping, player: "generator")
+    discriminatorScales = try config.discriminatorLayerScales.groupScales(
+      names: players.discriminator.parameterNames, grouping: discriminatorGrouping, player: "discriminator")
   }
 
   /// Continues the run in `directory` from its latest checkpoint, with its saved config, holding the
@@ -334,24 +341,37 @@ public final class Trainer {
   }
 
   /// `count` samples from the sampling generator, drawn with the evaluation seed (the same latent vectors
-  /// at every evaluation), in evaluation mode, in batches.
-  public func evaluationSamples(_ count: Int, batchSize: Int = 500) -> Tensor<Float> {
+  /// at every evaluation), in batches, in evaluation mode or (`batchNormTraining`) with batch norm using
+  /// each batch's statistics; the running statistics are left as they were either way.
+  public func evaluationSamples(_ count: Int, batchSize: Int = 500, batchNormTraining: Bool = false) -> Tensor<Float> {
     var g = RandomGenerator(seed: evaluationSeed)
     let z = latent.sample(count, generator: &g)
+    // Training mode moves the running statistics (shared boxes): put them back afterwards.
+    var generator = players.generator
+    let saved = generator.bufferPaths.map { ($0.keyPath, generator[keyPath: $0.keyPath]) }
+    defer { for (path, value) in saved { generator[keyPath: path] = value } }
     let batches = stride(from: 0, to: count, by: batchSize).map { start in
-      withLearningPhase(training: false) { withoutGradients { sampler(z[start..<min(start + batchSize, count)]) } }
+      withLearningPhase(training: batchNormTraining) {
+        withoutGradients { sampler(z[start..<min(start + batchSize, count)]) }
+      }
     }
     return Tensor.concatenated(batches, alongAxis: 0)
   }
 
+  /// Whether the generator has batch norm (so that its samples depend on the learning phase).
+  public var generatorHasBatchNorm: Bool { !players.generator.bufferPaths.isEmpty }
+
   /// The run's metrics now as a JSON object: mixture coverage, recovered modes, or (with an
   /// `imageEvaluator`) image metrics of 2,000 samples.
-  public func evaluationJSON() throws -> Any {
+  public func evaluationJSON(batchNormTraining: Bool = false) throws -> Any {
     let (mixture, theory) = evaluate()
     let encoder = JSONEncoder()
     if let mixture { return try JSONSerialization.jsonObject(with: try encoder.encode(mixture)) }
     if let theory { return try JSONSerialization.jsonObject(with: try encoder.encode(theory)) }
-    if let imageEvaluator { return try JSONSerialization.jsonObject(with: try imageEvaluator(evaluationSamples(2000))) }
+    if let imageEvaluator {
+      let samples = evaluationSamples(2000, batchNormTraining: batchNormTraining)
+      return try JSONSerialization.jsonObject(with: try imageEvaluator(samples))
+    }
     return [String: Any]()
   }
 
@@ -399,8 +419,23 @@ public final class Trainer {
     }
   }
 
+  /// A checkpoint with a player's tensor that the model lacks comes from another model (before this version,
+  /// a DCGAN convolution that feeds batch norm had a bias): refused, rather than loaded without it.
+  private func checkNoExtraTensors(in file: Checkpoint) throws {
+    for (prefix, model) in [("generator", players.generator), ("discriminator", players.discriminator)] {
+      let known = Set((model.parameterPaths.map(\.name) + model.bufferPaths.map(\.name)).map { prefix + "." + $0 })
+      if let extra = file.names.first(where: { $0.hasPrefix(prefix + ".") && !known.contains($0) }) {
+        throw TrainingError(
+          message: "\(file.source): the checkpoint has tensor '\(extra)' that the model does not; it was written "
+            + "by a different model (DCGAN checkpoints from before its convolutions feeding batch norm lost their "
+            + "bias do not load: train again)")
+      }
+    }
+  }
+
   func restore(from file: Checkpoint) throws {
     try checkOptimizers(of: file)
+    try checkNoExtraTensors(in: file)
     try file.restore(&players.generator, prefix: "generator")
     try file.restore(&players.discriminator, prefix: "discriminator")
     if ema != nil {

@@ -24,6 +24,11 @@ struct EvaluateCommand: ParsableCommand {
     attachImageEvaluator(to: trainer)
     var object = try trainer.evaluationJSON() as? [String: Any] ?? [:]
     object["step"] = trainer.step
+    // Image runs with batch norm: the same metrics with batch norm using each batch's statistics, since
+    // a GAN's generator is often sampled that way and the two can differ a lot.
+    if trainer.imageEvaluator != nil && trainer.generatorHasBatchNorm {
+      object["batchNormTrainMode"] = try trainer.evaluationJSON(batchNormTraining: true)
+    }
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     let file = directory.appendingPathComponent("eval.json")
     try AtomicFile.write(data, to: file)

@@ -9,6 +9,7 @@ struct GraftCommand: ParsableCommand {
     subcommands: [
       TrainCommand.self, SampleCommand.self, EvaluateCommand.self, SweepCommand.self, ClassifierCommand.self,
       ReproduceCommand.self, InfoCommand.self, ReportCommand.self, DemoCommand.self, BenchCommand.self,
+      LayerScalesCommand.self,
     ],
     defaultSubcommand: TrainCommand.self
   )

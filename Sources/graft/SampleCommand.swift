@@ -17,6 +17,14 @@ struct SampleCommand: ParsableCommand {
   @Option(help: "Latent vectors as a .npy array [N, latent] (e.g. from Python).") var latents: String?
   @Option(help: "Write the picture here (default RUN/samples/sampled.png).") var png: String?
   @Option(help: "Also write the samples as a .npy array here.") var npy: String?
+  @Option(
+    help: "Batch norm with its running statistics (eval, as PyTorch's model.eval()) or with the batch's own (train).")
+  var bnMode: BatchNormMode = .eval
+
+  /// How batch norm normalizes while sampling.
+  enum BatchNormMode: String, ExpressibleByArgument, CaseIterable {
+    case eval, train
+  }
 
   func validate() throws {
     guard count > 0 else { throw ValidationError("--count must be positive, got \(count)") }
@@ -40,7 +48,7 @@ struct SampleCommand: ParsableCommand {
       var rng = RandomGenerator(seed: seed)
       z = LatentSampler(trainer.config).sample(count, generator: &rng)
     }
-    let samples = withLearningPhase(training: false) { withoutGradients { trainer.sampler(z) } }
+    let samples = withLearningPhase(training: bnMode == .train) { withoutGradients { trainer.sampler(z) } }
     let picture =
       png.map { URL(fileURLWithPath: $0) } ?? RunDirectory(directory).samples.appendingPathComponent("sampled.png")
     if samples.rank == 4 {

@@ -15,13 +15,17 @@ import Testing
     config.emaDecay = 0.999
     config.generatorGrouping = .global
     config.discriminatorGrouping = .global
+    // An object-valued setting (its keys are patterns, not settings) counts as one key.
+    config.generatorLayerScales = LayerScales([("*.bias", 0.1)])
+    config.discriminatorLayerScales = LayerScales([("*.bias", 0.1)])
+    let declared = Set(TrainingConfig.settings.compactMap(\.key))
     let object = try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as! [String: Any]
     func leaves(_ o: [String: Any], _ prefix: String) -> [String] {
       o.flatMap { key, value in
-        (value as? [String: Any]).map { leaves($0, prefix + key + ".") } ?? [prefix + key]
+        declared.contains(prefix + key)
+          ? [prefix + key] : (value as? [String: Any]).map { leaves($0, prefix + key + ".") } ?? [prefix + key]
       }
     }
-    let declared = Set(TrainingConfig.settings.compactMap(\.key))
     #expect(Set(leaves(object, "")) == declared)
     #expect(declared.count == TrainingConfig.settings.compactMap(\.key).count, "a key is declared twice")
     #expect(Set(TrainingConfig.settings.map(\.flag)).count == TrainingConfig.settings.count, "a flag twice")

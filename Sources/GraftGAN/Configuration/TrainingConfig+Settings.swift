@@ -89,6 +89,10 @@ extension TrainingConfig {
     all += players(
       "grouping", \.generatorGrouping, \.discriminatorGrouping, key: "Grouping",
       "parameter groups, overriding the optimizer's own (tensor: layer-wise)")
+    all += players(
+      "layer-scale", \.generatorLayerScales, \.discriminatorLayerScales, key: "LayerScales",
+      "per-layer learning-rate scales: 'pattern=scale,...' on parameter names, * any characters, the most "
+        + "specific pattern winning (see graft layer-scales)")
     all += [
       .value("theory-dim", \.theory.dimension, key: "theory.dimension", .theory, "Dimension d.", valid: .above(0)),
       .value(

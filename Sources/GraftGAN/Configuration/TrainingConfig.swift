@@ -37,6 +37,9 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   /// Overrides the grouping the optimizer name implies (`tensor`, `module`, `global`).
   public var generatorGrouping: Grouping?
   public var discriminatorGrouping: Grouping?
+  /// Per-layer learning-rate scales by parameter-name pattern (`graft layer-scales` derives them from a run).
+  public var generatorLayerScales = LayerScales()
+  public var discriminatorLayerScales = LayerScales()
   /// The learning-rate schedule; `totalSteps` 0 means the run's `steps`.
   public var schedule = LearningRateSchedule(.cosine)
 

@@ -66,10 +66,12 @@ struct GANGame: TwoPlayerGame {
       switch player {
       case .discriminator:
         trainer.discriminatorOptimizer.update(
-          &trainer.players.discriminator, along: gradient, grouping: trainer.discriminatorGrouping)
+          &trainer.players.discriminator, along: gradient, grouping: trainer.discriminatorGrouping,
+          learningRateScales: trainer.discriminatorScales)
       case .generator:
         trainer.generatorOptimizer.update(
-          &trainer.players.generator, along: gradient, grouping: trainer.generatorGrouping)
+          &trainer.players.generator, along: gradient, grouping: trainer.generatorGrouping,
+          learningRateScales: trainer.generatorScales)
       }
     try trainer.checkFinite(diagnostics, player.rawValue)
     return diagnostics
