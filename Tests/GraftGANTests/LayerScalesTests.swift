@@ -24,7 +24,8 @@ struct LayerScalesTests {
   @Test func theMostSpecificPatternWins() throws {
     let scales = try #require(LayerScales(settingText: "*=2,layers.0.*=0.5, *.bias=0.1"))
     #expect(scales.entries.count == 3)
-    #expect(scales.scales(for: ["layers.0.weight", "layers.0.bias", "layers.2.bias", "x"]) == [0.5, 0.1, 0.1, 2])
+    // layers.0.bias: 'layers.0.*' has 8 characters besides '*', '*.bias' 5, so the former wins.
+    #expect(scales.scales(for: ["layers.0.weight", "layers.0.bias", "layers.2.bias", "x"]) == [0.5, 0.5, 0.1, 2])
     #expect(LayerScales(settingText: "layers.0.*") == nil)
     #expect(LayerScales(settingText: "a=0") == nil)
     #expect(LayerScales(settingText: "a=x") == nil)
