@@ -146,6 +146,14 @@ struct SampleBatchNormModeTests {
     #expect(samples[0].count == samples[1].count && samples[0] != samples[1])
     let (bad, badOutput) = try runGraft(["sample", run.path, "--bn-mode", "batch"])
     #expect(bad != 0 && badOutput.contains("bn-mode"), "\(badOutput)")
+    // `graft evaluate` reports the image metrics in both modes.
+    let (evalStatus, evalOutput) = try runGraft(["evaluate", run.path])
+    #expect(evalStatus == 0, "\(evalOutput)")
+    let eval = try #require(
+      try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json")))
+        as? [String: Any])
+    let trainMode = try #require(eval["batchNormTrainMode"] as? [String: Any])
+    #expect(eval["fid"] is Double && trainMode["fid"] is Double, "\(eval)")
   }
 }
 
