@@ -70,3 +70,49 @@ public struct MagnitudeRatio: Sendable {
     return (mean, mean != 0 ? variance.squareRoot() / abs(mean) : .nan)
   }
 }
+
+extension MagnitudeRatio {
+  /// The band a run's drift must lie in for its ratio to count as "roughly constant": symmetric in
+  /// log scale (log 1.25 either way), so growth and shrinkage are judged alike.
+  public static let driftBand: ClosedRange<Double> = 0.8...1.25
+
+  /// The moving-average window, in logged steps (21 entries: ±10 around each; 200 steps at logEvery 10).
+  public static let smoothingWindow = 21
+
+  /// `points` without non-finite values, each replaced by the mean over a centered window of `window`
+  /// logged points. Near the ends the window shrinks symmetrically (to ±i points at index i), so a
+  /// linear series stays exactly linear: the smoothing removes step noise without bending trends.
+  public static func smoothed(_ points: [SVGPlot.Point], window: Int = smoothingWindow) -> [SVGPlot.Point] {
+    let finite = points.filter(\.y.isFinite)
+    let n = finite.count
+    let half = max(window, 1) / 2
+    var prefix = [0.0]
+    prefix.reserveCapacity(n + 1)
+    for p in finite { prefix.append(prefix[prefix.count - 1] + p.y) }
+    return finite.indices.map { i in
+      let h = min(half, i, n - 1 - i)
+      return SVGPlot.Point(finite[i].x, (prefix[i + h + 1] - prefix[i - h]) / Double(2 * h + 1))
+    }
+  }
+
+  /// How far the ratio moves late in training: the mean of the smoothed ratio over the fourth
+  /// quarter of its logged points divided by its mean over the third. 1 for a settled ratio, whatever
+  /// its step-to-step noise; nil with fewer than 4 finite points or a non-positive third-quarter mean.
+  public static func drift(_ points: [SVGPlot.Point], window: Int = smoothingWindow) -> Double? {
+    let values = smoothed(points, window: window).map(\.y)
+    let n = values.count
+    guard n >= 4 else { return nil }
+    func mean(_ range: Range<Int>) -> Double { values[range].reduce(0, +) / Double(range.count) }
+    let (q3, q4) = (mean(n / 2..<3 * n / 4), mean(3 * n / 4..<n))
+    guard q3 > 0, q3.isFinite, q4.isFinite else { return nil }
+    return q4 / q3
+  }
+
+  /// The drift of the player-level (aggregate) ratio.
+  public func drift(window: Int = smoothingWindow) -> Double? { Self.drift(aggregate, window: window) }
+
+  /// The drift of each paired layer's ratio, in layer order.
+  public func layerDrifts(window: Int = smoothingWindow) -> [Double?] {
+    layers.map { Self.drift($0.points, window: window) }
+  }
+}

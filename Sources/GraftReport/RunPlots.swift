@@ -76,9 +76,12 @@ public enum RunPlots {
 
   /// The paper's magnitude figure for one run: ‖ΔG_i‖ / ‖ΔD_i‖ per layer position i (see
   /// `MagnitudeRatio`), log-scaled, with a dashed line at 1.
-  public static func magnitudeRatio(_ run: RunRecord, limit: Int = 8, width: Double = 600, height: Double = 340)
-    -> SVGPlot
-  {
+  /// With `smoothing` (a window in logged steps), each curve is its centered moving average
+  /// (`MagnitudeRatio.smoothed`) and the player-level ratio is added dashed: the drift being judged,
+  /// without the step noise.
+  public static func magnitudeRatio(
+    _ run: RunRecord, limit: Int = 8, smoothing: Int? = nil, width: Double = 600, height: Double = 340
+  ) -> SVGPlot {
     let ratio = run.magnitudeRatio
     let layers =
       ratio.layers.count > limit
@@ -86,10 +89,27 @@ public enum RunPlots {
         ratio.layers.first { $0.label == l }
       }
       : ratio.layers
+    guard let window = smoothing else {
+      return SVGPlot(
+        title: "Update ratio ‖ΔG‖/‖ΔD‖ per layer: \(run.name)", xLabel: "step", yLabel: "G/D update norm",
+        series: layers.map { .init($0.label, points: $0.points) }, logY: true, width: width, height: height,
+        referenceY: 1)
+    }
+    let series =
+      layers.enumerated().map { i, layer in
+        SVGPlot.Series(
+          layer.label, points: MagnitudeRatio.smoothed(layer.points, window: window), color: ChartStyle.color(i))
+      }
+      + (ratio.aggregate.isEmpty
+        ? []
+        : [
+          .init(
+            "mean‖ΔG‖ / mean‖ΔD‖", points: MagnitudeRatio.smoothed(ratio.aggregate, window: window),
+            color: "#000000", dash: "6 3")
+        ])
     return SVGPlot(
-      title: "Update ratio ‖ΔG‖/‖ΔD‖ per layer: \(run.name)", xLabel: "step", yLabel: "G/D update norm",
-      series: layers.map { .init($0.label, points: $0.points) }, logY: true, width: width, height: height, referenceY: 1
-    )
+      title: "Update ratio ‖ΔG‖/‖ΔD‖, moving average over \(window) logged steps: \(run.name)", xLabel: "step",
+      yLabel: "G/D update norm", series: series, logY: true, width: width, height: height, referenceY: 1)
   }
 
   /// The aggregate ratio (mean G layer update norm / mean D layer update norm) of every run.

@@ -58,8 +58,12 @@ struct ReproduceSmokeTests {
     #expect(nsgda.values.allSatisfy { $0 >= 1 }, "\(nsgda.formatted())")
     let best = try #require(result.measures["sgda-best/modesRecovered"])
     #expect(nsgda.mean >= best.mean + 1, "nSGDA \(nsgda.formatted()), best SGDA cell \(best.formatted())")
-    let cells = result.measures.filter { $0.key.hasPrefix("sgda/") }
+    let cells = result.measures.filter { $0.key.hasPrefix("sgda/") && $0.key.hasSuffix("/modesRecovered") }
     #expect(cells.count == 16)
+    // Each cell also reports its best cosine and the seeds with 0, 1, 2 modes.
+    #expect(result.measures.keys.filter { $0.hasSuffix("/bestCosine") }.count == 16)
+    #expect(result.markdown.contains("| η_G | η_D | 0 modes | 1 mode | 2 modes | best cosine |"))
+    #expect(result.checks[0].evidence.contains("cells learned ≥ 1 mode on some seed"))
     for (name, cell) in cells { #expect(cell.mean <= 1, "\(name): \(cell.formatted())") }
   }
 

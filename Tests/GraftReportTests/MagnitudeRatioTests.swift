@@ -139,3 +139,58 @@ import Testing
     #expect(log.last("loss_g") == 0.5)
   }
 }
+
+@Suite struct MagnitudeDriftTests {
+  func points(_ values: [Double]) -> [SVGPlot.Point] {
+    values.enumerated().map { SVGPlot.Point(Double($0.offset * 10), $0.element) }
+  }
+
+  @Test func constantSeriesHasNoDrift() throws {
+    // Equal up to the rounding of the moving average's running sums.
+    let drift = try #require(MagnitudeRatio.drift(points(Array(repeating: 0.7, count: 100))))
+    #expect(abs(drift - 1) < 1e-12)
+  }
+
+  @Test func linearGrowthGivesTheQuartersRatio() throws {
+    // 1…16: third quarter 9…12 (mean 10.5), fourth 13…16 (mean 14.5). The symmetric window keeps a line a line.
+    let line = points((1...16).map(Double.init))
+    for window in [1, 5, 21] {
+      let drift = try #require(MagnitudeRatio.drift(line, window: window))
+      #expect(abs(drift - 14.5 / 10.5) < 1e-12, "window \(window)")
+    }
+    #expect(MagnitudeRatio.smoothed(line, window: 5).map(\.y) == (1...16).map(Double.init))
+  }
+
+  @Test func noiseAroundAConstantDriftsLittle() throws {
+    // ±50% uniform noise around 2 (a fixed LCG): the raw ratio's coefficient of variation is about 0.29,
+    // far above what a settled ratio should score, yet the drift stays near 1.
+    var state: UInt64 = 12345
+    let values = (0..<400).map { _ -> Double in
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return 2 * (1 + (Double(state >> 11) / Double(1 << 53) - 0.5))
+    }
+    let drift = try #require(MagnitudeRatio.drift(points(values)))
+    #expect(abs(drift - 1) < 0.05, "\(drift)")
+    #expect(MagnitudeRatio.driftBand.contains(drift))
+  }
+
+  @Test func gapsAreSkippedAndShortSeriesHaveNoDrift() throws {
+    let withGaps = points([1, .nan, 1, 1, .infinity, 1, 1, 1])
+    #expect(MagnitudeRatio.smoothed(withGaps).count == 6)
+    #expect(try #require(MagnitudeRatio.drift(withGaps)) == 1)
+    #expect(MagnitudeRatio.drift(points([1, 2, 3])) == nil)
+    #expect(MagnitudeRatio.drift(points([0, 0, 0, 0])) == nil)
+  }
+
+  @Test func layerAndAggregateDrifts() throws {
+    let entries = (0..<8).map { i in
+      MetricsLog.Entry(
+        step: i * 10,
+        groups: ["g_update_norm": ["0.weight": Double(i + 1)], "d_update_norm": ["0.weight": 1]])
+    }
+    let ratio = MagnitudeRatio(MetricsLog(entries: entries))
+    // Ratios 1…8: quarters 5, 6 and 7, 8.
+    #expect(abs(try #require(ratio.drift(window: 1)) - 7.5 / 5.5) < 1e-12)
+    #expect(ratio.layerDrifts(window: 1).map { $0.map { abs($0 - 7.5 / 5.5) < 1e-12 } } == [true])
+  }
+}
