@@ -220,12 +220,19 @@ extension FashionClassifier {
     try loadWithMetadata(from: url).classifier
   }
 
+  /// The second classifier's weights file (seed 1, conv 24-48, 96 features): the evaluator's third
+  /// feature space.
+  public static let secondResourceName = "fashion-classifier-seed1"
+
   /// Where the committed weights are in the package's resources, whether or not the file exists there.
-  public static var pretrainedURL: URL {
-    if let url = Bundle.module.url(forResource: resourceName, withExtension: "safetensors", subdirectory: "Resources") {
+  public static var pretrainedURL: URL { resourceURL(resourceName) }
+
+  /// Where the weights file `name`.safetensors is in the package's resources, whether or not it exists.
+  public static func resourceURL(_ name: String) -> URL {
+    if let url = Bundle.module.url(forResource: name, withExtension: "safetensors", subdirectory: "Resources") {
       return url
     }
-    return Bundle.module.bundleURL.appendingPathComponent("Resources/\(resourceName).safetensors")
+    return Bundle.module.bundleURL.appendingPathComponent("Resources/\(name).safetensors")
   }
 
   /// The committed classifier (Sources/GraftEval/Resources/fashion-classifier.safetensors). Throws

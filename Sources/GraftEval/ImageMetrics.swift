@@ -41,6 +41,13 @@ public struct ImageMetrics: Codable, Equatable, Sendable {
   public var kidStdPreReLU: Double? = nil
   public var precisionPreReLU: Double? = nil
   public var recallPreReLU: Double? = nil
+  /// FID, KID and precision/recall in a third space: the penultimate (post-ReLU) features of a second
+  /// classifier of another seed and width (`FashionClassifier.secondResourceName`), when its weights exist.
+  public var fidSeed1: Double? = nil
+  public var kidSeed1: Double? = nil
+  public var kidStdSeed1: Double? = nil
+  public var precisionSeed1: Double? = nil
+  public var recallSeed1: Double? = nil
 }
 
 /// A reference feature space for KID and precision/recall: the reference's scaling, its scaled features
@@ -84,11 +91,14 @@ public struct ImageEvaluator {
   /// The reference in the penultimate features after and before their ReLU (nil from stored statistics).
   public let penultimate: ReferenceFeatureSpace?
   public let preReLU: ReferenceFeatureSpace?
+  /// A second classifier and the reference in its penultimate features (the third space), if given.
+  public let second: (classifier: FashionClassifier, reference: ReferenceFeatureSpace)?
 
   /// An evaluator against `images` [N, 1, 32, 32] with their `labels`.
-  public init(classifier: FashionClassifier, images: Tensor<Float>, labels: [Int], batchSize: Int = 500)
-    throws(EvalError)
-  {
+  public init(
+    classifier: FashionClassifier, images: Tensor<Float>, labels: [Int], second: FashionClassifier? = nil,
+    batchSize: Int = 500
+  ) throws(EvalError) {
     guard images.rank >= 1, images.shape[0] == labels.count else {
       throw .badShape(
         what: "the reference images", shape: images.shape, expected: "one image per label (\(labels.count))")
@@ -99,6 +109,11 @@ public struct ImageEvaluator {
     penultimate = try ReferenceFeatureSpace(features: features)
     preReLU = try ReferenceFeatureSpace(features: preActivation)
     reference = penultimate!.statistics
+    if let second {
+      self.second = (second, try ReferenceFeatureSpace(features: try second.outputs(images, batchSize: batchSize).features))
+    } else {
+      self.second = nil
+    }
     classifierAccuracy =
       labels.isEmpty ? 0 : Double(zip(predicted, labels).filter { $0 == $1 }.count) / Double(labels.count)
   }
@@ -110,6 +125,7 @@ public struct ImageEvaluator {
     self.classifierAccuracy = classifierAccuracy
     penultimate = nil
     preReLU = nil
+    second = nil
   }
 
   /// The metrics of generated `samples` [N, 1, 32, 32] in [−1, 1] (N ≥ 2).
@@ -133,6 +149,11 @@ public struct ImageEvaluator {
       (metrics.fidPreReLU, metrics.kidPreReLU, metrics.kidStdPreReLU) = (fid, kid.mean, kid.std)
       (metrics.precisionPreReLU, metrics.recallPreReLU) = (pr.precision, pr.recall)
     }
+    if let second {
+      let (fid, kid, pr) = try second.reference.compare(try second.classifier.outputs(samples, batchSize: batchSize).features)
+      (metrics.fidSeed1, metrics.kidSeed1, metrics.kidStdSeed1) = (fid, kid.mean, kid.std)
+      (metrics.precisionSeed1, metrics.recallSeed1) = (pr.precision, pr.recall)
+    }
     return metrics
   }
 
@@ -148,8 +169,10 @@ public struct ImageEvaluator {
     -> ImageEvaluator
   {
     let classifier = try FashionClassifier.pretrained()
+    // The second classifier is optional: without its weights the third space's keys are absent.
+    let second = try? FashionClassifier.load(from: FashionClassifier.resourceURL(FashionClassifier.secondResourceName))
     let test = try FashionMNIST(
       split: .test, directory: directory, limit: limit, imageSize: FashionClassifier.imageSize)
-    return try ImageEvaluator(classifier: classifier, images: test.images, labels: test.labels)
+    return try ImageEvaluator(classifier: classifier, images: test.images, labels: test.labels, second: second)
   }
 }
