@@ -123,5 +123,9 @@ struct PretrainedClassifierTests {
     let metrics = try evaluator.evaluate(samples: test.images[1000..<1500], minimumClassShare: 0.02)
     #expect(metrics.sampleCount == 500 && metrics.classesCovered == 10 && metrics.minimumClassShare == 0.02)
     #expect(metrics.classCounts.reduce(0, +) == 500 && metrics.meanConfidence > 0.8)
+    // The committed second classifier gives the third space; real images sit close to the reference in it.
+    #expect(evaluator.second?.classifier.architecture.featureDimension == 96)
+    let (kid, precision, recall) = (metrics.kidSeed1 ?? .nan, metrics.precisionSeed1 ?? .nan, metrics.recallSeed1 ?? .nan)
+    #expect(metrics.fidSeed1.map { $0.isFinite } == true && kid < 0.05 && precision > 0.5 && recall > 0.5, "\(metrics)")
   }
 }
