@@ -30,7 +30,9 @@ public struct FeatureScaling: Equatable, Sendable {
   /// The scaling of `real` [N, F] (N ≥ 2). Throws `.badShape` or `.nonFinite`.
   public init(real: Tensor<Float>) throws(EvalError) {
     let (x, n, f) = try doubleRows(real, what: "the real feature set")
-    guard n >= 2 else { throw .badShape(what: "the real feature set", shape: real.shape, expected: "[N, F] with N ≥ 2") }
+    guard n >= 2 else {
+      throw .badShape(what: "the real feature set", shape: real.shape, expected: "[N, F] with N ≥ 2")
+    }
     var mean = [Double](repeating: 0, count: f)
     for i in 0..<n { for j in 0..<f { mean[j] += x[i * f + j] } }
     for j in 0..<f { mean[j] /= Double(n) }
@@ -170,9 +172,9 @@ private func squaredRadii(_ x: [Double], _ n: Int, _ d: Int, k: Int, block: Int 
 }
 
 /// Share of rows of y [m, d] within the k-NN ball of some row of x (squared radii given).
-private func shareInside(_ y: [Double], _ m: Int, of x: [Double], _ n: Int, radii: [Double], _ d: Int, block: Int = 1024)
-  -> Double
-{
+private func shareInside(
+  _ y: [Double], _ m: Int, of x: [Double], _ n: Int, radii: [Double], _ d: Int, block: Int = 1024
+) -> Double {
   var inside = 0
   for start in stride(from: 0, to: m, by: block) {
     let rows = min(block, m - start)
@@ -196,6 +198,6 @@ public func precisionRecall(real: Tensor<Float>, fake: Tensor<Float>, k: Int = 3
   let realRadii = squaredRadii(x, n, f, k: k)
   let fakeRadii = squaredRadii(y, m, f, k: k)
   return PrecisionRecall(
-    precision: shareInside(y, m, of: x, n, radii: realRadii, f), recall: shareInside(x, n, of: y, m, radii: fakeRadii, f),
-    k: k)
+    precision: shareInside(y, m, of: x, n, radii: realRadii, f),
+    recall: shareInside(x, n, of: y, m, radii: fakeRadii, f), k: k)
 }

@@ -110,7 +110,8 @@ public struct ImageEvaluator {
     preReLU = try ReferenceFeatureSpace(features: preActivation)
     reference = penultimate!.statistics
     if let second {
-      self.second = (second, try ReferenceFeatureSpace(features: try second.outputs(images, batchSize: batchSize).features))
+      let features = try second.outputs(images, batchSize: batchSize).features
+      self.second = (second, try ReferenceFeatureSpace(features: features))
     } else {
       self.second = nil
     }
@@ -150,7 +151,8 @@ public struct ImageEvaluator {
       (metrics.precisionPreReLU, metrics.recallPreReLU) = (pr.precision, pr.recall)
     }
     if let second {
-      let (fid, kid, pr) = try second.reference.compare(try second.classifier.outputs(samples, batchSize: batchSize).features)
+      let features = try second.classifier.outputs(samples, batchSize: batchSize).features
+      let (fid, kid, pr) = try second.reference.compare(features)
       (metrics.fidSeed1, metrics.kidSeed1, metrics.kidStdSeed1) = (fid, kid.mean, kid.std)
       (metrics.precisionSeed1, metrics.recallSeed1) = (pr.precision, pr.recall)
     }

@@ -32,8 +32,8 @@ struct EvaluateCommand: ParsableCommand {
   }
 }
 
-/// Gives Fashion-MNIST runs the committed classifier's metrics (FID, KID, precision/recall, class coverage). The evaluator
-/// (the test set's feature statistics) is built at the first evaluation and kept for the run.
+/// Gives Fashion-MNIST runs the committed classifiers' metrics (FID, KID, precision/recall, class coverage). The
+/// evaluator (the test set's features in each space) is built at the first evaluation and kept for the run.
 func attachImageEvaluator(to trainer: Trainer) {
   guard trainer.config.dataset == .fashionMNIST else { return }
   let directory = trainer.config.dataDirectory ?? FashionMNIST.defaultDirectory

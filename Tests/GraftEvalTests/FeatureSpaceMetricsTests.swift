@@ -68,13 +68,16 @@ struct FeatureSpaceMetricsTests {
     let far = try precisionRecall(real: x, fake: gaussian(200, 8, shift: 50, seed: 6))
     #expect(far.precision == 0 && far.recall == 0)
     // Half the samples on the real data, half far away: precision at most 1/2.
-    let half = Tensor.concatenated([gaussian(150, 8, shift: 0, seed: 7), gaussian(150, 8, shift: 50, seed: 8)], alongAxis: 0)
+    let half = Tensor.concatenated(
+      [gaussian(150, 8, shift: 0, seed: 7), gaussian(150, 8, shift: 50, seed: 8)], alongAxis: 0)
     let mixed = try precisionRecall(real: x, fake: half)
     #expect(mixed.precision > 0.3 && mixed.precision <= 0.5 && mixed.recall > 0.3, "\(mixed)")
   }
 
   @Test func badShapesThrow() {
     #expect(throws: EvalError.self) { try precisionRecall(real: Tensor(zeros: [3, 2]), fake: Tensor(zeros: [9, 2])) }
-    #expect(throws: EvalError.self) { try kernelInceptionDistance(real: Tensor(zeros: [5, 2]), fake: Tensor(zeros: [5, 3])) }
+    #expect(throws: EvalError.self) {
+      try kernelInceptionDistance(real: Tensor(zeros: [5, 2]), fake: Tensor(zeros: [5, 3]))
+    }
   }
 }

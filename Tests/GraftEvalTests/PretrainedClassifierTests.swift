@@ -99,7 +99,10 @@ struct PretrainedClassifierTests {
     #expect(abs(metrics.fid - direct) < 1e-6 * max(1, direct), "\(metrics.fid) vs \(direct)")
     // KID ≈ 0 and high precision/recall for real images, in both spaces; one class loses recall (coverage).
     for (name, real, oneClass) in [
-      ("post-ReLU", [metrics.kid, metrics.precision, metrics.recall], [collapsed.kid, collapsed.precision, collapsed.recall]),
+      (
+        "post-ReLU", [metrics.kid, metrics.precision, metrics.recall],
+        [collapsed.kid, collapsed.precision, collapsed.recall]
+      ),
       (
         "pre-ReLU", [metrics.kidPreReLU, metrics.precisionPreReLU, metrics.recallPreReLU],
         [collapsed.kidPreReLU, collapsed.precisionPreReLU, collapsed.recallPreReLU]
@@ -125,7 +128,8 @@ struct PretrainedClassifierTests {
     #expect(metrics.classCounts.reduce(0, +) == 500 && metrics.meanConfidence > 0.8)
     // The committed second classifier gives the third space; real images sit close to the reference in it.
     #expect(evaluator.second?.classifier.architecture.featureDimension == 96)
-    let (kid, precision, recall) = (metrics.kidSeed1 ?? .nan, metrics.precisionSeed1 ?? .nan, metrics.recallSeed1 ?? .nan)
+    let kid = metrics.kidSeed1 ?? .nan
+    let (precision, recall) = (metrics.precisionSeed1 ?? .nan, metrics.recallSeed1 ?? .nan)
     #expect(metrics.fidSeed1.map { $0.isFinite } == true && kid < 0.05 && precision > 0.5 && recall > 0.5, "\(metrics)")
   }
 }
