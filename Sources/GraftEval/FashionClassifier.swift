@@ -119,26 +119,42 @@ public struct FashionClassifier: Layer {
   public func outputs(_ images: Tensor<Float>, batchSize: Int = 500) throws(EvalError) -> (
     features: Tensor<Float>, logits: Tensor<Float>
   ) {
+    let all = try allOutputs(images, batchSize: batchSize)
+    return (all.features, all.logits)
+  }
+
+  /// As `outputs`, with the penultimate layer's activations before its ReLU [N, F] as well: a second
+  /// feature space with no always-zero dimensions (dead units are constant there, not clipped to 0).
+  public func allOutputs(_ images: Tensor<Float>, batchSize: Int = 500) throws(EvalError) -> (
+    preActivation: Tensor<Float>, features: Tensor<Float>, logits: Tensor<Float>
+  ) {
     guard images.rank == 4, images.shape[1] == 1, images.shape[2] == Self.imageSize, images.shape[3] == Self.imageSize
     else { throw .badShape(what: "the images", shape: images.shape, expected: "[N, 1, 32, 32]") }
     let n = images.shape[0]
     let step = max(1, batchSize)
+    var preActivation: [Tensor<Float>] = []
     var features: [Tensor<Float>] = []
     var logits: [Tensor<Float>] = []
     withLearningPhase(training: false) {
       withoutGradients {
         for start in stride(from: 0, to: n, by: step) {
-          let batch = images.detached()[start..<min(n, start + step)]
-          let f = body(batch)
+          // body(batch) layer by layer, keeping the input of its last layer (the ReLU).
+          let pre = body.layers.dropLast().reduce(images.detached()[start..<min(n, start + step)]) { $1($0) }
+          let f = body.layers.last.map { $0(pre) } ?? pre
+          preActivation.append(pre)
           features.append(f)
           logits.append(head(f))
         }
       }
     }
     if n == 0 {
-      return (Tensor(zeros: [0, architecture.featureDimension]), Tensor(zeros: [0, Self.classCount]))
+      let empty = Tensor<Float>(zeros: [0, architecture.featureDimension])
+      return (empty, empty, Tensor(zeros: [0, Self.classCount]))
     }
-    return (Tensor.concatenated(features, alongAxis: 0), Tensor.concatenated(logits, alongAxis: 0))
+    return (
+      Tensor.concatenated(preActivation, alongAxis: 0), Tensor.concatenated(features, alongAxis: 0),
+      Tensor.concatenated(logits, alongAxis: 0)
+    )
   }
 
   /// The predicted class of each image, in batches.
@@ -204,12 +220,19 @@ extension FashionClassifier {
     try loadWithMetadata(from: url).classifier
   }
 
+  /// The second classifier's weights file (seed 1, conv 24-48, 96 features): the evaluator's third
+  /// feature space.
+  public static let secondResourceName = "fashion-classifier-seed1"
+
   /// Where the committed weights are in the package's resources, whether or not the file exists there.
-  public static var pretrainedURL: URL {
-    if let url = Bundle.module.url(forResource: resourceName, withExtension: "safetensors", subdirectory: "Resources") {
+  public static var pretrainedURL: URL { resourceURL(resourceName) }
+
+  /// Where the weights file `name`.safetensors is in the package's resources, whether or not it exists.
+  public static func resourceURL(_ name: String) -> URL {
+    if let url = Bundle.module.url(forResource: name, withExtension: "safetensors", subdirectory: "Resources") {
       return url
     }
-    return Bundle.module.bundleURL.appendingPathComponent("Resources/\(resourceName).safetensors")
+    return Bundle.module.bundleURL.appendingPathComponent("Resources/\(name).safetensors")
   }
 
   /// The committed classifier (Sources/GraftEval/Resources/fashion-classifier.safetensors). Throws

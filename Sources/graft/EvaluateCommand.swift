@@ -12,7 +12,7 @@ struct EvaluateCommand: ParsableCommand {
     commandName: "evaluate",
     abstract: "Compute a run's metrics from its latest checkpoint and write RUN_DIR/eval.json.",
     discussion:
-      "Mixtures: modes covered, high-quality share, KL to uniform. Synthetic setting: best cosine per mode, modes recovered. Fashion-MNIST: FID in the committed classifier's features against the test set, class coverage, KL, confidence."
+      "Mixtures: modes covered, high-quality share, KL to uniform. Synthetic setting: best cosine per mode, modes recovered. Fashion-MNIST: FID in the committed classifier's features against the test set, class coverage, KL, confidence; KID (kid ± kidStd) and precision/recall beside FID, and all four plus FID in the features before the penultimate ReLU (keys ending in PreReLU)."
   )
 
   @Argument(help: "The run directory.") var runDirectory: String
@@ -37,8 +37,8 @@ struct EvaluateCommand: ParsableCommand {
   }
 }
 
-/// Gives Fashion-MNIST runs the committed classifier's metrics (FID, class coverage). The evaluator
-/// (the test set's feature statistics) is built at the first evaluation and kept for the run.
+/// Gives Fashion-MNIST runs the committed classifiers' metrics (FID, KID, precision/recall, class coverage). The
+/// evaluator (the test set's features in each space) is built at the first evaluation and kept for the run.
 func attachImageEvaluator(to trainer: Trainer) {
   guard trainer.config.dataset == .fashionMNIST else { return }
   let directory = trainer.config.dataDirectory ?? FashionMNIST.defaultDirectory

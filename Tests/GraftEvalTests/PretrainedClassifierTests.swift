@@ -97,6 +97,23 @@ struct PretrainedClassifierTests {
     #expect(collapsed.fid > 5 * metrics.fid, "\(metrics.fid) vs collapsed \(collapsed.fid)")
     let direct = try fid(real: train.images[0..<1000], fake: test.images[0..<1000], classifier: classifier)
     #expect(abs(metrics.fid - direct) < 1e-6 * max(1, direct), "\(metrics.fid) vs \(direct)")
+    // KID ≈ 0 and high precision/recall for real images, in both spaces; one class loses recall (coverage).
+    for (name, real, oneClass) in [
+      (
+        "post-ReLU", [metrics.kid, metrics.precision, metrics.recall],
+        [collapsed.kid, collapsed.precision, collapsed.recall]
+      ),
+      (
+        "pre-ReLU", [metrics.kidPreReLU, metrics.precisionPreReLU, metrics.recallPreReLU],
+        [collapsed.kidPreReLU, collapsed.precisionPreReLU, collapsed.recallPreReLU]
+      ),
+    ] {
+      let (r, c) = (real.map { $0 ?? .nan }, oneClass.map { $0 ?? .nan })
+      #expect(abs(r[0]) < 0.05 * c[0], "\(name): KID \(r[0]) vs one class \(c[0])")
+      #expect(r[1] > 0.5 && r[2] > 0.5, "\(name): real precision \(r[1]), recall \(r[2])")
+      #expect(c[2] < 0.5 * r[2], "\(name): one class's recall \(c[2]) vs real \(r[2])")
+    }
+    #expect(metrics.fidPreReLU.map { $0 > 0 } == true && collapsed.fidPreReLU! > 5 * metrics.fidPreReLU!)
     // eval.json round trip.
     let decoded = try JSONDecoder().decode(ImageMetrics.self, from: JSONEncoder().encode(metrics))
     #expect(decoded == metrics)
@@ -109,5 +126,10 @@ struct PretrainedClassifierTests {
     let metrics = try evaluator.evaluate(samples: test.images[1000..<1500], minimumClassShare: 0.02)
     #expect(metrics.sampleCount == 500 && metrics.classesCovered == 10 && metrics.minimumClassShare == 0.02)
     #expect(metrics.classCounts.reduce(0, +) == 500 && metrics.meanConfidence > 0.8)
+    // The committed second classifier gives the third space; real images sit close to the reference in it.
+    #expect(evaluator.second?.classifier.architecture.featureDimension == 96)
+    let kid = metrics.kidSeed1 ?? .nan
+    let (precision, recall) = (metrics.precisionSeed1 ?? .nan, metrics.recallSeed1 ?? .nan)
+    #expect(metrics.fidSeed1.map { $0.isFinite } == true && kid < 0.05 && precision > 0.5 && recall > 0.5, "\(metrics)")
   }
 }

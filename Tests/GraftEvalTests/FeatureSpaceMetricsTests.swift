@@ -1,0 +1,83 @@
+import Foundation
+import GraftEngine
+import GraftEval
+import Testing
+
+/// Golden values from Scripts/feature_metrics_reference.py (numpy), on inputs exact in float32.
+@Suite("KID and precision/recall against numpy, and their properties")
+struct FeatureSpaceMetricsTests {
+  /// rows(n, d, a, b, mod, off, shift)[i, j] = ((i·a + j·b) mod `mod` − off) / 4 + shift, as in the script.
+  func rows(_ n: Int, _ d: Int, _ a: Int, _ b: Int, _ mod: Int, _ off: Int, _ shift: Float) -> Tensor<Float> {
+    Tensor(
+      shape: [n, d],
+      scalars: (0..<(n * d)).map { k in Float(((k / d) * a + (k % d) * b) % mod - off) / 4 + shift })
+  }
+
+  func gaussian(_ n: Int, _ d: Int, shift: Float, seed: UInt64) -> Tensor<Float> {
+    var rng = RandomGenerator(seed: seed)
+    return Tensor<Float>(randomNormal: [n, d], generator: &rng) + shift
+  }
+
+  @Test func kidOfWholeSetsMatchesNumpy() throws {
+    // Subsets as large as the sets are permutations of them, and MMD² ignores order: every subset gives
+    // numpy's mmd2(x, y) and the spread is 0.
+    let x = rows(12, 5, 37, 11, 17, 8, 0)
+    let y = rows(12, 5, 29, 13, 19, 9, 0.5)
+    let kid = try kernelInceptionDistance(real: x, fake: y, subsets: 4, subsetSize: 1000)
+    #expect(kid.subsetSize == 12 && kid.subsets == 4)
+    #expect(abs(kid.mean - 1.8109793023003498) < 1e-12, "\(kid.mean)")
+    #expect(kid.std < 1e-12)
+  }
+
+  @Test func scalingDropsConstantDimensionsAndStandardizes() throws {
+    var values = rows(12, 5, 37, 11, 17, 8, 0).scalars
+    for i in 0..<12 { values[i * 5 + 2] = 1.5 }
+    let x = Tensor<Float>(shape: [12, 5], scalars: values)
+    let scaling = try FeatureScaling(real: x)
+    #expect(scaling.kept == [0, 1, 3, 4])
+    let sx = try scaling(x)
+    #expect(sx.shape == [12, 4])
+    let kid = try kernelInceptionDistance(real: sx, fake: try scaling(rows(12, 5, 29, 13, 19, 9, 0.5)), subsets: 1)
+    // Float32 scaled features: agreement to single precision.
+    #expect(abs(kid.mean - 1.144479278352307) < 1e-5, "\(kid.mean)")
+  }
+
+  @Test func kidIsNearZeroForOneDistributionAndGrowsWithAShift() throws {
+    let real = gaussian(600, 16, shift: 0, seed: 1)
+    let same = try kernelInceptionDistance(real: real, fake: gaussian(600, 16, shift: 0, seed: 2), subsetSize: 300)
+    let shifted = try kernelInceptionDistance(real: real, fake: gaussian(600, 16, shift: 0.5, seed: 3), subsetSize: 300)
+    let further = try kernelInceptionDistance(real: real, fake: gaussian(600, 16, shift: 1, seed: 4), subsetSize: 300)
+    #expect(abs(same.mean) < 3 * same.std / (10.0).squareRoot() + 1e-3, "\(same)")
+    #expect(shifted.mean > 10 * abs(same.mean) && further.mean > 2 * shifted.mean, "\(same) \(shifted) \(further)")
+    // Same seed, same answer.
+    #expect(try kernelInceptionDistance(real: real, fake: real, subsetSize: 300) == kernelInceptionDistance(
+      real: real, fake: real, subsetSize: 300))
+  }
+
+  @Test func precisionAndRecallMatchNumpy() throws {
+    let real = rows(20, 3, 37, 11, 17, 8, 0)
+    let fake = rows(15, 3, 29, 13, 19, 9, 1.5)
+    let pr = try precisionRecall(real: real, fake: fake, k: 3)
+    #expect(pr.precision == 0.4 && pr.recall == 0.5, "\(pr)")
+  }
+
+  @Test func identicalSetsAreFullyPreciseAndCoveredFarClustersNotAtAll() throws {
+    let x = gaussian(300, 8, shift: 0, seed: 5)
+    let same = try precisionRecall(real: x, fake: x)
+    #expect(same.precision == 1 && same.recall == 1)
+    let far = try precisionRecall(real: x, fake: gaussian(200, 8, shift: 50, seed: 6))
+    #expect(far.precision == 0 && far.recall == 0)
+    // Half the samples on the real data, half far away: precision at most 1/2.
+    let half = Tensor.concatenated(
+      [gaussian(150, 8, shift: 0, seed: 7), gaussian(150, 8, shift: 50, seed: 8)], alongAxis: 0)
+    let mixed = try precisionRecall(real: x, fake: half)
+    #expect(mixed.precision > 0.3 && mixed.precision <= 0.5 && mixed.recall > 0.3, "\(mixed)")
+  }
+
+  @Test func badShapesThrow() {
+    #expect(throws: EvalError.self) { try precisionRecall(real: Tensor(zeros: [3, 2]), fake: Tensor(zeros: [9, 2])) }
+    #expect(throws: EvalError.self) {
+      try kernelInceptionDistance(real: Tensor(zeros: [5, 2]), fake: Tensor(zeros: [5, 3]))
+    }
+  }
+}
