@@ -44,6 +44,7 @@ public enum Interruption {
     switch signal {
     case SIGINT: return "SIGINT"
     case SIGTERM: return "SIGTERM"
+    case SIGKILL: return "SIGKILL"
     default: return "signal \(signal)"
     }
   }

@@ -66,7 +66,7 @@ public struct LocalProcessPool: RunExecutor {
     let cells = LiveCells()
     let watch = StopSignals.shared.watch { signal in
       let running = cells.stop(signal)
-      log("sweep: \(signalName(signal)): sent it to the \(running) running run(s); waiting for them to stop")
+      log("sweep: \(Interruption.name(signal)): sent it to the \(running) running run(s); waiting for them to stop")
     }
     defer { StopSignals.shared.unwatch(watch) }
     let failures = FailureList()
@@ -140,7 +140,7 @@ public struct LocalProcessPool: RunExecutor {
       return nil
     }
     // Stopped by a signal (forwarded by this pool or sent from elsewhere): it resumes next time.
-    if cells.isStopping || status == 128 + SIGINT || status == 128 + SIGTERM {
+    if cells.isStopping || status == Interruption.exitStatus(SIGINT) || status == Interruption.exitStatus(SIGTERM) {
       log("sweep: \(run.name) stopped (status \(status), log \(logFile.path)); it resumes when run again")
       return nil
     }

@@ -44,11 +44,11 @@ public struct RunsStopped: Error, CustomStringConvertible {
   }
 
   /// The exit status a command stopped this way ends with (130 for SIGINT, 143 for SIGTERM).
-  public var exitStatus: Int32 { 128 + signal }
+  public var exitStatus: Int32 { Interruption.exitStatus(signal) }
 
   public var description: String {
     let running = stopped.isEmpty ? "none running" : "\(stopped.count) running (\(stopped.joined(separator: ", ")))"
-    return "stopped by \(signalName(signal)): \(running), \(notStarted) not started; "
+    return "stopped by \(Interruption.name(signal)): \(running), \(notStarted) not started; "
       + "the same command again resumes them"
   }
 }

@@ -90,13 +90,3 @@ private func stopSignalHandler(_ signal: Int32) {
   _ = write(stopSignalPipe, &byte, 1)
   errno = saved
 }
-
-/// A signal's name for messages: SIGINT, SIGTERM, or its number.
-func signalName(_ signal: Int32) -> String {
-  switch signal {
-  case SIGINT: "SIGINT"
-  case SIGTERM: "SIGTERM"
-  case SIGKILL: "SIGKILL"
-  default: "signal \(signal)"
-  }
-}

@@ -111,12 +111,9 @@ public struct Validity<Value>: Sendable {
   public static var any: Validity { Validity("") { _ in true } }
 }
 
-extension Validity where Value: Comparable & Sendable {
-  /// "0" rather than "0.0" in help and messages.
-  private static func text(_ bound: Value) -> String {
-    let s = "\(bound)"
-    return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
-  }
+extension Validity where Value: Comparable & SettingValue {
+  /// A bound as the setting's values are written ("0" rather than "0.0").
+  private static func text(_ bound: Value) -> String { bound.settingText }
   /// Strictly above `bound`.
   public static func above(_ bound: Value) -> Validity { Validity("> \(text(bound))") { $0 > bound } }
   /// At or above `bound`.
