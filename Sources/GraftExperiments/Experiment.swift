@@ -35,9 +35,21 @@ extension Experiment {
 
   /// Trains every run that has not finished with `executor` (by default `graft` processes on this
   /// machine, two at a time), logging to standard output, then summarizes.
+  ///
+  /// An experiment in stages (a learning-rate screen, then a confirmation at the chosen rates) lists
+  /// only the runs its finished runs call for, so `runs` is asked again after each batch until it names
+  /// nothing new. Everything it decides is read back from the run directories, so a protocol stopped at
+  /// any point goes on from there when run again.
   public func run(on executor: some RunExecutor = LocalProcessPool()) throws -> ExperimentResult {
-    let sweep = self.sweep
-    let failures = try sweep.execute(with: executor) { print($0) }
+    var executed: Set<String> = []
+    var failures: [RunFailure] = []
+    for stage in 1... {
+      let pending = runs.filter { !executed.contains($0.name) }
+      if pending.isEmpty { break }
+      if stage > 1 { print("reproduce: \(Self.name): stage \(stage), \(pending.count) more run(s) called for") }
+      failures += try Sweep(root: root, runs: pending).execute(with: executor) { print($0) }
+      executed.formUnion(pending.map(\.name))
+    }
     // Diverged runs are results (a NaN stop exits non-zero), not errors of the experiment.
     if !failures.isEmpty {
       print("reproduce: \(failures.count) run(s) stopped early; they count as failed in the tables")

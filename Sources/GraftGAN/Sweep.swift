@@ -64,6 +64,12 @@ public struct Sweep: Sendable {
     FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("summary.json").path)
   }
 
+  /// Whether a run has an outcome: it finished, or it failed (its `failed.json`). A staged experiment
+  /// decides its next runs only from settled ones.
+  public static func isSettled(_ run: Run) -> Bool {
+    isFinished(run) || RunFailureRecord.read(run.directory) != nil
+  }
+
   /// Trains every unfinished run with `executor` (see `RunExecutor.execute`); returns the failures.
   public func execute(
     with executor: some RunExecutor, log: @escaping @Sendable (String) -> Void

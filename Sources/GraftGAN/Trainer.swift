@@ -330,9 +330,9 @@ public final class Trainer {
   public func evaluate() -> (mixture: MixtureCoverage?, theory: TheoryRecovery?) {
     switch reference {
     case .mixture(let centers, let std, _):
-      return (MixtureCoverage(samples: evaluationSamples(2000), centers: centers, standardDeviation: std), nil)
+      return (MixtureCoverage(samples: evaluationSamples(config.evaluationSamples), centers: centers, standardDeviation: std), nil)
     case .theory(let modes):
-      let fake = evaluationSamples(2000)
+      let fake = evaluationSamples(config.evaluationSamples)
       let neurons = (sampler.base as? TheoryGenerator)?.neurons ?? fake
       return (nil, TheoryRecovery(neurons: neurons, modes: modes, samples: fake))
     case .images:
@@ -362,14 +362,14 @@ public final class Trainer {
   public var generatorHasBatchNorm: Bool { !players.generator.bufferPaths.isEmpty }
 
   /// The run's metrics now as a JSON object: mixture coverage, recovered modes, or (with an
-  /// `imageEvaluator`) image metrics of 2,000 samples.
+  /// `imageEvaluator`) image metrics of `evaluationSamples` samples.
   public func evaluationJSON(batchNormTraining: Bool = false) throws -> Any {
     let (mixture, theory) = evaluate()
     let encoder = JSONEncoder()
     if let mixture { return try JSONSerialization.jsonObject(with: try encoder.encode(mixture)) }
     if let theory { return try JSONSerialization.jsonObject(with: try encoder.encode(theory)) }
     if let imageEvaluator {
-      let samples = evaluationSamples(2000, batchNormTraining: batchNormTraining)
+      let samples = evaluationSamples(config.evaluationSamples, batchNormTraining: batchNormTraining)
       return try JSONSerialization.jsonObject(with: try imageEvaluator(samples))
     }
     return [String: Any]()

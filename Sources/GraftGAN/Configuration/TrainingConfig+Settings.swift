@@ -125,6 +125,9 @@ extension TrainingConfig {
       .value(
         "evaluate-every", \.evaluateEvery, key: "evaluateEvery", .bookkeeping,
         "Evaluate every N steps into metrics.jsonl (0: only at the end).", valid: .atLeast(0)),
+      .value(
+        "evaluation-samples", \.evaluationSamples, key: "evaluationSamples", .bookkeeping,
+        "Generated samples each evaluation measures.", valid: .within(100, 100_000)),
     ]
     return all
   }()

@@ -55,6 +55,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var keepCheckpoints = 3
   /// Evaluate metrics every N steps into metrics.jsonl (0: only at the end).
   public var evaluateEvery = 0
+  /// Generated samples each evaluation measures (mode coverage, recovered modes, image metrics).
+  public var evaluationSamples = 2000
 
   public init() {}
 }
