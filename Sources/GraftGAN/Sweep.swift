@@ -75,7 +75,30 @@ public struct Sweep: Sendable {
     with executor: some RunExecutor, log: @escaping @Sendable (String) -> Void
   ) throws -> [RunFailure] {
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    try checkStartedRunsMatch()
     return try executor.execute(runs, log: log)
+  }
+
+  /// Refuses to go on when a run's directory holds a started run of another config (the experiment or
+  /// the grid changed since): skipping it as finished, or resuming it, would report the other config's
+  /// outcome under this run's labels.
+  public func checkStartedRunsMatch() throws {
+    for run in runs {
+      let directory = RunDirectory(run.directory)
+      guard directory.hasStarted else { continue }
+      let stored: TrainingConfig?
+      do {
+        stored = try directory.savedConfig()
+      } catch {
+        throw StoredRunMismatch(run: run, problem: "its config.json is not a Graft run config (\(error))")
+      }
+      guard let stored else { continue }
+      let (a, b) = (stored.scheduleResolved, run.config.scheduleResolved)
+      if a != b {
+        let keys = RunDirectory.differingKeys(a, b)
+        throw StoredRunMismatch(run: run, problem: "it holds a run of another config (differs in \(keys.joined(separator: ", ")))")
+      }
+    }
   }
 
   /// A table of the runs' summaries (Markdown).
@@ -108,5 +131,16 @@ public struct Sweep: Sendable {
   public static func summary(_ run: Run) -> TrainingSummary? {
     guard let data = try? Data(contentsOf: run.directory.appendingPathComponent("summary.json")) else { return nil }
     return try? JSONDecoder().decode(TrainingSummary.self, from: data)
+  }
+}
+
+/// A sweep's run directory that holds a started run this sweep did not ask for.
+public struct StoredRunMismatch: Error, CustomStringConvertible {
+  public var run: Sweep.Run
+  public var problem: String
+
+  public var description: String {
+    "sweep: run \(run.name) in \(run.directory.path): \(problem); move that directory away (or give another --out) "
+      + "to run it as asked"
   }
 }

@@ -53,11 +53,12 @@ import Testing
   @Test(arguments: [true, false])
   func theory(quick: Bool) throws {
     let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: quick))
-    let steps = quick ? 600 : 2000
-    let rates = quick ? [0.01, 0.1, 1, 10] : [0.001, 0.01, 0.1, 1, 10]
-    let common: [String: Any] = [
+    let steps = quick ? 600 : 8000
+    let rates = quick ? [0.01, 0.1, 1, 10] : [0.003, 0.01, 0.03, 0.1, 0.3, 1]
+    var common: [String: Any] = [
       "steps": steps, "logEvery": 100, "checkpointEvery": steps, "schedule.totalSteps": steps,
     ]
+    if !quick { common["theory.initScale"] = 0.3 }
     var expected: [(String, TrainingConfig, [String: String])] = []
     // K = 2 (the paper's, names without a prefix), and in the full version K = 3 ("k3-", labelled).
     for k in quick ? [2] : [2, 3] {
@@ -83,7 +84,7 @@ import Testing
           ))
       }
     }
-    #expect(expected.count == (quick ? 3 * 17 : 2 * 5 * 26))
+    #expect(expected.count == (quick ? 3 * 17 : 2 * 5 * 37))
     expectRuns(experiment.runs, expected, root: root)
   }
 

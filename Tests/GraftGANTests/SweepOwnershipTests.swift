@@ -144,6 +144,30 @@ struct SweepOwnershipTests {
     #expect(Sweep.isFinished(run))
   }
 
+  /// A finished run is skipped when the sweep asks for the same config again, and refused (naming the
+  /// run, the differing settings and the fix) when the sweep now asks for another config under its name.
+  @Test func aStartedRunOfAnotherConfigIsRefusedNotReused() throws {
+    let root = temporaryDirectory("sweep-changed")
+    var config = smallConfig()
+    config.steps = 20
+    config.width = 16
+    let pool = LocalProcessPool(executable: graftExecutable, parallel: 1)
+    let sweep = Sweep(root: root, runs: [Sweep.Run(name: "cell", config: config, root: root)])
+    #expect(try sweep.execute(with: pool) { _ in }.isEmpty)
+    let log = LogLines()
+    #expect(try sweep.execute(with: pool) { log.append($0) }.isEmpty)
+    #expect(log.all.contains { $0.contains("1 already finished, 0 to go") }, "\(log.all)")
+
+    config.steps = 30
+    config.seed = 7
+    let changed = Sweep(root: root, runs: [Sweep.Run(name: "cell", config: config, root: root)])
+    let error = try #require(throws: StoredRunMismatch.self) { try changed.execute(with: pool) { _ in } }
+    #expect("\(error)".contains("run cell in \(root.appendingPathComponent("cell").path)"), "\(error)")
+    let keys = "\(error)".components(separatedBy: "differs in ").last?.components(separatedBy: ")").first ?? ""
+    #expect(keys.components(separatedBy: ", ").contains("seed") && keys.contains("steps"), "\(error)")
+    #expect("\(error)".contains("move that directory away"), "\(error)")
+  }
+
   /// A failed run keeps its log and failed.json; the same command reports it without running it, and
   /// `--retry-failed` runs it again into a new log.
   @Test func aFailedRunIsRunAgainOnlyWithRetryFailed() throws {
