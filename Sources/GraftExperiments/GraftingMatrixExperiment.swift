@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftOptimizers
 import GraftReport
 
 /// Beyond the paper's two grafted pairs: every magnitude × direction pair of SGD, Adam, RMSprop and
