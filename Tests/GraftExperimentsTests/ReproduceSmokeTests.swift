@@ -69,9 +69,11 @@ struct ReproduceSmokeTests {
 
   @Test func mixturesQuick() throws {
     let root = temporaryDirectory("reproduce-mog")
-    let experiment = MixtureExperiment(root: root, scale: ExperimentScale(quick: true, seeds: 5))
+    // Three confirmation seeds (the quick default) after a one-seed screen: about 28 runs of 2000 steps,
+    // as many as the 25 of the one-rate, five-seed version this replaced.
+    let experiment = MixtureExperiment(root: root, scale: ExperimentScale(quick: true))
     let seeds = experiment.confirmationSeeds
-    #expect(seeds.count == 5 && Set(seeds).isDisjoint(with: experiment.screenSeeds))
+    #expect(seeds.count == 3 && Set(seeds).isDisjoint(with: experiment.screenSeeds))
     let result = try experiment.run(on: localPool)
     // The screen (1 seed, 2 rates, at most 1 more past an edge), then the confirmation at the chosen rate.
     let screen = experiment.sweep.runs.filter { $0.labels["stage"] == "screen" }
@@ -96,7 +98,25 @@ struct ReproduceSmokeTests {
         FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-002000.png").path))
     }
     #expect(!result.markdown.lowercased().contains("nan"))
-    // MEASURED
+    // Outcomes over the confirmation seeds 100, 101, 102 (ring8, 2000 steps, non-saturating loss at a
+    // constant rate, each optimizer at the rate its one-seed screen chose — the choice itself moves with
+    // the kernels), modes covered of 8 per seed, measured under each OPENBLAS_CORETYPE (seeds 103, 104
+    // in brackets, measured but not run here):
+    //   unset (Zen)  Adam (0.01) 5 3 5 [4 3]   SGDA (0.03) 2 0 1 [1 0]  SGDA_Ada (0.03) 0 0 0 [0 0]
+    //   Sandybridge  Adam (0.003) 3 3 4 [3 5]  SGDA (0.1) 0 0 0 [1 1]   SGDA_Ada (0.03) 0 0 0 [0 0]
+    //   SKYLAKEX
+    // Asserted, with margins of 0.8 mode or more on means over the three seeds:
+    let adam = try #require(result.measures["ring8/adam/modesCovered"])
+    let sgda = try #require(result.measures["ring8/sgda/modesCovered"])
+    let sgdaAda = try #require(result.measures["ring8/sgda-ada/modesCovered"])
+    // Adam's mean ≥ 2.5 of 8 (measured 4.3 / 3.3).
+    #expect(adam.mean >= 2.5, "Adam \(adam.formatted())")
+    // Adam's mean exceeds SGDA's and SGDA_Ada's by ≥ 2 modes (measured 3.3 / 3.3 and 4.3 / 3.3).
+    #expect(adam.mean >= sgda.mean + 2, "Adam \(adam.formatted()), SGDA \(sgda.formatted())")
+    #expect(adam.mean >= sgdaAda.mean + 2, "Adam \(adam.formatted()), SGDA_Ada \(sgdaAda.formatted())")
+    // Adam covers more modes than SGDA on at least 2 of the 3 seeds (measured 3 / 3).
+    let wins = adam.minus(sgda).values.filter { $0 > 0 }.count
+    #expect(wins >= 2, "Adam − SGDA by seed: \(adam.minus(sgda).formatted())")
   }
 
   @Test func graftingMatrixQuick() throws {
