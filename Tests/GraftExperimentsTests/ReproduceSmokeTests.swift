@@ -187,8 +187,8 @@ struct ReproduceSmokeTests {
     // Theory over seeds 0…4, mog over its confirmation seeds 100…109. Not re-measured under every core
     // type (about an hour each); what backs them: theory at 2000 steps on the quick 4×4 part of the grid
     // (measured here): nSGDA 2 2 2 2 1 (unset/SkylakeX) and 2 2 2 2 2 (Haswell, Sandybridge); best SGDA
-    // cell (η_G 1, η_D 0.1) 1 2 0 1 0 under all four, a mean gap of 1.0–1.2 (asserted ≥ 0.5; the "held" verdict's lower end was only
-    // 0.12–0.16, too thin to assert). mog: RESULTS.md (one CPU) has ring8 Adam 7.2 ± 0.8 (std) against
+    // cell (η_G 1, η_D 0.1) 1 2 0 1 0 under all four, a mean gap of 1.0–1.2 (asserted ≥ 0.5; the "held"
+    // verdict's lower end was only 0.12–0.16, too thin to assert). mog: RESULTS.md (one CPU) has ring8 Adam 7.2 ± 0.8 (std) against
     // SGDA 0.8 ± 0.4, a gap of 6.4 (asserted ≥ 3; seeds 0…4 and a rate picked on them).
     expectIntervalsAndVerdicts(theory, seeds: 5)
     expectIntervalsAndVerdicts(mog, seeds: mixtures.confirmationSeeds.count)
