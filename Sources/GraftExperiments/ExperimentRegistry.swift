@@ -3,7 +3,10 @@ import Foundation
 /// The experiments `graft reproduce` runs, in the order `all` runs them.
 public enum Experiments {
   public static var all: [any Experiment.Type] {
-    [TheoryExperiment.self, MixtureExperiment.self, GraftingExperiment.self, MagnitudeExperiment.self]
+    [
+      TheoryExperiment.self, MixtureExperiment.self, GraftingMatrixExperiment.self, GraftingExperiment.self,
+      MagnitudeExperiment.self,
+    ]
   }
 
   public static var names: [String] { all.map { $0.name } }

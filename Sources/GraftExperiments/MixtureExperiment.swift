@@ -3,8 +3,14 @@ import GraftGAN
 import GraftOptimizers
 
 /// 2-D mixtures (ring8, grid25): the same MLP GAN trained with SGDA, Adam, Ada_nSGDA, SGDA_Ada and
-/// nSGDA, each at its best learning rate from a small grid, on several seeds; modes covered and
-/// high-quality share as mean ± 95% interval with the per-seed values.
+/// nSGDA. Each optimizer's learning rate is chosen by a screen (`RateScreen`: its grid, widened while the
+/// best rate sits at an edge, on `screenSeeds`), then confirmed on fresh seeds; the tables and claims
+/// come from the confirmation only: modes covered and high-quality share as mean ± 95% interval with
+/// the per-seed values.
+///
+/// Seeds: the screen runs seeds 0, 1, 2 (quick: 0); the confirmation runs seeds 100, 101, … — twice
+/// the scale's seeds in the full version (10 by default, `--seeds N` gives 2N), the scale's seeds in the
+/// quick one (3 by default).
 public struct MixtureExperiment: Experiment {
   public static let name = "mog"
   public var root: URL
@@ -17,10 +23,8 @@ public struct MixtureExperiment: Experiment {
 
   public static let optimizers = ["sgda", "adam", "ada-nsgda", "sgda-ada", "nsgda"]
 
-  /// The learning-rate grid of each optimizer, on the scale its step is measured in (the quick version
-  /// tries the second value only). Four log-spaced values around the usual choice; the first full run
-  /// with three values put the best rate of three optimizers at an edge of their grid, so each got a
-  /// fourth value past that edge.
+  /// The first learning-rate grid of each optimizer's screen, on the scale its step is measured in: four
+  /// half-decade rates around the usual choice (the quick version: the middle two).
   public func rates(_ optimizer: String) -> [Double] {
     let grid: [Double]
     switch optimizer {
@@ -29,45 +33,56 @@ public struct MixtureExperiment: Experiment {
     case "nsgda": grid = [0.003, 0.01, 0.03, 0.1]
     default: grid = [0.01, 0.03, 0.1, 0.3]
     }
-    return scale.quick ? [grid[1]] : grid
+    return scale.quick ? Array(grid[1...2]) : grid
   }
 
-  /// The data sets, each with the preset of its MLP GAN and its steps.
-  var datasets: [(name: String, preset: String, steps: Int)] {
-    scale.quick ? [("ring8", "ring8-mlp", 2000)] : [("ring8", "ring8-mlp", 4000), ("grid25", "grid25-mlp", 6000)]
+  /// How many rates a screen may add past its grid's edges.
+  public var maxExtensions: Int { scale.quick ? 1 : 3 }
+
+  /// The seeds the rates are chosen on.
+  public var screenSeeds: [Int] { scale.quick ? [0] : [0, 1, 2] }
+
+  /// The fresh seeds the chosen rates are measured on (from 100, so never a screen seed).
+  public var confirmationSeeds: [Int] { Array(100..<(100 + (scale.quick ? scale.seeds : 2 * scale.seeds))) }
+
+  /// The data sets, each with the preset of its MLP GAN, its steps and its number of modes.
+  var datasets: [(name: String, preset: String, steps: Int, modes: Int)] {
+    scale.quick
+      ? [("ring8", "ring8-mlp", 2000, 8)] : [("ring8", "ring8-mlp", 4000, 8), ("grid25", "grid25-mlp", 6000, 25)]
+  }
+
+  /// The screen of (data set, optimizer).
+  func screen(_ dataset: String, _ optimizer: String) -> RateScreen {
+    let (_, name, steps, _) = datasets.first { $0.name == dataset }!
+    var base = preset(name)
+    base.steps = steps
+    // The standard GAN objective at a constant rate, as the paper compares optimizers (the main job's
+    // hinge loss and decay made SGDA cover half the ring: another question).
+    base.loss = .nonSaturating
+    base.schedule.decay = .constant
+    base.logEvery = 100
+    base.sampleEvery = steps
+    base.checkpointEvery = steps
+    let grid = rates(optimizer)
+    return RateScreen(
+      search: RateSearch(from: grid.first!, to: grid.last!, maxExtensions: maxExtensions),
+      screenSeeds: screenSeeds, confirmationSeeds: confirmationSeeds,
+      makeRun: { lr, seed, stage in
+        var config = base
+        config.setOptimizer(optimizer)
+        config.setLearningRate(lr)
+        config.seed = UInt64(seed)
+        return makeRun(
+          "\(dataset)-\(optimizer)-lr\(lr)-seed\(seed)", config,
+          labels: ["dataset": dataset, "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)", "stage": stage])
+      }, score: mixtureScore)
   }
 
   public var runs: [Sweep.Run] {
-    var runs: [Sweep.Run] = []
-    for (dataset, name, steps) in datasets {
-      var base = preset(name)
-      base.steps = steps
-      // The standard GAN objective at a constant rate, as the paper compares optimizers (the main job's
-      // hinge loss and decay made SGDA cover half the ring: another question).
-      base.loss = .nonSaturating
-      base.schedule.decay = .constant
-      base.logEvery = 100
-      base.sampleEvery = steps
-      base.checkpointEvery = steps
-      for optimizer in Self.optimizers {
-        for lr in rates(optimizer) {
-          for seed in 0..<seeds {
-            var config = base
-            config.setOptimizer(optimizer)
-            config.setLearningRate(lr)
-            config.seed = UInt64(seed)
-            runs.append(
-              makeRun(
-                "\(dataset)-\(optimizer)-lr\(lr)-seed\(seed)", config,
-                labels: ["dataset": dataset, "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"]))
-          }
-        }
-      }
-    }
-    return runs
+    datasets.flatMap { dataset in Self.optimizers.flatMap { screen(dataset.name, $0).runs } }
   }
 
-  /// One (dataset, optimizer, learning rate) over the seeds.
+  /// One (dataset, optimizer) at its chosen rate over the confirmation seeds.
   struct Cell {
     var lr: String
     var modes: SeedStatistics
@@ -76,33 +91,23 @@ public struct MixtureExperiment: Experiment {
     var runs: [Sweep.Run]
   }
 
-  /// The cell of (dataset, optimizer, lr); a run that stopped early covers no mode and has no
-  /// high-quality samples.
-  func cell(_ sweep: Sweep, _ dataset: String, _ optimizer: String, _ lr: Double) -> Cell {
-    let runs = sweep.runs.filter {
-      $0.labels["dataset"] == dataset && $0.labels["optimizer"] == optimizer && $0.labels["lr"] == "\(lr)"
-    }
+  /// The confirmation cell of `screen`'s chosen rate (empty while the screen has not chosen); a run that
+  /// stopped early covers no mode and has no high-quality samples.
+  func confirmation(_ screen: RateScreen, chosen: Double?) -> Cell {
+    let runs = chosen.map(screen.confirmationRuns) ?? []
     var modes: [String: Double] = [:]
     var quality: [String: Double] = [:]
     var failed = 0
     for run in runs {
       let seed = run.labels["seed"] ?? run.name
-      let mixture = Sweep.summary(run)?.mixture
-      if mixture == nil { failed += 1 }
-      modes[seed] = mixture.map { Double($0.modesCovered) } ?? 0
-      quality[seed] = mixture.map { Double($0.highQualityShare) * 100 } ?? 0
+      let outcome = mixtureOutcome(run)
+      if outcome.failed { failed += 1 }
+      modes[seed] = outcome.modes
+      quality[seed] = outcome.share
     }
     return Cell(
-      lr: "\(lr)", modes: SeedStatistics(bySeed: modes), quality: SeedStatistics(bySeed: quality), failed: failed,
-      runs: runs)
-  }
-
-  /// The best learning rate's cell for (dataset, optimizer): most modes on average over the seeds, then
-  /// highest mean high-quality share. Picked on the same seeds it is reported on, so the best cell's
-  /// numbers lean optimistic (the table caption says so).
-  func best(_ sweep: Sweep, _ dataset: String, _ optimizer: String) -> Cell {
-    rates(optimizer).map { cell(sweep, dataset, optimizer, $0) }
-      .max { ($0.modes.mean, $0.quality.mean) < ($1.modes.mean, $1.quality.mean) }!
+      lr: chosen.map { "\($0)" } ?? "–", modes: SeedStatistics(bySeed: modes),
+      quality: SeedStatistics(bySeed: quality), failed: failed, runs: runs)
   }
 
   public func summarize(_ sweep: Sweep) -> ExperimentResult {
@@ -110,31 +115,32 @@ public struct MixtureExperiment: Experiment {
     var results: [String: [String: Cell]] = [:]
     var measures: [String: SeedStatistics] = [:]
     var highlighted: [String] = []
-    let gridSize = rates("adam").count
-    for (dataset, _, steps) in datasets {
-      let k = dataset == "ring8" ? 8 : 25
-      md +=
-        "### \(dataset): modes covered (of \(k)) and high-quality share, \(steps) steps, \(seeds) seed(s), \(gridSize > 1 ? "best learning rate of \(gridSize)" : "one learning rate")\n\n"
-      md +=
-        "Each cell: mean ± half-width of the 95% Student-t interval over seeds, then the per-seed values in seed order (seeds 0…\(seeds - 1)); a run that stopped early counts as 0. "
-      md +=
-        gridSize > 1
-        ? "The best learning rate is the one with the most modes on average (then the highest share), picked on these same seeds, so its numbers lean optimistic.\n\n"
-        : "One learning rate per optimizer (no selection).\n\n"
-      md +=
-        "| optimizer | best lr | modes covered | high-quality share (%) | failed runs | samples (seed 0) |\n|---|---|---|---|---|---|\n"
+    let seeds = confirmationSeeds
+    let seedList = "seeds \(seeds.first!)…\(seeds.last!)"
+    for (dataset, _, steps, k) in datasets {
+      var screenTable =
+        "Screen (\(screenSeeds.count) seed(s): \(screenSeeds.map(String.init).joined(separator: ", "))): each rate's mean modes covered, the chosen rate in bold (most modes, then highest share; a rate may be added past an edge of the grid up to \(maxExtensions) time(s) while the best rate sits there).\n\n| optimizer | mean modes by learning rate | chosen |\n|---|---|---|\n"
+      var table =
+        "| optimizer | lr | modes covered | high-quality share (%) | failed runs | samples (seed \(seeds.first!)) |\n|---|---|---|---|---|---|\n"
       for optimizer in Self.optimizers {
-        let c = best(sweep, dataset, optimizer)
+        let screen = screen(dataset, optimizer)
+        let (text, state) = screenSummary(screen)
+        screenTable += "| \(optimizer) | \(text) | \(choiceText(state)) |\n"
+        let c = confirmation(screen, chosen: state.chosen)
         results[dataset, default: [:]][optimizer] = c
         measures["\(dataset)/\(optimizer)/modesCovered"] = c.modes
         measures["\(dataset)/\(optimizer)/highQualityShare"] = c.quality
-        let first = c.runs.first { $0.labels["seed"] == "0" } ?? c.runs.first
+        let first = c.runs.first
         let picture = first.map { "\($0.name)/samples/step-\(String(format: "%06d", steps)).png" } ?? ""
         highlighted += first.map { [$0.directory.path] } ?? []
-        md +=
-          "| \(optimizer) | \(c.lr) | \(c.modes.formatted()) | \(c.quality.formatted()) | \(c.failed) of \(c.runs.count) | [scatter](\(picture)) |\n"
+        table +=
+          "| \(optimizer) | \(c.lr) | \(c.modes.formatted()) | \(c.quality.formatted()) | \(c.failed) of \(c.runs.count) | \(first == nil ? "" : "[scatter](\(picture))") |\n"
       }
-      md += "\n"
+      md +=
+        "### \(dataset): modes covered (of \(k)) and high-quality share, \(steps) steps, chosen rate on \(seeds.count) fresh seeds\n\n"
+      md +=
+        "Each optimizer at the rate its screen chose, on fresh seeds (\(seedList)) that took no part in the choice. Each cell: mean ± half-width of the 95% Student-t interval over those seeds, then the per-seed values in seed order; a run that stopped early counts as 0.\n\n"
+      md += table + "\n" + screenTable + "\n"
     }
     let ring = results["ring8"] ?? [:]
     func modes(_ name: String) -> SeedStatistics { ring[name]?.modes ?? SeedStatistics([]) }

@@ -9,10 +9,11 @@ struct ReproduceCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "reproduce",
     abstract:
-      "Run the paper's experiments end to end: theory, mog, grafting, magnitudes, all (--quick: a few minutes in total)."
+      "Run the paper's experiments end to end: theory, mog, grafting-matrix, grafting, magnitudes, all "
+      + "(--quick: a few minutes in total)."
   )
 
-  @Argument(help: "Experiment: theory, mog, grafting, magnitudes, all.") var name: String
+  @Argument(help: "Experiment: theory, mog, grafting-matrix, grafting, magnitudes, all.") var name: String
   @Flag(help: "The small version (CI smoke test).") var quick = false
   @Option(help: "Seeds per configuration.") var seeds: Int?
   @Option(help: "Output directory.") var out: String = "runs/reproduce"

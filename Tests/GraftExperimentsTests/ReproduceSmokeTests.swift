@@ -69,46 +69,88 @@ struct ReproduceSmokeTests {
 
   @Test func mixturesQuick() throws {
     let root = temporaryDirectory("reproduce-mog")
-    // Five seeds: at 2000 steps one seed's coverage swings from 0 to 8 (Adam), so three leave too little
-    // margin for the assertions below; 25 runs of about 3 s each.
-    let experiment = MixtureExperiment(
-      root: root, scale: ExperimentScale(quick: true, seeds: 5))
-    let seeds = experiment.scale.seeds
+    // Three confirmation seeds (the quick default) after a one-seed screen: about 28 runs of 2000 steps,
+    // as many as the 25 of the one-rate, five-seed version this replaced.
+    let experiment = MixtureExperiment(root: root, scale: ExperimentScale(quick: true))
+    let seeds = experiment.confirmationSeeds
+    #expect(seeds.count == 3 && Set(seeds).isDisjoint(with: experiment.screenSeeds))
     let result = try experiment.run(on: localPool)
-    #expect(experiment.sweep.runs.count == MixtureExperiment.optimizers.count * seeds)
+    // The screen (1 seed, 2 rates, at most 1 more past an edge), then the confirmation at the chosen rate.
+    let screen = experiment.sweep.runs.filter { $0.labels["stage"] == "screen" }
+    let confirmation = experiment.sweep.runs.filter { $0.labels["stage"] == "confirmation" }
+    #expect(
+      screen.count >= 2 * MixtureExperiment.optimizers.count && screen.count <= 3 * MixtureExperiment.optimizers.count)
+    #expect(confirmation.count == MixtureExperiment.optimizers.count * seeds.count)
+    #expect(experiment.sweep.runs.allSatisfy(Sweep.isSettled))
     for optimizer in MixtureExperiment.optimizers {
-      #expect(result.markdown.contains("| \(optimizer) |"))
       let modes = try #require(result.measures["ring8/\(optimizer)/modesCovered"])
-      #expect(modes.count == seeds && modes.seeds == (0..<seeds).map { "\($0)" })
-      // The table row prints the interval with n and the per-seed values.
+      // The tables come from the confirmation seeds only.
+      #expect(modes.seeds == seeds.map { "\($0)" })
       #expect(result.markdown.contains("| \(optimizer) | ") && result.markdown.contains(modes.formatted()))
+      let chosen = Set(confirmation.filter { $0.labels["optimizer"] == optimizer }.map { $0.labels["lr"]! })
+      #expect(chosen.count == 1)
+      #expect(result.markdown.contains("**\(chosen.first!): "))
     }
-    expectIntervalsAndVerdicts(result, seeds: seeds)
-    #expect(result.checks.first { $0.claim.hasPrefix("Adam covers") } != nil)
+    expectIntervalsAndVerdicts(result, seeds: seeds.count)
+    #expect(result.checks.count == 4)
     for run in experiment.sweep.runs {
       #expect(
         FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-002000.png").path))
     }
     #expect(!result.markdown.lowercased().contains("nan"))
-    // Outcomes over seeds 0…4 (ring8, 2000 steps, non-saturating loss at a constant rate, one lr each:
-    // Adam 1e-3, SGDA 0.03, SGDA_Ada 0.03), modes covered of 8 per seed, measured on the final code
-    // (torch-exact optimizer constants) under each OPENBLAS_CORETYPE:
-    //   Haswell      Adam 2 5 8 4 5 (mean 4.8)  SGDA 1 0 0 2 0 (0.6)  SGDA_Ada 0 1 0 2 0 (0.6)
-    //   Sandybridge  Adam 6 5 8 8 7 (6.8)       SGDA 1 1 0 0 0 (0.4)  SGDA_Ada 0 0 0 0 0 (0.0)
-    //   SkylakeX     Adam 7 1 3 5 7 (4.6)       SGDA 1 0 0 0 0 (0.2)  SGDA_Ada 0 0 0 0 0 (0.0)
-    // One seed decides nothing: Adam covered 1 on SkylakeX seed 1 and 8 on Sandybridge seed 2.
-    // Asserted, with margins of 1.5 modes or more:
+    // Outcomes over the confirmation seeds 100, 101, 102 (ring8, 2000 steps, non-saturating loss at a
+    // constant rate, each optimizer at the rate its one-seed screen chose — the choice itself moves with
+    // the kernels), modes covered of 8 per seed, measured under each OPENBLAS_CORETYPE (seeds 103, 104
+    // in brackets, measured but not run here):
+    //   unset (EPYC) Adam (0.01) 5 3 5 [4 3]   SGDA (0.03) 2 0 1 [1 0]  SGDA_Ada (0.03) 0 0 0 [0 0]
+    //   Sandybridge  Adam (0.003) 3 3 4 [3 5]  SGDA (0.1) 0 0 0 [1 1]   SGDA_Ada (0.03) 0 0 0 [0 0]
+    //   SkylakeX     Adam (0.001) 6 7 7 [4 4]  SGDA (0.03) 1 0 1 [0 1]  SGDA_Ada (0.03) 0 0 0 [0 0]
+    // Asserted, with margins of 0.8 mode or more on means over the three seeds:
     let adam = try #require(result.measures["ring8/adam/modesCovered"])
     let sgda = try #require(result.measures["ring8/sgda/modesCovered"])
     let sgdaAda = try #require(result.measures["ring8/sgda-ada/modesCovered"])
-    // Adam's mean ≥ 3 of 8 (measured 4.8 / 6.8 / 4.6).
-    #expect(adam.mean >= 3, "Adam \(adam.formatted())")
-    // Adam's mean exceeds SGDA's and SGDA_Ada's by ≥ 2 modes (measured 4.2 / 6.4 / 4.4 and 4.2 / 6.8 / 4.6).
+    // Adam's mean ≥ 2.5 of 8 (measured 4.3 / 3.3 / 6.7).
+    #expect(adam.mean >= 2.5, "Adam \(adam.formatted())")
+    // Adam's mean exceeds SGDA's and SGDA_Ada's by ≥ 2 modes (measured 3.3 / 3.3 / 6.0 and 4.3 / 3.3 / 6.7).
     #expect(adam.mean >= sgda.mean + 2, "Adam \(adam.formatted()), SGDA \(sgda.formatted())")
     #expect(adam.mean >= sgdaAda.mean + 2, "Adam \(adam.formatted()), SGDA_Ada \(sgdaAda.formatted())")
-    // Adam covers more modes than SGDA on at least 3 of the 5 seeds (measured 5 / 5 / 5).
+    // Adam covers more modes than SGDA on at least 2 of the 3 seeds (measured 3 / 3 / 3).
     let wins = adam.minus(sgda).values.filter { $0 > 0 }.count
-    #expect(wins >= 3, "Adam − SGDA by seed: \(adam.minus(sgda).formatted())")
+    #expect(wins >= 2, "Adam − SGDA by seed: \(adam.minus(sgda).formatted())")
+  }
+
+  @Test func graftingMatrixQuick() throws {
+    let experiment = GraftingMatrixExperiment(
+      root: temporaryDirectory("reproduce-grafting-matrix"), scale: ExperimentScale(quick: true))
+    let seeds = experiment.confirmationSeeds
+    #expect(seeds.count >= 3)
+    let result = try experiment.run(on: localPool)
+    // 2 × 2 pairs, each one screen run (one rate) and the confirmation seeds.
+    #expect(experiment.sources == ["sgd", "adam"])
+    #expect(experiment.sweep.runs.count == 4 * (1 + seeds.count))
+    #expect(experiment.sweep.runs.allSatisfy(Sweep.isSettled))
+    // The heat map and the tables.
+    let svg = try #require(result.figures["grafting-matrix.svg"])
+    #expect(svg.hasPrefix("<svg") && svg.contains("magnitude") && svg.contains("direction"))
+    #expect(result.markdown.contains("![modes covered by magnitude and direction source](grafting-matrix.svg)"))
+    #expect(result.markdown.contains("| magnitude \\ direction | sgd | adam |"))
+    for m in experiment.sources {
+      for d in experiment.sources {
+        let cell = try #require(result.measures["\(m)/\(d)/modesCovered"])
+        #expect(cell.seeds == seeds.map { "\($0)" })
+        #expect(result.markdown.contains(cell.formatted()))
+      }
+    }
+    // Verdicts from intervals over the confirmation seeds, paired by seed.
+    expectIntervalsAndVerdicts(result, seeds: seeds.count)
+    #expect(result.checks.count == 2)
+    let magnitude = try #require(result.measures["magnitudeEffect/adam-sgd"])
+    let adamRow = try #require(result.measures["magnitude/adam/modesCovered"])
+    let sgdRow = try #require(result.measures["magnitude/sgd/modesCovered"])
+    #expect(magnitude == adamRow.minus(sgdRow))
+    #expect(result.checks[0].verdict == Verdict.positive(magnitude))
+    let direction = try #require(result.measures["directionEffect/adam-sgd"])
+    #expect(result.checks[1].verdict == Verdict.within(direction, margin: 1))
   }
 
   @Test(.enabled(if: FashionMNIST.isAvailable(split: .train), "Fashion-MNIST is not installed"))
@@ -140,15 +182,16 @@ struct ReproduceSmokeTests {
     let scale = ExperimentScale(quick: false)
     let theory = try TheoryExperiment(root: temporaryDirectory("reproduce-theory-full"), scale: scale).run(
       on: localPool)
-    let mog = try MixtureExperiment(root: temporaryDirectory("reproduce-mog-full"), scale: scale).run(on: localPool)
-    // Over seeds 0…4. Not re-measured under every core type (about an hour each); what backs them:
-    // theory at 2000 steps on the quick 4×4 part of the grid (measured here): nSGDA 2 2 2 2 1
-    // (unset/SkylakeX) and 2 2 2 2 2 (Haswell, Sandybridge); best SGDA cell (η_G 1, η_D 0.1) 1 2 0 1 0
-    // under all four, a mean gap of 1.0–1.2 (asserted ≥ 0.5; the "held" verdict's lower end was only
-    // 0.12–0.16, too thin to assert). mog: RESULTS.md (one CPU) has ring8 Adam 7.2 ± 0.8 (std) against
-    // SGDA 0.8 ± 0.4, a gap of 6.4 (asserted ≥ 3).
+    let mixtures = MixtureExperiment(root: temporaryDirectory("reproduce-mog-full"), scale: scale)
+    let mog = try mixtures.run(on: localPool)
+    // Theory over seeds 0…4, mog over its confirmation seeds 100…109. Not re-measured under every core
+    // type (about an hour each); what backs them: theory at 2000 steps on the quick 4×4 part of the grid
+    // (measured here): nSGDA 2 2 2 2 1 (unset/SkylakeX) and 2 2 2 2 2 (Haswell, Sandybridge); best SGDA
+    // cell (η_G 1, η_D 0.1) 1 2 0 1 0 under all four, a mean gap of 1.0–1.2 (asserted ≥ 0.5; the "held"
+    // verdict's lower end was only 0.12–0.16, too thin to assert). mog: RESULTS.md (one CPU) has ring8 Adam 7.2 ± 0.8 (std) against
+    // SGDA 0.8 ± 0.4, a gap of 6.4 (asserted ≥ 3; seeds 0…4 and a rate picked on them).
     expectIntervalsAndVerdicts(theory, seeds: 5)
-    expectIntervalsAndVerdicts(mog, seeds: 5)
+    expectIntervalsAndVerdicts(mog, seeds: mixtures.confirmationSeeds.count)
     let nsgda = try #require(theory.measures["nsgda/modesRecovered"])
     let best = try #require(theory.measures["sgda-best/modesRecovered"])
     #expect(nsgda.mean >= best.mean + 0.5, "nSGDA \(nsgda.formatted()), best SGDA cell \(best.formatted())")
