@@ -112,6 +112,9 @@ public struct GraftingExperiment: Experiment {
   public var runs: [Sweep.Run] {
     let states = Self.optimizers.map { ($0, screen($0)) }
     var runs = states.flatMap { optimizer, state in state.rates.map { screenRun(optimizer, $0) } }
+    // The confirmation starts once every screen has chosen, seed by seed over all optimizers, so that a
+    // protocol stopped part-way leaves complete seeds (the factorial pairs the four optimizers by seed).
+    guard states.allSatisfy({ $0.1.chosen != nil }) else { return runs }
     for seed in confirmationSeeds {
       for (optimizer, state) in states {
         if let lr = state.chosen { runs.append(confirmationRun(optimizer, lr, seed: seed)) }
@@ -201,7 +204,7 @@ public struct GraftingExperiment: Experiment {
     func measure(_ optimizer: String, _ key: String) -> SeedStatistics { measures["\(optimizer)/\(key)"] ?? SeedStatistics([]) }
     for (index, space) in Self.spaces.enumerated() {
       md += "In \(space.label) (\(Self.spaceName(space.suffix))):\n\n"
-      let extra = index == 0 ? " classes covered | failed | samples (first seed) |" : ""
+      let extra = index == 0 ? "classes covered | failed | samples (first seed) |" : ""
       md +=
         "| optimizer | lr | " + Self.measureColumns.map { "\($0.label) | " }.joined() + extra + "\n|---|---|"
         + String(repeating: "---|", count: Self.measureColumns.count + (index == 0 ? 3 : 0)) + "\n"
@@ -212,13 +215,15 @@ public struct GraftingExperiment: Experiment {
           md += measure(optimizer, column.key + space.suffix).formatted(digits: column.digits) + " | "
         }
         if index == 0 {
-          let failed = runs.filter { Sweep.isSettled($0) && Self.finalEvaluation($0)?["fid"]?.isFinite != true }
+          let settled = runs.filter(Sweep.isSettled)
+          let failed = settled.filter { Self.finalEvaluation($0)?["fid"]?.isFinite != true }
+          let pending = runs.count - settled.count
           let grid =
             runs.first.map {
               "[grid](\($0.name)/samples/step-\(String(format: "%06d", confirmationSteps)).png)"
             } ?? ""
           md +=
-            "\(measure(optimizer, "classesCovered").formatted(digits: 1)) | \(failed.count) of \(runs.count) | \(grid) |"
+            "\(measure(optimizer, "classesCovered").formatted(digits: 1)) | \(failed.count) of \(settled.count)\(pending > 0 ? " (\(pending) pending)" : "") | \(grid) |"
         }
         md += "\n"
       }
@@ -295,9 +300,15 @@ public struct GraftingExperiment: Experiment {
     let recallEffects = factorial("recall", lowerIsBetter: false)
     let precisionEffects = factorial("precision", lowerIsBetter: false)
     let sgdaMinusAdam = sgda.minus(adam)  // = magnitude effect + direction effect, per seed
-    let separated = agreement.separations.first.map {
-      evidence("; e.g. FID \($0.better) − \($0.worse)", measure($0.better, "fid").minus(measure($0.worse, "fid")))
-    } ?? "; " + evidence("FID SGDA − Adam", sgdaMinusAdam)
+    // The first separated pair in the first measure that separates it (else SGDA − Adam in FID).
+    let separated =
+      agreement.separations.first.flatMap { s in
+        s.agreeing.first.map { name -> String in
+          let values = rankingValues[name] ?? [:]
+          let difference = (values[s.better] ?? SeedStatistics([])).minus(values[s.worse] ?? SeedStatistics([]))
+          return evidence("; e.g. \(name) \(s.better) − \(s.worse)", difference, digits: name.hasPrefix("FID") ? 1 : 3)
+        }
+      } ?? "; " + evidence("FID SGDA − Adam", sgdaMinusAdam)
     let reversed = agreement.separations.filter { !$0.contradicting.isEmpty }.count
     let taus = agreement.tau.values.filter(\.isFinite)
     let tauRange = "\(format(taus.min() ?? .nan, 2)) to \(format(taus.max() ?? .nan, 2))"

@@ -193,11 +193,9 @@ import Testing
         expected.append(try graftingRun("screen", optimizer, lr, seed: 0, quick: false))
       }
     }
-    let chosen: [(String, Double)] = [("adam", 3e-4), ("ada-nsgda", 1e-3), ("nsgda", 1e-2)]
-    for seed in 100..<105 {
-      for (optimizer, lr) in chosen { expected.append(try graftingRun("confirm", optimizer, lr, seed: seed, quick: false)) }
-    }
+    // No confirmation while a screen has not chosen (SGDA widens, SGDA_Ada waits for a run).
     expectRuns(runs, expected, root: root)
+    #expect(experiment.screen("adam").chosen == 3e-4)
     #expect(experiment.screen("nsgda").chosen == 1e-2)
     #expect(experiment.screen("sgda").chosen == nil)
     // Once SGDA's extension settles at a better FID still at the edge, the last extension is due; then the
@@ -207,8 +205,27 @@ import Testing
     try fakeFinishedRun(try #require(experiment.runs.first { $0.name == "screen-sgda-lr0.3" }), fid: 44)
     let sgda = experiment.screen("sgda")
     #expect(sgda.chosen == 0.3 && sgda.chosenAtEdge)
-    #expect(experiment.runs.contains { $0.name == "confirm-sgda-lr0.3-seed104" })
-    #expect(!experiment.runs.contains { $0.name.hasPrefix("confirm-sgda-ada") })
+    #expect(!experiment.runs.contains { $0.labels["stage"] == "confirmation" })
+    // SGDA_Ada's last run settles (its best, 1e-2, is inside the grid): every screen has chosen, and
+    // the confirmation runs appear, seed by seed, each optimizer at its chosen rate on seeds 100…104.
+    try fakeFinishedRun(try #require(runs.first { $0.name == "screen-sgda-ada-lr0.03" }), fid: 55)
+    expected.append(try graftingRun("screen", "sgda", 0.3, seed: 0, quick: false))
+    let chosen: [(String, Double)] = [
+      ("adam", 3e-4), ("sgda", 0.3), ("ada-nsgda", 1e-3), ("sgda-ada", 1e-2), ("nsgda", 1e-2),
+    ]
+    for seed in 100..<105 {
+      for (optimizer, lr) in chosen { expected.append(try graftingRun("confirm", optimizer, lr, seed: seed, quick: false)) }
+    }
+    // Screen runs are listed by optimizer: SGDA's extensions sit after its grid.
+    expected.sort { a, b in
+      let order = ["adam", "sgda", "ada-nsgda", "sgda-ada", "nsgda"]
+      func key(_ e: (String, TrainingConfig, [String: String])) -> (Int, Int, Int, Double) {
+        (e.2["stage"] == "screen" ? 0 : 1, e.2["stage"] == "screen" ? 0 : Int(e.2["seed"]!)!,
+         order.firstIndex(of: e.2["optimizer"]!)!, Double(e.2["lr"]!)!)
+      }
+      return key(a) < key(b)
+    }
+    expectRuns(experiment.runs, expected, root: root)
   }
 
   @Test(arguments: [true, false])
