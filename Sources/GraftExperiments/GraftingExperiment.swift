@@ -3,8 +3,17 @@ import GraftGAN
 import GraftReport
 
 /// The grafting study on images (PAPER.md, experiment 1): the same Fashion-MNIST DCGAN trained with
-/// Adam, SGDA, Ada_nSGDA, SGDA_Ada and nSGDA; FID in the committed classifier's features, class
-/// coverage, sample grids, FID over steps; every measure over seeds (mean ± 95% interval, per seed).
+/// Adam, SGDA, Ada_nSGDA, SGDA_Ada and nSGDA, in two stages.
+///
+/// 1. A screen: each optimizer over a log-spaced grid of learning rates on its own scale, one seed
+///    (seed 0), scored by the final FID (`RateSearch`: the grid widens past an edge while the best
+///    rate sits there). It decides each optimizer's rate and nothing else.
+/// 2. A confirmation: each optimizer at its chosen rate on fresh seeds (100, 101, …), longer, evaluated
+///    once at the end on more samples; FID, KID and precision/recall in three feature spaces as
+///    mean ± 95% interval, the magnitude × direction factorial and the claims come from these runs.
+///
+/// Which runs exist depends on the finished screen runs (read from their directories), so `runs` grows
+/// as the screen settles and the protocol resumes wherever it stopped.
 public struct GraftingExperiment: Experiment {
   public static let name = "grafting"
   public var root: URL
@@ -17,95 +26,295 @@ public struct GraftingExperiment: Experiment {
 
   public static let optimizers = ["adam", "sgda", "ada-nsgda", "sgda-ada", "nsgda"]
 
-  /// One learning rate per optimizer, on the scale each one's step is measured in: Adam's own (and
-  /// its magnitude in Ada_nSGDA), SGD's, and nSGDA's per-tensor step norm.
-  public static func learningRate(_ optimizer: String) -> Double {
+  /// The screen's search for `optimizer`, on the scale its step is measured in: Adam's own rate (also
+  /// Ada_nSGDA's magnitude), SGD's (SGDA, SGDA_Ada) and nSGDA's per-tensor step norm. Four lattice rates
+  /// and two extensions; the quick version tries the middle two with one extension.
+  public func search(_ optimizer: String) -> RateSearch {
+    let (low, high): (Double, Double)
     switch optimizer {
-    case "adam", "ada-nsgda": return 2e-4
-    case "nsgda": return 0.02
-    default: return 0.02
+    case "adam", "ada-nsgda": (low, high) = (1e-4, 3e-3)
+    case "nsgda": (low, high) = (3e-3, 0.1)
+    default: (low, high) = (1e-3, 3e-2)
     }
+    guard scale.quick else { return RateSearch(from: low, to: high, maxExtensions: 2) }
+    let k = RateSearch.index(of: low)
+    return RateSearch(from: RateSearch.rate(k + 1), to: RateSearch.rate(k + 2), maxExtensions: 1)
   }
 
-  var steps: Int { scale.quick ? 60 : 2000 }
-  var evaluateEvery: Int { scale.quick ? 30 : 250 }
+  var screenSteps: Int { scale.quick ? 20 : 1500 }
+  var screenEvaluateEvery: Int { scale.quick ? 10 : 250 }
+  /// Samples per screen evaluation (the setting's default in the full version).
+  var screenSamples: Int { scale.quick ? 500 : TrainingConfig().evaluationSamples }
+  var confirmationSteps: Int { scale.quick ? 40 : 3000 }
+  var confirmationSamples: Int { scale.quick ? 1000 : 10_000 }
+  /// Fresh seeds for the confirmation, none shared with the screen's seed 0.
+  var confirmationSeeds: [Int] { Array(100..<(100 + seeds)) }
 
-  public var runs: [Sweep.Run] {
+  func base(steps: Int) -> TrainingConfig {
     var base = preset("fashion-dcgan")
     base.steps = steps
-    base.evaluateEvery = evaluateEvery
     base.logEvery = scale.quick ? 10 : 50
-    base.sampleEvery = scale.quick ? steps : 500
+    base.sampleEvery = steps
     base.checkpointEvery = scale.quick ? steps : 500
     if scale.quick {
       base.width = 16
       base.batchSize = 32
       base.dataLimit = 2000
     }
-    var runs: [Sweep.Run] = []
-    for seed in 0..<seeds {
-      for optimizer in Self.optimizers {
-        var config = base
-        config.setOptimizer(optimizer)
-        config.setLearningRate(Self.learningRate(optimizer))
-        config.seed = UInt64(seed)
-        runs.append(makeRun("\(optimizer)-seed\(seed)", config, labels: ["optimizer": optimizer, "seed": "\(seed)"]))
+    return base
+  }
+
+  func screenRun(_ optimizer: String, _ lr: Double) -> Sweep.Run {
+    var config = base(steps: screenSteps)
+    config.evaluateEvery = screenEvaluateEvery
+    config.evaluationSamples = screenSamples
+    config.setOptimizer(optimizer)
+    config.setLearningRate(lr)
+    config.seed = 0
+    return makeRun(
+      "screen-\(optimizer)-lr\(lr)", config,
+      labels: ["stage": "screen", "optimizer": optimizer, "lr": "\(lr)", "seed": "0"])
+  }
+
+  func confirmationRun(_ optimizer: String, _ lr: Double, seed: Int) -> Sweep.Run {
+    var config = base(steps: confirmationSteps)
+    config.evaluateEvery = confirmationSteps
+    config.evaluationSamples = confirmationSamples
+    config.setOptimizer(optimizer)
+    config.setLearningRate(lr)
+    config.seed = UInt64(seed)
+    return makeRun(
+      "confirm-\(optimizer)-lr\(lr)-seed\(seed)", config,
+      labels: ["stage": "confirmation", "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"])
+  }
+
+  /// The final evaluation of a run (at its last step), if it has one.
+  static func finalEvaluation(_ run: Sweep.Run) -> [String: Double]? {
+    guard let text = try? String(contentsOf: RunDirectory(run.directory).metrics, encoding: .utf8),
+      let last = MetricsLog(text: text).evaluations.last, last.step == run.config.steps
+    else { return nil }
+    return last.values
+  }
+
+  /// A screen run's score: −(final FID); nil while it has not settled; −∞ when it failed or has no
+  /// finite final FID (a diverged run ranks below every finished one).
+  static func score(_ run: Sweep.Run) -> Double? {
+    guard Sweep.isSettled(run) else { return nil }
+    guard let fid = finalEvaluation(run)?["fid"], fid.isFinite else { return -.infinity }
+    return -fid
+  }
+
+  /// Where `optimizer`'s screen stands, from its runs' directories.
+  public func screen(_ optimizer: String) -> RateSearch.State {
+    search(optimizer).resolve { Self.score(screenRun(optimizer, $0)) }
+  }
+
+  public var runs: [Sweep.Run] {
+    let states = Self.optimizers.map { ($0, screen($0)) }
+    var runs = states.flatMap { optimizer, state in state.rates.map { screenRun(optimizer, $0) } }
+    // The confirmation starts once every screen has chosen, seed by seed over all optimizers, so that a
+    // protocol stopped part-way leaves complete seeds (the factorial pairs the four optimizers by seed).
+    guard states.allSatisfy({ $0.1.chosen != nil }) else { return runs }
+    for seed in confirmationSeeds {
+      for (optimizer, state) in states {
+        if let lr = state.chosen { runs.append(confirmationRun(optimizer, lr, seed: seed)) }
       }
     }
     return runs
   }
 
-  /// The columns of the table: eval keys of the last evaluation, their labels and decimals.
-  static let columns: [(key: String, label: String, digits: Int)] = [
-    ("fid", "FID", 1), ("classesCovered", "classes covered", 1), ("klToUniform", "KL to uniform", 3),
-    ("meanConfidence", "confidence", 3),
+  /// The three feature spaces the evaluation measures in: eval-key suffix and description.
+  static let spaces: [(suffix: String, label: String)] = [
+    ("", "the classifier's penultimate features (after the ReLU)"),
+    ("PreReLU", "the same classifier's penultimate features before the ReLU"),
+    ("Seed1", "a second classifier's penultimate features (another seed and width)"),
   ]
+  /// The columns of each space's table: eval key stem, label, decimals, whether lower is better.
+  static let measureColumns: [(key: String, label: String, digits: Int, lowerIsBetter: Bool)] = [
+    ("fid", "FID", 1, true), ("kid", "KID", 3, true), ("precision", "precision", 3, false),
+    ("recall", "recall", 3, false),
+  ]
+  /// The eval keys the confirmation reports.
+  static let measuredKeys =
+    GraftingExperiment.spaces.flatMap { space in GraftingExperiment.measureColumns.map { $0.key + space.suffix } } + ["classesCovered"]
+  static func spaceName(_ suffix: String) -> String {
+    suffix == "" ? "post-ReLU" : suffix == "PreReLU" ? "pre-ReLU" : "2nd classifier"
+  }
 
   public func summarize(_ sweep: Sweep) -> ExperimentResult {
-    var md =
-      "### Fashion-MNIST DCGAN (32x32), \(steps) steps, \(seeds) seed(s): FID in the classifier's features (lower is better)\n\n"
-    md +=
-      "Each cell: mean ± half-width of the 95% Student-t interval over the seeds whose run finished, then the per-seed values in seed order; a failed run has no FID and is left out (counted in \"failed\").\n\n"
-    md +=
-      "| optimizer | lr | " + Self.columns.map { "\($0.label) | " }.joined() + "failed | samples (seed 0) |\n|---|---|"
-      + String(repeating: "---|", count: Self.columns.count + 2) + "\n"
+    var md = ""
     var measures: [String: SeedStatistics] = [:]
-    var seedZero: [RunRecord] = []
+    var figures: [String: String] = [:]
+    var highlighted: [String] = []
+    let states = Dictionary(uniqueKeysWithValues: Self.optimizers.map { ($0, screen($0)) })
+
+    // The screen.
+    md +=
+      "### Fashion-MNIST DCGAN (32x32): learning-rate screen, \(screenSteps) steps, one seed (seed 0)\n\n"
+    md +=
+      "A one-seed screen that decides only each optimizer's learning rate, never which optimizer is better: "
+      + "each rate's final FID (\(screenSamples) samples; lower is better; a failed run ranks last), the "
+      + "lowest chosen (in **bold**). Rates on a half-decade lattice; while the best rate sat at an edge of the "
+      + "grid, the grid was widened one rate past it (at most \(search("adam").maxExtensions) time(s)).\n\n"
+    md += "| optimizer | final FID by learning rate (seed 0) | chosen rate |\n|---|---|---|\n"
+    var screenCurves: [RunRecord] = []
     for optimizer in Self.optimizers {
-      let runs = sweep.runs.filter { $0.labels["optimizer"] == optimizer }
-      var values: [String: [String: Double]] = [:]
-      var failed = 0
-      for run in runs {
-        let seed = run.labels["seed"] ?? run.name
-        guard let record = try? RunRecord.load(run.directory), let last = record.metrics.evaluations.last,
-          let fid = last.values["fid"], fid.isFinite
-        else {
-          failed += 1
-          continue
+      let state = states[optimizer]!
+      let cells = state.rates.map { lr -> String in
+        let run = screenRun(optimizer, lr)
+        let text: String
+        switch Self.score(run) {
+        case nil: text = "pending"
+        case let s? where s.isFinite: text = format(-s, 1)
+        default: text = "failed"
         }
-        if seed == "0" { seedZero.append(record) }
-        values["fid", default: [:]][seed] = fid
-        for column in Self.columns.dropFirst() {
-          if let v = last.values[column.key], v.isFinite { values[column.key, default: [:]][seed] = v }
-        }
+        return lr == state.chosen ? "**\(lr): \(text)**" : "\(lr): \(text)"
       }
-      md += "| \(optimizer) | \(Self.learningRate(optimizer)) | "
-      for column in Self.columns {
-        let s = SeedStatistics(bySeed: values[column.key] ?? [:])
-        measures["\(optimizer)/\(column.key)"] = s
-        md += s.formatted(digits: column.digits) + " | "
+      var chosen = state.chosen.map { "\($0)" } ?? "not yet"
+      if state.chosenAtEdge { chosen += " (still at the grid's edge after the extension budget)" }
+      md += "| \(optimizer) | \(cells.joined(separator: ", ")) | \(chosen) |\n"
+      if let lr = state.chosen, var record = try? RunRecord.load(screenRun(optimizer, lr).directory) {
+        record.name = "\(optimizer) (lr \(lr))"
+        screenCurves.append(record)
       }
-      let grid =
-        runs.first { $0.labels["seed"] == "0" }.map {
-          "[grid](\($0.name)/samples/step-\(String(format: "%06d", steps)).png)"
-        } ?? ""
-      md += "\(failed) of \(runs.count) | \(grid) |\n"
     }
-    // FID over steps, one curve per optimizer (seed 0's `eval` lines: all seeds would crowd the chart).
-    let curves = RunPlots.evaluation("fid", of: seedZero)
-    md += "\n![FID over steps, seed 0](fid-over-steps.svg)\n"
-    func fid(_ name: String) -> SeedStatistics { measures["\(name)/fid"] ?? SeedStatistics([]) }
+    figures["fid-over-steps.svg"] = RunPlots.evaluation("fid", of: screenCurves).render()
+    md += "\n![FID over steps, screen runs at the chosen rates (seed 0)](fid-over-steps.svg)\n\n"
+
+    // The confirmation.
+    let seedList = confirmationSeeds.map(String.init).joined(separator: ", ")
+    md +=
+      "### Confirmation: each optimizer at its chosen rate, \(confirmationSteps) steps, seeds \(seedList), "
+      + "evaluated at the end on \(confirmationSamples) samples\n\n"
+    md +=
+      "Each cell: mean ± half-width of the 95% Student-t interval over the seeds whose run finished, then the "
+      + "per-seed values in seed order; a failed run has no value and is left out (counted in \"failed\").\n\n"
+    var confirmation: [String: [Sweep.Run]] = [:]
+    for optimizer in Self.optimizers {
+      let runs = sweep.runs.filter { $0.labels["stage"] == "confirmation" && $0.labels["optimizer"] == optimizer }
+      confirmation[optimizer] = runs
+      var values: [String: [String: Double]] = [:]
+      for run in runs {
+        guard let last = Self.finalEvaluation(run), let fid = last["fid"], fid.isFinite else { continue }
+        for key in Self.measuredKeys { if let v = last[key], v.isFinite { values[key, default: [:]][run.labels["seed"]!] = v } }
+      }
+      for (key, bySeed) in values { measures["\(optimizer)/\(key)"] = SeedStatistics(bySeed: bySeed) }
+      highlighted += runs.prefix(1).map(\.directory.path)
+    }
+    func measure(_ optimizer: String, _ key: String) -> SeedStatistics { measures["\(optimizer)/\(key)"] ?? SeedStatistics([]) }
+    for (index, space) in Self.spaces.enumerated() {
+      md += "In \(space.label) (\(Self.spaceName(space.suffix))):\n\n"
+      let extra = index == 0 ? "classes covered | failed | samples (first seed) |" : ""
+      md +=
+        "| optimizer | lr | " + Self.measureColumns.map { "\($0.label) | " }.joined() + extra + "\n|---|---|"
+        + String(repeating: "---|", count: Self.measureColumns.count + (index == 0 ? 3 : 0)) + "\n"
+      for optimizer in Self.optimizers {
+        let runs = confirmation[optimizer] ?? []
+        md += "| \(optimizer) | \(states[optimizer]!.chosen.map { "\($0)" } ?? "–") | "
+        for column in Self.measureColumns {
+          md += measure(optimizer, column.key + space.suffix).formatted(digits: column.digits) + " | "
+        }
+        if index == 0 {
+          let settled = runs.filter(Sweep.isSettled)
+          let failed = settled.filter { Self.finalEvaluation($0)?["fid"]?.isFinite != true }
+          let pending = runs.count - settled.count
+          let grid =
+            runs.first.map {
+              "[grid](\($0.name)/samples/step-\(String(format: "%06d", confirmationSteps)).png)"
+            } ?? ""
+          md +=
+            "\(measure(optimizer, "classesCovered").formatted(digits: 1)) | \(failed.count) of \(settled.count)\(pending > 0 ? " (\(pending) pending)" : "") | \(grid) |"
+        }
+        md += "\n"
+      }
+      md += "\n"
+    }
+
+    // Magnitude source × direction source.
+    func factorial(_ key: String, lowerIsBetter: Bool) -> MagnitudeDirectionFactorial {
+      MagnitudeDirectionFactorial(
+        adam: measure("adam", key), adaNSGDA: measure("ada-nsgda", key), sgdaAda: measure("sgda-ada", key),
+        sgda: measure("sgda", key), lowerIsBetter: lowerIsBetter)
+    }
+    md += "### Magnitude source × direction source (confirmation runs, paired by seed)\n\n"
+    md +=
+      "Adam = (Adam's magnitude, Adam's direction), Ada_nSGDA = (Adam's, SGD's), SGDA_Ada = (SGD's, Adam's), "
+      + "SGDA = (SGD's, SGD's). Per seed, the effect of Adam's magnitude is ½[(SGDA_Ada − Adam) + (SGDA − "
+      + "Ada_nSGDA)], of Adam's direction ½[(Ada_nSGDA − Adam) + (SGDA − SGDA_Ada)], and the interaction "
+      + "½[(SGDA − SGDA_Ada) − (Ada_nSGDA − Adam)], in FID and KID; with the opposite sign in precision and "
+      + "recall, so that **positive always means Adam's component improves the measure**. Mean ± 95% interval "
+      + "half-width, then the per-seed values; a seed with a failed run among the four is left out.\n\n"
+    md += "| measure | Adam's magnitude | Adam's direction | interaction |\n|---|---|---|---|\n"
+    for space in Self.spaces {
+      for column in Self.measureColumns {
+        let f = factorial(column.key + space.suffix, lowerIsBetter: column.lowerIsBetter)
+        md +=
+          "| \(column.label) (\(Self.spaceName(space.suffix))) | \(f.magnitude.formatted(digits: column.digits)) | "
+          + "\(f.direction.formatted(digits: column.digits)) | \(f.interaction.formatted(digits: column.digits)) |\n"
+      }
+    }
+    md += "\n"
+
+    // Ranking agreement across feature spaces.
+    var rankingValues: [String: [String: SeedStatistics]] = [:]
+    var rankingMeasures: [String] = []
+    for key in ["fid", "kid"] {
+      for space in Self.spaces {
+        let name = "\(key == "fid" ? "FID" : "KID") (\(Self.spaceName(space.suffix)))"
+        rankingMeasures.append(name)
+        rankingValues[name] = Dictionary(
+          uniqueKeysWithValues: Self.optimizers.map { ($0, measure($0, key + space.suffix)) })
+      }
+    }
+    let agreement = RankingAgreement(measures: rankingMeasures, optimizers: Self.optimizers, values: rankingValues)
+    md += "### Do the feature spaces rank the optimizers alike? (confirmation runs)\n\n"
+    md += "| measure | optimizers by mean, best first |\n|---|---|\n"
+    for name in rankingMeasures {
+      md += "| \(name) | \((agreement.rankings[name] ?? []).joined(separator: " < ")) |\n"
+    }
+    md += "\nKendall's τ between the rankings (1: the same order, −1: reversed):\n\n"
+    md += "| | " + rankingMeasures.dropFirst().map { "\($0) | " }.joined() + "\n|---|"
+    md += String(repeating: "---|", count: rankingMeasures.count - 1) + "\n"
+    for (i, a) in rankingMeasures.dropLast().enumerated() {
+      md += "| \(a) | "
+      for (j, b) in rankingMeasures.enumerated().dropFirst() {
+        md += j > i ? format(agreement.tau["\(a) vs \(b)"] ?? .nan, 2) + " | " : " | "
+      }
+      md += "\n"
+    }
+    md +=
+      "\nPairs of optimizers separated in some measure (the 95% interval of their paired difference excludes 0):\n\n"
+    if agreement.separations.isEmpty { md += "- none\n" }
+    for s in agreement.separations {
+      md +=
+        "- \(s.better) below \(s.worse) in \(s.agreeing.joined(separator: ", "))"
+        + (s.contradicting.isEmpty ? "; no measure separates them the other way\n"
+          : "; **reversed** in \(s.contradicting.joined(separator: ", "))\n")
+    }
+    md += "\nThe ranking agrees across feature spaces: **\(agreement.verdict.rawValue)**.\n"
+
+    // Claims, on the confirmation seeds.
+    func fid(_ name: String) -> SeedStatistics { measure(name, "fid") }
     let (adam, sgda, adaN, sgdaAda, nsgda) = (fid("adam"), fid("sgda"), fid("ada-nsgda"), fid("sgda-ada"), fid("nsgda"))
+    let effects = factorial("fid", lowerIsBetter: true)
+    let recallEffects = factorial("recall", lowerIsBetter: false)
+    let precisionEffects = factorial("precision", lowerIsBetter: false)
+    let sgdaMinusAdam = sgda.minus(adam)  // = magnitude effect + direction effect, per seed
+    // The first separated pair in the first measure that separates it (else SGDA − Adam in FID).
+    let separated =
+      agreement.separations.first.flatMap { s in
+        s.agreeing.first.map { name -> String in
+          let values = rankingValues[name] ?? [:]
+          let difference = (values[s.better] ?? SeedStatistics([])).minus(values[s.worse] ?? SeedStatistics([]))
+          return evidence("; e.g. \(name) \(s.better) − \(s.worse)", difference, digits: name.hasPrefix("FID") ? 1 : 3)
+        }
+      } ?? "; " + evidence("FID SGDA − Adam", sgdaMinusAdam)
+    let reversed = agreement.separations.filter { !$0.contradicting.isEmpty }.count
+    let taus = agreement.tau.values.filter(\.isFinite)
+    let tauRange = "\(format(taus.min() ?? .nan, 2)) to \(format(taus.max() ?? .nan, 2))"
+    let rankingEvidence: String =
+      "\(agreement.separations.count) pair(s) separated, \(reversed) of them reversed in some measure; "
+      + "Kendall's τ from \(tauRange)" + separated
     let checks = [
       ClaimCheck(
         claim: "Ada_nSGDA matches Adam (FID at most 25% above Adam's)",
@@ -115,11 +324,11 @@ public struct GraftingExperiment: Experiment {
         verdict: Verdict.atMost(adaN.ratio(to: adam), 1.25)),
       ClaimCheck(
         claim: "Adam is ahead of SGDA and SGDA_Ada (lower FID)",
-        evidence: evidence("FID SGDA − Adam", sgda.minus(adam)) + "; "
+        evidence: evidence("FID SGDA − Adam", sgdaMinusAdam) + "; "
           + evidence("SGDA_Ada − Adam", sgdaAda.minus(adam))
           + "; FID Adam \(adam.formatted()), SGDA \(sgda.formatted()), SGDA_Ada \(sgdaAda.formatted())",
         rule: RuleText.both(RuleText.positive("SGDA − Adam"), RuleText.positive("SGDA_Ada − Adam")),
-        verdict: Verdict.all([Verdict.positive(sgda.minus(adam)), Verdict.positive(sgdaAda.minus(adam))])),
+        verdict: Verdict.all([Verdict.positive(sgdaMinusAdam), Verdict.positive(sgdaAda.minus(adam))])),
       ClaimCheck(
         claim: "nSGDA approaches Adam (FID at most 50% above Adam's) and beats SGDA",
         evidence: evidence("FID SGDA − nSGDA", sgda.minus(nsgda)) + "; "
@@ -128,9 +337,36 @@ public struct GraftingExperiment: Experiment {
         rule: RuleText.both(
           RuleText.positive("SGDA − nSGDA"), RuleText.atMost("the FID ratio nSGDA / Adam (paired by seed)", "1.5")),
         verdict: Verdict.all([Verdict.positive(sgda.minus(nsgda)), Verdict.atMost(nsgda.ratio(to: adam), 1.5)])),
+      ClaimCheck(
+        claim: "Adam's magnitude improves FID (averaged over both directions)",
+        evidence: evidence("magnitude effect in FID", effects.magnitude) + "; "
+          + evidence("in recall", recallEffects.magnitude, digits: 3) + "; "
+          + evidence("in precision", precisionEffects.magnitude, digits: 3),
+        rule: RuleText.positive("the magnitude effect ½[(SGDA_Ada − Adam) + (SGDA − Ada_nSGDA)] in FID")
+          + RuleText.otherwise,
+        verdict: Verdict.positive(effects.magnitude)),
+      ClaimCheck(
+        claim: "Adam's direction matters less than its magnitude (magnitude effect > |direction effect| in FID)",
+        evidence: evidence("magnitude − direction effect (= FID SGDA_Ada − Ada_nSGDA)", effects.magnitudeOverDirection)
+          + "; " + evidence("magnitude + direction effect (= FID SGDA − Adam)", sgdaMinusAdam) + "; "
+          + evidence("direction effect", effects.direction) + "; "
+          + evidence("in recall", recallEffects.direction, digits: 3) + "; "
+          + evidence("in precision", precisionEffects.direction, digits: 3),
+        rule: RuleText.both(
+          RuleText.positive("magnitude effect − direction effect"),
+          RuleText.positive("magnitude effect + direction effect"))
+          + " (together: the magnitude effect exceeds the direction effect's absolute value)",
+        verdict: Verdict.all([Verdict.positive(effects.magnitudeOverDirection), Verdict.positive(sgdaMinusAdam)])),
+      ClaimCheck(
+        claim: "The optimizers' ranking agrees across feature spaces (FID and KID in three spaces)",
+        evidence: rankingEvidence,
+        rule: "held when some pair of optimizers is separated (the 95% interval of their paired difference "
+          + "excludes 0) in some measure and no pair is separated the other way in another, not held when one "
+          + "is, inconclusive when no pair is separated",
+        verdict: agreement.verdict),
     ]
     return ExperimentResult(
-      name: Self.name, markdown: md, checks: checks, highlightedRuns: seedZero.map(\.url.path),
-      figures: ["fid-over-steps.svg": curves.render()], measures: measures)
+      name: Self.name, markdown: md, checks: checks, highlightedRuns: highlighted, figures: figures,
+      measures: measures)
   }
 }

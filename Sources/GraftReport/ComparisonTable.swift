@@ -1,6 +1,7 @@
 /// The metrics table of a report: one row per run, one column per metric any run has. Columns are,
 /// in order: steps, steps/s, final losses, the summary's metrics (mixture coverage, the synthetic
-/// setting's recovered modes), the settled G/D update ratio, then eval.json's metrics.
+/// setting's recovered modes), the settled G/D update ratio, eval.json's metrics, then the image metrics
+/// of the last evaluation during training.
 public struct ComparisonTable: Sendable {
   public struct Column: Sendable {
     public var key: String
@@ -69,7 +70,20 @@ public struct ComparisonTable: Sendable {
     for key in evalKeys {
       add("eval." + key, "\(MetricLabels.label(key)) (eval)", result: true) { $0.evaluation?[key] }
     }
+    // The last evaluation during training (metrics.jsonl's `eval` lines): image metrics in each feature
+    // space it measured (runs evaluated only by `graft evaluate` have them in the eval.json columns).
+    for key in Self.trainingEvaluationKeys {
+      add("lastEval." + key, "\(MetricLabels.label(key)) (last eval)", result: true) {
+        $0.metrics.evaluations.last?.values[key]
+      }
+    }
     self.columns = columns
+  }
+
+  /// The image metrics a training-time evaluation writes, in the three feature spaces (GraftEval's
+  /// ImageMetrics), shown from the last `eval` line.
+  public static let trainingEvaluationKeys = ["fid", "kid", "precision", "recall"].flatMap { key in
+    ["", "PreReLU", "Seed1"].map { key + $0 }
   }
 
   /// The final loss of player "d" or "g": summary.json's, else the last logged one.

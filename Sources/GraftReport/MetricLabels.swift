@@ -2,6 +2,10 @@
 public enum MetricLabels {
   static let known: [String: String] = [
     "fid": "FID",
+    "kid": "KID",
+    "kidStd": "KID std",
+    "precision": "precision",
+    "recall": "recall",
     "modesCovered": "modes covered",
     "modeCount": "modes",
     "highQualityShare": "high-quality share",
@@ -18,10 +22,17 @@ public enum MetricLabels {
     "loss_g": "loss_g",
   ]
 
+  /// The feature spaces beside the first classifier's post-ReLU features, by eval-key suffix.
+  static let spaces = [("PreReLU", "pre-ReLU"), ("Seed1", "2nd classifier")]
+
   /// "mixture.highQualityShare" → "high-quality share"; "someNewMetric" → "some new metric".
   public static func label(_ key: String) -> String {
     let last = key.split(separator: ".").last.map(String.init) ?? key
     if let name = known[last] { return name }
+    // Image metrics in the other feature spaces (GraftEval's ImageMetrics): "fidPreReLU" → "FID (pre-ReLU)".
+    for (suffix, space) in spaces where last.hasSuffix(suffix) && last.count > suffix.count {
+      return label(String(last.dropLast(suffix.count))) + " (\(space))"
+    }
     var out = ""
     var previousUpper = true
     for c in last {

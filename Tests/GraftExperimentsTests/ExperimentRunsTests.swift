@@ -245,27 +245,108 @@ import Testing
     #expect(confirmation.allSatisfy { $0.labels["lr"] == "\(grids[$0.labels["magnitude"]!]![1])" })
   }
 
-  @Test(arguments: [true, false])
-  func grafting(quick: Bool) throws {
-    let experiment = GraftingExperiment(root: root, scale: ExperimentScale(quick: quick))
-    let steps = quick ? 60 : 2000
-    var common: [String: Any] = [
-      "steps": steps, "schedule.totalSteps": steps, "evaluateEvery": quick ? 30 : 250, "logEvery": quick ? 10 : 50,
-      "sampleEvery": quick ? 60 : 500, "checkpointEvery": quick ? 60 : 500,
+  /// The grafting experiment's screen grid per optimizer (full version) and the expected config of one run.
+  let graftingGrids: [String: [Double]] = [
+    "adam": [1e-4, 3e-4, 1e-3, 3e-3], "sgda": [1e-3, 3e-3, 1e-2, 3e-2], "ada-nsgda": [1e-4, 3e-4, 1e-3, 3e-3],
+    "sgda-ada": [1e-3, 3e-3, 1e-2, 3e-2], "nsgda": [3e-3, 1e-2, 3e-2, 0.1],
+  ]
+
+  func graftingRun(
+    _ stage: String, _ optimizer: String, _ lr: Double, seed: Int, quick: Bool
+  ) throws -> (String, TrainingConfig, [String: String]) {
+    let screen = stage == "screen"
+    let steps = screen ? (quick ? 20 : 1500) : (quick ? 40 : 3000)
+    var settings: [String: Any] = [
+      "steps": steps, "schedule.totalSteps": steps, "logEvery": quick ? 10 : 50, "sampleEvery": steps,
+      "checkpointEvery": quick ? steps : 500, "evaluateEvery": screen ? (quick ? 10 : 250) : steps,
+      "evaluationSamples": screen ? (quick ? 500 : 2000) : (quick ? 1000 : 10_000),
     ]
-    if quick { common.merge(["width": 16, "batchSize": 32, "dataLimit": 2000]) { $1 } }
-    let rates = ["adam": 2e-4, "sgda": 0.02, "ada-nsgda": 2e-4, "sgda-ada": 0.02, "nsgda": 0.02]
+    if quick { settings.merge(["width": 16, "batchSize": 32, "dataLimit": 2000]) { $1 } }
+    let name = screen ? "screen-\(optimizer)-lr\(lr)" : "confirm-\(optimizer)-lr\(lr)-seed\(seed)"
+    return (
+      name, try config("fashion-dcgan", settings.merging(players(optimizer, lr, lr, seed: seed)) { $1 }),
+      ["stage": screen ? "screen" : "confirmation", "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"]
+    )
+  }
+
+  /// Writes what a finished run leaves that the experiment reads: summary.json and metrics.jsonl with
+  /// the final evaluation (FID `fid`, or none for a run that diverged).
+  func fakeFinishedRun(_ run: Sweep.Run, fid: Double?) throws {
+    try FileManager.default.createDirectory(at: run.directory, withIntermediateDirectories: true)
+    try Data(#"{"status":"finished"}"#.utf8).write(to: run.directory.appendingPathComponent("summary.json"))
+    var lines = #"{"step":\#(run.config.steps),"loss_d":1,"loss_g":1}"# + "\n"
+    if let fid { lines += #"{"step":\#(run.config.steps),"eval":{"fid":\#(fid),"kid":0.1}}"# + "\n" }
+    try Data(lines.utf8).write(to: run.directory.appendingPathComponent("metrics.jsonl"))
+  }
+
+  @Test(arguments: [true, false])
+  func graftingFirstStageIsTheScreen(quick: Bool) throws {
+    let root = temporaryDirectory("grafting-runs")
+    let experiment = GraftingExperiment(root: root, scale: ExperimentScale(quick: quick))
     var expected: [(String, TrainingConfig, [String: String])] = []
-    for seed in 0..<(quick ? 3 : 5) {
-      for optimizer in ["adam", "sgda", "ada-nsgda", "sgda-ada", "nsgda"] {
-        let lr = rates[optimizer]!
-        expected.append(
-          (
-            "\(optimizer)-seed\(seed)",
-            try config("fashion-dcgan", common.merging(players(optimizer, lr, lr, seed: seed)) { $1 }),
-            ["optimizer": optimizer, "seed": "\(seed)"]
-          ))
+    for optimizer in ["adam", "sgda", "ada-nsgda", "sgda-ada", "nsgda"] {
+      // The quick version screens the middle two rates.
+      for lr in quick ? Array(graftingGrids[optimizer]![1...2]) : graftingGrids[optimizer]! {
+        expected.append(try graftingRun("screen", optimizer, lr, seed: 0, quick: quick))
       }
+    }
+    #expect(expected.count == (quick ? 10 : 20))
+    expectRuns(experiment.runs, expected, root: root)
+  }
+
+  @Test func graftingConfirmsAtTheChosenRatesOrWidensTheScreen() throws {
+    let root = temporaryDirectory("grafting-runs-settled")
+    let experiment = GraftingExperiment(root: root, scale: ExperimentScale(quick: false))
+    // Adam peaks inside its grid (3e-4); SGDA's best is its highest rate (an extension to 0.1 is due);
+    // the others peak inside, nSGDA's top rate diverged; SGDA_Ada has one run still going.
+    let fids: [String: [Double: Double?]] = [
+      "adam": [1e-4: 80, 3e-4: 40, 1e-3: 50, 3e-3: 90], "sgda": [1e-3: 90, 3e-3: 70, 1e-2: 60, 3e-2: 50],
+      "ada-nsgda": [1e-4: 70, 3e-4: 60, 1e-3: 55, 3e-3: 65], "sgda-ada": [1e-3: 70, 3e-3: 60, 1e-2: 50],
+      "nsgda": [3e-3: 80, 1e-2: 60, 3e-2: 70, 0.1: nil],
+    ]
+    for run in experiment.runs {
+      let optimizer = try #require(run.labels["optimizer"])
+      let lr = try #require(run.labels["lr"].flatMap(Double.init))
+      if let fid = fids[optimizer]?[lr] { try fakeFinishedRun(run, fid: fid) }
+    }
+    let runs = experiment.runs
+    var expected: [(String, TrainingConfig, [String: String])] = []
+    for optimizer in ["adam", "sgda", "ada-nsgda", "sgda-ada", "nsgda"] {
+      for lr in graftingGrids[optimizer]! + (optimizer == "sgda" ? [0.1] : []) {
+        expected.append(try graftingRun("screen", optimizer, lr, seed: 0, quick: false))
+      }
+    }
+    // No confirmation while a screen has not chosen (SGDA widens, SGDA_Ada waits for a run).
+    expectRuns(runs, expected, root: root)
+    #expect(experiment.screen("adam").chosen == 3e-4)
+    #expect(experiment.screen("nsgda").chosen == 1e-2)
+    #expect(experiment.screen("sgda").chosen == nil)
+    // Once SGDA's extension settles at a better FID still at the edge, the last extension is due; then the
+    // budget (2) is spent and the edge rate is chosen, said to be at the edge.
+    try fakeFinishedRun(try #require(runs.first { $0.name == "screen-sgda-lr0.1" }), fid: 45)
+    #expect(experiment.screen("sgda").rates.last == 0.3)
+    try fakeFinishedRun(try #require(experiment.runs.first { $0.name == "screen-sgda-lr0.3" }), fid: 44)
+    let sgda = experiment.screen("sgda")
+    #expect(sgda.chosen == 0.3 && sgda.chosenAtEdge)
+    #expect(!experiment.runs.contains { $0.labels["stage"] == "confirmation" })
+    // SGDA_Ada's last run settles (its best, 1e-2, is inside the grid): every screen has chosen, and
+    // the confirmation runs appear, seed by seed, each optimizer at its chosen rate on seeds 100…104.
+    try fakeFinishedRun(try #require(runs.first { $0.name == "screen-sgda-ada-lr0.03" }), fid: 55)
+    expected.append(try graftingRun("screen", "sgda", 0.3, seed: 0, quick: false))
+    let chosen: [(String, Double)] = [
+      ("adam", 3e-4), ("sgda", 0.3), ("ada-nsgda", 1e-3), ("sgda-ada", 1e-2), ("nsgda", 1e-2),
+    ]
+    for seed in 100..<105 {
+      for (optimizer, lr) in chosen { expected.append(try graftingRun("confirm", optimizer, lr, seed: seed, quick: false)) }
+    }
+    // Screen runs are listed by optimizer: SGDA's extensions sit after its grid.
+    expected.sort { a, b in
+      let order = ["adam", "sgda", "ada-nsgda", "sgda-ada", "nsgda"]
+      func key(_ e: (String, TrainingConfig, [String: String])) -> (Int, Int, Int, Double) {
+        (e.2["stage"] == "screen" ? 0 : 1, e.2["stage"] == "screen" ? 0 : Int(e.2["seed"]!)!,
+         order.firstIndex(of: e.2["optimizer"]!)!, Double(e.2["lr"]!)!)
+      }
+      return key(a) < key(b)
     }
     expectRuns(experiment.runs, expected, root: root)
   }

@@ -155,23 +155,51 @@ struct ReproduceSmokeTests {
 
   @Test(.enabled(if: FashionMNIST.isAvailable(split: .train), "Fashion-MNIST is not installed"))
   func graftingQuick() throws {
-    // Two seeds, the fewest with an interval: this test checks structure only, and each seed costs
-    // five DCGAN runs with FID evaluations.
-    let experiment = GraftingExperiment(
-      root: temporaryDirectory("reproduce-grafting"), scale: ExperimentScale(quick: true, seeds: 2))
+    // Screen (two rates per optimizer, one extension) then confirmation on three fresh seeds.
+    let experiment = GraftingExperiment(root: temporaryDirectory("reproduce-grafting"), scale: ExperimentScale(quick: true))
+    let seeds = experiment.scale.seeds
+    #expect(seeds == 3)
     let result = try experiment.run(on: localPool)
-    // Structure only: 60 steps decide nothing about the paper's claims.
-    #expect(result.checks.count == 3)
-    expectIntervalsAndVerdicts(result, seeds: experiment.scale.seeds)
-    #expect(experiment.sweep.runs.count == GraftingExperiment.optimizers.count * experiment.scale.seeds)
-    for run in experiment.sweep.runs {
-      let record = try RunRecord.load(run.directory)
-      let fid = try #require(record.metrics.evaluations.last?.values["fid"], "\(run.name) has no FID")
-      #expect(fid.isFinite && fid >= 0)
-      #expect(record.metrics.evaluations.count == 2)
-      #expect(
-        FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-000060.png").path))
+    // Structure only: tens of steps decide nothing about the paper's claims.
+    #expect(result.checks.count == 6)
+    expectIntervalsAndVerdicts(result, seeds: seeds)
+    let runs = experiment.sweep.runs
+    let screen = runs.filter { $0.labels["stage"] == "screen" }
+    let confirmation = runs.filter { $0.labels["stage"] == "confirmation" }
+    for optimizer in GraftingExperiment.optimizers {
+      // Two rates always leave the best at an edge (or a tie, resolved to the lower): one extension each.
+      let state = experiment.screen(optimizer)
+      #expect(state.rates.count == 3, "\(optimizer): \(state.rates)")
+      let chosen = try #require(state.chosen, "\(optimizer) has no chosen rate")
+      #expect(screen.filter { $0.labels["optimizer"] == optimizer }.count == 3)
+      let confirmed = confirmation.filter { $0.labels["optimizer"] == optimizer }
+      #expect(confirmed.map { $0.labels["lr"] } == Array(repeating: "\(chosen)", count: seeds))
+      #expect(confirmed.map { $0.config.seed } == [100, 101, 102])
     }
+    #expect(runs.count == GraftingExperiment.optimizers.count * (3 + seeds))
+    for run in screen {
+      let record = try RunRecord.load(run.directory)
+      #expect(record.metrics.evaluations.map(\.step) == [10, 20], "\(run.name)")
+    }
+    for run in confirmation {
+      let record = try RunRecord.load(run.directory)
+      // Evaluated once, at the end, in every feature space.
+      #expect(record.metrics.evaluations.map(\.step) == [40], "\(run.name)")
+      let last = try #require(record.metrics.evaluations.last?.values)
+      for key in ["fid", "kid", "precision", "recall"].flatMap({ k in ["", "PreReLU", "Seed1"].map { k + $0 } }) {
+        let value = try #require(last[key], "\(run.name) has no \(key)")
+        #expect(value.isFinite, "\(run.name) \(key)")
+      }
+      #expect(
+        FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-000040.png").path))
+    }
+    for optimizer in GraftingExperiment.optimizers {
+      #expect(result.measures["\(optimizer)/fid"]?.count == seeds)
+      #expect(result.measures["\(optimizer)/recallSeed1"]?.count == seeds)
+    }
+    #expect(result.markdown.contains("one seed") && result.markdown.contains("Kendall"))
+    #expect(result.markdown.contains("| FID (post-ReLU) | "))
+    #expect(result.figures["fid-over-steps.svg"]?.contains("<svg") == true)
   }
 
   @Test(

@@ -101,6 +101,38 @@ struct FakeRuns {
     #expect(titles.contains { $0.hasPrefix("Update ratio ‖ΔG‖/‖ΔD‖ per layer: adam-run") })
   }
 
+  @Test func imageMetricsOfTheLastEvaluationInEveryFeatureSpaceAreShown() throws {
+    let runs = try FakeRuns()
+    defer { try? FileManager.default.removeItem(at: runs.root) }
+    // An image run's eval lines: FID, KID, precision, recall in three spaces; the last line counts.
+    var lines = ""
+    for (step, fid) in [(20, 80.0), (40, 61.5)] {
+      lines += #"{"step": \#(step), "eval": {"fid": \#(fid), "kid": 0.25, "precision": 0.71, "recall": 0.42, "#
+      lines += #""fidPreReLU": 70.5, "kidPreReLU": 0.31, "recallPreReLU": 0.38, "fidSeed1": 55.5, "#
+      lines += #""precisionSeed1": 0.66}}"# + "\n"
+    }
+    let metrics = runs.adam.appendingPathComponent("metrics.jsonl")
+    try Data((try String(contentsOf: metrics, encoding: .utf8) + lines).utf8).write(to: metrics)
+    let report = try HTMLReport.load([runs.adam, runs.sgda], title: "Image metrics", generated: nil)
+    let table = ComparisonTable(report.runs)
+    func column(_ key: String) -> ComparisonTable.Column? { table.columns.first { $0.key == "lastEval." + key } }
+    #expect(column("fid")?.values == [61.5, nil])
+    #expect(column("fidSeed1")?.label == "FID (2nd classifier) (last eval)")
+    #expect(column("kidPreReLU")?.label == "KID (pre-ReLU) (last eval)")
+    #expect(column("recallPreReLU")?.values == [0.38, nil])
+    #expect(column("precisionSeed1")?.values == [0.66, nil])
+    // Keys no run has get no column.
+    #expect(column("recallSeed1") == nil)
+    let html = report.render()
+    #expect(html.contains("KID (pre-ReLU) (last eval)") && html.contains("precision (2nd classifier) (last eval)"))
+    // Curves over steps for every feature space, labelled.
+    let titles = inlineSVGs(html).compactMap { XMLTree.parse($0)?.all("text", class: "title").first?.text }
+    #expect(titles.contains("recall (pre-ReLU) during training"))
+    #expect(titles.contains("FID (2nd classifier) during training"))
+    #expect(MetricLabels.label("kidStdSeed1") == "KID std (2nd classifier)")
+    #expect(MetricLabels.label("Seed1") == "seed1")
+  }
+
   @Test func ratioInTheTableMatchesTheHandComputedOne() throws {
     let runs = try FakeRuns()
     defer { try? FileManager.default.removeItem(at: runs.root) }
