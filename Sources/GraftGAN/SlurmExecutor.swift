@@ -45,6 +45,7 @@ public struct SlurmExecutor: RunExecutor {
   public func execute(_ runs: [Sweep.Run], log: @escaping @Sendable (String) -> Void) throws -> [RunFailure] {
     try options.validate()
     let runs = runs.map(Self.absolute)
+    if !dryRun { _ = try SlurmClient.locate("sbatch") }
     let queue = dryRun ? [:] : try client.tasks()
     var finished = 0
     var earlier: [RunFailure] = []
