@@ -14,7 +14,7 @@ public struct SlurmJobOptions: Sendable, Equatable {
   public var memory: String?
   /// More `sbatch` options, each written as an `#SBATCH` line as given (e.g. "--qos=high", "--account=lab").
   public var extraOptions: [String]
-  /// How many times a run requeues itself when its time limit is near (SIGUSR2) or it is preempted (SIGTERM).
+  /// How many times a run requeues itself when its time limit is near (SIGUSR2; see `SlurmRequeue`).
   public var maxRequeues: Int
   /// How long before the time limit Slurm sends SIGUSR2 (`--signal=B:USR2@seconds`). Slurm checks limits
   /// every 30 s or so, so the signal comes up to that much later; a checkpoint takes well under a second.

@@ -7,7 +7,8 @@ import Foundation
 /// Every path in it is absolute (the nodes do not share the submitter's working directory, only the
 /// file system). In `#SBATCH` lines a path is in double quotes (sbatch's own quoting, `\` escapes `"` and
 /// `\`); in the shell part in single quotes. The task `exec`s `graft`, so that the signals Slurm sends the
-/// batch shell (`--signal=B:USR2@…` before the time limit, SIGTERM on preemption) reach `graft` itself.
+/// batch shell (`--signal=B:USR2@…` before the time limit; SIGTERM on cancellation or preemption) reach
+/// `graft` itself.
 public struct SlurmJobScript: Sendable, Equatable {
   /// The runs' directories, absolute, in array-task order.
   public var runs: [URL]
@@ -56,9 +57,9 @@ public struct SlurmJobScript: Sendable, Equatable {
     lines += [
       "",
       "# Written by graft: array task i trains run i below, each on the shared file system. Near the time limit",
-      "# (SIGUSR2) or on preemption (SIGTERM) graft saves a checkpoint and requeues its task, at most "
-        + "\(options.maxRequeues) times;",
-      "# a requeued task resumes from that checkpoint.",
+      "# (SIGUSR2) graft saves a checkpoint and requeues its task, at most \(options.maxRequeues) times; on SIGTERM "
+        + "it saves one and",
+      "# exits. A requeued task (by graft, or by Slurm on preemption) resumes from that checkpoint.",
       "set -eu",
       "runs=(",
     ]

@@ -1,9 +1,15 @@
 import Foundation
 
 /// A Slurm task putting itself back in the queue, as submitit and Lightning do: when the time limit is near
-/// (SIGUSR2, asked for by the job script's `--signal`) or the task is preempted (SIGTERM), `graft train`
-/// saves a checkpoint and requeues its own task with `scontrol requeue`, at most `limit` times
-/// (`SLURM_RESTART_COUNT` counts the requeues so far); the requeued task resumes from the checkpoint.
+/// (SIGUSR2, asked for by the job script's `--signal`), `graft train` saves a checkpoint and requeues its own
+/// task with `scontrol requeue`, at most `limit` times (`SLURM_RESTART_COUNT` counts the requeues so far);
+/// the requeued task resumes from the checkpoint.
+///
+/// SIGTERM only saves the checkpoint: it comes from `scancel` as well as from preemption, and a running
+/// task cannot tell them apart (the controller shows either as COMPLETING), while a cancelled task that
+/// requeued itself would undo the cancel (measured: `scontrol requeue` accepts it). A preemption that
+/// requeues is Slurm's own doing (PreemptMode=REQUEUE; the script says `--requeue`), and the requeued task
+/// resumes from that checkpoint all the same. submitit treats SIGTERM the same way.
 public struct SlurmRequeue: Sendable, Equatable {
   /// The task to requeue: "<array job>_<task>" in a job array, else the job's ID.
   public var task: String

@@ -33,7 +33,7 @@ struct RunnerOptions: ParsableArguments {
   var sbatchOption: [String] = []
   @Option(
     help:
-      "Slurm: how many times a run requeues itself when its time limit is near (SIGUSR2) or it is preempted (SIGTERM).")
+      "Slurm: how many times a run saves a checkpoint and requeues itself when its time limit is near (SIGUSR2).")
   var maxRequeues: Int = 3
   @Flag(help: "Slurm: print the job script and stop; nothing is written or submitted.") var dryRun = false
 

@@ -27,8 +27,8 @@ struct TrainCommand: ParsableCommand {
   var prepared: String?
   @Option(
     help: ArgumentHelp(
-      "In a Slurm job: on SIGUSR2 (the time limit is near) or SIGTERM (preemption), save a checkpoint and requeue "
-        + "the job's task with `scontrol requeue`, at most N times (SLURM_RESTART_COUNT counts them).",
+      "In a Slurm job: on SIGUSR2 (the time limit is near), save a checkpoint and requeue the job's task with "
+        + "`scontrol requeue`, at most N times (SLURM_RESTART_COUNT counts them). SIGTERM still only checkpoints.",
       valueName: "N"))
   var requeueLimit: Int?
 
@@ -45,7 +45,7 @@ struct TrainCommand: ParsableCommand {
 
   mutating func run() throws {
     // Ctrl-C and SIGTERM finish the step, save a checkpoint and exit 130 / 143 (see `finish`); in a Slurm task
-    // that may requeue itself, SIGUSR2 too.
+    // that may requeue itself, SIGUSR2 too (and it then requeues).
     Interruption.install(requeueSignal: requeueLimit != nil)
     if let prepared {
       if RunDirectory(URL(fileURLWithPath: prepared)).hasStarted {
@@ -171,10 +171,10 @@ struct TrainCommand: ParsableCommand {
     }
   }
 
-  /// In a Slurm task with `--requeue-limit`, stopped by SIGUSR2 or SIGTERM: requeues the task, if the limit
-  /// allows, so that it resumes from the checkpoint just saved.
+  /// In a Slurm task with `--requeue-limit`, stopped by SIGUSR2: requeues the task, if the limit allows, so
+  /// that it resumes from the checkpoint just saved. Not on SIGTERM: see `SlurmRequeue`.
   private func requeueIfAsked(_ signal: Int32) {
-    guard let requeueLimit, signal == SIGUSR2 || signal == SIGTERM else { return }
+    guard let requeueLimit, signal == SIGUSR2 else { return }
     func say(_ text: String) { FileHandle.standardError.write(Data("graft: \(text)\n".utf8)) }
     guard let requeue = SlurmRequeue(limit: requeueLimit) else {
       say("--requeue-limit: not in a Slurm job (no SLURM_JOB_ID), so not requeued")
@@ -184,14 +184,14 @@ struct TrainCommand: ParsableCommand {
       say("Slurm task \(requeue.task) has been requeued \(requeue.restarts) times, the limit; not requeued again")
       return
     }
+    // Said first: once the task is requeued, Slurm ends this run of it (SIGTERM, then SIGKILL).
+    say(
+      "requeueing Slurm task \(requeue.task) (requeue \(requeue.restarts + 1) of at most \(requeueLimit)); "
+        + "it resumes from this checkpoint")
     do {
       try requeue.requeue()
-      say(
-        "requeued Slurm task \(requeue.task) (requeue \(requeue.restarts + 1) of at most \(requeueLimit)); "
-          + "it resumes from this checkpoint")
     } catch {
-      // A task being cancelled (scancel sends SIGTERM) cannot be requeued: it stays cancelled.
-      say("not requeued: \(error)")
+      say("not requeued after all: \(error)")
     }
   }
 

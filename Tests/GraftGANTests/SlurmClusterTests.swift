@@ -124,7 +124,7 @@ struct SlurmClusterTests {
     #expect(output.contains("slurm: adam-lr0.001-seed0 finished"), "\(output)")
     let log = try String(contentsOf: cell.appendingPathComponent(SlurmJobScript.logName(job: task.job)), encoding: .utf8)
     #expect(log.contains("stopped by SIGUSR2"), "\(log)")
-    #expect(log.contains("requeued Slurm task \(task.id) (requeue 1 of at most 2)"), "\(log)")
+    #expect(log.contains("requeueing Slurm task \(task.id) (requeue 1 of at most 2)"), "\(log)")
     #expect(log.contains("graft: resuming"), "\(log)")
     #expect(log.contains("graft: done"), "\(log)")
     let summary = try JSONDecoder().decode(
