@@ -115,10 +115,16 @@ struct SlurmClusterTests {
   @Test func aTaskSignalledBeforeItsTimeLimitRequeuesItselfAndFinishes() throws {
     let out = temporaryDirectory("slurm cluster").appendingPathComponent("requeued")
     let cell = out.appendingPathComponent("adam-lr0.001-seed0")
-    let running = try BackgroundGraft(sweep(out, optimizers: "adam", seeds: 1, steps: 3000, ["--max-requeues", "2"]))
+    let arguments = sweep(out, optimizers: "adam", seeds: 1, steps: 3000, ["--max-requeues", "2"])
+    let running = try BackgroundGraft(arguments)
     let task = try waitUntilTraining(cell, sweep: running)
     let (signalStatus, signalOutput) = try runProgram("scancel", ["--signal=USR2", "--batch", task.id])
     #expect(signalStatus == 0, "\(signalOutput)")
+    // A second sweep meanwhile follows the task to its end, and submits nothing.
+    let (second, secondOutput) = try runGraft(arguments)
+    #expect(second == 0, "\(secondOutput)")
+    #expect(secondOutput.contains("1 already queued or running"), "\(secondOutput)")
+    #expect(!secondOutput.contains("submitted job"), "\(secondOutput)")
     let (status, output) = running.wait()
     #expect(status == 0, "\(output)")
     #expect(output.contains("slurm: adam-lr0.001-seed0 finished"), "\(output)")
@@ -132,6 +138,25 @@ struct SlurmClusterTests {
     #expect(summary.steps == 3000)
     // The same task, requeued: not a second submission.
     #expect(SlurmTaskRecord.read(cell) == task)
+  }
+
+  /// The real thing: a one-minute limit, SIGUSR2 90 s before it (so at the controller's first limit check,
+  /// within 30 s), a run far longer than that. The task requeues itself once (`--max-requeues 1`), resumes
+  /// where it stopped, is signalled again and, at its limit, stops without requeueing: reported as failed.
+  @Test func aRunLongerThanItsTimeLimitIsRequeuedByTheLimitsSignal() throws {
+    let out = temporaryDirectory("slurm cluster").appendingPathComponent("time limit")
+    let cell = out.appendingPathComponent("adam-lr0.001-seed0")
+    let (status, output) = try runGraft(
+      sweep(out, optimizers: "adam", seeds: 1, steps: 10_000_000, ["--time", "1", "--max-requeues", "1"]))
+    #expect(status == 1, "\(output)")
+    let task = try #require(SlurmTaskRecord.read(cell))
+    let log = try String(contentsOf: cell.appendingPathComponent(SlurmJobScript.logName(job: task.job)), encoding: .utf8)
+    // Twice: once before the requeue, once in the requeued task (where the limit stops it for good).
+    #expect(log.components(separatedBy: "graft: stopped by SIGUSR2 at step").count - 1 == 2, "\(log)")
+    #expect(log.contains("requeueing Slurm task \(task.id) (requeue 1 of at most 1)"), "\(log)")
+    #expect(log.contains("graft: resuming"), "\(log)")
+    #expect(log.contains("has been requeued 1 times, the limit; not requeued again"), "\(log)")
+    #expect(output.contains("adam-lr0.001-seed0 FAILED: Slurm task \(task.id)"), "\(output)")
   }
 
   /// Waits until the cell's task has trained past its first logged step (a checkpoint exists, no summary yet);
