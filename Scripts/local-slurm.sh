@@ -35,7 +35,8 @@ live_pid() {
   [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null && echo "$pid"
 }
 
-answers() { SLURM_CONF=$CONF scontrol ping 2>/dev/null | grep -q 'is UP'; }
+# Without a slurm.conf, scontrol looks for a configless controller for a minute: ask only when there is one.
+answers() { [[ -f $CONF ]] && SLURM_CONF=$CONF scontrol ping 2>/dev/null | grep -q 'is UP'; }
 
 need() {
   for program in munged slurmctld slurmd scontrol sinfo; do

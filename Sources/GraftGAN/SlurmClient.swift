@@ -33,7 +33,8 @@ struct SlurmClient: Sendable {
     // --parsable prints "ID" or "ID;cluster".
     let id = result.output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ";").first.map(String.init)
     guard let id, !id.isEmpty, id.allSatisfy(\.isNumber) else {
-      throw SlurmError("sbatch answered '\(result.output)' instead of a job ID; submit \(script.path) by hand to see why")
+      throw SlurmError(
+        "sbatch answered '\(result.output)' instead of a job ID; submit \(script.path) by hand to see why")
     }
     return id
   }

@@ -38,7 +38,8 @@ public struct SlurmExecutor: RunExecutor {
 
   /// This process's executable, absolute and without symbolic links.
   static var ownExecutable: URL {
-    let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    let path =
+      (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     return URL(fileURLWithPath: path).absoluteURL.standardizedFileURL
   }
 

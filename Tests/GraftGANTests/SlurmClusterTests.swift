@@ -4,8 +4,10 @@ import GraftTestSupport
 import Testing
 
 /// Whether a Slurm controller answers here (`scontrol ping`), e.g. the one `Scripts/local-slurm.sh start`
-/// brings up.
+/// brings up. Only asked when a slurm.conf is there: without one, scontrol searches for a minute.
 let slurmAnswers: Bool = {
+  let config = ProcessInfo.processInfo.environment["SLURM_CONF"] ?? "/etc/slurm/slurm.conf"
+  guard FileManager.default.fileExists(atPath: config) else { return false }
   guard let (status, output) = try? runProgram("scontrol", ["ping"]) else { return false }
   return status == 0 && output.contains("is UP")
 }()
@@ -40,7 +42,8 @@ func runProgram(_ program: String, _ arguments: [String]) throws -> (Int32, Stri
 struct SlurmClusterTests {
   init() throws {
     try #require(
-      slurmAnswers, "GRAFT_REQUIRE_SLURM=1 but no Slurm cluster answers `scontrol ping`; run Scripts/local-slurm.sh start")
+      slurmAnswers,
+      "GRAFT_REQUIRE_SLURM=1 but no Slurm cluster answers `scontrol ping`; run Scripts/local-slurm.sh start")
   }
 
   /// A sweep's arguments: ring8 cells of `steps` steps into `out`, through Slurm.
@@ -128,7 +131,8 @@ struct SlurmClusterTests {
     let (status, output) = running.wait()
     #expect(status == 0, "\(output)")
     #expect(output.contains("slurm: adam-lr0.001-seed0 finished"), "\(output)")
-    let log = try String(contentsOf: cell.appendingPathComponent(SlurmJobScript.logName(job: task.job)), encoding: .utf8)
+    let log = try String(
+      contentsOf: cell.appendingPathComponent(SlurmJobScript.logName(job: task.job)), encoding: .utf8)
     #expect(log.contains("stopped by SIGUSR2"), "\(log)")
     #expect(log.contains("requeueing Slurm task \(task.id) (requeue 1 of at most 2)"), "\(log)")
     #expect(log.contains("graft: resuming"), "\(log)")
@@ -150,7 +154,8 @@ struct SlurmClusterTests {
       sweep(out, optimizers: "adam", seeds: 1, steps: 10_000_000, ["--time", "1", "--max-requeues", "1"]))
     #expect(status == 1, "\(output)")
     let task = try #require(SlurmTaskRecord.read(cell))
-    let log = try String(contentsOf: cell.appendingPathComponent(SlurmJobScript.logName(job: task.job)), encoding: .utf8)
+    let log = try String(
+      contentsOf: cell.appendingPathComponent(SlurmJobScript.logName(job: task.job)), encoding: .utf8)
     // Twice: once before the requeue, once in the requeued task (where the limit stops it for good).
     #expect(log.components(separatedBy: "graft: stopped by SIGUSR2 at step").count - 1 == 2, "\(log)")
     #expect(log.contains("requeueing Slurm task \(task.id) (requeue 1 of at most 1)"), "\(log)")

@@ -105,7 +105,8 @@ struct SlurmJobScriptTests {
 
   @Test func aTaskRequeuesItselfByItsArrayTaskUpToTheLimit() throws {
     let first = try #require(
-      SlurmRequeue(environment: ["SLURM_JOB_ID": "40", "SLURM_ARRAY_JOB_ID": "37", "SLURM_ARRAY_TASK_ID": "3"], limit: 2))
+      SlurmRequeue(
+        environment: ["SLURM_JOB_ID": "40", "SLURM_ARRAY_JOB_ID": "37", "SLURM_ARRAY_TASK_ID": "3"], limit: 2))
     #expect(first.task == "37_3")
     #expect(first.restarts == 0)
     #expect(first.isAllowed)
