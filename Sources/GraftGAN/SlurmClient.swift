@@ -7,6 +7,9 @@ struct SlurmClient: Sendable {
   /// A task's state in the queue (`squeue -r -t all`): PENDING, RUNNING, COMPLETED, CANCELLED, ...
   struct TaskState: Sendable, Equatable {
     var state: String
+    /// The submitted script's path: which job it is, should the controller have reused the ID (a cluster
+    /// started clean, as `Scripts/local-slurm.sh` does, numbers its jobs from 1 again).
+    var script: String
     /// Whether the task has ended for good (a requeued task is PENDING again, not ended).
     var hasEnded: Bool { Self.endStates.contains(state) }
     static let endStates: Set<String> = [
@@ -16,10 +19,11 @@ struct SlurmClient: Sendable {
   }
 
   /// How an ended task ended, from `scontrol show job`: its state and exit status (`ExitCode=code:signal`,
-  /// as a shell reports it: 128 + the signal when one ended it).
+  /// as a shell reports it: 128 + the signal when one ended it), and its script (see `TaskState`).
   struct TaskEnd: Sendable, Equatable {
     var state: String
     var status: Int32
+    var script: String
   }
 
   /// Submits `script`; returns the job's ID.
@@ -41,14 +45,14 @@ struct SlurmClient: Sendable {
 
   /// This user's tasks in the queue (ended ones too, while the controller remembers them), by ID ("12_3").
   func tasks() throws -> [String: TaskState] {
-    let result = try Self.run("squeue", ["--me", "--noheader", "--array", "--states=all", "--format=%i|%T"])
+    let result = try Self.run("squeue", ["--me", "--noheader", "--array", "--states=all", "--format=%i|%T|%o"])
     guard result.status == 0 else {
       throw SlurmError("squeue failed: \(result.firstErrorLine); is the cluster up (`scontrol ping`)?")
     }
     var states: [String: TaskState] = [:]
     for line in result.output.split(separator: "\n") {
-      let fields = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-      if fields.count == 2 { states[fields[0]] = TaskState(state: fields[1]) }
+      let fields = line.split(separator: "|", maxSplits: 2).map { $0.trimmingCharacters(in: .whitespaces) }
+      if fields.count == 3 { states[fields[0]] = TaskState(state: fields[1], script: fields[2]) }
     }
     return states
   }
@@ -71,7 +75,7 @@ struct SlurmClient: Sendable {
     guard let state = fields["JobState"] else { return nil }
     let codes = (fields["ExitCode"] ?? "").split(separator: ":").compactMap { Int32($0) }
     let status = codes.count == 2 ? (codes[1] != 0 ? 128 + codes[1] : codes[0]) : -1
-    return TaskEnd(state: state, status: status)
+    return TaskEnd(state: state, status: status, script: fields["Command"] ?? "")
   }
 
   /// Requeues the task `id` (this task's own, from inside it).

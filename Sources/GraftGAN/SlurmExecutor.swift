@@ -50,17 +50,15 @@ public struct SlurmExecutor: RunExecutor {
     let queue = dryRun ? [:] : try client.tasks()
     var finished = 0
     var earlier: [RunFailure] = []
-    var following: [(run: Sweep.Run, task: String)] = []
+    var following: [(run: Sweep.Run, task: SlurmTaskRecord)] = []
     var toSubmit: [Sweep.Run] = []
     for run in runs {
       if Sweep.isFinished(run) {
         finished += 1
         continue
       }
-      if let task = SlurmTaskRecord.read(run.directory)?.id, RunFailureRecord.read(run.directory) == nil,
-        !dryRun
-      {
-        if let state = queue[task], !state.hasEnded {
+      if let task = SlurmTaskRecord.read(run.directory), RunFailureRecord.read(run.directory) == nil, !dryRun {
+        if let state = queue[task.id], state.script == task.script, !state.hasEnded {
           following.append((run, task))
           continue
         }
@@ -108,7 +106,7 @@ public struct SlurmExecutor: RunExecutor {
         "slurm: submitted job \(job) (\(toSubmit.count) task(s)); logs in each run's directory as "
           + "\(SlurmJobScript.logName(job: job)). Ctrl-C stops following, not the job (the same command again "
           + "follows it; scancel \(job) cancels it)")
-      following += toSubmit.enumerated().map { ($0.element, "\(job)_\($0.offset)") }
+      following += toSubmit.compactMap { run in SlurmTaskRecord.read(run.directory).map { (run, $0) } }
     } else if dryRun {
       log("slurm: --dry-run: no run to submit")
       throw SlurmDryRun(runs: 0)
@@ -157,7 +155,7 @@ public struct SlurmExecutor: RunExecutor {
 
   /// Looks at the queue until every task has ended; the runs that failed.
   private func follow(
-    _ tasks: [(run: Sweep.Run, task: String)], log: @Sendable (String) -> Void
+    _ tasks: [(run: Sweep.Run, task: SlurmTaskRecord)], log: @Sendable (String) -> Void
   ) throws -> [RunFailure] {
     var open = tasks
     var failures: [RunFailure] = []
@@ -178,9 +176,9 @@ public struct SlurmExecutor: RunExecutor {
       }
       var pending = 0
       var running = 0
-      var stillOpen: [(run: Sweep.Run, task: String)] = []
+      var stillOpen: [(run: Sweep.Run, task: SlurmTaskRecord)] = []
       for entry in open {
-        if let state = queue[entry.task], !state.hasEnded {
+        if let state = queue[entry.task.id], state.script == entry.task.script, !state.hasEnded {
           if state.state == "RUNNING" { running += 1 } else { pending += 1 }
           stillOpen.append(entry)
           continue
@@ -206,13 +204,14 @@ public struct SlurmExecutor: RunExecutor {
   }
 
   /// A run whose task has ended: nil when it finished, else its failure, recorded in its failed.json.
-  private func settle(_ run: Sweep.Run, task: String) -> RunFailure? {
+  private func settle(_ run: Sweep.Run, task: SlurmTaskRecord) -> RunFailure? {
     if Sweep.isFinished(run) { return nil }
-    let end = client.end(of: task)
-    let job = String(task.prefix { $0 != "_" })
-    let logName = SlurmJobScript.logName(job: job)
+    // The controller's record of it, unless the ID now names another job.
+    let end = client.end(of: task.id).flatMap { $0.script == task.script ? $0 : nil }
+    let logName = SlurmJobScript.logName(job: task.job)
     let reason =
-      end.map { "Slurm task \(task) \($0.state)" } ?? "Slurm task \(task) ended (the controller no longer knows how)"
+      end.map { "Slurm task \(task.id) \($0.state) (exit status \($0.status))" }
+      ?? "Slurm task \(task.id) ended (the controller no longer knows how)"
     let status = end?.status ?? -1
     let record = RunFailureRecord(status: status, log: logName, reason: reason + ", no summary.json")
     try? record.write(to: run.directory)

@@ -67,6 +67,9 @@ public struct SlurmJobScript: Sendable, Equatable {
     lines += [
       ")",
       "run=${runs[$SLURM_ARRAY_TASK_ID]}",
+      "# Until graft handles SIGUSR2 (it does from its first moment), the signal is ignored: by default it would",
+      "# end the task without a checkpoint.",
+      "trap '' USR2",
       "export OPENBLAS_NUM_THREADS=1",
       "export GRAFT_THREADS=${SLURM_CPUS_PER_TASK:-\(options.cpusPerTask)}",
       "exec \(Self.shellQuoted(executable.path)) train --prepared \"$run\" --requeue-limit \(options.maxRequeues) \\",
