@@ -75,7 +75,9 @@ struct SlurmClient: Sendable {
     guard let state = fields["JobState"] else { return nil }
     let codes = (fields["ExitCode"] ?? "").split(separator: ":").compactMap { Int32($0) }
     let status = codes.count == 2 ? (codes[1] != 0 ? 128 + codes[1] : codes[0]) : -1
-    return TaskEnd(state: state, status: status, script: fields["Command"] ?? "")
+    // The script's path may hold spaces: it runs up to the field after it.
+    let script = text.firstMatch(of: /Command=(.*?) WorkDir=/).map { String($0.1) } ?? fields["Command"] ?? ""
+    return TaskEnd(state: state, status: status, script: script)
   }
 
   /// Requeues the task `id` (this task's own, from inside it).
