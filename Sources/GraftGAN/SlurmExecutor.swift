@@ -114,13 +114,12 @@ public struct SlurmExecutor: RunExecutor {
     return earlier + (try follow(following, log: log))
   }
 
-  /// The run with its directory (and its data directory) absolute, as a node must see them.
+  /// The run with its directory absolute, as the script names it. Paths in its config (a relative
+  /// --data-dir) stay as given, so that its config.json reads as a local sweep's: the tasks start in the
+  /// directory the sweep was started from (`--chdir`), where they resolve the same.
   static func absolute(_ run: Sweep.Run) -> Sweep.Run {
     var run = run
     run.directory = run.directory.absoluteURL.standardizedFileURL
-    if let data = run.config.dataDirectory {
-      run.config.dataDirectory = URL(fileURLWithPath: data).absoluteURL.standardizedFileURL.path
-    }
     return run
   }
 
