@@ -19,11 +19,14 @@ public struct SlurmJobOptions: Sendable, Equatable {
   /// How long before the time limit Slurm sends SIGUSR2 (`--signal=B:USR2@seconds`). Slurm checks limits
   /// every 30 s or so, so the signal comes up to that much later; a checkpoint takes well under a second.
   public var signalSeconds: Int
+  /// At most this many tasks of the array run at once (`--array=0-N%max`); nil: as many as the cluster gives.
+  public var maxRunning: Int?
 
   public init(
     partition: String? = nil, timeLimit: String? = nil, cpusPerTask: Int = 1, memory: String? = nil,
-    extraOptions: [String] = [], maxRequeues: Int = 3, signalSeconds: Int = 90
+    extraOptions: [String] = [], maxRequeues: Int = 3, signalSeconds: Int = 90, maxRunning: Int? = nil
   ) {
+    self.maxRunning = maxRunning
     self.partition = partition
     self.timeLimit = timeLimit
     self.cpusPerTask = cpusPerTask
@@ -51,6 +54,7 @@ public struct SlurmJobOptions: Sendable, Equatable {
         "--sbatch-option '\(option)' is not an sbatch option; give one per flag, as sbatch takes it, e.g. --qos=high")
     }
     guard maxRequeues >= 0 else { throw SlurmError("--max-requeues must be 0 or more, got \(maxRequeues)") }
+    if let maxRunning, maxRunning < 1 { throw SlurmError("--parallel must be at least 1, got \(maxRunning)") }
     guard signalSeconds >= 1 else { throw SlurmError("the signal time must be at least 1 s, got \(signalSeconds)") }
   }
 

@@ -41,7 +41,7 @@ public struct SlurmJobScript: Sendable, Equatable {
     var lines = ["#!/bin/bash"]
     func sbatch(_ option: String) { lines.append("#SBATCH \(option)") }
     sbatch("--job-name=\(Self.sbatchQuoted(jobName))")
-    sbatch("--array=0-\(runs.count - 1)")
+    sbatch("--array=0-\(runs.count - 1)" + (options.maxRunning.map { "%\($0)" } ?? ""))
     sbatch("--cpus-per-task=\(options.cpusPerTask)")
     if let partition = options.partition { sbatch("--partition=\(partition)") }
     if let time = options.timeLimit { sbatch("--time=\(time)") }

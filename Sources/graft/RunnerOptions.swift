@@ -14,7 +14,12 @@ enum ExecutorKind: String, ExpressibleByArgument, CaseIterable {
 struct RunnerOptions: ParsableArguments {
   @Option(help: "Where runs train: local (processes on this machine) or slurm (a job array, one task per run).")
   var executor: ExecutorKind = .local
-  @Option(help: "Training runs at a time (each gets its share of the cores); local only.") var parallel: Int = 2
+  @Option(
+    help: ArgumentHelp(
+      "Training runs at a time: locally each gets its share of the cores (default 2); under Slurm, at most this many "
+        + "array tasks run at once (default: as many as the cluster gives).",
+      valueName: "n"))
+  var parallel: Int?
   @Flag(
     help: ArgumentHelp(
       "Run again the runs that failed before (they have a failed.json); each attempt writes a log of its own "
@@ -38,7 +43,7 @@ struct RunnerOptions: ParsableArguments {
   @Flag(help: "Slurm: print the job script and stop; nothing is written or submitted.") var dryRun = false
 
   func validate() throws {
-    guard parallel >= 1 else { throw ValidationError("--parallel must be at least 1, got \(parallel)") }
+    if let parallel, parallel < 1 { throw ValidationError("--parallel must be at least 1, got \(parallel)") }
     if executor == .local {
       var slurmOnly: [String] = []
       if partition != nil { slurmOnly.append("--partition") }
@@ -64,13 +69,13 @@ struct RunnerOptions: ParsableArguments {
   var slurmOptions: SlurmJobOptions {
     SlurmJobOptions(
       partition: partition, timeLimit: time, cpusPerTask: cpusPerTask, memory: mem, extraOptions: sbatchOption,
-      maxRequeues: maxRequeues)
+      maxRequeues: maxRequeues, maxRunning: parallel)
   }
 
   /// The runner the options describe: this machine's process pool, or a Slurm job array.
   func makeExecutor() -> any RunExecutor {
     switch executor {
-    case .local: LocalProcessPool(parallel: parallel, retryFailed: retryFailed)
+    case .local: LocalProcessPool(parallel: parallel ?? 2, retryFailed: retryFailed)
     case .slurm: SlurmExecutor(options: slurmOptions, retryFailed: retryFailed, dryRun: dryRun)
     }
   }

@@ -56,7 +56,8 @@ struct SlurmClusterTests {
 
   @Test func aSweepOfFourCellsRunsAsAJobArrayToItsSummaries() throws {
     let out = temporaryDirectory("slurm cluster").appendingPathComponent("ring8 sweep")
-    let (status, output) = try runGraft(sweep(out, optimizers: "adam,sgda", seeds: 2, steps: 300))
+    // --parallel 2: the array's throttle (%2), which sbatch must accept.
+    let (status, output) = try runGraft(sweep(out, optimizers: "adam,sgda", seeds: 2, steps: 300, ["--parallel", "2"]))
     #expect(status == 0, "\(output)")
     #expect(output.contains("submitted job"))
     let cells = try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.contains("-seed") }

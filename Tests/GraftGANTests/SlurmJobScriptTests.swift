@@ -26,9 +26,9 @@ struct SlurmJobScriptTests {
   @Test func oneArrayTaskPerRunWithTheOptionsGiven() {
     let options = SlurmJobOptions(
       partition: "gpu", timeLimit: "1-02:00:00", cpusPerTask: 4, memory: "8G", extraOptions: ["--qos=high"],
-      maxRequeues: 5, signalSeconds: 120)
+      maxRequeues: 5, signalSeconds: 120, maxRunning: 3)
     let lines = directives(script(options).text)
-    #expect(lines.contains("--array=0-\(runs.count - 1)"))
+    #expect(lines.contains("--array=0-\(runs.count - 1)%3"))
     #expect(lines.contains("--partition=gpu"))
     #expect(lines.contains("--time=1-02:00:00"))
     #expect(lines.contains("--cpus-per-task=4"))
@@ -45,6 +45,7 @@ struct SlurmJobScriptTests {
     let lines = directives(script().text)
     #expect(!lines.contains { $0.hasPrefix("--partition") || $0.hasPrefix("--time") || $0.hasPrefix("--mem") })
     #expect(lines.contains("--cpus-per-task=1"))
+    #expect(lines.contains("--array=0-\(runs.count - 1)"))
   }
 
   @Test func pathsAreAbsoluteAndQuotedForSbatchAndForTheShell() {
