@@ -165,6 +165,34 @@ struct SlurmClusterTests {
     #expect(output.contains("adam-lr0.001-seed0 FAILED: Slurm task \(task.id)"), "\(output)")
   }
 
+  /// A cluster started clean numbers its jobs from 1 again: a run whose slurm.json names a task ID that now
+  /// belongs to another job (another script) is not taken for that job. Its own task is gone, its outcome
+  /// unknown: it is reported as failed and submitted again with --retry-failed.
+  @Test func aTaskIDNowOfAnotherJobIsNotFollowed() throws {
+    let out = temporaryDirectory("slurm cluster").appendingPathComponent("reused id")
+    let cell = out.appendingPathComponent("adam-lr0.001-seed0")
+    let (submitted, id) = try runProgram(
+      "sbatch", ["--parsable", "--array=0-0", "--output=/dev/null", "--wrap=sleep 120"])
+    try #require(submitted == 0, "\(id)")
+    let other = id.trimmingCharacters(in: .whitespacesAndNewlines)
+    defer { _ = try? runProgram("scancel", [other]) }
+    try FileManager.default.createDirectory(at: cell, withIntermediateDirectories: true)
+    let stale = SlurmTaskRecord(job: other, task: 0, script: "/an earlier cluster/array.sh")
+    try JSONEncoder().encode(stale).write(to: SlurmTaskRecord.file(in: cell))
+    let arguments = sweep(out, optimizers: "adam", seeds: 1, steps: 300)
+
+    let (status, output) = try runGraft(arguments)
+    #expect(status == 1, "\(output)")
+    #expect(!output.contains("already queued or running"), "\(output)")
+    #expect(output.contains("1 failed before"), "\(output)")
+    #expect(RunFailureRecord.read(cell)?.reason?.contains("no longer knows") == true)
+
+    let (retried, retriedOutput) = try runGraft(arguments + ["--retry-failed"])
+    #expect(retried == 0, "\(retriedOutput)")
+    #expect(SlurmTaskRecord.read(cell)?.job != other)
+    #expect(FileManager.default.fileExists(atPath: cell.appendingPathComponent("summary.json").path))
+  }
+
   /// Waits until the cell's task has trained past its first logged step (a checkpoint exists, no summary yet);
   /// its task.
   func waitUntilTraining(_ cell: URL, sweep: BackgroundGraft) throws -> SlurmTaskRecord {
