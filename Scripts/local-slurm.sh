@@ -40,7 +40,8 @@ answers() { [[ -f $CONF ]] && SLURM_CONF=$CONF scontrol ping 2>/dev/null | grep 
 
 need() {
   for program in munged slurmctld slurmd scontrol sinfo; do
-    command -v "$program" >/dev/null || die "$program is not installed; install it with: apt-get install --no-install-recommends slurmctld slurmd slurm-client munge"
+    command -v "$program" >/dev/null ||
+      die "$program is not installed; apt-get install --no-install-recommends slurmctld slurmd slurm-client munge"
   done
   [[ $(id -u) == 0 ]] || die "the daemons must start as root (slurmd runs jobs as their users); run it with sudo"
 }
