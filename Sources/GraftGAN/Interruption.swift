@@ -9,20 +9,22 @@ import Synchronization
 
 /// SIGINT (Ctrl-C) and SIGTERM as requests to stop cleanly: once `install()` has run, the first such
 /// signal is only recorded (`received`), so that training can finish its step, save a checkpoint and
-/// exit; a second one ends the process at once, as the signal would have.
+/// exit; a second one ends the process at once, as the signal would have. Under Slurm, SIGUSR2 (the time
+/// limit is near) is such a request too (`install(requeueSignal: true)`).
 public enum Interruption {
   private static let signalNumber = Atomic<Int32>(0)
 
-  /// Installs the handlers (for a command that trains; tests and libraries leave signals alone).
-  public static func install() {
+  /// Installs the handlers (for a command that trains; tests and libraries leave signals alone), for
+  /// SIGUSR2 too with `requeueSignal`.
+  public static func install(requeueSignal: Bool = false) {
+    let signals = [SIGINT, SIGTERM] + (requeueSignal ? [SIGUSR2] : [])
     // A process inherits its parent's blocked signals (a test runner's, a supervisor's): blocked, the
     // signals would wait forever instead of stopping the run.
     var unblock = sigset_t()
     sigemptyset(&unblock)
-    sigaddset(&unblock, SIGINT)
-    sigaddset(&unblock, SIGTERM)
+    for s in signals { sigaddset(&unblock, s) }
     pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-    for s in [SIGINT, SIGTERM] {
+    for s in signals {
       // Only an atomic store and `_exit` here: both are safe in a signal handler.
       signal(s) { number in
         if Interruption.signalNumber.exchange(number, ordering: .relaxed) != 0 { _exit(128 + number) }
@@ -44,6 +46,7 @@ public enum Interruption {
     switch signal {
     case SIGINT: return "SIGINT"
     case SIGTERM: return "SIGTERM"
+    case SIGUSR2: return "SIGUSR2"
     case SIGKILL: return "SIGKILL"
     default: return "signal \(signal)"
     }

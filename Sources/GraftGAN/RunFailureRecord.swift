@@ -10,10 +10,13 @@ public struct RunFailureRecord: Codable, Sendable, Equatable {
   public var log: String
   /// When it failed (ISO 8601).
   public var time: String
+  /// What ended it, when more is known than the status (e.g. "Slurm task 12_3 CANCELLED").
+  public var reason: String?
 
-  public init(status: Int32, log: String, time: Date = Date()) {
+  public init(status: Int32, log: String, reason: String? = nil, time: Date = Date()) {
     self.status = status
     self.log = log
+    self.reason = reason
     self.time = ISO8601DateFormatter().string(from: time)
   }
 

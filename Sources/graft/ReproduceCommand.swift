@@ -29,7 +29,7 @@ struct ReproduceCommand: ParsableCommand {
 
   func run() throws {
     let scale = ExperimentScale(quick: quick, seeds: seeds)
-    let executor = runner.executor
+    let executor = runner.makeExecutor()
     let root = URL(fileURLWithPath: out)
     let experiments = name == "all" ? Experiments.all : Experiments.named(name).map { [$0] } ?? []
     var results: [ExperimentResult] = []

@@ -18,6 +18,10 @@ struct SweepCommand: ParsableCommand {
       + "Run the same command again to go on: finished runs are skipped, stopped ones resumed, runs another "
       + "process is training skipped, and failed ones (with a failed.json) reported but run again only with "
       + "--retry-failed. SIGINT or SIGTERM (Ctrl-C) stops the running runs, then the sweep (exit 130 or 143).\n\n"
+      + "--executor slurm submits the runs as one Slurm job array instead (one task per run; --partition, --time, "
+      + "--cpus-per-task, --mem, --sbatch-option) and follows it to the same summary; the run directories must be on "
+      + "a file system the nodes share. A task near its time limit saves a checkpoint and requeues itself "
+      + "(--max-requeues). --dry-run prints the job script and submits nothing.\n\n"
       + TrainingOptions.help
   )
 
@@ -66,7 +70,7 @@ struct SweepCommand: ParsableCommand {
     let sweep = Sweep.grid(
       root: URL(fileURLWithPath: out), optimizers: optimizerList, learningRates: rates, seeds: seedList,
       base: try training.resolved())
-    _ = try runner.stoppable("sweep") { try sweep.execute(with: runner.executor) { print($0) } }
+    _ = try runner.stoppable("sweep") { try sweep.execute(with: runner.makeExecutor()) { print($0) } }
     let markdown = sweep.summaryMarkdown()
     print(markdown)
     let table = URL(fileURLWithPath: out).appendingPathComponent("summary.md")

@@ -3,6 +3,10 @@ import Foundation
 import GraftGAN
 import GraftOptimizers
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// `graft train`: a preset, a config file and settings as flags, in that order, each overriding the last.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -15,10 +19,42 @@ struct TrainCommand: ParsableCommand {
   @Option(help: "Run directory (default: runs/<preset or dataset>-<optimizers>-seed<seed>).") var out: String?
   @Option(help: "Continue the run in this directory from its latest checkpoint, with its own config.json.")
   var resume: String?
+  @Option(
+    help: ArgumentHelp(
+      "Train the run prepared in this directory (its config.json, as a sweep writes it): start it, or resume it "
+        + "from its latest checkpoint if it has started. How a cluster job trains a sweep's run, first or requeued.",
+      valueName: "directory"))
+  var prepared: String?
+  @Option(
+    help: ArgumentHelp(
+      "In a Slurm job: on SIGUSR2 (the time limit is near), save a checkpoint and requeue the job's task with "
+        + "`scontrol requeue`, at most N times (SLURM_RESTART_COUNT counts them). SIGTERM still only checkpoints.",
+      valueName: "N"))
+  var requeueLimit: Int?
+
+  func validate() throws {
+    if let requeueLimit, requeueLimit < 0 {
+      throw ValidationError("--requeue-limit must be 0 or more, got \(requeueLimit)")
+    }
+    if prepared != nil && (resume != nil || out != nil || !training.isEmpty) {
+      throw ValidationError(
+        "--prepared D trains the run D/config.json describes, in D; give it alone (without --resume, --out or "
+          + "settings)")
+    }
+  }
 
   mutating func run() throws {
-    // Ctrl-C and SIGTERM finish the step, save a checkpoint and exit 130 / 143 (see `finish`).
-    Interruption.install()
+    // Ctrl-C and SIGTERM finish the step, save a checkpoint and exit 130 / 143 (see `finish`); in a Slurm task
+    // that may requeue itself, SIGUSR2 too (and it then requeues).
+    Interruption.install(requeueSignal: requeueLimit != nil)
+    if let prepared {
+      if RunDirectory(URL(fileURLWithPath: prepared)).hasStarted {
+        try resumeRun(prepared)
+        return
+      }
+      training.config = RunDirectory(URL(fileURLWithPath: prepared)).config.path
+      out = prepared
+    }
     if let resume {
       try resumeRun(resume)
       return
@@ -110,6 +146,7 @@ struct TrainCommand: ParsableCommand {
           Data(
             ("graft: stopped by \(Interruption.name(signal)) at step \(summary.steps) of \(trainer.config.steps), "
               + "checkpoint saved; continue with: graft train --resume \(trainer.run.url.path)\n").utf8))
+        requeueIfAsked(signal)
         throw ExitCode(Interruption.exitStatus(signal))
       }
       print(
@@ -131,6 +168,30 @@ struct TrainCommand: ParsableCommand {
     } catch let error as TrainingError {
       FileHandle.standardError.write(Data("graft: \(error.message)\n".utf8))
       throw ExitCode(2)
+    }
+  }
+
+  /// In a Slurm task with `--requeue-limit`, stopped by SIGUSR2: requeues the task, if the limit allows, so
+  /// that it resumes from the checkpoint just saved. Not on SIGTERM: see `SlurmRequeue`.
+  private func requeueIfAsked(_ signal: Int32) {
+    guard let requeueLimit, signal == SIGUSR2 else { return }
+    func say(_ text: String) { FileHandle.standardError.write(Data("graft: \(text)\n".utf8)) }
+    guard let requeue = SlurmRequeue(limit: requeueLimit) else {
+      say("--requeue-limit: not in a Slurm job (no SLURM_JOB_ID), so not requeued")
+      return
+    }
+    guard requeue.isAllowed else {
+      say("Slurm task \(requeue.task) has been requeued \(requeue.restarts) times, the limit; not requeued again")
+      return
+    }
+    // Said first: once the task is requeued, Slurm ends this run of it (SIGTERM, then SIGKILL).
+    say(
+      "requeueing Slurm task \(requeue.task) (requeue \(requeue.restarts + 1) of at most \(requeueLimit)); "
+        + "it resumes from this checkpoint")
+    do {
+      try requeue.requeue()
+    } catch {
+      say("not requeued after all: \(error)")
     }
   }
 
