@@ -39,11 +39,12 @@ extension Trainer {
 
   /// Histograms of both players' weights, tagged `weights/generator/<name>` and `weights/discriminator/<name>`.
   func logWeightHistograms(to writer: EventFileWriter) throws {
-    for (player, model) in [("generator", sampler), ("discriminator", players.discriminator)] {
-      for (name, tensor) in zip(model.parameterNames, model.parameters) {
-        try writer.addHistogram(tag: "weights/\(player)/\(name)", values: tensor.scalars, step: step)
+    let weights = [("generator", sampler), ("discriminator", players.discriminator)].flatMap { player, model in
+      zip(model.parameterNames, model.parameters).map { name, tensor in
+        (tag: "weights/\(player)/\(name)", values: tensor.scalars)
       }
     }
+    try writer.addHistograms(weights, step: step)
   }
 
   /// Parameter shapes by name: what tells a layer's weight matrix or kernel (rank ≥ 2) from a bias.

@@ -61,13 +61,18 @@ public final class EventFileWriter {
     try addSummary([v], step: step)
   }
 
-  /// A histogram of `values` (e.g. a layer's weights) under `tag`.
-  public func addHistogram(tag: String, values: [Float], step: Int) throws {
-    guard let histogram = Histogram(values) else { return }
-    var v = Tensorboard_Summary.Value()
-    v.tag = tag
-    v.histo = histogram.proto
-    try addSummary([v], step: step)
+  /// Histograms of one step, tag → values (e.g. each layer's weights); tensors with no finite value are
+  /// left out.
+  public func addHistograms(_ histograms: [(tag: String, values: [Float])], step: Int) throws {
+    let values = histograms.compactMap { tag, values -> Tensorboard_Summary.Value? in
+      guard let histogram = Histogram(values) else { return nil }
+      var v = Tensorboard_Summary.Value()
+      v.tag = tag
+      v.histo = histogram.proto
+      return v
+    }
+    guard !values.isEmpty else { return }
+    try addSummary(values, step: step)
   }
 
   private func addSummary(_ values: [Tensorboard_Summary.Value], step: Int) throws {

@@ -18,7 +18,7 @@ struct EventFileWriterTests {
         #expect(writer.file.lastPathComponent.hasPrefix("events.out.tfevents."))
         try writer.addScalars([("loss/d", 0.5), ("lr/g", 1e-3)], step: 10)
         try writer.addImage(tag: "samples", png: png, step: 10)
-        try writer.addHistogram(tag: "weights/w", values: [-1, 0, 0.5, 2, .nan], step: 10)
+        try writer.addHistograms([("weights/w", [-1, 0, 0.5, 2, .nan]), ("weights/none", [.nan])], step: 10)
       }
       let files = try EventFiles.list(in: dir)
       #expect(files.count == 1)
