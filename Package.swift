@@ -88,7 +88,8 @@ let package = Package(
       dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "COpenBLAS"],
       resources: [.copy("Resources")], swiftSettings: honestImports),
     // Pictures people look at: SVG plots and the HTML report comparing runs.
-    .target(name: "GraftReport", dependencies: ["GraftIO", "GraftOptimizers", "GraftGAN"], swiftSettings: honestImports),
+    .target(
+      name: "GraftReport", dependencies: ["GraftIO", "GraftOptimizers", "GraftGAN"], swiftSettings: honestImports),
     // The paper's experiments end to end (`graft reproduce`).
     .target(
       name: "GraftExperiments", dependencies: ["GraftOptimizers", "GraftGAN", "GraftReport"],

@@ -76,6 +76,7 @@ struct TensorBoardLogTests {
     var config = smallConfig()
     try config.apply(arguments: ["--no-tensorboard"])
     #expect(config.tensorboard == false)
+    #expect(throws: ConfigError.self) { try config.apply(arguments: ["--no-steps"]) }
     let trainer = try Trainer(config: config, directory: temporaryDirectory("no-tensorboard"))
     try trainer.train(log: { _ in })
     #expect(!FileManager.default.fileExists(atPath: trainer.run.tensorboard.path))

@@ -68,15 +68,14 @@ def load(path) -> Run:
                 evaluations.append({"step": obj["step"], **flatten(obj["eval"], "eval")})
             else:
                 rows.append(flatten(obj))
-    metrics = pd.DataFrame(rows)
-    if "step" in metrics:
-        metrics = metrics.sort_values("step", kind="stable").reset_index(drop=True)
+    metrics = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["step"])
+    metrics = metrics.sort_values("step", kind="stable").reset_index(drop=True)
     samples = sorted((path / "samples").glob("step-*.png"))
     return Run(
         path=path,
         config=saved.get("config", saved),
         metrics=metrics,
-        evaluations=pd.DataFrame(evaluations),
+        evaluations=pd.DataFrame(evaluations) if evaluations else pd.DataFrame(columns=["step"]),
         summary=_read_json(path / "summary.json"),
         evaluation=_read_json(path / "eval.json"),
         samples=samples,
