@@ -8,14 +8,14 @@ from typing import Optional
 import pandas as pd
 
 
-def flatten(obj, prefix=""):
+def flatten(obj, prefix="", separator="/"):
     """Nested dicts as one level, keys joined with "/" ({"g_grad_norm": {"0.weight": 1}} -> "g_grad_norm/0.weight"),
-    the names TensorBoard's tags use too."""
+    the names TensorBoard's tags use too; a config's with "." (its keys as config files and `graft info` name them)."""
     out = {}
     for key, value in obj.items():
-        name = f"{prefix}/{key}" if prefix else str(key)
+        name = f"{prefix}{separator}{key}" if prefix else str(key)
         if isinstance(value, dict):
-            out.update(flatten(value, name))
+            out.update(flatten(value, name, separator))
         else:
             out[name] = value
     return out
@@ -69,6 +69,8 @@ def load(path) -> Run:
             else:
                 rows.append(flatten(obj))
     metrics = pd.DataFrame(rows) if rows else pd.DataFrame(columns=["step"])
+    # The step first; the rest in metrics.jsonl's (sorted) order.
+    metrics = metrics[["step"] + [c for c in metrics.columns if c != "step"]]
     metrics = metrics.sort_values("step", kind="stable").reset_index(drop=True)
     samples = sorted((path / "samples").glob("step-*.png"))
     return Run(

@@ -9,7 +9,7 @@ from .run import flatten, load
 # Settings that a sweep sets for both players alike, shown under one name when G's and D's agree.
 _PAIRED = {
     "optimizer": ("generatorOptimizer", "discriminatorOptimizer"),
-    "lr": ("generatorSettings/learningRate", "discriminatorSettings/learningRate"),
+    "lr": ("generatorSettings.learningRate", "discriminatorSettings.learningRate"),
 }
 
 
@@ -22,8 +22,9 @@ def run_directories(path):
 
 def axes(configs):
     """What the runs vary: {axis name: [value per run]}. Settings equal in every run are left out; a setting
-    that G and D share in every run is one axis ("optimizer", "lr", as `graft sweep` names them)."""
-    flat = [flatten(c) for c in configs]
+    that G and D share in every run is one axis ("optimizer", "lr", as `graft sweep` names them); others are
+    named by their config key ("schedule.decay")."""
+    flat = [flatten(c, separator=".") for c in configs]
     keys = sorted({k for f in flat for k in f})
     varying = [k for k in keys if len({repr(f.get(k)) for f in flat}) > 1]
     result = {}
