@@ -34,7 +34,7 @@ MIXTURE = ["--steps", 200, "--width", 32, "--batch-size", 64, "--log-every", 20,
 @pytest.fixture(scope="session")
 def mixture_run(graft, tmp_path_factory):
     out = tmp_path_factory.mktemp("mixture") / "run"
-    run_graft(graft, "train", *MIXTURE, "--out", out)
+    run_graft(graft, "train", *MIXTURE, "--tensorboard-histograms", "--out", out)
     return out
 
 

@@ -38,6 +38,22 @@ def test_scalars_and_the_sample_grid_are_in_tensorboard(mixture_run):
     assert [s.step for s in events.Scalars("eval/modesCovered")] == [100, 200]
 
 
+def test_weight_histograms_describe_the_checkpointed_weights(mixture_run):
+    # The last sample interval is the last step, whose weights the latest checkpoint holds.
+    tensors, metadata = graft_runs.read_safetensors(mixture_run / "checkpoints" / "latest.safetensors")
+    assert metadata["graft.step"] == "200"
+    events = accumulator(mixture_run)
+    for player, name in [("generator", "0.weight"), ("discriminator", "4.bias"), ("generator", "2.weight")]:
+        histograms = events.Histograms(f"weights/{player}/{name}")
+        assert [h.step for h in histograms] == [100, 200]
+        last = histograms[-1].histogram_value
+        weights = tensors[f"{player}.{name}"].astype("float64")
+        assert last.num == weights.size and sum(last.bucket) == weights.size
+        assert last.min == pytest.approx(weights.min()) and last.max == pytest.approx(weights.max())
+        assert last.sum == pytest.approx(weights.sum(), abs=1e-5 * abs(weights).sum())
+        assert last.bucket_limit[-1] == pytest.approx(weights.max())
+
+
 def logged_steps(run):
     return [json.loads(line)["step"] for line in (run / "metrics.jsonl").read_text().splitlines()]
 
