@@ -128,7 +128,8 @@ struct TrainCommand: ParsableCommand {
         )
       }
       let tensorBoard = trainer.config.tensorboard ? ", tensorboard/" : ""
-      print("graft: results in \(trainer.run.url.path) (summary.json, metrics.jsonl, samples/, checkpoints/\(tensorBoard))")
+      let files = "summary.json, metrics.jsonl, samples/, checkpoints/" + tensorBoard
+      print("graft: results in \(trainer.run.url.path) (\(files))")
     } catch let error as TrainingError {
       FileHandle.standardError.write(Data("graft: \(error.message)\n".utf8))
       throw ExitCode(2)

@@ -52,8 +52,27 @@ def _build(config, tensors):
             layers += [nn.Tanh()] if last else [nn.BatchNorm2d(out), nn.ReLU()]
             c = out
         return nn.Sequential(*layers)
+    if model == "resnet":
+        # ResidualBlock (Sources/GraftLayers/ResidualBlock.swift) with resample .up and batch norm.
+        class UpBlock(nn.Module):
+            def __init__(self, c):
+                super().__init__()
+                self.bn1, self.conv1 = nn.BatchNorm2d(c), nn.Conv2d(c, c, 3, padding=1)
+                self.bn2, self.conv2 = nn.BatchNorm2d(c), nn.Conv2d(c, c, 3, padding=1)
+                self.shortcut = nn.Conv2d(c, c, 1)
+
+            def forward(self, x):
+                up = torch.nn.functional.interpolate(x, scale_factor=2, mode="nearest")
+                h = torch.nn.functional.interpolate(torch.relu(self.bn1(x)), scale_factor=2, mode="nearest")
+                h = self.conv2(torch.relu(self.bn2(self.conv1(h))))
+                return h + self.shortcut(up)
+
+        channels = tensors["generator.7.weight"].shape[0]
+        return nn.Sequential(nn.Linear(z, width * 16), Reshape([width, 4, 4]), UpBlock(width), UpBlock(width),
+                             UpBlock(width), nn.BatchNorm2d(width), nn.ReLU(), nn.Conv2d(width, channels, 3, padding=1),
+                             nn.Tanh())
     raise NotImplementedError(
-        f"graft_runs.generator builds the mlp and dcgan generators; this run's model is {model!r}")
+        f"graft_runs.generator builds the mlp, dcgan and resnet generators; this run's model is {model!r}")
 
 
 def generator(path, checkpoint=None):

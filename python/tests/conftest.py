@@ -49,6 +49,16 @@ def dcgan_run(graft, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def resnet_run(graft, tmp_path_factory):
+    """The WGAN-GP ResNet on 32x32 Fashion-MNIST, narrow, two steps."""
+    out = tmp_path_factory.mktemp("resnet") / "run"
+    run_graft(graft, "train", "--dataset", "fashion-mnist", "--model", "resnet", "--loss", "wgan-gp", "--width", 8,
+              "--latent-dim", 16, "--batch-size", 8, "--data-limit", 32, "--steps", 2, "--log-every", 1,
+              "--sample-every", 2, "--checkpoint-every", 2, "--out", out)
+    return out
+
+
+@pytest.fixture(scope="session")
 def sweep_dir(graft, tmp_path_factory):
     out = tmp_path_factory.mktemp("sweep") / "sweep"
     run_graft(graft, "sweep", "--optimizers", "adam,sgda", "--lrs", "0.001,0.01", "--seeds", 2, "--out", out,

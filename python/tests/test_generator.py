@@ -8,7 +8,7 @@ from conftest import run_graft
 torch = pytest.importorskip("torch")
 
 
-@pytest.mark.parametrize("fixture", ["mixture_run", "dcgan_run"])
+@pytest.mark.parametrize("fixture", ["mixture_run", "dcgan_run", "resnet_run"])
 def test_generator_matches_graft_sample(fixture, graft, request, tmp_path):
     run = request.getfixturevalue(fixture)
     config = graft_runs.load(run).config
