@@ -37,7 +37,8 @@ extension Trainer {
     (evaluation as? [String: Any]).map { numbers($0, prefix: "eval/") } ?? []
   }
 
-  /// Histograms of both players' weights, tagged `weights/generator/<name>` and `weights/discriminator/<name>`.
+  /// Histograms of both players' weights, tagged `weights/generator/<name>` and `weights/discriminator/<name>`;
+  /// the generator's are those it samples with (its moving average when the run keeps one).
   func logWeightHistograms(to writer: EventFileWriter) throws {
     let weights = [("generator", sampler), ("discriminator", players.discriminator)].flatMap { player, model in
       zip(model.parameterNames, model.parameters).map { name, tensor in
