@@ -18,6 +18,7 @@ let package = Package(
     .library(name: "GraftOptimizers", targets: ["GraftOptimizers"]),
     .library(name: "GraftIO", targets: ["GraftIO"]),
     .library(name: "GraftData", targets: ["GraftData"]),
+    .library(name: "GraftTensorBoard", targets: ["GraftTensorBoard"]),
     .library(name: "GraftGAN", targets: ["GraftGAN"]),
     .library(name: "GraftEval", targets: ["GraftEval"]),
     .library(name: "GraftReport", targets: ["GraftReport"]),
@@ -28,6 +29,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    // Only its runtime library: the TensorBoard event types are generated once and committed
+    // (Scripts/generate-tensorboard-proto.sh), so no build runs protoc or builds its plugin.
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
   ],
   targets: [
     // OpenBLAS from Debian's libopenblas-dev: every matrix product goes through it.
@@ -65,11 +69,16 @@ let package = Package(
     // The git commit a build was made from, written before each build by BuildCommitPlugin.
     .target(name: "GraftBuildInfo", plugins: ["BuildCommitPlugin"]),
     .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
+    // TensorBoard event files: TFRecord framing with CRC32C, scalar, image and histogram summaries.
+    .target(
+      name: "GraftTensorBoard", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+      swiftSettings: honestImports),
     // GANs: models, losses, the trainer and its run directory.
     .target(
       name: "GraftGAN",
       dependencies: [
         "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftBuildInfo",
+        "GraftTensorBoard",
         .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: honestImports),
@@ -79,7 +88,8 @@ let package = Package(
       dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "COpenBLAS"],
       resources: [.copy("Resources")], swiftSettings: honestImports),
     // Pictures people look at: SVG plots and the HTML report comparing runs.
-    .target(name: "GraftReport", dependencies: ["GraftIO", "GraftGAN"], swiftSettings: honestImports),
+    .target(
+      name: "GraftReport", dependencies: ["GraftIO", "GraftOptimizers", "GraftGAN"], swiftSettings: honestImports),
     // The paper's experiments end to end (`graft reproduce`).
     .target(
       name: "GraftExperiments", dependencies: ["GraftOptimizers", "GraftGAN", "GraftReport"],
@@ -113,7 +123,7 @@ let package = Package(
       name: "GraftGANTests",
       dependencies: [
         "GraftEngine", "GraftLayers", "GraftIO", "GraftData", "GraftOptimizers", "GraftGAN", "GraftBuildInfo",
-        "GraftTestSupport",
+        "GraftTensorBoard", "GraftTestSupport",
       ],
       swiftSettings: honestImports),
     .testTarget(
@@ -121,7 +131,7 @@ let package = Package(
       swiftSettings: honestImports),
     .testTarget(
       name: "GraftReportTests",
-      dependencies: ["GraftEngine", "GraftIO", "GraftGAN", "GraftReport", "GraftTestSupport"],
+      dependencies: ["GraftEngine", "GraftIO", "GraftOptimizers", "GraftGAN", "GraftReport", "GraftTestSupport"],
       swiftSettings: honestImports),
     .testTarget(
       name: "GraftExperimentsTests",
@@ -129,6 +139,9 @@ let package = Package(
         "GraftData", "GraftOptimizers", "GraftGAN", "GraftReport", "GraftExperiments", "GraftTestSupport",
       ],
       swiftSettings: honestImports),
+    .testTarget(
+      name: "GraftTensorBoardTests", dependencies: ["GraftTensorBoard", "GraftIO", "GraftTestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: honestImports),
     .testTarget(
       name: "GraftIOTests", dependencies: ["GraftEngine", "GraftIO", "CZlib", "GraftTestSupport"],
       resources: [.copy("Fixtures")],

@@ -7,6 +7,7 @@ import GraftIO
 ///     metrics.jsonl     one JSON object per logged step
 ///     checkpoints/      latest.safetensors and the last few step-NNNNNN.safetensors
 ///     samples/          step-NNNNNN.png from fixed latent vectors
+///     tensorboard/      TensorBoard event file (unless --no-tensorboard)
 ///     summary.json      written at the end
 public struct RunDirectory: Sendable {
   public let url: URL
@@ -18,6 +19,7 @@ public struct RunDirectory: Sendable {
   public var summary: URL { url.appendingPathComponent("summary.json") }
   public var checkpoints: URL { url.appendingPathComponent("checkpoints") }
   public var samples: URL { url.appendingPathComponent("samples") }
+  public var tensorboard: URL { url.appendingPathComponent("tensorboard") }
   public var latestCheckpoint: URL { checkpoints.appendingPathComponent("latest.safetensors") }
 
   public func checkpoint(step: Int) -> URL {

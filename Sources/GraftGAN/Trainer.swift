@@ -4,6 +4,7 @@ import GraftEngine
 import GraftIO
 import GraftLayers
 import GraftOptimizers
+import GraftTensorBoard
 
 /// Why training stopped early.
 public struct TrainingError: Error, CustomStringConvertible {
@@ -181,6 +182,7 @@ public final class Trainer {
       try run.writeJSON(SavedConfig(config: config, provenance: .current), to: run.config)
       try saveCheckpoint(stepFile: false)
     }
+    let tensorBoard = try openTensorBoard()
     let progress = ProgressLine(total: config.steps, startStep: step)
     let started = Date()
     let firstStep = step
@@ -202,12 +204,19 @@ public final class Trainer {
       let elapsed = Date().timeIntervalSince(started)
       if step % config.logEvery == 0 || step == config.steps {
         try checkParametersFinite()
-        try run.appendMetrics(metricsLine(result, elapsed: elapsed))
+        let line = metricsLine(result, elapsed: elapsed)
+        try run.appendMetrics(line)
+        try tensorBoard?.addScalars(tensorBoardScalars(line), step: step)
       }
       if config.evaluateEvery > 0 && step % config.evaluateEvery == 0 {
-        try run.appendMetrics(["step": step, "eval": try evaluationJSON()])
+        let evaluation = try evaluationJSON()
+        try run.appendMetrics(["step": step, "eval": evaluation])
+        try tensorBoard?.addScalars(Self.evaluationScalars(evaluation), step: step)
       }
-      if step % config.sampleEvery == 0 || step == config.steps { try writeSamples() }
+      if step % config.sampleEvery == 0 || step == config.steps {
+        if let picture = try writeSamples() { try tensorBoard?.addImage(tag: "samples", png: picture, step: step) }
+        if let tensorBoard, config.tensorboardHistograms { try logWeightHistograms(to: tensorBoard) }
+      }
       checkpointed = step % config.checkpointEvery == 0 || step == config.steps || step == target
       if checkpointed { try saveCheckpoint() }
       progress.update(step: step, losses: lastLosses, log: log, force: step % config.logEvery == 0)
@@ -310,7 +319,8 @@ public final class Trainer {
   /// The generator used for samples and evaluation: the EMA copy when there is one.
   public var sampler: AnyLayer { ema ?? players.generator }
 
-  private func writeSamples() throws {
+  /// Writes samples/step-NNNNNN.png; returns its bytes (nil for the synthetic setting, which has no picture).
+  private func writeSamples() throws -> Data? {
     let fake = withLearningPhase(training: false) { withoutGradients { sampler(fixedLatents) } }
     switch reference {
     case .images:
@@ -322,8 +332,9 @@ public final class Trainer {
       try Pictures.writeScatter(
         real: real, generated: fake, centers: centers, extent: extent, to: run.sample(step: step))
     case .theory:
-      break
+      return nil
     }
+    return try Data(contentsOf: run.sample(step: step))
   }
 
   /// The run's metrics now: mode coverage for mixtures, recovered modes for the synthetic setting.

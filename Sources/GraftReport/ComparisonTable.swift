@@ -1,3 +1,5 @@
+import GraftOptimizers
+
 /// The metrics table of a report: one row per run, one column per metric any run has. Columns are,
 /// in order: steps, steps/s, final losses, the summary's metrics (mixture coverage, the synthetic
 /// setting's recovered modes), the settled G/D update ratio, eval.json's metrics, then the image metrics

@@ -1,4 +1,5 @@
 import GraftIO
+import GraftOptimizers
 
 /// The settings that tell runs apart: the config keys (dotted, e.g. `generatorSettings.learningRate`)
 /// whose values differ between runs or that some run lacks, after the optimizer names, which are

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftOptimizers
 
 /// One self-contained HTML page comparing runs: what differs in their configs, a metrics table,
 /// charts (inline SVG) and each run's latest samples (PNG as base64 data URIs). It references no

@@ -1,4 +1,5 @@
 import Foundation
+import GraftOptimizers
 
 /// The paper's magnitude figure: the ratio of the generator's to the discriminator's update norm,
 /// per layer, over training (with Adam it settles to a roughly constant value: nSGDA's motivation).
@@ -47,15 +48,12 @@ public struct MagnitudeRatio: Sendable {
           SVGPlot.Point(Double(e.step), ratio(e.groups[gField]?[pair.0], e.groups[dField]?[pair.1]))
         })
     }
-    func mean(_ values: [String: Double]?, _ names: [String]) -> Double? {
-      let present = names.compactMap { values?[$0] }.filter(\.isFinite)
-      return present.isEmpty ? nil : present.reduce(0, +) / Double(present.count)
-    }
     aggregate =
       (gLayers.isEmpty || dLayers.isEmpty)
       ? []
       : log.entries.map { e in
-        SVGPlot.Point(Double(e.step), ratio(mean(e.groups[gField], gLayers), mean(e.groups[dField], dLayers)))
+        let r = GroupOrdering.meanRatio(e.groups[gField], layers: gLayers, over: e.groups[dField], layers: dLayers)
+        return SVGPlot.Point(Double(e.step), r)
       }
   }
 

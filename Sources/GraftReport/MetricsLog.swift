@@ -1,5 +1,6 @@
 import Foundation
 import GraftIO
+import GraftOptimizers
 
 /// metrics.jsonl, read: the training lines (losses, learning rates, per-group norms) and the
 /// evaluation lines (`{"step": N, "eval": {...}}`), each ordered by step. A line that does not parse

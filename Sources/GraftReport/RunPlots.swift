@@ -1,4 +1,5 @@
 import Foundation
+import GraftOptimizers
 
 /// Charts built from run directories. Comparisons across runs give run i the palette's i-th colour
 /// in every chart, so a run keeps its colour throughout a report.

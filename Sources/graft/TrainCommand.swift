@@ -164,7 +164,9 @@ struct TrainCommand: ParsableCommand {
           "graft: modes recovered \(t.modesRecovered) of \(t.bestCosines.count); best cosine per mode \(t.bestCosines.map { String(format: "%.3f", $0) }.joined(separator: ", "))"
         )
       }
-      print("graft: results in \(trainer.run.url.path) (summary.json, metrics.jsonl, samples/, checkpoints/)")
+      let tensorBoard = trainer.config.tensorboard ? ", tensorboard/" : ""
+      let files = "summary.json, metrics.jsonl, samples/, checkpoints/" + tensorBoard
+      print("graft: results in \(trainer.run.url.path) (\(files))")
     } catch let error as TrainingError {
       FileHandle.standardError.write(Data("graft: \(error.message)\n".utf8))
       throw ExitCode(2)

@@ -48,6 +48,11 @@ struct KillFaultTests {
     #expect(kills >= 2, "the run finished before it could be killed")
     #expect(try latestState(run) == latestState(reference))
     #expect(try loggedSteps(RunDirectory(run)) == Array(stride(from: 100, through: steps, by: 100)))
+    // TensorBoard too: each logged step once, with the values of the run never killed.
+    let logged = try tensorBoardScalars(run).filter { $0.values["loss_d"] != nil }
+    let expected = try tensorBoardScalars(reference).filter { $0.values["loss_d"] != nil }
+    #expect(logged.map(\.step) == Array(stride(from: 100, through: steps, by: 100)))
+    #expect(logged.map(\.values) == expected.map(\.values))
     #expect(RunLock.holder(of: run) == nil)
   }
 }

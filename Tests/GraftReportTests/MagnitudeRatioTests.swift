@@ -1,6 +1,7 @@
 import Foundation
 import GraftEngine
 import GraftIO
+import GraftOptimizers
 import GraftReport
 import GraftTestSupport
 import Testing

@@ -1,7 +1,8 @@
 extension TrainingConfig {
   /// Applies command-line settings in order, later ones winning: `--steps 2000`, `--lr=1e-3`, `--lr -1`
-  /// (read as a value, then refused by `validate()`), and Bool settings alone (`--theory-gaussian-latent`)
-  /// or with `true`/`false`. Each flag is a `Setting`'s; anything else is an error naming it.
+  /// (read as a value, then refused by `validate()`), and Bool settings alone (`--theory-gaussian-latent`),
+  /// with `true`/`false`, or negated (`--no-tensorboard`). Each flag is a `Setting`'s; anything else is an
+  /// error naming it.
   public mutating func apply(arguments: [String]) throws {
     var rest = arguments[...]
     while let word = rest.popFirst() {
@@ -17,6 +18,12 @@ extension TrainingConfig {
       // The flag `game` replaced.
       if name == "simultaneous" && text == nil {
         (name, text) = ("game", "simultaneous")
+      }
+      // `--no-X` for a switch X: X false.
+      if text == nil, name.hasPrefix("no-"), Self.setting(flag: name) == nil,
+        let negated = Self.setting(flag: String(name.dropFirst(3))), negated.isSwitch
+      {
+        (name, text) = (negated.flag, "false")
       }
       guard let setting = Self.setting(flag: name) else {
         let near = Self.nearest(name, among: Self.settings.map(\.flag)).map { " Did you mean '--\($0)'?" } ?? ""

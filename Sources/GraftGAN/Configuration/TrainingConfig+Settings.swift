@@ -128,6 +128,13 @@ extension TrainingConfig {
       .value(
         "evaluation-samples", \.evaluationSamples, key: "evaluationSamples", .bookkeeping,
         "Generated samples each evaluation measures.", valid: .within(100, 100_000)),
+      .value(
+        "tensorboard", \.tensorboard, key: "tensorboard", .bookkeeping,
+        "TensorBoard event files in RUN/tensorboard: losses, rates, norms, evaluations, sample grids "
+          + "(--no-tensorboard: none)."),
+      .value(
+        "tensorboard-histograms", \.tensorboardHistograms, key: "tensorboardHistograms", .bookkeeping,
+        "Also histograms of both players' weights in TensorBoard at each sample interval."),
     ]
     return all
   }()

@@ -57,6 +57,10 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var evaluateEvery = 0
   /// Generated samples each evaluation measures (mode coverage, recovered modes, image metrics).
   public var evaluationSamples = 2000
+  /// Write TensorBoard event files into the run's tensorboard/ folder.
+  public var tensorboard = true
+  /// Also write histograms of both players' weights to TensorBoard at each sample interval.
+  public var tensorboardHistograms = false
 
   public init() {}
 }

@@ -35,6 +35,25 @@ public enum GroupOrdering {
     return weights.isEmpty ? all : weights
   }
 
+  /// The G/D magnitude ratio at one step: the mean of `generator`'s values over `generatorLayers` divided by
+  /// the mean of `discriminator`'s over `discriminatorLayers` (values missing or not finite left out of the
+  /// means); NaN when either mean has no value or D's is not positive. One number per run that compares runs
+  /// of different architectures too (the report's `MagnitudeRatio.aggregate`, TensorBoard's
+  /// `magnitude_ratio`).
+  public static func meanRatio(
+    _ generator: [String: Double]?, layers generatorLayers: [String], over discriminator: [String: Double]?,
+    layers discriminatorLayers: [String]
+  ) -> Double {
+    func mean(_ values: [String: Double]?, _ names: [String]) -> Double? {
+      let present = names.compactMap { values?[$0] }.filter(\.isFinite)
+      return present.isEmpty ? nil : present.reduce(0, +) / Double(present.count)
+    }
+    guard let g = mean(generator, generatorLayers), let d = mean(discriminator, discriminatorLayers), d > 0 else {
+      return .nan
+    }
+    return g / d
+  }
+
   /// At most `limit` of `names`, evenly spread and keeping the first and the last.
   public static func spread(_ names: [String], limit: Int) -> [String] {
     guard names.count > limit, limit > 1 else { return Array(names.prefix(max(limit, 0))) }
