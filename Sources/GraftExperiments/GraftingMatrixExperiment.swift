@@ -47,13 +47,7 @@ public struct GraftingMatrixExperiment: Experiment {
 
   /// The screen of the pair (magnitude, direction).
   func screen(_ magnitude: String, _ direction: String) -> RateScreen {
-    var base = preset("ring8-mlp")
-    base.steps = steps
-    base.loss = .nonSaturating
-    base.schedule.decay = .constant
-    base.logEvery = 100
-    base.sampleEvery = steps
-    base.checkpointEvery = steps
+    let base = MixtureExperiment.comparisonConfig(preset: "ring8-mlp", steps: steps)
     let optimizer = "graft:\(magnitude):\(direction)"
     let grid = rates(magnitude: magnitude)
     return RateScreen(

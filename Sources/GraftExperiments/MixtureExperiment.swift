@@ -54,15 +54,7 @@ public struct MixtureExperiment: Experiment {
   /// The screen of (data set, optimizer).
   func screen(_ dataset: String, _ optimizer: String) -> RateScreen {
     let (_, name, steps, _) = datasets.first { $0.name == dataset }!
-    var base = preset(name)
-    base.steps = steps
-    // The standard GAN objective at a constant rate, as the paper compares optimizers (the main job's
-    // hinge loss and decay made SGDA cover half the ring: another question).
-    base.loss = .nonSaturating
-    base.schedule.decay = .constant
-    base.logEvery = 100
-    base.sampleEvery = steps
-    base.checkpointEvery = steps
+    let base = Self.comparisonConfig(preset: name, steps: steps)
     let grid = rates(optimizer)
     return RateScreen(
       search: RateSearch(from: grid.first!, to: grid.last!, maxExtensions: maxExtensions),
@@ -76,6 +68,20 @@ public struct MixtureExperiment: Experiment {
           "\(dataset)-\(optimizer)-lr\(lr)-seed\(seed)", config,
           labels: ["dataset": dataset, "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)", "stage": stage])
       }, score: mixtureScore)
+  }
+
+  /// The MLP GAN of `preset` as the optimizers are compared on mixtures: the standard non-saturating
+  /// objective at a constant rate (the main job's hinge loss and decay made SGDA cover half the ring:
+  /// another question), `steps` steps, samples and a checkpoint at the end.
+  static func comparisonConfig(preset name: String, steps: Int) -> TrainingConfig {
+    var base = preset(name)
+    base.steps = steps
+    base.loss = .nonSaturating
+    base.schedule.decay = .constant
+    base.logEvery = 100
+    base.sampleEvery = steps
+    base.checkpointEvery = steps
+    return base
   }
 
   public var runs: [Sweep.Run] {

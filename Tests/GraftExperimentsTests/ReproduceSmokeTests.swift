@@ -213,16 +213,18 @@ struct ReproduceSmokeTests {
     let mixtures = MixtureExperiment(root: temporaryDirectory("reproduce-mog-full"), scale: scale)
     let mog = try mixtures.run(on: localPool)
     // Theory over seeds 0…4, mog over its confirmation seeds 100…109. Not re-measured under every core
-    // type (about an hour each); what backs them: theory at 2000 steps on the quick 4×4 part of the grid
-    // (measured here): nSGDA 2 2 2 2 1 (unset/SkylakeX) and 2 2 2 2 2 (Haswell, Sandybridge); best SGDA
-    // cell (η_G 1, η_D 0.1) 1 2 0 1 0 under all four, a mean gap of 1.0–1.2 (asserted ≥ 0.5; the "held"
-    // verdict's lower end was only 0.12–0.16, too thin to assert). mog: RESULTS.md (one CPU) has ring8 Adam 7.2 ± 0.8 (std) against
-    // SGDA 0.8 ± 0.4, a gap of 6.4 (asserted ≥ 3; seeds 0…4 and a rate picked on them).
+    // type (hours each). Theory (8000 steps from σ0√d 0.3, measured 2026-11-30 with Haswell kernels):
+    // nSGDA at K = 2 recovered 2 2 2 2 2; SGDA's best K = 3 cell (η_G 0.1, η_D 0.1) recovered 3 3 3 3 3, so
+    // in this version SGDA does not collapse where the players learn at matched rates. Asserted with
+    // margin: nSGDA's K = 2 mean ≥ 1.5 and the best K = 3 SGDA cell's mean ≥ 2 (more than one mode). mog:
+    // RESULTS.md (one CPU) has ring8 Adam 7.2 ± 0.8 (std) against SGDA 0.8 ± 0.4, a gap of 6.4 (asserted
+    // ≥ 3; seeds 0…4 and a rate picked on them).
     expectIntervalsAndVerdicts(theory, seeds: 5)
     expectIntervalsAndVerdicts(mog, seeds: mixtures.confirmationSeeds.count)
     let nsgda = try #require(theory.measures["nsgda/modesRecovered"])
-    let best = try #require(theory.measures["sgda-best/modesRecovered"])
-    #expect(nsgda.mean >= best.mean + 0.5, "nSGDA \(nsgda.formatted()), best SGDA cell \(best.formatted())")
+    #expect(nsgda.mean >= 1.5, "nSGDA \(nsgda.formatted())")
+    let best = try #require(theory.measures["k3-sgda-best/modesRecovered"])
+    #expect(best.mean >= 2, "best SGDA cell, K = 3: \(best.formatted())")
     let adam = try #require(mog.measures["ring8/adam/modesCovered"])
     let sgda = try #require(mog.measures["ring8/sgda/modesCovered"])
     #expect(adam.mean >= sgda.mean + 3, "Adam \(adam.formatted()), SGDA \(sgda.formatted())")
