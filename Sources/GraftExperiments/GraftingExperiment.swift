@@ -26,12 +26,22 @@ public struct GraftingExperiment: Experiment {
 
   public static let optimizers = ["adam", "sgda", "ada-nsgda", "sgda-ada", "nsgda"]
 
+  /// nSGDA with per-layer steps (PAPER.md, experiment 3: "nSGDA with tuned layer-wise step sizes"): each
+  /// parameter group moves by its settled update norm under Adam — Adam's screen run at Adam's chosen
+  /// rate, the last quarter of its logged steps (`LayerScaleDerivation`) — times the learning rate, which
+  /// is therefore a multiplier around 1. Its screen waits for Adam's.
+  public static let layerwise = "nsgda-layers"
+
+  /// Every optimizer the tables compare: the five, then nSGDA with Adam's per-layer steps.
+  public static var compared: [String] { optimizers + [layerwise] }
+
   /// The screen's search for `optimizer`, on the scale its step is measured in: Adam's own rate (also
   /// Ada_nSGDA's magnitude), SGD's (SGDA, SGDA_Ada) and nSGDA's per-tensor step norm. Four lattice rates
   /// and two extensions; the quick version tries the middle two with one extension.
   public func search(_ optimizer: String) -> RateSearch {
     let (low, high): (Double, Double)
     switch optimizer {
+    case Self.layerwise: (low, high) = (0.3, 3)
     case "adam", "ada-nsgda": (low, high) = (1e-4, 3e-3)
     case "nsgda": (low, high) = (3e-3, 0.1)
     default: (low, high) = (1e-3, 3e-2)
@@ -64,12 +74,41 @@ public struct GraftingExperiment: Experiment {
     return base
   }
 
+  /// Sets both players' optimizer and rate; nSGDA-layers also gets Adam's per-layer steps.
+  func setOptimizer(_ optimizer: String, _ lr: Double, in config: inout TrainingConfig) {
+    if optimizer == Self.layerwise {
+      // Listed only once the steps exist (`screen(_:)`), so they are there.
+      let steps = adamLayerSteps()!
+      config.setOptimizer("nsgda")
+      config.generatorLayerScales = steps.generator
+      config.discriminatorLayerScales = steps.discriminator
+    } else {
+      config.setOptimizer(optimizer)
+    }
+    config.setLearningRate(lr)
+  }
+
+  /// Each parameter group's settled update norm under Adam, as layer scales of the generator and the
+  /// discriminator (4 significant digits, so that the config reads well and is the same at every
+  /// reading); nil until Adam's screen has chosen a rate whose run logged update norms.
+  func adamLayerSteps() -> (generator: LayerScales, discriminator: LayerScales)? {
+    guard let lr = screen("adam").chosen,
+      let text = try? String(contentsOf: RunDirectory(screenRun("adam", lr).directory).metrics, encoding: .utf8)
+    else { return nil }
+    let log = MetricsLog(text: text)
+    guard let g = LayerScaleDerivation(log: log, player: "g"), let d = LayerScaleDerivation(log: log, player: "d")
+    else { return nil }
+    func steps(_ derived: LayerScaleDerivation) -> LayerScales {
+      LayerScales(derived.scales.map { ($0.name, Double(String(format: "%.4g", $0.scale * derived.referenceRate))!) })
+    }
+    return (steps(g), steps(d))
+  }
+
   func screenRun(_ optimizer: String, _ lr: Double) -> Sweep.Run {
     var config = base(steps: screenSteps)
     config.evaluateEvery = screenEvaluateEvery
     config.evaluationSamples = screenSamples
-    config.setOptimizer(optimizer)
-    config.setLearningRate(lr)
+    setOptimizer(optimizer, lr, in: &config)
     config.seed = 0
     return makeRun(
       "screen-\(optimizer)-lr\(lr)", config,
@@ -80,8 +119,7 @@ public struct GraftingExperiment: Experiment {
     var config = base(steps: confirmationSteps)
     config.evaluateEvery = confirmationSteps
     config.evaluationSamples = confirmationSamples
-    config.setOptimizer(optimizer)
-    config.setLearningRate(lr)
+    setOptimizer(optimizer, lr, in: &config)
     config.seed = UInt64(seed)
     return makeRun(
       "confirm-\(optimizer)-lr\(lr)-seed\(seed)", config,
@@ -106,17 +144,24 @@ public struct GraftingExperiment: Experiment {
 
   /// Where `optimizer`'s screen stands, from its runs' directories.
   public func screen(_ optimizer: String) -> RateSearch.State {
-    search(optimizer).resolve { Self.score(screenRun(optimizer, $0)) }
+    if optimizer == Self.layerwise && adamLayerSteps() == nil {
+      return RateSearch.State(rates: [], chosen: nil, chosenAtEdge: false)
+    }
+    return search(optimizer).resolve { Self.score(screenRun(optimizer, $0)) }
   }
 
   public var runs: [Sweep.Run] {
     let states = Self.optimizers.map { ($0, screen($0)) }
-    var runs = states.flatMap { optimizer, state in state.rates.map { screenRun(optimizer, $0) } }
-    // The confirmation starts once every screen has chosen, seed by seed over all optimizers, so that a
-    // protocol stopped part-way leaves complete seeds (the factorial pairs the four optimizers by seed).
+    let layerwise = screen(Self.layerwise)
+    var runs = (states + [(Self.layerwise, layerwise)]).flatMap { optimizer, state in
+      state.rates.map { screenRun(optimizer, $0) }
+    }
+    // The confirmation starts once the five screens have chosen, seed by seed over all optimizers, so that
+    // a protocol stopped part-way leaves complete seeds (the factorial pairs the four optimizers by seed);
+    // nSGDA-layers joins each seed once its own screen (which waits for Adam's) has chosen.
     guard states.allSatisfy({ $0.1.chosen != nil }) else { return runs }
     for seed in confirmationSeeds {
-      for (optimizer, state) in states {
+      for (optimizer, state) in states + [(Self.layerwise, layerwise)] {
         if let lr = state.chosen { runs.append(confirmationRun(optimizer, lr, seed: seed)) }
       }
     }
@@ -146,7 +191,7 @@ public struct GraftingExperiment: Experiment {
     var measures: [String: SeedStatistics] = [:]
     var figures: [String: String] = [:]
     var highlighted: [String] = []
-    let states = Dictionary(uniqueKeysWithValues: Self.optimizers.map { ($0, screen($0)) })
+    let states = Dictionary(uniqueKeysWithValues: Self.compared.map { ($0, screen($0)) })
 
     // The screen.
     md +=
@@ -158,7 +203,7 @@ public struct GraftingExperiment: Experiment {
       + "grid, the grid was widened one rate past it (at most \(search("adam").maxExtensions) time(s)).\n\n"
     md += "| optimizer | final FID by learning rate (seed 0) | chosen rate |\n|---|---|---|\n"
     var screenCurves: [RunRecord] = []
-    for optimizer in Self.optimizers {
+    for optimizer in Self.compared {
       let state = states[optimizer]!
       let cells = state.rates.map { lr -> String in
         let run = screenRun(optimizer, lr)
@@ -190,7 +235,7 @@ public struct GraftingExperiment: Experiment {
       "Each cell: mean ± half-width of the 95% Student-t interval over the seeds whose run finished, then the "
       + "per-seed values in seed order; a failed run has no value and is left out (counted in \"failed\").\n\n"
     var confirmation: [String: [Sweep.Run]] = [:]
-    for optimizer in Self.optimizers {
+    for optimizer in Self.compared {
       let runs = sweep.runs.filter { $0.labels["stage"] == "confirmation" && $0.labels["optimizer"] == optimizer }
       confirmation[optimizer] = runs
       var values: [String: [String: Double]] = [:]
@@ -208,7 +253,7 @@ public struct GraftingExperiment: Experiment {
       md +=
         "| optimizer | lr | " + Self.measureColumns.map { "\($0.label) | " }.joined() + extra + "\n|---|---|"
         + String(repeating: "---|", count: Self.measureColumns.count + (index == 0 ? 3 : 0)) + "\n"
-      for optimizer in Self.optimizers {
+      for optimizer in Self.compared {
         let runs = confirmation[optimizer] ?? []
         md += "| \(optimizer) | \(states[optimizer]!.chosen.map { "\($0)" } ?? "–") | "
         for column in Self.measureColumns {
@@ -255,7 +300,7 @@ public struct GraftingExperiment: Experiment {
     }
     md += "\n"
 
-    // Ranking agreement across feature spaces.
+    // Ranking agreement across feature spaces, over the five optimizers of the paper's comparison.
     var rankingValues: [String: [String: SeedStatistics]] = [:]
     var rankingMeasures: [String] = []
     for key in ["fid", "kid"] {
@@ -296,6 +341,7 @@ public struct GraftingExperiment: Experiment {
     // Claims, on the confirmation seeds.
     func fid(_ name: String) -> SeedStatistics { measure(name, "fid") }
     let (adam, sgda, adaN, sgdaAda, nsgda) = (fid("adam"), fid("sgda"), fid("ada-nsgda"), fid("sgda-ada"), fid("nsgda"))
+    let nsgdaLayers = fid(Self.layerwise)
     let effects = factorial("fid", lowerIsBetter: true)
     let recallEffects = factorial("recall", lowerIsBetter: false)
     let precisionEffects = factorial("precision", lowerIsBetter: false)
@@ -337,6 +383,18 @@ public struct GraftingExperiment: Experiment {
         rule: RuleText.both(
           RuleText.positive("SGDA − nSGDA"), RuleText.atMost("the FID ratio nSGDA / Adam (paired by seed)", "1.5")),
         verdict: Verdict.all([Verdict.positive(sgda.minus(nsgda)), Verdict.atMost(nsgda.ratio(to: adam), 1.5)])),
+      ClaimCheck(
+        claim:
+          "nSGDA with Adam's per-layer steps (nsgda-layers) approaches Adam (FID at most 50% above Adam's) and beats SGDA",
+        evidence: evidence("FID SGDA − nSGDA-layers", sgda.minus(nsgdaLayers)) + "; "
+          + evidence("FID ratio nSGDA-layers / Adam", nsgdaLayers.ratio(to: adam), digits: 2)
+          + "; FID nSGDA-layers \(nsgdaLayers.formatted()), Adam \(adam.formatted()), SGDA \(sgda.formatted())",
+        rule: RuleText.both(
+          RuleText.positive("SGDA − nSGDA-layers"),
+          RuleText.atMost("the FID ratio nSGDA-layers / Adam (paired by seed)", "1.5")),
+        verdict: Verdict.all([
+          Verdict.positive(sgda.minus(nsgdaLayers)), Verdict.atMost(nsgdaLayers.ratio(to: adam), 1.5),
+        ])),
       ClaimCheck(
         claim: "Adam's magnitude improves FID (averaged over both directions)",
         evidence: evidence("magnitude effect in FID", effects.magnitude) + "; "

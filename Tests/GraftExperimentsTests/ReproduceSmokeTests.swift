@@ -161,12 +161,12 @@ struct ReproduceSmokeTests {
     #expect(seeds == 3)
     let result = try experiment.run(on: localPool)
     // Structure only: tens of steps decide nothing about the paper's claims.
-    #expect(result.checks.count == 6)
+    #expect(result.checks.count == 7)
     expectIntervalsAndVerdicts(result, seeds: seeds)
     let runs = experiment.sweep.runs
     let screen = runs.filter { $0.labels["stage"] == "screen" }
     let confirmation = runs.filter { $0.labels["stage"] == "confirmation" }
-    for optimizer in GraftingExperiment.optimizers {
+    for optimizer in GraftingExperiment.compared {
       // Two rates always leave the best at an edge (or a tie, resolved to the lower): one extension each.
       let state = experiment.screen(optimizer)
       #expect(state.rates.count == 3, "\(optimizer): \(state.rates)")
@@ -176,7 +176,27 @@ struct ReproduceSmokeTests {
       #expect(confirmed.map { $0.labels["lr"] } == Array(repeating: "\(chosen)", count: seeds))
       #expect(confirmed.map { $0.config.seed } == [100, 101, 102])
     }
-    #expect(runs.count == GraftingExperiment.optimizers.count * (3 + seeds))
+    #expect(runs.count == GraftingExperiment.compared.count * (3 + seeds))
+    // nSGDA-layers is nSGDA with each group's settled update norm under Adam (Adam's screen run at its
+    // chosen rate, last quarter of the log) as that group's layer scale, in screen and confirmation alike.
+    let adamRate = try #require(experiment.screen("adam").chosen)
+    let adamRun = try #require(
+      screen.first { $0.labels["optimizer"] == "adam" && $0.labels["lr"] == "\(adamRate)" })
+    let log = MetricsLog(text: try String(contentsOf: RunDirectory(adamRun.directory).metrics, encoding: .utf8))
+    for (player, scales) in [("g", \TrainingConfig.generatorLayerScales), ("d", \.discriminatorLayerScales)] {
+      let derived = try #require(LayerScaleDerivation(log: log, player: player))
+      let layerwise = runs.filter { $0.labels["optimizer"] == GraftingExperiment.layerwise }
+      #expect(layerwise.count == 3 + seeds)
+      for run in layerwise {
+        #expect(run.config.generatorOptimizer == "nsgda" && run.config.discriminatorOptimizer == "nsgda")
+        let entries = run.config[keyPath: scales].entries
+        #expect(entries.map(\.pattern) == derived.scales.map(\.name), "\(run.name)")
+        for (entry, group) in zip(entries, derived.scales) {
+          let step = group.scale * derived.referenceRate
+          #expect(abs(entry.scale - step) <= 1e-3 * step, "\(run.name) \(entry.pattern)")
+        }
+      }
+    }
     for run in screen {
       let record = try RunRecord.load(run.directory)
       #expect(record.metrics.evaluations.map(\.step) == [10, 20], "\(run.name)")
@@ -193,7 +213,7 @@ struct ReproduceSmokeTests {
       #expect(
         FileManager.default.fileExists(atPath: run.directory.appendingPathComponent("samples/step-000040.png").path))
     }
-    for optimizer in GraftingExperiment.optimizers {
+    for optimizer in GraftingExperiment.compared {
       #expect(result.measures["\(optimizer)/fid"]?.count == seeds)
       #expect(result.measures["\(optimizer)/recallSeed1"]?.count == seeds)
     }
