@@ -48,23 +48,10 @@ public struct GraftingMatrixExperiment: Experiment {
   /// The screen of the pair (magnitude, direction).
   func screen(_ magnitude: String, _ direction: String) -> RateScreen {
     let base = MixtureExperiment.comparisonConfig(preset: "ring8-mlp", steps: steps)
-    let optimizer = "graft:\(magnitude):\(direction)"
-    let grid = rates(magnitude: magnitude)
-    return RateScreen(
-      search: RateSearch(from: grid.first!, to: grid.last!, maxExtensions: maxExtensions),
-      screenSeeds: screenSeeds, confirmationSeeds: confirmationSeeds,
-      makeRun: { lr, seed, stage in
-        var config = base
-        config.setOptimizer(optimizer)
-        config.setLearningRate(lr)
-        config.seed = UInt64(seed)
-        return makeRun(
-          "graft_\(magnitude)_\(direction)-lr\(lr)-seed\(seed)", config,
-          labels: [
-            "optimizer": optimizer, "magnitude": magnitude, "direction": direction, "lr": "\(lr)",
-            "seed": "\(seed)", "stage": stage,
-          ])
-      }, score: mixtureScore)
+    return mixtureScreen(
+      base, optimizer: "graft:\(magnitude):\(direction)", grid: rates(magnitude: magnitude),
+      maxExtensions: maxExtensions, screenSeeds: screenSeeds, confirmationSeeds: confirmationSeeds,
+      name: "graft_\(magnitude)_\(direction)", labels: ["magnitude": magnitude, "direction": direction])
   }
 
   public var runs: [Sweep.Run] {

@@ -55,19 +55,10 @@ public struct MixtureExperiment: Experiment {
   func screen(_ dataset: String, _ optimizer: String) -> RateScreen {
     let (_, name, steps, _) = datasets.first { $0.name == dataset }!
     let base = Self.comparisonConfig(preset: name, steps: steps)
-    let grid = rates(optimizer)
-    return RateScreen(
-      search: RateSearch(from: grid.first!, to: grid.last!, maxExtensions: maxExtensions),
-      screenSeeds: screenSeeds, confirmationSeeds: confirmationSeeds,
-      makeRun: { lr, seed, stage in
-        var config = base
-        config.setOptimizer(optimizer)
-        config.setLearningRate(lr)
-        config.seed = UInt64(seed)
-        return makeRun(
-          "\(dataset)-\(optimizer)-lr\(lr)-seed\(seed)", config,
-          labels: ["dataset": dataset, "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)", "stage": stage])
-      }, score: mixtureScore)
+    return mixtureScreen(
+      base, optimizer: optimizer, grid: rates(optimizer), maxExtensions: maxExtensions,
+      screenSeeds: screenSeeds, confirmationSeeds: confirmationSeeds, name: "\(dataset)-\(optimizer)",
+      labels: ["dataset": dataset])
   }
 
   /// The MLP GAN of `preset` as the optimizers are compared on mixtures: the standard non-saturating

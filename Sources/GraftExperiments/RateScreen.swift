@@ -61,6 +61,29 @@ func mixtureScore(_ runs: [Sweep.Run]) -> Double {
   return modes + share * 1e-4
 }
 
+extension Experiment {
+  /// One optimizer's screen on a mixture: `base` with `optimizer` and each rate of `grid` (widened up to
+  /// `maxExtensions` times) on both players, runs named "`name`-lrR-seedS" and labelled with `labels` plus
+  /// the optimizer, rate, seed and stage, scored by modes covered (`mixtureScore`).
+  func mixtureScreen(
+    _ base: TrainingConfig, optimizer: String, grid: [Double], maxExtensions: Int, screenSeeds: [Int],
+    confirmationSeeds: [Int], name: String, labels: [String: String]
+  ) -> RateScreen {
+    RateScreen(
+      search: RateSearch(from: grid.first!, to: grid.last!, maxExtensions: maxExtensions),
+      screenSeeds: screenSeeds, confirmationSeeds: confirmationSeeds,
+      makeRun: { lr, seed, stage in
+        var config = base
+        config.setOptimizer(optimizer)
+        config.setLearningRate(lr)
+        config.seed = UInt64(seed)
+        return makeRun(
+          "\(name)-lr\(lr)-seed\(seed)", config,
+          labels: labels.merging(["optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)", "stage": stage]) { $1 })
+      }, score: mixtureScore)
+  }
+}
+
 /// "0.01: 0.3 · 0.03: **1.0** · 0.1: 0.7": each screened rate's mean modes, the chosen one in bold.
 func screenSummary(_ screen: RateScreen) -> (text: String, state: RateSearch.State) {
   let state = screen.state

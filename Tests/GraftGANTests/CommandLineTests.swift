@@ -12,8 +12,16 @@ func runGraft(_ arguments: [String], environment: [String: String] = [:], in dir
   guard FileManager.default.isExecutableFile(atPath: binary.path) else {
     throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: binary.path])
   }
+  return try runProcess(binary, arguments, environment: environment, in: directory)
+}
+
+/// `executable` run to its end with `arguments` (and `environment` over this process's): its status and
+/// output (stdout and stderr together).
+func runProcess(
+  _ executable: URL, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil
+) throws -> (Int32, String) {
   let process = Process()
-  process.executableURL = binary
+  process.executableURL = executable
   process.arguments = arguments
   process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
   if let directory { process.currentDirectoryURL = directory }

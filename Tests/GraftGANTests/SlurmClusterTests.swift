@@ -17,16 +17,7 @@ let slurmRequired = ProcessInfo.processInfo.environment["GRAFT_REQUIRE_SLURM"] =
 
 /// `program` (from PATH) run to its end: its status and output (stdout and stderr).
 func runProgram(_ program: String, _ arguments: [String]) throws -> (Int32, String) {
-  let process = Process()
-  process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-  process.arguments = [program] + arguments
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  process.standardError = pipe
-  try process.run()
-  let output = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+  try runProcess(URL(fileURLWithPath: "/usr/bin/env"), [program] + arguments)
 }
 
 /// Sweeps through a real Slurm cluster, end to end: submission, a cancelled task recovered with
