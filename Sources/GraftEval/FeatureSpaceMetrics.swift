@@ -14,18 +14,20 @@ func doubleRows(_ x: Tensor<Float>, what: String) throws(EvalError) -> (values: 
   return (values, x.shape[0], x.shape[1])
 }
 
-/// Per-dimension standardization fitted on the real features: x ↦ (x − μ) / σ over the dimensions whose
-/// σ (unbiased) is above 1e-6·max σ; constant dimensions (dead ReLU units) are dropped, since they carry
-/// nothing and would divide by zero. KID and precision/recall are computed in this space so that no few
-/// large-variance units dominate the kernel or the distances.
+/// An affine map fitted on the real features: x ↦ (x − μ) / s, with μ the real features' mean and one
+/// scale s for every dimension, the root mean square of their per-dimension standard deviations
+/// (unbiased), so that the real features have unit variance on average and KID's kernel (xᵀy / F + 1)³
+/// sees terms of order one. One scale, not one per dimension: a unit that is nearly constant on the real
+/// images (a ReLU unit active on a handful of them) would get a tiny σ, and generated samples that do
+/// activate it would land thousands of σ away, where the cubic kernel's terms reach 10¹⁸ and the unbiased
+/// MMD² is lost to rounding (it read −600,000 for one DCGAN run). A common scale keeps the network's own
+/// weighting of the units, as KID on raw features does, and leaves precision/recall (k-NN relations)
+/// exactly as on raw features.
 public struct FeatureScaling: Equatable, Sendable {
-  /// μ and σ of the kept dimensions.
+  /// μ: the real features' per-dimension mean [F].
   public var mean: [Double]
-  public var std: [Double]
-  /// Indices of the kept input dimensions, increasing.
-  public var kept: [Int]
-  /// The input dimension F.
-  public var inputDimension: Int
+  /// s: the root mean square of the real features' per-dimension standard deviations (1 when all are 0).
+  public var scale: Double
 
   /// The scaling of `real` [N, F] (N ≥ 2). Throws `.badShape` or `.nonFinite`.
   public init(real: Tensor<Float>) throws(EvalError) {
@@ -36,33 +38,32 @@ public struct FeatureScaling: Equatable, Sendable {
     var mean = [Double](repeating: 0, count: f)
     for i in 0..<n { for j in 0..<f { mean[j] += x[i * f + j] } }
     for j in 0..<f { mean[j] /= Double(n) }
-    var variance = [Double](repeating: 0, count: f)
+    var sumOfSquares = 0.0
     for i in 0..<n {
       for j in 0..<f {
         let d = x[i * f + j] - mean[j]
-        variance[j] += d * d
+        sumOfSquares += d * d
       }
     }
-    let std = variance.map { ($0 / Double(n - 1)).squareRoot() }
-    let floor = 1e-6 * (std.max() ?? 0)
-    kept = (0..<f).filter { std[$0] > floor }
-    self.mean = kept.map { mean[$0] }
-    self.std = kept.map { std[$0] }
-    inputDimension = f
+    let meanVariance = sumOfSquares / Double(n - 1) / Double(max(f, 1))
+    self.mean = mean
+    scale = meanVariance > 0 ? meanVariance.squareRoot() : 1
   }
 
-  /// `features` [N, F] standardized over the kept dimensions: [N, kept.count].
+  /// The input dimension F.
+  public var inputDimension: Int { mean.count }
+
+  /// `features` [N, F] centred on the real mean and divided by the common scale: [N, F].
   public func callAsFunction(_ features: Tensor<Float>) throws(EvalError) -> Tensor<Float> {
     let (x, n, f) = try doubleRows(features, what: "the feature set")
     guard f == inputDimension else {
       throw .badShape(what: "the feature set", shape: features.shape, expected: "[N, \(inputDimension)]")
     }
-    let d = kept.count
-    var out = [Float](repeating: 0, count: n * d)
+    var out = [Float](repeating: 0, count: n * f)
     for i in 0..<n {
-      for (k, j) in kept.enumerated() { out[i * d + k] = Float((x[i * f + j] - mean[k]) / std[k]) }
+      for j in 0..<f { out[i * f + j] = Float((x[i * f + j] - mean[j]) / scale) }
     }
-    return Tensor(shape: [n, d], scalars: out)
+    return Tensor(shape: [n, f], scalars: out)
   }
 }
 

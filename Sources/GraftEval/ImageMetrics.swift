@@ -25,9 +25,8 @@ public struct ImageMetrics: Codable, Equatable, Sendable {
   public var sampleCount: Int
   /// Reference images behind the FID statistics.
   public var referenceCount: Int
-  // Beside FID, in the same penultimate (post-ReLU) features, standardized by the reference's per-dimension
-  // mean and std with constant dimensions dropped (`FeatureScaling`). Absent for evaluators built from stored
-  // statistics only.
+  // Beside FID, in the same penultimate (post-ReLU) features, centred on the reference's mean and divided by
+  // one common scale (`FeatureScaling`). Absent for evaluators built from stored statistics only.
   /// KID: unbiased polynomial-kernel MMD², mean and std over 10 subsets of min(1000, N) samples.
   public var kid: Double? = nil
   public var kidStd: Double? = nil
@@ -55,7 +54,7 @@ public struct ImageMetrics: Codable, Equatable, Sendable {
 public struct ReferenceFeatureSpace {
   public let statistics: FeatureStatistics
   public let scaling: FeatureScaling
-  /// The reference features after `scaling` [N, kept].
+  /// The reference features after `scaling` [N, F].
   public let scaled: Tensor<Float>
 
   public init(features: Tensor<Float>) throws(EvalError) {

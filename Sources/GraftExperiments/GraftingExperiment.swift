@@ -126,12 +126,29 @@ public struct GraftingExperiment: Experiment {
       labels: ["stage": "confirmation", "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"])
   }
 
-  /// The final evaluation of a run (at its last step), if it has one.
+  /// The final evaluation of a run (at its last step), if it has one: its re-measurement by `graft evaluate`
+  /// (eval.json, the same checkpoint and samples measured by the current code) when there is one for the
+  /// last step, else the evaluation logged in training.
   static func finalEvaluation(_ run: Sweep.Run) -> [String: Double]? {
+    if let measured = reevaluation(run) { return numbers(measured) }
     guard let text = try? String(contentsOf: RunDirectory(run.directory).metrics, encoding: .utf8),
       let last = MetricsLog(text: text).evaluations.last, last.step == run.config.steps
     else { return nil }
     return last.values
+  }
+
+  /// The run's eval.json when `graft evaluate` wrote it for the run's last step.
+  static func reevaluation(_ run: Sweep.Run) -> [String: Any]? {
+    guard let data = try? Data(contentsOf: RunDirectory(run.directory).evaluation),
+      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      (object["step"] as? NSNumber)?.intValue == run.config.steps
+    else { return nil }
+    return object
+  }
+
+  /// The numeric entries of a JSON object.
+  static func numbers(_ object: [String: Any]) -> [String: Double] {
+    object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
   }
 
   /// A screen run's score: −(final FID); nil while it has not settled; −∞ when it failed or has no
@@ -184,6 +201,43 @@ public struct GraftingExperiment: Experiment {
     GraftingExperiment.spaces.flatMap { space in GraftingExperiment.measureColumns.map { $0.key + space.suffix } } + ["classesCovered"]
   static func spaceName(_ suffix: String) -> String {
     suffix == "" ? "post-ReLU" : suffix == "PreReLU" ? "pre-ReLU" : "2nd classifier"
+  }
+
+  /// Batch norm's two sampling modes side by side (issue 16, item 2): FID, recall and classes covered with
+  /// the generator's running statistics (eval mode, what every table uses) and with each batch's statistics
+  /// (training mode), per optimizer over the confirmation runs that `graft evaluate` measured in both.
+  func batchNormModes(_ confirmation: [String: [Sweep.Run]]) -> String {
+    var rows = ""
+    for optimizer in Self.compared {
+      var evalMode: [String: [String: Double]] = [:]
+      var trainMode: [String: [String: Double]] = [:]
+      for run in confirmation[optimizer] ?? [] {
+        guard let measured = Self.reevaluation(run),
+          let train = measured["batchNormTrainMode"] as? [String: Any], let seed = run.labels["seed"]
+        else { continue }
+        let (e, t) = (Self.numbers(measured), Self.numbers(train))
+        for key in ["fid", "recall", "classesCovered"] {
+          if let v = e[key], v.isFinite, let w = t[key], w.isFinite {
+            evalMode[key, default: [:]][seed] = v
+            trainMode[key, default: [:]][seed] = w
+          }
+        }
+      }
+      for (key, label, digits) in [("fid", "FID", 1), ("recall", "recall", 3), ("classesCovered", "classes covered", 1)] {
+        guard let e = evalMode[key], let t = trainMode[key] else { continue }
+        let (a, b) = (SeedStatistics(bySeed: e), SeedStatistics(bySeed: t))
+        rows +=
+          "| \(optimizer) | \(label) | \(a.formatted(digits: digits)) | \(b.formatted(digits: digits)) | "
+          + "\(b.minus(a).formatted(digits: digits)) |\n"
+      }
+    }
+    guard !rows.isEmpty else { return "" }
+    return
+      "Batch norm when sampling (post-ReLU features, \(confirmationSamples) samples, from `graft evaluate`): with "
+      + "the running statistics (eval mode, what every other table uses) and with each batch's statistics "
+      + "(training mode, as a GAN's generator is often sampled); mean ± 95% interval half-width, per-seed values:\n\n"
+      + "| optimizer | measure | eval mode | training mode | training − eval (paired by seed) |\n|---|---|---|---|---|\n"
+      + rows + "\n"
   }
 
   public func summarize(_ sweep: Sweep) -> ExperimentResult {
@@ -273,6 +327,17 @@ public struct GraftingExperiment: Experiment {
         md += "\n"
       }
       md += "\n"
+    }
+
+    // Re-measured runs, and batch norm in training mode (both from `graft evaluate`'s eval.json).
+    let allConfirmation = Self.compared.flatMap { confirmation[$0] ?? [] }
+    let remeasured = allConfirmation.filter { Self.reevaluation($0) != nil }
+    if !remeasured.isEmpty {
+      md +=
+        "\(remeasured.count) of the \(allConfirmation.count) confirmation runs were measured again after training by "
+        + "`graft evaluate RUN` (their `eval.json`: the final checkpoint, the same samples, the current "
+        + "metrics code), which the tables use in place of the evaluation logged in training.\n\n"
+      md += batchNormModes(confirmation)
     }
 
     // Magnitude source × direction source.

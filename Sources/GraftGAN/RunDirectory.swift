@@ -9,6 +9,7 @@ import GraftIO
 ///     samples/          step-NNNNNN.png from fixed latent vectors
 ///     tensorboard/      TensorBoard event file (unless --no-tensorboard)
 ///     summary.json      written at the end
+///     eval.json         written by `graft evaluate`: the latest checkpoint measured again
 public struct RunDirectory: Sendable {
   public let url: URL
 
@@ -17,6 +18,7 @@ public struct RunDirectory: Sendable {
   public var config: URL { url.appendingPathComponent("config.json") }
   public var metrics: URL { url.appendingPathComponent("metrics.jsonl") }
   public var summary: URL { url.appendingPathComponent("summary.json") }
+  public var evaluation: URL { url.appendingPathComponent("eval.json") }
   public var checkpoints: URL { url.appendingPathComponent("checkpoints") }
   public var samples: URL { url.appendingPathComponent("samples") }
   public var tensorboard: URL { url.appendingPathComponent("tensorboard") }

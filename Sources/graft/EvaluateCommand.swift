@@ -30,7 +30,7 @@ struct EvaluateCommand: ParsableCommand {
       object["batchNormTrainMode"] = try trainer.evaluationJSON(batchNormTraining: true)
     }
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
-    let file = directory.appendingPathComponent("eval.json")
+    let file = RunDirectory(directory).evaluation
     try AtomicFile.write(data, to: file)
     print(String(decoding: data, as: UTF8.self))
     print("graft: wrote \(file.path)")

@@ -29,17 +29,46 @@ struct FeatureSpaceMetricsTests {
     #expect(kid.std < 1e-12)
   }
 
-  @Test func scalingDropsConstantDimensionsAndStandardizes() throws {
+  @Test func scalingCentresAndDividesByOneScale() throws {
     var values = rows(12, 5, 37, 11, 17, 8, 0).scalars
-    for i in 0..<12 { values[i * 5 + 2] = 1.5 }
+    for i in 0..<12 { values[i * 5 + 2] = 1.5 }  // a constant dimension: kept, it costs nothing
     let x = Tensor<Float>(shape: [12, 5], scalars: values)
     let scaling = try FeatureScaling(real: x)
-    #expect(scaling.kept == [0, 1, 3, 4])
+    #expect(abs(scaling.scale - 1.1572400552411524) < 1e-12, "\(scaling.scale)")
     let sx = try scaling(x)
-    #expect(sx.shape == [12, 4])
+    #expect(sx.shape == [12, 5])
     let kid = try kernelInceptionDistance(real: sx, fake: try scaling(rows(12, 5, 29, 13, 19, 9, 0.5)), subsets: 1)
     // Float32 scaled features: agreement to single precision.
-    #expect(abs(kid.mean - 1.144479278352307) < 1e-5, "\(kid.mean)")
+    #expect(abs(kid.mean - 3.6039163187141696) < 1e-5, "\(kid.mean)")
+    // All dimensions constant: scale 1, so the map only centres.
+    #expect(try FeatureScaling(real: Tensor(shape: [3, 2], repeating: 2)).scale == 1)
+  }
+
+  /// The failure this scaling replaced: per-dimension standardization put generated samples that activate a
+  /// unit the reference almost never uses thousands of σ away, and the cubic kernel's rounding then swamped
+  /// KID (a DCGAN run read −600,000). Under one common scale such a unit moves a sample as far as it does
+  /// in the raw features, and KID stays of the order of the raw features' KID.
+  @Test func aNearlyDeadReferenceUnitDoesNotBlowUpKID() throws {
+    var rng = RandomGenerator(seed: 11)
+    let n = 2000
+    // Post-ReLU-like features: 15 busy units and one active on a single reference image, faintly.
+    func features(deadUnit: (Int) -> Float) -> Tensor<Float> {
+      let busy = Tensor<Float>(randomNormal: [n, 15], generator: &rng).relu().scalars
+      var values: [Float] = []
+      for i in 0..<n { values += busy[(i * 15)..<((i + 1) * 15)] + [deadUnit(i)] }
+      return Tensor(shape: [n, 16], scalars: values)
+    }
+    let real = features { $0 == 0 ? 1e-3 : 0 }
+    let fake = features { $0 % 2 == 0 ? 1 : 0 }  // half the samples use the unit at a normal level
+    let scaling = try FeatureScaling(real: real)
+    let scaled = try scaling(fake)
+    #expect(scaled.scalars.map(abs).max()! < 20, "scaled coordinates stay of the raw features' order")
+    let kid = try kernelInceptionDistance(real: try scaling(real), fake: scaled, subsetSize: 1000)
+    #expect(kid.mean.isFinite && kid.mean > 0 && kid.mean < 1, "\(kid)")
+    // The same up to the kernel's scale as KID on raw features divided by the scale (MMD² of an affine
+    // image): both positive and far from the old failure's magnitude.
+    let raw = try kernelInceptionDistance(real: real, fake: fake, subsetSize: 1000)
+    #expect(raw.mean > 0 && raw.mean < 1, "\(raw)")
   }
 
   @Test func kidIsNearZeroForOneDistributionAndGrowsWithAShift() throws {

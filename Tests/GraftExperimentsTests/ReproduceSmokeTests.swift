@@ -220,6 +220,25 @@ struct ReproduceSmokeTests {
     #expect(result.markdown.contains("one seed") && result.markdown.contains("Kendall"))
     #expect(result.markdown.contains("| FID (post-ReLU) | "))
     #expect(result.figures["fid-over-steps.svg"]?.contains("<svg") == true)
+    #expect(!result.markdown.contains("measured again"))
+
+    // `graft evaluate RUN` writes eval.json (the final checkpoint measured again, with batch norm in both
+    // modes); the summary then uses it in place of the logged evaluation and adds the batch-norm table. An
+    // eval.json of another step is ignored.
+    let adamRuns = confirmation.filter { $0.labels["optimizer"] == "adam" }
+    for (index, run) in adamRuns.enumerated() {
+      let logged = try #require(RunRecord.load(run.directory).metrics.evaluations.last?.values)
+      var measured: [String: Any] = logged.mapValues { $0 as Any }
+      measured["fid"] = 1000.0 + Double(index)
+      measured["step"] = index == 2 ? 39 : 40
+      measured["batchNormTrainMode"] = ["fid": 2000.0 + Double(index), "recall": 0.5, "classesCovered": 7]
+      try JSONSerialization.data(withJSONObject: measured).write(to: RunDirectory(run.directory).evaluation)
+    }
+    let again = experiment.summarize(experiment.sweep)
+    let fids = try #require(again.measures["adam/fid"])
+    #expect(fids.values.sorted() == ([1000.0, 1001.0] + [result.measures["adam/fid"]!.values[2]]).sorted())
+    #expect(again.markdown.contains("2 of the \(confirmation.count) confirmation runs were measured again"))
+    #expect(again.markdown.contains("| adam | FID | 1000.5 ± 6.4 (n=2: 1000, 1001) | 2000.5 ± 6.4 (n=2: 2000, 2001) | 1000.0 ± 0.0 "))
   }
 
   @Test(
