@@ -24,6 +24,8 @@ struct EvaluateCommand: ParsableCommand {
     attachImageEvaluator(to: trainer)
     var object = try trainer.evaluationJSON() as? [String: Any] ?? [:]
     object["step"] = trainer.step
+    // Which binary measured it (a re-measurement can outlive the code that made it).
+    object["provenance"] = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(Provenance.current))
     // Image runs with batch norm: the same metrics with batch norm using each batch's statistics, since
     // a GAN's generator is often sampled that way and the two can differ a lot.
     if trainer.imageEvaluator != nil && trainer.generatorHasBatchNorm {

@@ -167,6 +167,7 @@ struct CommandLineTests {
       try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json")))
       as? [String: Any]
     #expect(eval?["modesCovered"] is Int && eval?["step"] as? Int == 20)
+    #expect((eval?["provenance"] as? [String: Any])?["gitCommit"] is String, "eval.json names the binary")
     // Starting again in the same directory is refused with the way to continue.
     let (again, againOutput) = try runGraft(["train", "--out", run.path])
     #expect(again != 0 && againOutput.contains("--resume"))
