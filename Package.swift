@@ -92,7 +92,7 @@ let package = Package(
       name: "GraftReport", dependencies: ["GraftIO", "GraftOptimizers", "GraftGAN"], swiftSettings: honestImports),
     // The paper's experiments end to end (`graft reproduce`).
     .target(
-      name: "GraftExperiments", dependencies: ["GraftOptimizers", "GraftGAN", "GraftReport"],
+      name: "GraftExperiments", dependencies: ["GraftOptimizers", "GraftIO", "GraftGAN", "GraftReport"],
       swiftSettings: honestImports),
     // The command-line tool.
     .executableTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftIO
 import GraftReport
 
 /// The grafting study on images (PAPER.md, experiment 1): the same Fashion-MNIST DCGAN trained with
@@ -130,25 +131,20 @@ public struct GraftingExperiment: Experiment {
   /// (eval.json, the same checkpoint and samples measured by the current code) when there is one for the
   /// last step, else the evaluation logged in training.
   static func finalEvaluation(_ run: Sweep.Run) -> [String: Double]? {
-    if let measured = reevaluation(run) { return numbers(measured) }
+    if let measured = reevaluation(run) { return measured }
     guard let text = try? String(contentsOf: RunDirectory(run.directory).metrics, encoding: .utf8),
       let last = MetricsLog(text: text).evaluations.last, last.step == run.config.steps
     else { return nil }
     return last.values
   }
 
-  /// The run's eval.json when `graft evaluate` wrote it for the run's last step.
-  static func reevaluation(_ run: Sweep.Run) -> [String: Any]? {
+  /// The numeric leaves of the run's eval.json (`fid`, `batchNormTrainMode.fid`, …) when `graft evaluate`
+  /// wrote it for the run's last step.
+  static func reevaluation(_ run: Sweep.Run) -> [String: Double]? {
     guard let data = try? Data(contentsOf: RunDirectory(run.directory).evaluation),
-      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      (object["step"] as? NSNumber)?.intValue == run.config.steps
+      let measured = try? JSONValue.parse(data).numericLeaves(), measured["step"] == Double(run.config.steps)
     else { return nil }
-    return object
-  }
-
-  /// The numeric entries of a JSON object.
-  static func numbers(_ object: [String: Any]) -> [String: Double] {
-    object.compactMapValues { ($0 as? NSNumber)?.doubleValue }
+    return measured
   }
 
   /// A screen run's score: −(final FID); nil while it has not settled; −∞ when it failed or has no
@@ -207,23 +203,21 @@ public struct GraftingExperiment: Experiment {
   /// the generator's running statistics (eval mode, what every table uses) and with each batch's statistics
   /// (training mode), per optimizer over the confirmation runs that `graft evaluate` measured in both.
   func batchNormModes(_ confirmation: [String: [Sweep.Run]]) -> String {
+    let shown = [("fid", "FID", 1), ("recall", "recall", 3), ("classesCovered", "classes covered", 1)]
     var rows = ""
     for optimizer in Self.compared {
       var evalMode: [String: [String: Double]] = [:]
       var trainMode: [String: [String: Double]] = [:]
       for run in confirmation[optimizer] ?? [] {
-        guard let measured = Self.reevaluation(run),
-          let train = measured["batchNormTrainMode"] as? [String: Any], let seed = run.labels["seed"]
-        else { continue }
-        let (e, t) = (Self.numbers(measured), Self.numbers(train))
-        for key in ["fid", "recall", "classesCovered"] {
-          if let v = e[key], v.isFinite, let w = t[key], w.isFinite {
+        guard let measured = Self.reevaluation(run), let seed = run.labels["seed"] else { continue }
+        for (key, _, _) in shown {
+          if let v = measured[key], v.isFinite, let w = measured["batchNormTrainMode.\(key)"], w.isFinite {
             evalMode[key, default: [:]][seed] = v
             trainMode[key, default: [:]][seed] = w
           }
         }
       }
-      for (key, label, digits) in [("fid", "FID", 1), ("recall", "recall", 3), ("classesCovered", "classes covered", 1)] {
+      for (key, label, digits) in shown {
         guard let e = evalMode[key], let t = trainMode[key] else { continue }
         let (a, b) = (SeedStatistics(bySeed: e), SeedStatistics(bySeed: t))
         rows +=

@@ -91,7 +91,7 @@ public struct RunRecord: Sendable {
       record.summary = summary.numericLeaves().filter { !$0.key.hasPrefix("provenance.") }
       record.status = summary["status"]?.string
     }
-    let evalFile = url.appendingPathComponent("eval.json")
+    let evalFile = run.evaluation
     if let data = try? Data(contentsOf: evalFile) {
       guard let evaluation = try? JSONValue.parse(data) else { throw ReportError("\(evalFile.path) is not valid JSON") }
       record.evaluation = evaluation.numericLeaves()
