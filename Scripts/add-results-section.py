@@ -3,8 +3,8 @@
 
 Usage: Scripts/add-results-section.py RUNS_ROOT NAME FIGURES_DIR [COMMENTARY]
 
-RUNS_ROOT/NAME/results.md goes in verbatim, its headings one level down, before the first "## " section
-after the current one (the line given by --before, default "## 2026-11-30, morning"); every figure it
+RUNS_ROOT/NAME/results.md goes in verbatim, its headings one level down, at the end of RESULTS.md's first
+"## " section (the current round of results), before the next "## " heading; every figure it
 links (.svg, .png, relative to the experiment's directory) is copied into FIGURES_DIR (inside the
 repository) under a flat name and the link rewritten, so RESULTS.md shows them without the run
 directories, which are not committed. A link to a picture that does not exist (a diverged run) is left
@@ -14,8 +14,6 @@ import os
 import re
 import shutil
 import sys
-
-BEFORE = "\n## 2026-11-30, morning"
 
 
 def main() -> None:
@@ -40,10 +38,12 @@ def main() -> None:
 
     text = re.sub(r"\]\(([^)]+\.(?:png|svg))\)", link, text)
     results = open("RESULTS.md", encoding="utf-8").read()
-    if BEFORE not in results:
-        sys.exit("RESULTS.md has no line " + BEFORE.strip() + ": edit BEFORE in this script")
+    first = results.find("\n## ")
+    following = results.find("\n## ", first + 1) if first >= 0 else -1
+    if following < 0:
+        sys.exit("RESULTS.md needs a current \"## \" section followed by another \"## \" heading to insert before")
     section = "### " + name + "\n\n" + text + "\n" + commentary + "\n"
-    results = results.replace(BEFORE, "\n" + section + BEFORE, 1)
+    results = results[:following] + "\n" + section + results[following:]
     open("RESULTS.md", "w", encoding="utf-8").write(results)
 
 
