@@ -40,6 +40,12 @@ let package = Package(
       path: "Sources/COpenBLAS",
       providers: [.apt(["libopenblas-dev"])]
     ),
+    // oneDNN from Debian's libdnnl-dev (the library PyTorch's CPU convolutions run on): Float convolutions,
+    // through a small C layer that plans each shape once and runs one batch chunk per call.
+    .target(
+      name: "CGraftDNNL",
+      linkerSettings: [.linkedLibrary("dnnl"), .linkedLibrary("gomp")]
+    ),
     // glibc functions Swift's Glibc module does not export: mallopt (large training buffers stay in the
     // heap) and sincos (Box–Muller); Adam's step eight numbers at a time; prctl (a sweep's runs end
     // with the sweep).
@@ -50,6 +56,7 @@ let package = Package(
       dependencies: [
         "COpenBLAS",
         "CGlibcExtras",
+        "CGraftDNNL",
         .product(name: "RealModule", package: "swift-numerics"),
       ],
       swiftSettings: honestImports

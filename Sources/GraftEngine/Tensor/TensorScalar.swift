@@ -151,6 +151,28 @@ extension Float: TensorScalar {
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
   }
+  // Convolutions: oneDNN's kernels where it has fast ones for the shape, Graft's own elsewhere.
+  public static func _convForward(
+    _ x: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, bias: UnsafeBufferPointer<Self>,
+    outChannels: Int, _ geometry: ConvGeometry, _ y: UnsafeMutableBufferPointer<Self>
+  ) {
+    if Kernels.DNNLConvolution.forward(x, w, bias: bias, outChannels: outChannels, geometry, y) { return }
+    Kernels.convForward(x, w, bias: bias, outChannels: outChannels, geometry, y)
+  }
+  public static func _convInputGradient(
+    _ gy: UnsafeBufferPointer<Self>, _ w: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
+    _ gx: UnsafeMutableBufferPointer<Self>
+  ) {
+    if Kernels.DNNLConvolution.inputGradient(gy, w, outChannels: outChannels, geometry, gx) { return }
+    Kernels.convInputGradient(gy, w, outChannels: outChannels, geometry, gx)
+  }
+  public static func _convFilterGradient(
+    _ x: UnsafeBufferPointer<Self>, _ gy: UnsafeBufferPointer<Self>, outChannels: Int, _ geometry: ConvGeometry,
+    _ gw: UnsafeMutableBufferPointer<Self>
+  ) {
+    if Kernels.DNNLConvolution.filterGradient(x, gy, outChannels: outChannels, geometry, gw) { return }
+    Kernels.convFilterGradient(x, gy, outChannels: outChannels, geometry, gw)
+  }
 }
 
 extension Double: TensorScalar {

@@ -1,0 +1,91 @@
+import GraftEngine
+import GraftTestSupport
+import Testing
+
+/// Float convolutions where oneDNN's kernels run (both channel counts multiples of 16) against the
+/// Double reference of ConvKernelTests (im2col and one product), and their independence of the thread
+/// count. Batches of 11 and 13 leave a short last chunk (8 images per chunk) and unequal filter lanes.
+@Suite("oneDNN convolutions")
+struct DNNLConvolutionTests {
+  static func float(_ t: Tensor<Double>) -> Tensor<Float> { Tensor(shape: t.shape, scalars: t.scalars.map(Float.init)) }
+  static func double(_ t: Tensor<Float>) -> [Double] { t.scalars.map(Double.init) }
+
+  @Test func oneDNNRunsWhereBothChannelCountsAreMultiplesOf16() {
+    let g = ConvGeometry(
+      batch: 11, channels: 16, height: 16, width: 16, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
+    for direction in ["forward", "inputGradient", "filterGradient"] {
+      #expect(g.floatKernel(outChannels: 32, direction: direction).hasPrefix("jit"))
+    }
+    // One input channel (the DCGAN critic's first layer): Graft's own kernels.
+    var one = g
+    one.channels = 1
+    #expect(one.floatKernel(outChannels: 32) == "graft")
+  }
+
+  @Test(arguments: [(2, 1, 4, true), (1, 1, 3, false), (2, 0, 3, true), (1, 0, 1, false)])
+  func convolutionMatchesTheDoubleReference(stride: Int, padding: Int, kernel: Int, bias: Bool) throws {
+    var rng = Inputs(seed: 51)
+    let (n, c, h, o) = (11, 16, 12, 32)
+    let x = rng.normal([n, c, h, h])
+    let w = rng.normal([o, c, kernel, kernel])
+    let b = rng.normal([o])
+    let g = ConvGeometry(
+      batch: n, channels: c, height: h, width: h, kernelHeight: kernel, kernelWidth: kernel, stride: stride,
+      padding: padding)
+    #expect(g.floatKernel(outChannels: o).hasPrefix("jit"))
+    let (xf, wf, bf) = (Self.float(x).requiringGrad(), Self.float(w).requiringGrad(), Self.float(b).requiringGrad())
+    let fast = conv2d(xf, filter: wf, bias: bias ? bf : nil, stride: stride, padding: padding)
+    var slow = ConvKernelTests.referenceConv(x, w, g)
+    if bias { slow = slow + b.reshaped(to: [1, o, 1, 1]) }
+    #expect(fast.shape == slow.shape)
+    #expect(relativeError(Self.double(fast), slow.scalars) < 1e-6)
+
+    let seed = rng.normal(fast.shape)
+    let (xd, wd) = (x.requiringGrad(), w.requiringGrad())
+    let slowGrads = try gradients(
+      of: ConvKernelTests.referenceConv(xd, wd, g), withRespectTo: [xd, wd], seed: seed)
+    let fastGrads = try gradients(of: fast, withRespectTo: [xf, wf], seed: Self.float(seed))
+    #expect(relativeError(Self.double(fastGrads[0]), slowGrads[0].scalars) < 1e-6)
+    #expect(relativeError(Self.double(fastGrads[1]), slowGrads[1].scalars) < 1e-6)
+  }
+
+  @Test func transposedConvolutionMatchesTheDoubleReference() throws {
+    var rng = Inputs(seed: 52)
+    let (n, cin, h, cout) = (13, 32, 4, 16)
+    let u = rng.normal([n, cin, h, h])
+    let w = rng.normal([cin, cout, 4, 4])
+    let g = ConvGeometry(
+      batch: n, channels: cout, height: 2 * h, width: 2 * h, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
+    #expect(g.floatKernel(outChannels: cin, direction: "inputGradient").hasPrefix("jit"))
+    let (uf, wf) = (Self.float(u).requiringGrad(), Self.float(w).requiringGrad())
+    let fast = convTranspose2d(uf, filter: wf, stride: 2, padding: 1)
+    let slow = ConvKernelTests.referenceConvTranspose(u, w, g)
+    #expect(relativeError(Self.double(fast), slow.scalars) < 1e-6)
+    let seed = rng.normal(fast.shape)
+    let (ud, wd) = (u.requiringGrad(), w.requiringGrad())
+    let slowGrads = try gradients(
+      of: ConvKernelTests.referenceConvTranspose(ud, wd, g), withRespectTo: [ud, wd], seed: seed)
+    let fastGrads = try gradients(of: fast, withRespectTo: [uf, wf], seed: Self.float(seed))
+    #expect(relativeError(Self.double(fastGrads[0]), slowGrads[0].scalars) < 1e-6)
+    #expect(relativeError(Self.double(fastGrads[1]), slowGrads[1].scalars) < 1e-6)
+  }
+
+  @Test func resultsDoNotDependOnTheThreadCount() throws {
+    var rng = Inputs(seed: 53)
+    let x = Self.float(rng.normal([19, 16, 16, 16]))
+    let w = Self.float(rng.normal([32, 16, 4, 4]))
+    let gy = Self.float(rng.normal([19, 32, 8, 8]))
+    let before = Parallel.threads
+    defer { Runtime.setThreads(before) }
+    var results: [[Float]] = []
+    for threads in [1, 2, 3] {
+      Runtime.setThreads(threads)
+      let (xr, wr) = (x.requiringGrad(), w.requiringGrad())
+      let y = conv2d(xr, filter: wr, stride: 2, padding: 1)
+      let grads = try gradients(of: y, withRespectTo: [xr, wr], seed: gy)
+      results.append(y.scalars + grads[1].scalars + grads[0].scalars)
+    }
+    #expect(results[0] == results[1])
+    #expect(results[0] == results[2])
+  }
+}
