@@ -48,7 +48,7 @@ let package = Package(
     ),
     // glibc functions Swift's Glibc module does not export: mallopt (large training buffers stay in the
     // heap) and sincos (Box–Muller); Adam's step eight numbers at a time; prctl (a sweep's runs end
-    // with the sweep).
+    // with the sweep); the FMA loops that measure a core's peak (`graft bench`).
     .systemLibrary(name: "CGlibcExtras", path: "Sources/CGlibcExtras"),
     // The tensor engine: storage, ops with their derivatives, reverse-mode autodiff.
     .target(

@@ -10,28 +10,103 @@ struct BenchCommandTests {
     return try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
   }
 
+  /// `a` and `b` agree to the digits JSON keeps (about 15).
+  static func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * max(abs(a), abs(b)) }
+
   @Test func everyTrainingWorkloadRunsAndIsReported() throws {
     let (status, output) = try runGraft([
       "bench", "--min-reps", "1", "--min-seconds", "0", "--rounds", "1", "--json", "--no-torch", "--threads", "2",
+      "--sgemm-size", "512",
     ])
     #expect(status == 0, "\(output)")
     let object = try #require(Self.json(output), "no JSON in: \(output)")
     let rows = try #require(object["workloads"] as? [[String: Any]])
     #expect(rows.compactMap { $0["workload"] as? String } == ["mlp-gan", "dcgan", "wgan-gp", "theory"])
+    // The targets: Graft's time over PyTorch's, and the convolutional workloads' share of the sgemm peak.
+    let targetRatios = ["mlp-gan": 0.3, "dcgan": 0.6, "wgan-gp": 0.6, "theory": 0.3]
+    let targetShares = ["dcgan": 0.7, "wgan-gp": 0.7]
     for row in rows {
+      let name = try #require(row["workload"] as? String)
       let ms = try #require(row["graft_ms"] as? Double)
       #expect(ms > 0 && ms.isFinite)
-      #expect(row["target_ratio"] is Double)
+      #expect(row["target_ratio"] as? Double == targetRatios[name], "\(name)")
+      #expect(row["target_share_of_sgemm_peak"] as? Double == targetShares[name], "\(name)")
       #expect(row["torch_ms"] == nil)
+      // Every workload runs products: its FLOPs are counted, the same on both counted iterations.
+      let flops = try #require(row["flops_per_iteration"] as? Int, "\(name)")
+      #expect(flops > 0, "\(name)")
+      #expect(row["flops_per_iteration_counts"] == nil, "\(name): \(row)")
+      let gflops = try #require(row["gflops"] as? Double)
+      #expect(Self.close(gflops, Double(flops) / (ms * 1e6)), "\(name)")
+      let share = try #require(row["share_of_sgemm_peak"] as? Double)
+      #expect(share > 0 && share.isFinite, "\(name)")
     }
     #expect((object["torch_problem"] as? String)?.contains("--no-torch") == true)
     #expect((object["peak_rss_mb"] as? Double).map { $0 > 0 } == true)
   }
 
+  /// The distance to the limit: FLOPs counted by the engine from the ops the workload ran (checked
+  /// against the closed forms of the two kernel workloads), GFLOP/s from them and Graft's median time,
+  /// and their shares of the peaks, each the median of the rounds' measurements.
+  @Test func flopsRatesAndSharesOfThePeaksAreConsistent() throws {
+    let (status, output) = try runGraft([
+      "bench", "--workloads", "conv2d,matmul", "--min-reps", "1", "--min-seconds", "0", "--rounds", "3", "--json",
+      "--no-torch", "--sgemm-size", "256",
+    ])
+    #expect(status == 0, "\(output)")
+    let object = try #require(Self.json(output), "no JSON in: \(output)")
+    #expect(object["sgemm_size"] as? Int == 256)
+    let width = try #require(object["fma_width"] as? Int, "this CPU has an FMA loop: \(object)")
+    #expect([4, 8, 16].contains(width))
+    #expect(["AVX-512", "AVX2", "NEON"].contains(object["fma_instructions"] as? String ?? ""))
+    let mhz = try #require(object["cpu_mhz"] as? Double, "/proc/cpuinfo has a clock here")
+    #expect(mhz > 0 && mhz.isFinite)
+    let rows = try #require(object["workloads"] as? [[String: Any]])
+    // conv2d: [64, 64, 16, 16] * [128, 64, 4, 4], stride 2, padding 1 (8x8 out), forward and both gradients;
+    // matmul: 512x512 by 512x512.
+    let convolution = 2 * 64 * 128 * 64 * 4 * 4 * 8 * 8
+    let expected = ["conv2d": 3 * convolution, "matmul": 2 * 512 * 512 * 512]
+    #expect(rows.count == 2)
+    for row in rows {
+      let name = try #require(row["workload"] as? String)
+      #expect(row["flops_per_iteration"] as? Int == expected[name], "\(name)")
+      let ms = try #require(row["graft_ms"] as? Double)
+      let gflops = try #require(row["gflops"] as? Double)
+      #expect(Self.close(gflops, Double(expected[name]!) / (ms * 1e6)), "\(name): \(gflops) GFLOP/s in \(ms) ms")
+      for peak in ["sgemm", "fma"] {
+        let rounds = try #require(row["\(peak)_peak_gflops_rounds"] as? [Double], "\(name) \(peak)")
+        #expect(rounds.count == 3 && rounds.allSatisfy { $0 > 0 && $0.isFinite }, "\(rounds)")
+        let median = try #require(row["\(peak)_peak_gflops"] as? Double)
+        #expect(median == rounds.sorted()[1])
+        let share = try #require(row["share_of_\(peak)_peak"] as? Double)
+        #expect(Self.close(share, gflops / median), "\(name) \(peak)")
+      }
+      #expect(row["target_share_of_sgemm_peak"] == nil)
+    }
+  }
+
+  /// The table prints the second block: peaks, FLOPs per iteration, shares, and the target with its verdict.
+  @Test func theTablePrintsTheDistanceToTheLimit() throws {
+    let (status, output) = try runGraft([
+      "bench", "--workloads", "matmul,dcgan", "--min-reps", "1", "--min-seconds", "0", "--rounds", "1", "--no-torch",
+      "--sgemm-size", "256",
+    ])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("sgemm peak: GraftEngine.matmul 256x256, 2 thread(s)"), "\(output)")
+    #expect(output.contains("FMA peak: ") && output.contains("MHz (/proc/cpuinfo)"), "\(output)")
+    let lines = output.split(separator: "\n")
+    let header = try #require(lines.first { $0.hasPrefix("workload") && $0.contains("% sgemm") }, "\(output)")
+    #expect(header.contains("FLOP/iter") && header.contains("% FMA"))
+    // 2·512³ = 268,435,456 FLOPs.
+    #expect(lines.contains { $0.hasPrefix("matmul") && $0.contains("268 M") }, "\(output)")
+    let dcgan = try #require(lines.last { $0.hasPrefix("dcgan") }, "\(output)")
+    #expect(dcgan.contains("≥ 70%") && (dcgan.hasSuffix("met") || dcgan.hasSuffix("missed")), "\(dcgan)")
+  }
+
   @Test func aMissingPyTorchScriptIsNamed() throws {
     let (status, output) = try runGraft([
-      "bench", "--workloads", "theory", "--min-reps", "1", "--min-seconds", "0", "--torch-script",
-      "/nonexistent/torch_bench.py",
+      "bench", "--workloads", "theory", "--min-reps", "1", "--min-seconds", "0", "--sgemm-size", "256",
+      "--torch-script", "/nonexistent/torch_bench.py",
     ])
     #expect(status == 0, "\(output)")
     #expect(output.contains("/nonexistent/torch_bench.py not found"), "\(output)")
@@ -52,7 +127,7 @@ struct BenchCommandTests {
     defer { try? FileManager.default.removeItem(at: script) }
     let (status, output) = try runGraft([
       "bench", "--workloads", "theory", "--rounds", "3", "--min-reps", "1", "--min-seconds", "0", "--json",
-      "--torch-script", script.path,
+      "--sgemm-size", "256", "--torch-script", script.path,
     ])
     #expect(status == 0, "\(output)")
     let object = try #require(Self.json(output), "no JSON in: \(output)")

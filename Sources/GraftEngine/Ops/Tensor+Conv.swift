@@ -80,6 +80,7 @@ public func convTranspose2d<S>(
 func convolution<S>(
   _ x: Tensor<S>, _ w: Tensor<S>, bias: Tensor<S>? = nil, _ g: ConvGeometry, outChannels o: Int
 ) -> Tensor<S> {
+  FlopCount.addConvolution(g, outChannels: o)
   let b = bias?.scalars ?? []
   let y = Tensor<S>(shape: [g.batch, o, g.outHeight, g.outWidth]) { y in
     x.scalars.withUnsafeBufferPointer { x in
@@ -99,6 +100,7 @@ func convolution<S>(
 
 /// gx [N, C, H, W] = the adjoint of `convolution` in x applied to gy [N, O, OH, OW], for w [O, C, kh, kw].
 func convolutionInputGradient<S>(_ gy: Tensor<S>, _ w: Tensor<S>, _ g: ConvGeometry, outChannels o: Int) -> Tensor<S> {
+  FlopCount.addConvolution(g, outChannels: o)
   let gx = Tensor<S>(shape: g.imageShape) { gx in
     gy.scalars.withUnsafeBufferPointer { gy in
       w.scalars.withUnsafeBufferPointer { w in S._convInputGradient(gy, w, outChannels: o, g, gx) }
@@ -111,6 +113,7 @@ func convolutionInputGradient<S>(_ gy: Tensor<S>, _ w: Tensor<S>, _ g: ConvGeome
 
 /// gw [O, C, kh, kw] = the gradient of `convolution` in its filter, for x [N, C, H, W] and gy [N, O, OH, OW].
 func convolutionFilterGradient<S>(_ x: Tensor<S>, _ gy: Tensor<S>, _ g: ConvGeometry, outChannels o: Int) -> Tensor<S> {
+  FlopCount.addConvolution(g, outChannels: o)
   let gw = Tensor<S>(shape: [o, g.channels, g.kernelHeight, g.kernelWidth]) { gw in
     x.scalars.withUnsafeBufferPointer { x in
       gy.scalars.withUnsafeBufferPointer { gy in S._convFilterGradient(x, gy, outChannels: o, g, gw) }

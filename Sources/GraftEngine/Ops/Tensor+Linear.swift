@@ -15,6 +15,7 @@ public func linear<S>(_ x: Tensor<S>, weight: Tensor<S>, bias: Tensor<S>?) -> Te
     return bias.map { y + $0 } ?? y
   }
   let (n, k, out) = (x.shape[0], x.shape[1], weight.shape[0])
+  FlopCount.addProduct(m: n, n: out, k: k)
   let y = Tensor<S>(shape: [n, out]) { c in
     guard n > 0, out > 0 else { return }
     bias.scalars.withUnsafeBufferPointer { b in

@@ -40,6 +40,7 @@ func batchedMatmul<S>(_ a: Tensor<S>, _ b: Tensor<S>, _ ta: Bool, _ tb: Bool) ->
   let n = tb ? b.shape[r - 2] : b.shape[r - 1]
   let batch = Array(a.shape.dropLast(2))
   let batches = batch.reduce(1, *)
+  FlopCount.addProduct(batches: batches, m: m, n: n, k: k)
   let lda = a.shape[r - 1]
   let ldb = b.shape[r - 1]
   let y = Tensor<S>(shape: batch + [m, n]) { out in
