@@ -135,7 +135,8 @@ struct BenchCommand: ParsableCommand {
       rows.append(row)
     }
     let result: [String: Any] = [
-      "threads": threads, "openblas_core": Runtime.blasCoreName, "torch_version": torchVersion ?? NSNull(),
+      "threads": threads, "openblas_core": Runtime.blasCoreName, "conv_kernel": Self.convKernel,
+      "torch_version": torchVersion ?? NSNull(),
       "torch_problem": torchProblem ?? NSNull(), "workloads": rows, "peak_rss_mb": Runtime.peakResidentMegabytes,
       "sgemm_size": sgemmSize, "cpu_mhz": FMAPeak.clockMegahertz ?? NSNull(),
       "fma_width": FMAPeak.kernel?.width ?? NSNull(), "fma_instructions": FMAPeak.kernel?.name ?? NSNull(),
@@ -150,8 +151,8 @@ struct BenchCommand: ParsableCommand {
 
   func printTable(_ rows: [[String: Any]], torchVersion: String?, torchProblem: String?) {
     print(
-      "Graft vs PyTorch \(torchVersion ?? ""), \(threads) thread(s), OpenBLAS core \(Runtime.blasCoreName); "
-        + "median ms per iteration")
+      "Graft vs PyTorch \(torchVersion ?? ""), \(threads) thread(s), OpenBLAS core \(Runtime.blasCoreName), "
+        + "convolutions \(Self.convKernel); median ms per iteration")
     func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
       let fill = String(repeating: " ", count: max(0, width - s.count))
       return left ? s + fill : fill + s
@@ -233,6 +234,15 @@ struct BenchCommand: ParsableCommand {
       return String(format: value < 10 ? "%.2f" : value < 100 ? "%.1f" : "%.0f", value) + " " + prefix
     }
     return String(count)
+  }
+
+  /// The kernel the DCGAN's large convolutions run (64 to 128 channels, 16x16 to 8x8): oneDNN's JIT name
+  /// (its instruction set, e.g. "jit:avx512_core", or "jit:avx2" under DNNL_MAX_CPU_ISA=AVX2), or "graft".
+  static var convKernel: String {
+    let g = ConvGeometry(
+      batch: 64, channels: 64, height: 16, width: 16, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
+    let name = g.floatKernel(outChannels: 128)
+    return name == "graft" ? "Graft's own" : "oneDNN \(name)"
   }
 
   /// The median of a non-empty list (the mean of the middle two for an even count).

@@ -61,6 +61,9 @@ struct BenchCommandTests {
     #expect(["AVX-512", "AVX2", "NEON"].contains(object["fma_instructions"] as? String ?? ""))
     let mhz = try #require(object["cpu_mhz"] as? Double, "/proc/cpuinfo has a clock here")
     #expect(mhz > 0 && mhz.isFinite)
+    // Which kernels the convolutions ran: oneDNN's JIT ones, or Graft's own where oneDNN has none.
+    let conv = try #require(object["conv_kernel"] as? String)
+    #expect(conv.hasPrefix("oneDNN jit") || conv == "Graft's own")
     let rows = try #require(object["workloads"] as? [[String: Any]])
     // conv2d: [64, 64, 16, 16] * [128, 64, 4, 4], stride 2, padding 1 (8x8 out), forward and both gradients;
     // matmul: 512x512 by 512x512.
