@@ -30,12 +30,15 @@ test: deps
 	$(BUILD) --build-tests
 	$(TEST)
 
-## The outcome tests (GAN results over seed sets) again with another CPU's OpenBLAS kernels, e.g.
+## The outcome tests (GAN results over seed sets) again with another CPU's OpenBLAS and oneDNN kernels, e.g.
 ## `make test-outcomes CORETYPE=Haswell` (CI runs this after `make test`).
+## oneDNN (the convolutions) is held to the same CPU's instruction set: AVX for Sandybridge, AVX-512 for
+## SkylakeX and Cooperlake, AVX2 otherwise (Haswell, Zen).
 CORETYPE ?= Haswell
+DNNL_ISA ?= $(if $(filter Sandybridge,$(CORETYPE)),AVX,$(if $(filter SkylakeX Cooperlake,$(CORETYPE)),AVX512_CORE,AVX2))
 test-outcomes: deps
 	$(BUILD) --build-tests
-	OPENBLAS_CORETYPE=$(CORETYPE) $(TEST) --filter "Outcome|ReproduceSmoke"
+	OPENBLAS_CORETYPE=$(CORETYPE) DNNL_MAX_CPU_ISA=$(DNNL_ISA) $(TEST) --filter "Outcome|ReproduceSmoke"
 
 ## Graft vs PyTorch on this machine (needs torch: pip install -r Scripts/requirements-dev.txt).
 bench: deps
