@@ -319,3 +319,17 @@ int graft_conv_run_backward_data(const graft_conv_plan *plan, const float *gy, c
 int graft_conv_run_backward_weights(const graft_conv_plan *plan, const float *x, const float *gy, float *gw) {
   return execute(plan, DNNL_ARG_SRC, x, DNNL_ARG_DIFF_DST, gy, NULL, NULL, DNNL_ARG_DIFF_WEIGHTS, gw);
 }
+
+const char *graft_dnnl_isa(void) {
+  switch (dnnl_get_effective_cpu_isa()) {
+  case dnnl_cpu_isa_sse41: return "sse41";
+  case dnnl_cpu_isa_avx: return "avx";
+  case dnnl_cpu_isa_avx2: return "avx2";
+  case dnnl_cpu_isa_avx2_vnni: return "avx2_vnni";
+  case dnnl_cpu_isa_avx512_core: return "avx512_core";
+  case dnnl_cpu_isa_avx512_core_vnni: return "avx512_core_vnni";
+  case dnnl_cpu_isa_avx512_core_bf16: return "avx512_core_bf16";
+  case dnnl_cpu_isa_avx512_core_amx: return "avx512_core_amx";
+  default: return "other";
+  }
+}

@@ -83,7 +83,7 @@ struct CommandLineTests {
     let out = cwd.appendingPathComponent("run")
     let (status, output) = try runGraft(
       ["train", "--steps", "20", "--width", "16", "--out", out.path],
-      environment: ["GRAFT_THREADS": "1", "OPENBLAS_CORETYPE": "Sandybridge"], in: cwd)
+      environment: ["GRAFT_THREADS": "1", "OPENBLAS_CORETYPE": "Sandybridge", "DNNL_MAX_CPU_ISA": "AVX"], in: cwd)
     #expect(status == 0, "\(output)")
     for file in ["config.json", "summary.json"] {
       let object = try JSONSerialization.jsonObject(with: Data(contentsOf: out.appendingPathComponent(file)))
@@ -92,6 +92,7 @@ struct CommandLineTests {
       #expect(provenance["sourcesModified"] as? Bool == BuildInfo.sourcesModified, "\(file)")
       #expect(provenance["threads"] as? Int == 1, "\(file)")
       #expect(provenance["blasCoreType"] as? String == "Sandybridge", "\(file)")
+      #expect(provenance["convolutionInstructionSet"] as? String == "avx", "\(file)")
       #expect(!((provenance["cpuModel"] as? String) ?? "").isEmpty, "\(file)")
     }
     // Built in a git checkout (CI's clone, a developer's), the build knows its commit.

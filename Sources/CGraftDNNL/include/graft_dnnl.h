@@ -50,4 +50,8 @@ int graft_conv_same_weights_layout(const graft_conv_plan *a, const graft_conv_pl
 /// oneDNN's name of the kernel a plan runs (e.g. "jit:avx512_core").
 const char *graft_conv_plan_kernel(const graft_conv_plan *plan);
 
+/// The instruction set oneDNN's kernels use on this CPU (e.g. "avx512_core", "avx2"; `DNNL_MAX_CPU_ISA`
+/// lowers it).
+const char *graft_dnnl_isa(void);
+
 #endif

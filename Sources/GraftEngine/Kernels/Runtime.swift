@@ -1,4 +1,5 @@
 import CGlibcExtras
+import CGraftDNNL
 import COpenBLAS
 import Foundation
 import Synchronization
@@ -41,6 +42,10 @@ public enum Runtime {
     guard let name = openblas_get_corename() else { return "unknown" }
     return String(cString: name)
   }
+
+  /// The instruction set oneDNN's convolution kernels use here (e.g. "avx512_core", "avx2"), which rounds
+  /// differently from one to the other; `DNNL_MAX_CPU_ISA=AVX2` imitates an AVX2 machine.
+  public static var convolutionInstructionSet: String { String(cString: graft_dnnl_isa()) }
 
   /// The kernel set to ask for when OpenBLAS fell back to its generic one, or nil when it did not.
   ///
