@@ -74,7 +74,13 @@ public struct SyntheticModes: Sendable, Equatable, Codable {
       // the fallback covers rounding at the very top).
       return cumulative.firstIndex { u < $0 } ?? lastPositive
     }
-    var scalars = normals.map { Float(sigma * $0) }
+    // A loop over the buffers (`map` appends one element at a time, and does not vectorise).
+    var scalars = [Float](unsafeUninitializedCapacity: normals.count) { out, initialized in
+      normals.withUnsafeBufferPointer { z in
+        for i in z.indices { out[i] = Float(sigma * z[i]) }
+      }
+      initialized = normals.count
+    }
     for (i, k) in modes.enumerated() { scalars[i * d + k] += norms[k] }
     return (Tensor(shape: [n, d], scalars: scalars), modes)
   }

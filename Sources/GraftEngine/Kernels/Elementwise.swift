@@ -127,41 +127,72 @@ enum Kernels {
       var block = dims
       block.shape[0] = range.count
       binaryBlock(
-        op, baseA + range.lowerBound * sa0, baseB + range.lowerBound * sb0, baseOut + range.lowerBound * so0, block)
+        op, baseA + range.lowerBound * sa0, baseB + range.lowerBound * sb0, baseOut + range.lowerBound * so0,
+        .strided(block))
     }
+  }
+
+  /// out[i] = op(a[i·aStep], b[i·bStep]) with steps 0 or 1: operands of the output's shape, or one of
+  /// them a single element. The common cases of `binary`, without its shape and stride arrays (a small
+  /// training step runs hundreds of such ops, and each array is an allocation).
+  static func binaryFlat<S: TensorScalar>(
+    _ op: BinaryOp, _ a: UnsafeBufferPointer<S>, aStep: Int, _ b: UnsafeBufferPointer<S>, bStep: Int,
+    _ out: UnsafeMutableBufferPointer<S>
+  ) {
+    let n = out.count
+    guard n > 0, let baseA = a.baseAddress, let baseB = b.baseAddress, let baseOut = out.baseAddress else { return }
+    Parallel.forEachChunk(of: n, work: n) { range in
+      binaryBlock(
+        op, baseA + range.lowerBound * aStep, baseB + range.lowerBound * bStep, baseOut + range.lowerBound,
+        .flat(count: range.count, aStep: aStep, bStep: bStep))
+    }
+  }
+
+  /// How `binaryBlock` walks its operands: one run of `count` elements at fixed steps, or collapsed
+  /// dimensions with a stride per operand.
+  enum BinaryWalk {
+    case flat(count: Int, aStep: Int, bStep: Int)
+    case strided((shape: [Int], strides: [[Int]]))
   }
 
   /// The serial loop of `binary`; the switch sits inside so that each op's closure is inlined.
   static func binaryBlock<S: TensorScalar>(
-    _ op: BinaryOp, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>,
-    _ dims: (shape: [Int], strides: [[Int]])
+    _ op: BinaryOp, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>, _ walk: BinaryWalk
   ) {
     switch op {
-    case .add: zipBlock(a, b, out, dims) { $0 + $1 }
-    case .subtract: zipBlock(a, b, out, dims) { $0 - $1 }
-    case .multiply: zipBlock(a, b, out, dims) { $0 * $1 }
-    case .divide: zipBlock(a, b, out, dims) { $0 / $1 }
-    case .maximum: zipBlock(a, b, out, dims) { Swift.max($0, $1) }
-    case .minimum: zipBlock(a, b, out, dims) { Swift.min($0, $1) }
-    case .safeDivide: zipBlock(a, b, out, dims) { $1 == 0 ? 0 : $0 / $1 }
-    case .winnerMask: zipBlock(a, b, out, dims) { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) }
-    case .equalMask: zipBlock(a, b, out, dims) { $0 == $1 ? 1 : 0 }
+    case .add: zipBlock(a, b, out, walk) { $0 + $1 }
+    case .subtract: zipBlock(a, b, out, walk) { $0 - $1 }
+    case .multiply: zipBlock(a, b, out, walk) { $0 * $1 }
+    case .divide: zipBlock(a, b, out, walk) { $0 / $1 }
+    case .maximum: zipBlock(a, b, out, walk) { Swift.max($0, $1) }
+    case .minimum: zipBlock(a, b, out, walk) { Swift.min($0, $1) }
+    case .safeDivide: zipBlock(a, b, out, walk) { $1 == 0 ? 0 : $0 / $1 }
+    case .winnerMask: zipBlock(a, b, out, walk) { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) }
+    case .equalMask: zipBlock(a, b, out, walk) { $0 == $1 ? 1 : 0 }
     case .reluGradient(let slope):
       if slope == 0 {
-        zipBlock(a, b, out, dims) { $1 > 0 ? $0 : 0 }
+        zipBlock(a, b, out, walk) { $1 > 0 ? $0 : 0 }
       } else {
         let s = S(slope)
-        zipBlock(a, b, out, dims) { $1 > 0 ? $0 : s * $0 }
+        zipBlock(a, b, out, walk) { $1 > 0 ? $0 : s * $0 }
       }
     }
   }
 
-  /// out[i] = f(a[i'], b[i'']) over collapsed dimensions, from pointers to the first elements.
+  /// out[i] = f(a[i'], b[i'']) as `walk` says, from pointers to the first elements.
   @inline(__always)
   static func zipBlock<S: TensorScalar>(
-    _ baseA: UnsafePointer<S>, _ baseB: UnsafePointer<S>, _ baseOut: UnsafeMutablePointer<S>,
-    _ dims: (shape: [Int], strides: [[Int]]), _ f: (S, S) -> S
+    _ baseA: UnsafePointer<S>, _ baseB: UnsafePointer<S>, _ baseOut: UnsafeMutablePointer<S>, _ walk: BinaryWalk,
+    _ f: (S, S) -> S
   ) {
+    let dims: (shape: [Int], strides: [[Int]])
+    switch walk {
+    case .flat(let count, let sa, let sb):
+      zipRow(baseA, sa, baseB, sb, baseOut, count, f)
+      return
+    case .strided(let d):
+      dims = d
+    }
     let rank = dims.shape.count
     let inner = dims.shape[rank - 1]
     let sa = dims.strides[0][rank - 1]
@@ -171,23 +202,8 @@ enum Kernels {
     var offA = 0
     var offB = 0
     var o = 0
-    // Pointer-based inner loops: index arithmetic like `offA + i` is overflow-checked, and the checks
-    // keep the loop from being vectorised.
     while o < total {
-      let pa = baseA + offA
-      let pb = baseB + offB
-      let po = baseOut + o
-      if sa == 1 && sb == 1 {
-        for i in 0..<inner { po[i] = f(pa[i], pb[i]) }
-      } else if sa == 1 && sb == 0 {
-        let bv = pb[0]
-        for i in 0..<inner { po[i] = f(pa[i], bv) }
-      } else if sa == 0 && sb == 1 {
-        let av = pa[0]
-        for i in 0..<inner { po[i] = f(av, pb[i]) }
-      } else {
-        for i in 0..<inner { po[i] = f(pa[i &* sa], pb[i &* sb]) }
-      }
+      zipRow(baseA + offA, sa, baseB + offB, sb, baseOut + o, inner, f)
       o += inner
       // Advance the outer multi-index like an odometer.
       var d = rank - 2
@@ -201,6 +217,26 @@ enum Kernels {
         index[d] = 0
         d -= 1
       }
+    }
+  }
+
+  /// po[i] = f(pa[i·sa], pb[i·sb]) for i < count. Pointer-based loops: index arithmetic like `offA + i`
+  /// is overflow-checked, and the checks keep the loop from being vectorised.
+  @inline(__always)
+  static func zipRow<S: TensorScalar>(
+    _ pa: UnsafePointer<S>, _ sa: Int, _ pb: UnsafePointer<S>, _ sb: Int, _ po: UnsafeMutablePointer<S>,
+    _ count: Int, _ f: (S, S) -> S
+  ) {
+    if sa == 1 && sb == 1 {
+      for i in 0..<count { po[i] = f(pa[i], pb[i]) }
+    } else if sa == 1 && sb == 0 {
+      let bv = pb[0]
+      for i in 0..<count { po[i] = f(pa[i], bv) }
+    } else if sa == 0 && sb == 1 {
+      let av = pa[0]
+      for i in 0..<count { po[i] = f(av, pb[i]) }
+    } else {
+      for i in 0..<count { po[i] = f(pa[i &* sa], pb[i &* sb]) }
     }
   }
 

@@ -100,13 +100,18 @@ enum BLASProducts {
   /// cores busy with pieces taken in turn (one core is often slower than the other on a virtual
   /// machine) without re-packing the other operand more than four times.
   static let pieces = 4
+  /// m·n·k below which a product is cut into two pieces instead of `pieces`: every piece packs the
+  /// shared operand again, and for products of a few million multiply-adds (the MLP GAN's 256x128x128)
+  /// that packing costs more than the finer balance gains (one OpenBLAS call on 64 of 256 rows takes
+  /// 28% of the whole call's time, not 25%).
+  static let fourPiecesFrom = 1 << 23
 
   /// OpenBLAS's own thread count, set to one before the first product.
   static let openBLASSingleThreaded: Void = { openblas_set_num_threads(1) }()
 
   /// C = op(A)·op(B) (row-major, leading dimensions as BLAS) through `serial`, a BLAS call for one block;
-  /// cut along the longer side of C into `pieces` pieces when the product is large, the pieces spread
-  /// over the cores.
+  /// cut along the longer side of C into two or `pieces` pieces when the product is large, the pieces
+  /// spread over the cores.
   @inline(__always)
   static func gemm<S>(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>,
@@ -121,7 +126,7 @@ enum BLASProducts {
     let side = max(m, n)
     let blocks = (side + block - 1) / block
     // Piece p covers blocks blocks·p/pieces ..< blocks·(p+1)/pieces, whatever the thread count.
-    let cut = min(blocks, pieces)
+    let cut = min(blocks, m &* n &* k >= fourPiecesFrom ? pieces : 2)
     if n >= m {
       // Columns j0..<j1 of C need columns j0..<j1 of op(B): rows of B when it is transposed.
       Parallel.forEachChunk(of: blocks, work: Int.max, pieces: cut) { range in

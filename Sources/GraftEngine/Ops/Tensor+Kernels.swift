@@ -11,6 +11,14 @@ extension Tensor {
 
   /// Applies a binary kernel with NumPy broadcasting; `name` is the op named in a shape error.
   func applying(_ op: BinaryOp, _ other: Tensor, name: String) -> Tensor {
+    // Operands of one shape, or one of them a single element broadcast against the other (a scalar, or
+    // a loss mean's gradient): one flat loop, with no shape or stride arrays to build.
+    if shape == other.shape || (other.count == 1 && other.rank <= rank) {
+      return applyingFlat(op, other, aStep: 1, bStep: other.count == 1 ? 0 : 1, shape: shape)
+    }
+    if count == 1 && rank <= other.rank {
+      return applyingFlat(op, other, aStep: 0, bStep: 1, shape: other.shape)
+    }
     let outShape = checked { () throws(ShapeError) in try broadcastShape(shape, other.shape, op: name) }
     let aStrides = broadcastStrides(shape, to: outShape)
     let bStrides = broadcastStrides(other.shape, to: outShape)
@@ -18,6 +26,17 @@ extension Tensor {
       scalars.withUnsafeBufferPointer { a in
         other.scalars.withUnsafeBufferPointer { b in
           Scalar._binary(op, a, aStrides, b, bStrides, outShape, out)
+        }
+      }
+    }
+  }
+
+  /// op(self, other) as one flat loop over `shape`, each operand read at step 0 (a single element) or 1.
+  private func applyingFlat(_ op: BinaryOp, _ other: Tensor, aStep: Int, bStep: Int, shape outShape: [Int]) -> Tensor {
+    Tensor(shape: outShape) { out in
+      scalars.withUnsafeBufferPointer { a in
+        other.scalars.withUnsafeBufferPointer { b in
+          Scalar._binaryFlat(op, a, aStep: aStep, b, bStep: bStep, out)
         }
       }
     }

@@ -69,8 +69,17 @@ extension Tensor {
   /// Sorted, distinct, non-negative axes.
   func normalizedAxes(_ axes: [Int], op: String) throws(ShapeError) -> [Int] {
     var result: [Int] = []
+    result.reserveCapacity(axes.count)
     for a in axes { result.append(try normalizeAxis(a, rank: rank, op: op)) }
-    return Array(Set(result)).sorted()
+    result.sort()
+    // Duplicates are adjacent once sorted (no Set: a reduction runs this on every call).
+    var distinct = 0
+    for i in result.indices where distinct == 0 || result[distinct - 1] != result[i] {
+      result[distinct] = result[i]
+      distinct += 1
+    }
+    result.removeLast(result.count - distinct)
+    return result
   }
 
   /// The untracked sum over sorted axes with the dimensions kept. Runs of adjacent axes are reduced in one

@@ -90,6 +90,11 @@ extension Tensor {
   public func expanded(to newShape: [Int]) -> Tensor {
     let x = self
     if newShape == shape { return self }
+    // A single element (a loss mean's gradient) fills the new shape: no strides to build and walk.
+    if count == 1 && rank <= newShape.count && newShape.allSatisfy({ $0 >= 0 }) {
+      return Tensor(shape: newShape, repeating: scalars[0]).recorded(
+        "ExpandBackward", x, { g in g.sumToShape(x.shape) })
+    }
     let result = checked { () throws(ShapeError) in try broadcastShape(shape, newShape, op: "expand") }
     guard result == newShape else {
       fail(ShapeError(op: "expand", "shape \(shape) cannot be expanded to \(newShape)"))

@@ -40,6 +40,14 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     return result
   }
 
+  /// Writes the next `count` words at `p`: the values of `count` calls to `next()`, drawn by a local
+  /// copy so that the state stays in registers.
+  mutating func fill(_ p: UnsafeMutablePointer<UInt64>, count: Int) {
+    var generator = self
+    for i in 0..<count { p[i] = generator.next() }
+    self = generator
+  }
+
   /// A new generator whose stream is independent of this one's; advances this one.
   public mutating func split() -> RandomGenerator {
     RandomGenerator(seed: next() ^ 0x9E37_79B9_7F4A_7C15)
@@ -77,26 +85,36 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
   ) -> (draws: [Draw], normals: [Double]) {
     precondition(rows >= 0 && count >= 0, "RandomGenerator: negative normal rows \(rows) or count \(count)")
     let pairsPerRow = (count + 1) / 2
+    let wordsPerRow = 2 * pairsPerRow
     var draws: [Draw] = []
     draws.reserveCapacity(rows)
-    var words: [UInt64] = []
-    words.reserveCapacity(rows * 2 * pairsPerRow)
-    for _ in 0..<rows {
-      draws.append(draw(&self))
-      for _ in 0..<2 * pairsPerRow { words.append(next()) }
+    // Written through a pointer: `append` checks capacity and uniqueness per word, which cost more than
+    // drawing the word.
+    var generator = self
+    let words = [UInt64](unsafeUninitializedCapacity: rows * wordsPerRow) { w, initialized in
+      for row in 0..<rows {
+        draws.append(draw(&generator))
+        if wordsPerRow > 0 { generator.fill(w.baseAddress! + row * wordsPerRow, count: wordsPerRow) }
+      }
+      initialized = rows * wordsPerRow
     }
+    self = generator
     let normals = [Double](unsafeUninitializedCapacity: rows * count) { out, initialized in
       words.withUnsafeBufferPointer { w in
         let (source, destination) = (UncheckedSendable(w.baseAddress!), UncheckedSendable(out.baseAddress!))
         // A pair costs about as much as a hundred element-wise operations.
         Parallel.forEachChunk(of: rows * pairsPerRow, work: rows * pairsPerRow * 128) { pairs in
+          guard !pairs.isEmpty else { return }
+          // Row and pair within it, advanced along the range (no division per pair).
+          var (row, j) = pairs.lowerBound.quotientAndRemainder(dividingBy: pairsPerRow)
           for pair in pairs {
-            let (row, j) = pair.quotientAndRemainder(dividingBy: pairsPerRow)
             let word = source.value + 2 * pair
             let (z0, z1) = Self.boxMuller(word[0], word[1], cosineOnly: 2 * j + 1 == count)
             let o = destination.value + row * count + 2 * j
             o[0] = z0
             if 2 * j + 1 < count { o[1] = z1 }
+            j += 1
+            if j == pairsPerRow { (row, j) = (row + 1, 0) }
           }
         }
       }
@@ -135,7 +153,9 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     return z ^ (z >> 31)
   }
 
-  private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+  /// x rotated left by k (0 < k < 64); masking shifts, so that it is one rotate instruction.
+  @inline(__always)
+  private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x &<< k) | (x &>> (64 &- k)) }
 }
 
 @inline(__always) private func _log(_ x: Double) -> Double { Double.log(x) }

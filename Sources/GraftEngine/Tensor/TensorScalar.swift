@@ -16,6 +16,10 @@ where RawSignificand: FixedWidthInteger {
   static func _binary(
     _ op: BinaryOp, _ a: UnsafeBufferPointer<Self>, _ aStrides: [Int], _ b: UnsafeBufferPointer<Self>,
     _ bStrides: [Int], _ shape: [Int], _ out: UnsafeMutableBufferPointer<Self>)
+  /// out[i] = op(a[i·aStep], b[i·bStep]) with steps 0 or 1 (`_binary` without shape bookkeeping).
+  static func _binaryFlat(
+    _ op: BinaryOp, _ a: UnsafeBufferPointer<Self>, aStep: Int, _ b: UnsafeBufferPointer<Self>, bStep: Int,
+    _ out: UnsafeMutableBufferPointer<Self>)
   static func _sum(
     _ x: UnsafeBufferPointer<Self>, outer: Int, count: Int, inner: Int, _ out: UnsafeMutableBufferPointer<Self>)
   static func _copy(
@@ -67,6 +71,12 @@ extension TensorScalar {
     _ bStrides: [Int], _ shape: [Int], _ out: UnsafeMutableBufferPointer<Self>
   ) {
     Kernels.binary(op, a, aStrides, b, bStrides, shape, out)
+  }
+  public static func _binaryFlat(
+    _ op: BinaryOp, _ a: UnsafeBufferPointer<Self>, aStep: Int, _ b: UnsafeBufferPointer<Self>, bStep: Int,
+    _ out: UnsafeMutableBufferPointer<Self>
+  ) {
+    Kernels.binaryFlat(op, a, aStep: aStep, b, bStep: bStep, out)
   }
   public static func _sum(
     _ x: UnsafeBufferPointer<Self>, outer: Int, count: Int, inner: Int, _ out: UnsafeMutableBufferPointer<Self>
