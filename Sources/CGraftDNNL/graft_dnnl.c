@@ -26,40 +26,60 @@ static pthread_once_t engine_once = PTHREAD_ONCE_INIT;
 static pthread_mutex_t plans_lock = PTHREAD_MUTEX_INITIALIZER;
 static graft_conv_plan *plans;
 
-static void make_engine(void) {
-  omp_set_num_threads(1);
-  if (dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success) engine = NULL;
-}
-
-// Per thread: a stream and scratch buffers that grow to the largest chunk seen. Graft's workers live
-// as long as the process, so these are made once per worker.
+// Per thread: a stream and scratch buffers that grow to the largest chunk seen. Graft's workers live as
+// long as the process; threads that end (GCD's, when Graft's pool is busy) free theirs through the key's
+// destructor.
 typedef struct {
   dnnl_stream_t stream;
   void *buffers[4];
   size_t sizes[4];
 } thread_state;
 
-static _Thread_local thread_state local;
+static pthread_key_t state_key;
 
-static void *scratch(int index, size_t bytes) {
-  if (bytes == 0) return NULL;
-  if (local.sizes[index] < bytes) {
-    free(local.buffers[index]);
-    if (posix_memalign(&local.buffers[index], 64, bytes) != 0) {
-      local.buffers[index] = NULL;
-      local.sizes[index] = 0;
-      return NULL;
-    }
-    local.sizes[index] = bytes;
-  }
-  return local.buffers[index];
+static void free_state(void *pointer) {
+  thread_state *state = pointer;
+  for (int i = 0; i < 4; i++) free(state->buffers[i]);
+  if (state->stream) dnnl_stream_destroy(state->stream);
+  free(state);
 }
 
-static dnnl_stream_t thread_stream(void) {
+static void make_engine(void) {
   omp_set_num_threads(1);
-  if (!local.stream && dnnl_stream_create(&local.stream, engine, dnnl_stream_default_flags) != dnnl_success)
-    local.stream = NULL;
-  return local.stream;
+  if (pthread_key_create(&state_key, free_state) != 0 || dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success)
+    engine = NULL;
+}
+
+// This thread's state (made on first use), with oneDNN's OpenMP held at one thread; NULL if out of memory.
+static thread_state *local_state(void) {
+  thread_state *state = pthread_getspecific(state_key);
+  if (!state) {
+    state = calloc(1, sizeof *state);
+    if (!state || pthread_setspecific(state_key, state) != 0) {
+      free(state);
+      return NULL;
+    }
+  }
+  omp_set_num_threads(1);
+  if (!state->stream && dnnl_stream_create(&state->stream, engine, dnnl_stream_default_flags) != dnnl_success) {
+    state->stream = NULL;
+    return NULL;
+  }
+  return state;
+}
+
+static void *scratch(thread_state *local, int index, size_t bytes) {
+  if (bytes == 0) return NULL;
+  if (local->sizes[index] < bytes) {
+    free(local->buffers[index]);
+    if (posix_memalign(&local->buffers[index], 64, bytes) != 0) {
+      local->buffers[index] = NULL;
+      local->sizes[index] = 0;
+      return NULL;
+    }
+    local->sizes[index] = bytes;
+  }
+  return local->buffers[index];
 }
 
 // A reorder from `from` to `to`, or NULL when the two layouts are the same (or on failure: *ok = 0).
@@ -185,9 +205,6 @@ done:
   return plan;
 }
 
-// A cache entry for a key oneDNN has no fast kernel for, so that it is asked only once.
-static graft_conv_plan no_plan;
-
 const graft_conv_plan *graft_conv_plan_get(
     graft_conv_direction direction, int batch, int channels, int height, int width, int out_channels,
     int kernel_h, int kernel_w, int stride, int padding, int bias) {
@@ -201,6 +218,7 @@ const graft_conv_plan *graft_conv_plan_get(
   if (!plan) {
     omp_set_num_threads(1);
     graft_conv_plan *made = make_plan(key);
+    // A key oneDNN has no fast kernel for is cached too (without a convolution), so it is asked once.
     plan = made ? made : calloc(1, sizeof *plan);
     if (plan) {
       if (!made) plan->conv = NULL;
@@ -249,8 +267,9 @@ static int run_reorder(
 }
 
 int graft_conv_pack_weights(const graft_conv_plan *plan, const float *w, float *packed) {
-  dnnl_stream_t stream = thread_stream();
-  if (!stream) return 1;
+  thread_state *local = local_state();
+  if (!local) return 1;
+  dnnl_stream_t stream = local->stream;
   if (!plan->reorder_weights) {
     memcpy(packed, w, plan->weights_bytes);
     return 0;
@@ -263,22 +282,23 @@ int graft_conv_pack_weights(const graft_conv_plan *plan, const float *w, float *
 static int execute(
     const graft_conv_plan *plan, int arg0, const float *in0, int arg1, const float *in1, const float *weights,
     const float *bias, int out_arg, float *out) {
-  dnnl_stream_t stream = thread_stream();
-  if (!stream) return 1;
+  thread_state *local = local_state();
+  if (!local) return 1;
+  dnnl_stream_t stream = local->stream;
   const void *a = in0, *b = in1;
   void *result = out;
   if (plan->reorder_in0) {
-    void *buffer = scratch(0, plan->in0_bytes);
+    void *buffer = scratch(local, 0, plan->in0_bytes);
     if (!buffer || run_reorder(plan->reorder_in0, stream, &plan->in0_plain, in0, &plan->in0_conv, buffer)) return 1;
     a = buffer;
   }
   if (plan->reorder_in1) {
-    void *buffer = scratch(1, plan->in1_bytes);
+    void *buffer = scratch(local, 1, plan->in1_bytes);
     if (!buffer || run_reorder(plan->reorder_in1, stream, &plan->in1_plain, in1, &plan->in1_conv, buffer)) return 1;
     b = buffer;
   }
-  if (plan->reorder_out && !(result = scratch(2, plan->out_bytes))) return 1;
-  void *pad = scratch(3, plan->scratch_bytes);
+  if (plan->reorder_out && !(result = scratch(local, 2, plan->out_bytes))) return 1;
+  void *pad = scratch(local, 3, plan->scratch_bytes);
   if (plan->scratch_bytes && !pad) return 1;
 
   dnnl_memory_t memories[6] = {0};

@@ -96,4 +96,30 @@ struct DNNLConvolutionTests {
     #expect(results[0] == results[1])
     #expect(results[0] == results[2])
   }
+
+  /// Threads that run a convolution and end (GCD's, when Graft's pool is busy) free their oneDNN scratch
+  /// and stream on the way out; the results are those of the calling thread.
+  @Test func threadsThatEndGiveTheirScratchBack() throws {
+    var rng = Inputs(seed: 54)
+    let x = Self.float(rng.normal([8, 16, 8, 8]))
+    let w = Self.float(rng.normal([16, 16, 3, 3]))
+    let expected = conv2d(x, filter: w, padding: 1).scalars
+    for _ in 0..<4 {
+      let result = ResultBox()
+      let done = DispatchSemaphore(value: 0)
+      let thread = Thread {
+        let y = conv2d(x, filter: w, padding: 1).scalars
+        result.value = y
+        done.signal()
+      }
+      thread.start()
+      done.wait()
+      #expect(result.value == expected)
+    }
+  }
+}
+
+/// One thread writes it before signalling, the other reads it after waiting.
+private final class ResultBox: @unchecked Sendable {
+  var value: [Float] = []
 }
