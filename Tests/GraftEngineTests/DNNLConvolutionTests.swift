@@ -1,6 +1,6 @@
+import Foundation
 import GraftEngine
 import GraftTestSupport
-import Foundation
 import Testing
 
 /// Float convolutions where oneDNN's kernels run (both channel counts multiples of 16) against the
@@ -48,13 +48,22 @@ struct DNNLConvolutionTests {
     #expect(fast.shape == slow.shape)
     #expect(relativeError(Self.double(fast), slow.scalars) < 1e-6)
 
+    try Self.expectFloatGradientsMatch(
+      fast, [xf, wf], reference: { ConvKernelTests.referenceConv($0, $1, g) }, x, w, &rng)
+  }
+
+  /// The Float gradients of `fast` in its two inputs against the Double ones of `reference` at (a, b),
+  /// for one random seed.
+  static func expectFloatGradientsMatch(
+    _ fast: Tensor<Float>, _ inputs: [Tensor<Float>], reference: (Tensor<Double>, Tensor<Double>) -> Tensor<Double>,
+    _ a: Tensor<Double>, _ b: Tensor<Double>, _ rng: inout Inputs
+  ) throws {
     let seed = rng.normal(fast.shape)
-    let (xd, wd) = (x.requiringGrad(), w.requiringGrad())
-    let slowGrads = try gradients(
-      of: ConvKernelTests.referenceConv(xd, wd, g), withRespectTo: [xd, wd], seed: seed)
-    let fastGrads = try gradients(of: fast, withRespectTo: [xf, wf], seed: Self.float(seed))
-    #expect(relativeError(Self.double(fastGrads[0]), slowGrads[0].scalars) < 1e-6)
-    #expect(relativeError(Self.double(fastGrads[1]), slowGrads[1].scalars) < 1e-6)
+    let (ad, bd) = (a.requiringGrad(), b.requiringGrad())
+    let slowGrads = try gradients(of: reference(ad, bd), withRespectTo: [ad, bd], seed: seed)
+    let fastGrads = try gradients(of: fast, withRespectTo: inputs, seed: float(seed))
+    #expect(relativeError(double(fastGrads[0]), slowGrads[0].scalars) < 1e-6)
+    #expect(relativeError(double(fastGrads[1]), slowGrads[1].scalars) < 1e-6)
   }
 
   @Test func transposedConvolutionMatchesTheDoubleReference() throws {
@@ -69,30 +78,15 @@ struct DNNLConvolutionTests {
     let fast = convTranspose2d(uf, filter: wf, stride: 2, padding: 1)
     let slow = ConvKernelTests.referenceConvTranspose(u, w, g)
     #expect(relativeError(Self.double(fast), slow.scalars) < 1e-6)
-    let seed = rng.normal(fast.shape)
-    let (ud, wd) = (u.requiringGrad(), w.requiringGrad())
-    let slowGrads = try gradients(
-      of: ConvKernelTests.referenceConvTranspose(ud, wd, g), withRespectTo: [ud, wd], seed: seed)
-    let fastGrads = try gradients(of: fast, withRespectTo: [uf, wf], seed: Self.float(seed))
-    #expect(relativeError(Self.double(fastGrads[0]), slowGrads[0].scalars) < 1e-6)
-    #expect(relativeError(Self.double(fastGrads[1]), slowGrads[1].scalars) < 1e-6)
+    try Self.expectFloatGradientsMatch(
+      fast, [uf, wf], reference: { ConvKernelTests.referenceConvTranspose($0, $1, g) }, u, w, &rng)
   }
 
   @Test func resultsDoNotDependOnTheThreadCount() throws {
     var rng = Inputs(seed: 53)
-    let x = Self.float(rng.normal([19, 16, 16, 16]))
-    let w = Self.float(rng.normal([32, 16, 4, 4]))
-    let gy = Self.float(rng.normal([19, 32, 8, 8]))
-    let before = Parallel.threads
-    defer { Runtime.setThreads(before) }
-    var results: [[Float]] = []
-    for threads in [1, 2, 3] {
-      Runtime.setThreads(threads)
-      let (xr, wr) = (x.requiringGrad(), w.requiringGrad())
-      let y = conv2d(xr, filter: wr, stride: 2, padding: 1)
-      let grads = try gradients(of: y, withRespectTo: [xr, wr], seed: gy)
-      results.append(y.scalars + grads[1].scalars + grads[0].scalars)
-    }
+    let results = try ConvKernelTests.convolutionOnThreadCounts(
+      Self.float(rng.normal([19, 16, 16, 16])), Self.float(rng.normal([32, 16, 4, 4])),
+      seed: Self.float(rng.normal([19, 32, 8, 8])))
     #expect(results[0] == results[1])
     #expect(results[0] == results[2])
   }

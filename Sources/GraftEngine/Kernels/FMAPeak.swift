@@ -25,7 +25,9 @@ public enum FMAPeak {
     #if arch(x86_64)
       let flags = Set(cpuinfoValues("flags").first?.split(separator: " ").map(String.init) ?? [])
       let isa = ProcessInfo.processInfo.environment["DNNL_MAX_CPU_ISA"]?.uppercased()
-      if flags.contains("avx512f") && (isa == nil || isa!.hasPrefix("AVX512") || isa == "ALL") { return Kernel(name: "AVX-512", width: 16) { graft_fma_rounds_avx512($0) } }
+      if flags.contains("avx512f") && (isa == nil || isa!.hasPrefix("AVX512") || isa == "ALL") {
+        return Kernel(name: "AVX-512", width: 16) { graft_fma_rounds_avx512($0) }
+      }
       if flags.isSuperset(of: ["avx2", "fma"]) { return Kernel(name: "AVX2", width: 8) { graft_fma_rounds_avx2($0) } }
       return nil
     #elseif arch(arm64)
