@@ -204,6 +204,8 @@ struct BenchCommandTests {
     let row = try #require(lines.first { $0.hasPrefix("theory-seeds") }, "\(output)")
     #expect(row.contains("≤ 0.67"), "\(row)")
     #expect(output.contains("ms per member-step") && output.contains("graft sweep --parallel 2"), "\(output)")
+    // Nothing of theirs is counted, so the distance-to-the-limit table is left out.
+    #expect(!output.contains("Distance to the limit"), "\(output)")
   }
 
   @Test func unknownWorkloadsListTheValidOnes() throws {
