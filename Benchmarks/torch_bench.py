@@ -22,6 +22,28 @@ Workloads (each mirrors Sources/GraftGAN/BenchmarkWorkload.swift):
   one-hot z, D(x) = a * sum_i <w_i, x>^3 + b with 6 neurons, data = 2 modes
   e_1, e_2 + N(0, 0.01^2), batch 64, minimax loss, layer-wise nSGDA (lr 0.02)
   for both players; D step + G step.
+* ring8-seeds: N independent GANs of the `ring8-mlp` preset (Graft's default
+  TrainingConfig, what `graft sweep --preset ring8-mlp` trains per seed),
+  batched the way a PyTorch user batches seeds: stacked weights [N, in, out]
+  and torch.baddbmm, one process. G 16->128->128->2 from a 16-D Gaussian
+  latent, D 2->128->128->1, ReLU, PyTorch's default Linear init (per member),
+  batch 256 per member, hinge loss, Adam(1e-3, 0.5, 0.999) for both players
+  with the preset's cosine decay over 8000 steps (lr set each iteration);
+  one D step + one G step for all N at once. Each member's loss is its own
+  batch mean and the members' losses are summed, so every member's gradient
+  is its own; torch.optim.Adam on the stacked tensors is elementwise, so it is
+  exactly N independent Adams. Differences from Graft's per-seed runs: the
+  members draw from one random stream (so not Graft's seeds' numbers), and no
+  logging, checkpoints, samples or evaluations are done (the bench times
+  iterations only, on Graft's side too).
+* theory-seeds: N independent copies of the `theory` workload (the `theory`
+  preset), stacked: G neurons [N, 6, 100], D neurons [N, 6, 100], scale and
+  bias [N, 1, 1], torch.bmm; minimax loss, layer-wise nSGDA (lr 0.02) per
+  member: each member's slice of each tensor moves by lr along -g/||g|| with
+  the norm over that member's slice only.
+  For both seeds workloads the reported time is ms per member-step: the
+  iteration time over N (--seeds-batch, default 32), and the replies carry
+  "seeds_batch": N.
 * conv2d: conv2d forward+backward, input [64,64,16,16], weight [128,64,4,4],
   stride 2, padding 1.
 * matmul: 512x512 @ 512x512 float32.
@@ -35,6 +57,7 @@ image workloads take them from a pool of 16 random batches (uniform in
 Usage:
     python3 Benchmarks/torch_bench.py [--workloads mlp-gan,dcgan] [--threads 2]
     python3 Benchmarks/torch_bench.py --serve --workloads dcgan [--threads 2]
+    python3 Benchmarks/torch_bench.py --workloads ring8-seeds,theory-seeds --seeds-batch 8
 
 With --serve (how `graft bench` runs it), the script builds one workload,
 prints {"torch_version": ..., "ready": true} and then, for each line
@@ -188,7 +211,111 @@ def ring8_batch(n):
     return centers + 0.02 * torch.randn(n, 2)
 
 
-def make_workload(name):
+class StackedMLP:
+    """N independent MLPs with ReLU between layers: weights [N, in, out], biases [N, 1, out]."""
+
+    def __init__(self, n, widths):
+        self.layers = []
+        for fan_in, fan_out in zip(widths, widths[1:]):
+            # torch.nn.Linear's default init, U(-1/sqrt(fan_in), 1/sqrt(fan_in)), per member.
+            bound = 1 / math.sqrt(fan_in)
+            w = ((torch.rand(n, fan_in, fan_out) * 2 - 1) * bound).requires_grad_(True)
+            b = ((torch.rand(n, 1, fan_out) * 2 - 1) * bound).requires_grad_(True)
+            self.layers.append((w, b))
+
+    def parameters(self):
+        return [t for layer in self.layers for t in layer]
+
+    def __call__(self, x):
+        for i, (w, b) in enumerate(self.layers):
+            x = torch.baddbmm(b, x, w)
+            if i < len(self.layers) - 1:
+                x = F.relu(x)
+        return x
+
+
+def member_mean(t):
+    """Each member's mean over its batch, summed over members: every member's gradient is its own."""
+    return t.mean(dim=tuple(range(1, t.dim()))).sum()
+
+
+def ring8_seeds(n, batch=256, latent=16, width=128, lr=1e-3, total_steps=8000):
+    g = StackedMLP(n, [latent, width, width, 2])
+    d = StackedMLP(n, [2, width, width, 1])
+    g_params, d_params = g.parameters(), d.parameters()
+    g_opt = torch.optim.Adam(g_params, lr=lr, betas=(0.5, 0.999))
+    d_opt = torch.optim.Adam(d_params, lr=lr, betas=(0.5, 0.999))
+    step_count = [0]
+
+    def step():
+        # The preset's cosine decay, stepped once per iteration.
+        t = step_count[0] % total_steps
+        step_count[0] += 1
+        for opt in (g_opt, d_opt):
+            for group in opt.param_groups:
+                group["lr"] = lr * 0.5 * (1 + math.cos(math.pi * t / total_steps))
+        real = ring8_batch(n * batch).view(n, batch, 2)
+        with torch.no_grad():
+            fake = g(torch.randn(n, batch, latent))
+        d_loss = member_mean(F.relu(1 - d(real))) + member_mean(F.relu(1 + d(fake)))
+        for p, grad in zip(d_params, torch.autograd.grad(d_loss, d_params)):
+            p.grad = grad
+        d_opt.step()
+        g_loss = -member_mean(d(g(torch.randn(n, batch, latent))))
+        for p, grad in zip(g_params, torch.autograd.grad(g_loss, g_params)):
+            p.grad = grad
+        g_opt.step()
+
+    return step
+
+
+def theory_seeds(n, batch=64, dim=100, neurons=6, lr=0.02, init_scale=0.1):
+    scale0 = init_scale / math.sqrt(dim)
+    v = (torch.randn(n, neurons, dim) * scale0).requires_grad_(True)
+    w = (torch.randn(n, neurons, dim) * scale0).requires_grad_(True)
+    a = torch.ones(n, 1, 1, requires_grad=True)
+    b = torch.zeros(n, 1, 1, requires_grad=True)
+    g_params, d_params = [v], [w, a, b]
+
+    def d(x):
+        return torch.bmm(x, w.transpose(1, 2)).pow(3).sum(2, keepdim=True) * a + b
+
+    def g(z):
+        return torch.bmm(z, v)
+
+    def one_hot(k):
+        return F.one_hot(torch.randint(neurons, (n, k)), neurons).float()
+
+    @torch.no_grad()
+    def nsgda(params, grads):
+        # Layer-wise, per member: the norm is over each member's slice of the tensor.
+        for p, grad in zip(params, grads):
+            norm = grad.flatten(1).norm(dim=1)
+            norm = torch.where(norm > 0, norm, torch.full_like(norm, math.inf))
+            p.sub_(grad * (lr / norm).view(-1, *([1] * (grad.dim() - 1))))
+
+    def step():
+        real = 0.01 * torch.randn(n * batch, dim)
+        real[torch.arange(n * batch), torch.randint(2, (n * batch,))] += 1
+        real = real.view(n, batch, dim)
+        with torch.no_grad():
+            fake = g(one_hot(batch))
+        d_loss = member_mean(F.softplus(-d(real))) + member_mean(F.softplus(d(fake)))
+        nsgda(d_params, torch.autograd.grad(d_loss, d_params))
+        g_loss = -member_mean(F.softplus(d(g(one_hot(batch)))))
+        nsgda(g_params, torch.autograd.grad(g_loss, g_params))
+
+    return step
+
+
+SEEDS_WORKLOADS = ("ring8-seeds", "theory-seeds")
+
+
+def make_workload(name, seeds_batch=32):
+    if name == "ring8-seeds":
+        return ring8_seeds(seeds_batch)
+    if name == "theory-seeds":
+        return theory_seeds(seeds_batch)
     if name == "mlp-gan":
         g = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 2))
         d = nn.Sequential(nn.Linear(2, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 1))
@@ -232,9 +359,11 @@ def make_workload(name):
     raise SystemExit(f"torch_bench.py: unknown workload '{name}'")
 
 
-def serve(name):
+def serve(name, seeds_batch):
     """Times `name` once per request line on stdin (see the module docstring)."""
-    fn = make_workload(name)
+    fn = make_workload(name, seeds_batch)
+    # The seeds workloads report ms per member-step: one iteration trains every member once.
+    per = seeds_batch if name in SEEDS_WORKLOADS else 1
     print(json.dumps({"torch_version": torch.__version__, "ready": True}), flush=True)
     warmup = 3
     for line in sys.stdin:
@@ -242,7 +371,10 @@ def serve(name):
         seconds, reps = time_median(fn, int(min_reps), float(min_seconds), warmup=warmup)
         # Later rounds warm up with one iteration: caches cooled while the other side ran.
         warmup = 1
-        print(json.dumps({"ms": seconds * 1e3, "iterations": reps}), flush=True)
+        reply = {"ms": seconds * 1e3 / per, "iterations": reps}
+        if name in SEEDS_WORKLOADS:
+            reply["seeds_batch"] = seeds_batch
+        print(json.dumps(reply), flush=True)
 
 
 def main():
@@ -251,17 +383,23 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--min-seconds", type=float, default=2.0)
     parser.add_argument("--min-reps", type=int, default=10)
+    parser.add_argument("--seeds-batch", type=int, default=32,
+                        help="N, the seeds batched in ring8-seeds and theory-seeds")
     parser.add_argument("--serve", action="store_true", help="time one workload on request (stdin)")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
     if args.serve:
-        serve(args.workloads)
+        serve(args.workloads, args.seeds_batch)
         return
     results = {}
     for name in args.workloads.split(","):
-        seconds, reps = time_median(make_workload(name), args.min_reps, args.min_seconds)
-        results[name] = {"ms": seconds * 1e3, "iterations": reps}
+        seconds, reps = time_median(make_workload(name, args.seeds_batch), args.min_reps, args.min_seconds)
+        if name in SEEDS_WORKLOADS:
+            results[name] = {"ms": seconds * 1e3 / args.seeds_batch, "iterations": reps,
+                             "seeds_batch": args.seeds_batch}
+        else:
+            results[name] = {"ms": seconds * 1e3, "iterations": reps}
     print(json.dumps({"torch_version": torch.__version__, "threads": args.threads, "workloads": results}))
 
 

@@ -25,6 +25,13 @@ struct BenchCommand: ParsableCommand {
       (GraftEngine.matmul on a --sgemm-size square product, median of 3) and the FMA peak (the widest \
       FMA loop the CPU runs, AVX-512 or AVX2 as its flags allow, on every thread at once, median of 3); \
       each peak is the median of its rounds, and the shares are GFLOP/s over those medians.
+
+      ring8-seeds and theory-seeds (not run by default) time what a seed sweep pays: ms per member-step \
+      over the whole machine. Graft's side is what `graft sweep --parallel T` does: T member processes \
+      (this binary, one thread each, GRAFT_THREADS=1), each an ordinary trainer of the ring8-mlp or \
+      theory preset with its own seed, timing iterations at the same time; ms per member-step = 1000 / \
+      the sum of their iterations per second. PyTorch's side batches --seeds-batch seeds in one process \
+      (stacked weights, bmm) and reports its iteration time over that N. Their target is ratio ≤ 1/1.5.
       """)
 
   @Option(help: "Comma-separated workloads (default: the four training workloads).")
@@ -39,12 +46,17 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "The PyTorch side.") var torchScript = "Benchmarks/torch_bench.py"
   @Option(help: "The Python interpreter with torch installed.") var python = "python3"
   @Option(help: "Side of the square matrix product timed as the sgemm peak.") var sgemmSize = 2048
+  @Option(help: "Seeds PyTorch batches in one process for ring8-seeds and theory-seeds.") var seedsBatch = 32
+  /// Set in the member processes of the seeds workloads: this process trains one member with this seed
+  /// and answers timing requests on stdin as `torch_bench.py --serve` does.
+  @Option(help: .hidden) var memberSeed: Int?
 
   func validate() throws {
     _ = try names()
     guard threads > 0 else { throw ValidationError("--threads must be positive, got \(threads)") }
     guard rounds > 0 else { throw ValidationError("--rounds must be positive, got \(rounds)") }
     guard sgemmSize > 0 else { throw ValidationError("--sgemm-size must be positive, got \(sgemmSize)") }
+    guard seedsBatch > 0 else { throw ValidationError("--seeds-batch must be positive, got \(seedsBatch)") }
   }
 
   func names() throws -> [BenchWorkloadName] {
@@ -58,12 +70,22 @@ struct BenchCommand: ParsableCommand {
   }
 
   func run() throws {
+    if let memberSeed {
+      guard let name = try names().first, name.preset != nil else {
+        throw ValidationError("--member-seed needs a seeds workload (ring8-seeds, theory-seeds)")
+      }
+      return try serveMember(name, seed: memberSeed)
+    }
     Runtime.setThreads(threads)
     var rows: [[String: Any]] = []
     var torchVersion: String?
     var torchProblem: String? = noTorch ? "not run (--no-torch)" : nil
     let peaks = BenchPeaks(size: sgemmSize, threads: threads)
     for name in try names() {
+      if name.preset != nil {
+        rows.append(try seedsRow(name, torchProblem: &torchProblem, torchVersion: &torchVersion))
+        continue
+      }
       let body = try name.makeIteration()
       var graftTimes: [Double] = []
       var sgemmPeaks: [Double] = []
@@ -168,7 +190,10 @@ struct BenchCommand: ParsableCommand {
       if let ratio = row["ratio"] as? Double, let target = row["target_ratio"] as? Double {
         verdict = ratio <= target ? "met" : "missed"
       }
-      let target = (row["target_ratio"] as? Double).map { String(format: "≤ %.1f", $0) } ?? ""
+      let target =
+        (row["target_ratio"] as? Double).map {
+          String(format: abs($0 * 10 - ($0 * 10).rounded()) < 1e-9 ? "≤ %.1f" : "≤ %.2f", $0)
+        } ?? ""
       print(
         [
           pad(row["workload"] as! String, 9, left: true), pad(number("graft_ms", 3), 10),
@@ -176,9 +201,17 @@ struct BenchCommand: ParsableCommand {
           pad(number("ratio", 2), 7), pad(target, 8), verdict,
         ].joined(separator: " "))
     }
+    for row in rows {
+      guard let members = row["members"] as? Int else { continue }
+      let batch = (row["seeds_batch"] as? Int).map { "\($0) seeds batched (bmm) in one process" } ?? "–"
+      print(
+        "  \(row["workload"] as! String): ms per member-step over the machine; Graft: \(members) one-thread "
+          + "member processes at once (as `graft sweep --parallel \(members)`); PyTorch: \(batch)")
+    }
     if let torchProblem { print("PyTorch: \(torchProblem)") }
     print()
-    printDistanceToPeak(rows)
+    // The seeds workloads run in member processes: no FLOPs counted, no row in the second table.
+    if rows.contains(where: { $0["flops_per_iteration"] != nil }) { printDistanceToPeak(rows) }
     print(String(format: "peak resident memory of this process: %.0f MB", Runtime.peakResidentMegabytes))
   }
 
@@ -201,7 +234,7 @@ struct BenchCommand: ParsableCommand {
         pad("workload", 9, left: true), pad("FLOP/iter", 10), pad("GFLOP/s", 8), pad("sgemm peak", 10),
         pad("% sgemm", 8), pad("FMA peak", 9), pad("% FMA", 6), pad("target", 7),
       ].joined(separator: " "))
-    for row in rows {
+    for row in rows where row["flops_per_iteration"] != nil {
       func number(_ key: String, _ format: String, scale: Double = 1) -> String {
         (row[key] as? Double).map { String(format: format, $0 * scale) } ?? "–"
       }
@@ -253,6 +286,14 @@ struct BenchCommand: ParsableCommand {
 
   /// Median wall time in seconds of `body` after `warmup` calls, and how many calls were timed.
   func median(_ body: () throws -> Void, warmup: Int) rethrows -> (Double, Int) {
+    let (median, count, _) = try Self.timed(body, warmup: warmup, minReps: minReps, minSeconds: minSeconds)
+    return (median, count)
+  }
+
+  /// Median wall time in seconds of `body` after `warmup` calls, how many calls were timed and their total.
+  static func timed(_ body: () throws -> Void, warmup: Int, minReps: Int, minSeconds: Double) rethrows -> (
+    Double, Int, Double
+  ) {
     for _ in 0..<warmup { try body() }
     var times: [Double] = []
     var total = 0.0
@@ -264,7 +305,115 @@ struct BenchCommand: ParsableCommand {
       total += t
     }
     times.sort()
-    return (times[times.count / 2], times.count)
+    return (times[times.count / 2], times.count, total)
+  }
+
+  /// A seeds workload's row: ms per member-step over the machine, Graft's (`threads` member processes
+  /// training at once, as `graft sweep --parallel threads` runs its seeds) and PyTorch's (`seedsBatch`
+  /// seeds batched in one process on `threads` threads), round by round.
+  func seedsRow(_ name: BenchWorkloadName, torchProblem: inout String?, torchVersion: inout String?) throws
+    -> [String: Any]
+  {
+    let members = threads
+    let executable = URL(
+      fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        ?? CommandLine.arguments[0])
+    var environment = ProcessInfo.processInfo.environment
+    // What the sweep's local pool gives each run (LocalProcessPool): one thread for Graft and OpenBLAS.
+    environment["GRAFT_THREADS"] = "1"
+    environment["OPENBLAS_NUM_THREADS"] = "1"
+    if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue): starting \(members) members…\n".utf8)) }
+    let servers = try (0..<members).map { seed in
+      do {
+        return try TorchBenchServer(
+          executable: executable,
+          arguments: ["bench", "--workloads", name.rawValue, "--member-seed", "\(seed)", "--threads", "1"],
+          environment: environment, hint: "")
+      } catch let problem as TorchBenchServer.Problem {
+        throw ValidationError("a \(name.rawValue) member could not start: \(problem.message)")
+      }
+    }
+    defer { for server in servers { server.close() } }
+    var torch: TorchBenchServer?
+    if torchProblem == nil {
+      do {
+        torch = try TorchBenchServer(
+          python: python, script: torchScript, workload: name.rawValue, threads: threads,
+          extraArguments: ["--seeds-batch", "\(seedsBatch)"])
+        torchVersion = torch?.version
+      } catch {
+        torchProblem = error.message
+      }
+    }
+    var graftTimes: [Double] = []
+    var memberTimes: [[Double]] = []
+    var torchTimes: [Double] = []
+    var ratios: [Double] = []
+    var memberSteps = 0
+    for round in 1...rounds {
+      let label = rounds > 1 ? " round \(round)/\(rounds)" : ""
+      if !json { FileHandle.standardError.write(Data("bench: \(name.rawValue)\(label)…\n".utf8)) }
+      // All members time at once; each reports its iterations and the seconds they took.
+      do {
+        for server in servers { try server.request(minReps: minReps, minSeconds: minSeconds) }
+        var answers: [(ms: Double, iterations: Int, seconds: Double?)] = []
+        for server in servers { answers.append(try server.timing()) }
+        let perSecond = answers.reduce(0.0) { $0 + Double($1.iterations) / ($1.seconds ?? .nan) }
+        guard perSecond.isFinite, perSecond > 0 else { throw ValidationError("a member reported no seconds") }
+        graftTimes.append(1000 / perSecond)
+        memberTimes.append(answers.map { $0.ms })
+        memberSteps += answers.reduce(0) { $0 + $1.iterations }
+      } catch let problem as TorchBenchServer.Problem {
+        throw ValidationError("a \(name.rawValue) member failed: \(problem.message)")
+      }
+      guard let server = torch else { continue }
+      do {
+        let (ms, _) = try server.time(minReps: minReps, minSeconds: minSeconds)
+        torchTimes.append(ms)
+        ratios.append(graftTimes.last! / ms)
+      } catch {
+        torchProblem = error.message
+        torch = nil
+      }
+    }
+    torch?.close()
+    var row: [String: Any] = [
+      "workload": name.rawValue, "unit": "ms per member-step", "members": members,
+      "graft_ms": Self.middle(graftTimes), "graft_ms_rounds": graftTimes, "graft_iterations": memberSteps,
+      "graft_member_ms_rounds": memberTimes, "seeds_batch": seedsBatch,
+    ]
+    if let target = name.targetRatio { row["target_ratio"] = target }
+    if !ratios.isEmpty {
+      row["torch_ms"] = Self.middle(torchTimes)
+      row["torch_ms_rounds"] = torchTimes
+      row["ratio"] = Self.middle(ratios)
+    }
+    return row
+  }
+
+  /// A member process of a seeds workload: an ordinary single-threaded trainer of the workload's preset
+  /// with seed `seed`, answering "MIN_REPS MIN_SECONDS" lines on stdin with
+  /// {"ms": median ms per iteration, "iterations": k, "seconds": total} until stdin closes.
+  func serveMember(_ name: BenchWorkloadName, seed: Int) throws {
+    Runtime.setThreads(1)
+    var config = try TrainingConfig.preset(name.preset!)
+    config.seed = UInt64(seed)
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("graft-bench-unused")
+    let trainer = try Trainer(config: config, directory: directory)
+    func say(_ object: [String: Any]) throws {
+      let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+      FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+    try say(["ready": true, "torch_version": "graft member"])
+    var warmup = 3
+    while let line = readLine() {
+      let parts = line.split(separator: " ")
+      guard parts.count == 2, let reps = Int(parts[0]), let seconds = Double(parts[1]) else { break }
+      let (median, count, total) = try Self.timed(
+        { _ = try trainer.benchmarkIteration() }, warmup: warmup, minReps: reps, minSeconds: seconds)
+      warmup = 1
+      try say(["ms": median * 1000, "iterations": count, "seconds": total])
+    }
   }
 }
 
@@ -278,6 +427,10 @@ enum BenchWorkloadName: String, CaseIterable {
   case conv2d
   /// A 512x512 matrix product.
   case matmul
+  /// Seeds of the ring8-mlp preset as `graft sweep` trains them: ms per member-step over the machine.
+  case ring8Seeds = "ring8-seeds"
+  /// Seeds of the theory preset, likewise.
+  case theorySeeds = "theory-seeds"
 
   static var training: [BenchWorkloadName] { [.mlpGAN, .dcgan, .wganGP, .theory] }
 
@@ -286,6 +439,8 @@ enum BenchWorkloadName: String, CaseIterable {
     switch self {
     case .mlpGAN, .theory: 0.3
     case .dcgan, .wganGP: 0.6
+    // Issue 24, goal 3: a sweep's cost per member-step ≤ 1/1.5 of the best batched PyTorch's.
+    case .ring8Seeds, .theorySeeds: 1 / 1.5
     case .conv2d, .matmul: nil
     }
   }
@@ -295,7 +450,16 @@ enum BenchWorkloadName: String, CaseIterable {
   var targetShareOfSgemmPeak: Double? {
     switch self {
     case .dcgan, .wganGP: 0.7
-    case .mlpGAN, .theory, .conv2d, .matmul: nil
+    case .mlpGAN, .theory, .conv2d, .matmul, .ring8Seeds, .theorySeeds: nil
+    }
+  }
+
+  /// The preset a seeds workload's members train (`graft sweep --preset`); nil for the others.
+  var preset: String? {
+    switch self {
+    case .ring8Seeds: "ring8-mlp"
+    case .theorySeeds: "theory"
+    default: nil
     }
   }
 

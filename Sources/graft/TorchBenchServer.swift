@@ -2,6 +2,7 @@ import Foundation
 
 /// The PyTorch side of `graft bench`: `Benchmarks/torch_bench.py --serve` for one workload, kept
 /// running so that Graft and PyTorch can alternate in short rounds without starting Python each time.
+/// The seeds workloads' members (`graft bench --member-seed`) speak the same protocol.
 final class TorchBenchServer {
   struct Problem: Error { let message: String }
 
@@ -12,20 +13,36 @@ final class TorchBenchServer {
   private let output = Pipe()
   private let errors = Pipe()
   private var pending = Data()
+  /// What a failure message ends with: how to fix it.
+  private let hint: String
 
   /// Starts the script and waits until it has built the workload.
-  init(python: String, script: String, workload: String, threads: Int) throws(Problem) {
+  convenience init(
+    python: String, script: String, workload: String, threads: Int, extraArguments: [String] = []
+  ) throws(Problem) {
     guard FileManager.default.fileExists(atPath: script) else {
       throw Problem(message: "\(script) not found (run from the repository root, or pass --torch-script)")
     }
+    try self.init(
+      executable: URL(fileURLWithPath: "/usr/bin/env"),
+      arguments: [python, script, "--serve", "--workloads", workload, "--threads", "\(threads)"] + extraArguments,
+      hint: "install torch with `pip install -r Scripts/requirements-dev.txt`")
+  }
+
+  /// Starts `executable` (which answers as `torch_bench.py --serve` does) and waits until it is ready.
+  init(executable: URL, arguments: [String], environment: [String: String]? = nil, hint: String) throws(Problem) {
+    self.hint = hint
     // A write to a script that died must fail, not kill graft.
     signal(SIGPIPE, SIG_IGN)
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [python, script, "--serve", "--workloads", workload, "--threads", "\(threads)"]
+    process.executableURL = executable
+    process.arguments = arguments
+    if let environment { process.environment = environment }
     process.standardInput = input
     process.standardOutput = output
     process.standardError = errors
-    do { try process.run() } catch { throw Problem(message: "cannot start \(python): \(error)") }
+    do { try process.run() } catch {
+      throw Problem(message: "cannot start \(arguments.first ?? executable.path): \(error)")
+    }
     let ready = try reply()
     guard ready["ready"] as? Bool == true else { throw failure("the PyTorch script did not start") }
     version = ready["torch_version"] as? String ?? "?"
@@ -33,16 +50,28 @@ final class TorchBenchServer {
 
   /// PyTorch's median ms per iteration and how many iterations it timed, measured now.
   func time(minReps: Int, minSeconds: Double) throws(Problem) -> (ms: Double, iterations: Int) {
+    try request(minReps: minReps, minSeconds: minSeconds)
+    let answer = try timing()
+    return (answer.ms, answer.iterations)
+  }
+
+  /// Asks for a time, without waiting for it (`timing` reads it): several servers can so time at once.
+  func request(minReps: Int, minSeconds: Double) throws(Problem) {
     do {
       try input.fileHandleForWriting.write(contentsOf: Data("\(minReps) \(minSeconds)\n".utf8))
     } catch {
       throw failure("the PyTorch script stopped")
     }
+  }
+
+  /// The answer to the last `request`: median ms per iteration, iterations timed, and (where the
+  /// server says) the seconds they took in all.
+  func timing() throws(Problem) -> (ms: Double, iterations: Int, seconds: Double?) {
     let answer = try reply()
     guard let ms = answer["ms"] as? Double, let iterations = answer["iterations"] as? Int else {
       throw failure("the PyTorch script printed no time")
     }
-    return (ms, iterations)
+    return (ms, iterations, answer["seconds"] as? Double)
   }
 
   /// Closes the script's input, so it exits, and waits for it.
@@ -74,7 +103,6 @@ final class TorchBenchServer {
     try? input.fileHandleForWriting.close()
     let stderr = errors.fileHandleForReading.readDataToEndOfFile()
     let tail = String(decoding: stderr, as: UTF8.self).split(separator: "\n").suffix(2).joined(separator: " / ")
-    return Problem(
-      message: "\(what) (\(tail)); install torch with `pip install -r Scripts/requirements-dev.txt`")
+    return Problem(message: "\(what) (\(tail))" + (hint.isEmpty ? "" : "; \(hint)"))
   }
 }

@@ -146,6 +146,68 @@ struct BenchCommandTests {
     #expect(abs(ratio - ratios[1]) <= 1e-12 * ratios[1])
   }
 
+  /// The seeds workloads: Graft's side is `threads` member processes (one trainer each) timing at once,
+  /// reported as ms per member-step; PyTorch's side (a stand-in script here) is asked for --seeds-batch
+  /// seeds, and the ratio is the median of the rounds' ratios against the target 1/1.5.
+  @Test func seedsWorkloadsReportMsPerMemberStep() throws {
+    let script = FileManager.default.temporaryDirectory.appendingPathComponent("fake-torch-seeds-\(getpid()).py")
+    try """
+    import json, sys
+    assert "--serve" in sys.argv
+    batch = int(sys.argv[sys.argv.index("--seeds-batch") + 1])
+    print(json.dumps({"torch_version": "fake", "ready": True}), flush=True)
+    for n, line in enumerate(sys.stdin):
+        print(json.dumps({"ms": float(batch * (n + 1)), "iterations": 5, "seeds_batch": batch}), flush=True)
+    """.write(to: script, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(at: script) }
+    let (status, output) = try runGraft([
+      "bench", "--workloads", "ring8-seeds,theory-seeds", "--rounds", "2", "--min-reps", "2", "--min-seconds", "0",
+      "--json", "--threads", "2", "--seeds-batch", "4", "--sgemm-size", "256", "--torch-script", script.path,
+    ])
+    #expect(status == 0, "\(output)")
+    let object = try #require(Self.json(output), "no JSON in: \(output)")
+    let rows = try #require(object["workloads"] as? [[String: Any]])
+    #expect(rows.compactMap { $0["workload"] as? String } == ["ring8-seeds", "theory-seeds"])
+    for row in rows {
+      let name = try #require(row["workload"] as? String)
+      #expect(row["unit"] as? String == "ms per member-step", "\(name)")
+      #expect(row["members"] as? Int == 2, "\(name)")
+      #expect(row["seeds_batch"] as? Int == 4, "\(name)")
+      #expect((row["target_ratio"] as? Double).map { abs($0 - 1 / 1.5) < 1e-12 } == true, "\(name)")
+      // Two members, each timing at least two iterations a round, in two rounds.
+      #expect((row["graft_iterations"] as? Int).map { $0 >= 8 } == true, "\(name): \(row)")
+      let members = try #require(row["graft_member_ms_rounds"] as? [[Double]], "\(name)")
+      #expect(members.count == 2 && members.allSatisfy { $0.count == 2 && $0.allSatisfy { $0 > 0 } }, "\(members)")
+      let graft = try #require(row["graft_ms_rounds"] as? [Double])
+      #expect(graft.count == 2 && graft.allSatisfy { $0 > 0 && $0.isFinite }, "\(graft)")
+      // Over the whole machine, a member-step costs at most what one member's iteration takes (the
+      // members run at once), give or take the timers' rounding.
+      for (round, times) in zip(graft, members) { #expect(round <= times.max()! * 1.5, "\(round) vs \(times)") }
+      // The stand-in answers batch × round number, the ms per member-step the real script would report.
+      #expect(row["torch_ms_rounds"] as? [Double] == [4, 8], "\(name)")
+      let ratios = zip(graft, [4.0, 8]).map { $0 / $1 }.sorted()
+      let ratio = try #require(row["ratio"] as? Double)
+      #expect(abs(ratio - (ratios[0] + ratios[1]) / 2) <= 1e-12 * ratio, "\(name)")
+      // No FLOP count: the members run in their own processes.
+      #expect(row["flops_per_iteration"] == nil)
+    }
+  }
+
+  /// The table names the unit of the seeds rows and their target, 1/1.5.
+  @Test func theTableExplainsTheSeedsRows() throws {
+    let (status, output) = try runGraft([
+      "bench", "--workloads", "theory-seeds", "--rounds", "1", "--min-reps", "1", "--min-seconds", "0", "--no-torch",
+      "--threads", "2", "--sgemm-size", "256",
+    ])
+    #expect(status == 0, "\(output)")
+    let lines = output.split(separator: "\n")
+    let row = try #require(lines.first { $0.hasPrefix("theory-seeds") }, "\(output)")
+    #expect(row.contains("≤ 0.67"), "\(row)")
+    #expect(output.contains("ms per member-step") && output.contains("graft sweep --parallel 2"), "\(output)")
+    // Nothing of theirs is counted, so the distance-to-the-limit table is left out.
+    #expect(!output.contains("Distance to the limit"), "\(output)")
+  }
+
   @Test func unknownWorkloadsListTheValidOnes() throws {
     let (status, output) = try runGraft(["bench", "--workloads", "resnet"])
     #expect(status != 0)
