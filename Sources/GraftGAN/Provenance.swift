@@ -46,12 +46,7 @@ public struct Provenance: Codable, Sendable, Equatable {
 
   /// The first "model name" of /proc/cpuinfo, else the machine architecture.
   static func cpuModelName() -> String {
-    if let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-      let line = info.split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-      let colon = line.firstIndex(of: ":")
-    {
-      return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-    }
+    if let model = Runtime.cpuinfoValues("model name").first { return model }
     var name = utsname()
     uname(&name)
     return withUnsafeBytes(of: &name.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }

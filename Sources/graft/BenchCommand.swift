@@ -148,12 +148,7 @@ struct BenchCommand: ParsableCommand {
         row["fma_peak_gflops_rounds"] = fmaPeaks
         row["share_of_fma_peak"] = gflops / fmaPeak
       }
-      if !ratios.isEmpty {
-        row["torch_ms"] = Self.middle(torchTimes)
-        row["torch_ms_rounds"] = torchTimes
-        // The median of the per-round ratios: each compares times taken minutes apart at most.
-        row["ratio"] = Self.middle(ratios)
-      }
+      Self.addTorchColumns(&row, times: torchTimes, ratios: ratios)
       rows.append(row)
     }
     let result: [String: Any] = [
@@ -175,12 +170,11 @@ struct BenchCommand: ParsableCommand {
     print(
       "Graft vs PyTorch \(torchVersion ?? ""), \(threads) thread(s), OpenBLAS core \(Runtime.blasCoreName), "
         + "convolutions \(Self.convKernel); median ms per iteration")
-    func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
-      let fill = String(repeating: " ", count: max(0, width - s.count))
-      return left ? s + fill : fill + s
-    }
     print(
-      [pad("workload", 9, left: true), pad("Graft", 10), pad("PyTorch", 10), pad("ratio", 7), pad("target", 8)].joined(
+      [
+        Self.pad("workload", 9, left: true), Self.pad("Graft", 10), Self.pad("PyTorch", 10), Self.pad("ratio", 7),
+        Self.pad("target", 8),
+      ].joined(
         separator: " "))
     for row in rows {
       func number(_ key: String, _ digits: Int) -> String {
@@ -196,9 +190,9 @@ struct BenchCommand: ParsableCommand {
         } ?? ""
       print(
         [
-          pad(row["workload"] as! String, 9, left: true), pad(number("graft_ms", 3), 10),
-          pad(number("torch_ms", 3), 10),
-          pad(number("ratio", 2), 7), pad(target, 8), verdict,
+          Self.pad(row["workload"] as! String, 9, left: true), Self.pad(number("graft_ms", 3), 10),
+          Self.pad(number("torch_ms", 3), 10),
+          Self.pad(number("ratio", 2), 7), Self.pad(target, 8), verdict,
         ].joined(separator: " "))
     }
     for row in rows {
@@ -225,14 +219,11 @@ struct BenchCommand: ParsableCommand {
     print("Distance to the limit: FLOPs of the matrix products and convolutions (counted by the engine), GFLOP/s")
     print("  sgemm peak: GraftEngine.matmul \(sgemmSize)x\(sgemmSize), \(threads) thread(s)")
     print("  FMA peak: \(fma); clock \(clock) (/proc/cpuinfo)")
-    func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
-      let fill = String(repeating: " ", count: max(0, width - s.count))
-      return left ? s + fill : fill + s
-    }
     print(
       [
-        pad("workload", 9, left: true), pad("FLOP/iter", 10), pad("GFLOP/s", 8), pad("sgemm peak", 10),
-        pad("% sgemm", 8), pad("FMA peak", 9), pad("% FMA", 6), pad("target", 7),
+        Self.pad("workload", 9, left: true), Self.pad("FLOP/iter", 10), Self.pad("GFLOP/s", 8),
+        Self.pad("sgemm peak", 10),
+        Self.pad("% sgemm", 8), Self.pad("FMA peak", 9), Self.pad("% FMA", 6), Self.pad("target", 7),
       ].joined(separator: " "))
     for row in rows where row["flops_per_iteration"] != nil {
       func number(_ key: String, _ format: String, scale: Double = 1) -> String {
@@ -246,11 +237,12 @@ struct BenchCommand: ParsableCommand {
       }
       print(
         [
-          pad(row["workload"] as! String, 9, left: true),
-          pad((row["flops_per_iteration"] as? Int).map(Self.withPrefix) ?? "–", 10),
-          pad(number("gflops", "%.1f"), 8), pad(number("sgemm_peak_gflops", "%.1f"), 10),
-          pad(number("share_of_sgemm_peak", "%.1f%%", scale: 100), 8), pad(number("fma_peak_gflops", "%.1f"), 9),
-          pad(number("share_of_fma_peak", "%.1f%%", scale: 100), 6), pad(target, 7), verdict,
+          Self.pad(row["workload"] as! String, 9, left: true),
+          Self.pad((row["flops_per_iteration"] as? Int).map(Self.withPrefix) ?? "–", 10),
+          Self.pad(number("gflops", "%.1f"), 8), Self.pad(number("sgemm_peak_gflops", "%.1f"), 10),
+          Self.pad(number("share_of_sgemm_peak", "%.1f%%", scale: 100), 8),
+          Self.pad(number("fma_peak_gflops", "%.1f"), 9),
+          Self.pad(number("share_of_fma_peak", "%.1f%%", scale: 100), 6), Self.pad(target, 7), verdict,
         ].joined(separator: " "))
       if let counts = row["flops_per_iteration_counts"] as? [Int] {
         let both = counts.map(String.init).joined(separator: " and ")
@@ -258,6 +250,12 @@ struct BenchCommand: ParsableCommand {
           "  (\(row["workload"] as! String): two iterations counted \(both) FLOPs: the work is not the same each time)")
       }
     }
+  }
+
+  /// `s` padded with spaces to `width` characters, on the left (right-aligned) unless `left`.
+  static func pad(_ s: String, _ width: Int, left: Bool = false) -> String {
+    let fill = String(repeating: " ", count: max(0, width - s.count))
+    return left ? s + fill : fill + s
   }
 
   /// A count with an SI prefix and three significant digits ("27.9 G", "1.05 M", "512").
@@ -276,6 +274,15 @@ struct BenchCommand: ParsableCommand {
       batch: 64, channels: 64, height: 16, width: 16, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
     let name = g.floatKernel(outChannels: 128)
     return name == "graft" ? "Graft's own" : "oneDNN \(name)"
+  }
+
+  /// PyTorch's columns of a row, when PyTorch ran: its median time, its rounds and the median of the
+  /// per-round ratios (each compares times taken seconds apart).
+  static func addTorchColumns(_ row: inout [String: Any], times: [Double], ratios: [Double]) {
+    guard !ratios.isEmpty else { return }
+    row["torch_ms"] = middle(times)
+    row["torch_ms_rounds"] = times
+    row["ratio"] = middle(ratios)
   }
 
   /// The median of a non-empty list (the mean of the middle two for an even count).
@@ -383,11 +390,7 @@ struct BenchCommand: ParsableCommand {
       "graft_member_ms_rounds": memberTimes, "seeds_batch": seedsBatch,
     ]
     if let target = name.targetRatio { row["target_ratio"] = target }
-    if !ratios.isEmpty {
-      row["torch_ms"] = Self.middle(torchTimes)
-      row["torch_ms_rounds"] = torchTimes
-      row["ratio"] = Self.middle(ratios)
-    }
+    Self.addTorchColumns(&row, times: torchTimes, ratios: ratios)
     return row
   }
 

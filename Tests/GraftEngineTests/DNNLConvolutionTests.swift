@@ -12,7 +12,7 @@ struct DNNLConvolutionTests {
   /// holds oneDNN below it (AVX-only machines run Graft's kernels, tested in ConvKernelTests).
   static var expectOneDNN: Bool {
     ProcessInfo.processInfo.environment["DNNL_MAX_CPU_ISA"] == nil
-      && ((try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.contains(" avx2 ") ?? false)
+      && Runtime.cpuFlags.contains("avx2")
   }
 
   static func float(_ t: Tensor<Double>) -> Tensor<Float> { Tensor(shape: t.shape, scalars: t.scalars.map(Float.init)) }
@@ -21,7 +21,7 @@ struct DNNLConvolutionTests {
   @Test func oneDNNRunsWhereBothChannelCountsAreMultiplesOf16() {
     let g = ConvGeometry(
       batch: 11, channels: 16, height: 16, width: 16, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
-    for direction in ["forward", "inputGradient", "filterGradient"] {
+    for direction in ConvolutionDirection.allCases {
       #expect(g.floatKernel(outChannels: 32, direction: direction).hasPrefix("jit") || !Self.expectOneDNN)
     }
     // One input channel (the DCGAN critic's first layer): Graft's own kernels.
@@ -73,7 +73,7 @@ struct DNNLConvolutionTests {
     let w = rng.normal([cin, cout, 4, 4])
     let g = ConvGeometry(
       batch: n, channels: cout, height: 2 * h, width: 2 * h, kernelHeight: 4, kernelWidth: 4, stride: 2, padding: 1)
-    #expect(g.floatKernel(outChannels: cin, direction: "inputGradient").hasPrefix("jit") || !Self.expectOneDNN)
+    #expect(g.floatKernel(outChannels: cin, direction: .inputGradient).hasPrefix("jit") || !Self.expectOneDNN)
     let (uf, wf) = (Self.float(u).requiringGrad(), Self.float(w).requiringGrad())
     let fast = convTranspose2d(uf, filter: wf, stride: 2, padding: 1)
     let slow = ConvKernelTests.referenceConvTranspose(u, w, g)

@@ -16,16 +16,22 @@ extension Kernels {
     /// Partial sums of the filter gradient, each over a contiguous half of the batch, added in order.
     static let filterLanes = 2
 
+    /// Images in one oneDNN call in `direction` on `g` (the first call; the last chunk or lane may differ):
+    /// a chunk for the forward and input-gradient directions, half the batch for the filter gradient.
+    static func imagesPerCall(_ direction: ConvolutionDirection, _ g: ConvGeometry) -> Int {
+      direction == .filterGradient ? g.batch / min(filterLanes, g.batch) : min(imagesPerChunk, g.batch)
+    }
+
     /// Whether oneDNN is asked at all for `g` with `o` filters.
     static func applies(_ g: ConvGeometry, outChannels o: Int) -> Bool {
       g.channels % 16 == 0 && o % 16 == 0 && g.batch > 0
     }
 
     static func plan(
-      _ direction: graft_conv_direction, _ g: ConvGeometry, images: Int, outChannels o: Int, bias: Bool = false
+      _ direction: ConvolutionDirection, _ g: ConvGeometry, images: Int, outChannels o: Int, bias: Bool = false
     ) -> OpaquePointer? {
       graft_conv_plan_get(
-        direction, Int32(images), Int32(g.channels), Int32(g.height), Int32(g.width), Int32(o),
+        direction.oneDNN, Int32(images), Int32(g.channels), Int32(g.height), Int32(g.width), Int32(o),
         Int32(g.kernelHeight), Int32(g.kernelWidth), Int32(g.stride), Int32(g.padding), bias ? 1 : 0)
     }
 
@@ -49,7 +55,7 @@ extension Kernels {
       _ gx: UnsafeMutableBufferPointer<Float>
     ) -> Bool {
       let (gys, gxs) = (UncheckedSendable(gy.baseAddress!), UncheckedSendable(gx.baseAddress!))
-      return overImageChunks(.backwardData, g, outChannels: o, bias: false, filter: w) { plan, filter, n0 in
+      return overImageChunks(.inputGradient, g, outChannels: o, bias: false, filter: w) { plan, filter, n0 in
         graft_conv_run_backward_data(
           plan, gys.value + n0 * o * g.outHeight * g.outWidth, filter,
           gxs.value + n0 * g.channels * g.height * g.width)
@@ -59,11 +65,11 @@ extension Kernels {
     /// Runs `body(plan, packed filter, first image)` for each chunk of `imagesPerChunk` images (the last
     /// one shorter), the chunks spread over the workers; false when oneDNN has no fast kernel.
     private static func overImageChunks(
-      _ direction: graft_conv_direction, _ g: ConvGeometry, outChannels o: Int, bias: Bool,
+      _ direction: ConvolutionDirection, _ g: ConvGeometry, outChannels o: Int, bias: Bool,
       filter w: UnsafeBufferPointer<Float>, _ body: (OpaquePointer, UnsafePointer<Float>, Int) -> Int32
     ) -> Bool {
       guard applies(g, outChannels: o) else { return false }
-      let per = min(imagesPerChunk, g.batch)
+      let per = imagesPerCall(direction, g)
       let tail = g.batch % per
       guard let main = plan(direction, g, images: per, outChannels: o, bias: bias) else { return false }
       let last = tail == 0 ? main : plan(direction, g, images: tail, outChannels: o, bias: bias)
@@ -100,7 +106,7 @@ extension Kernels {
       let bounds = (0...lanes).map { g.batch * $0 / lanes }
       var lanePlans: [OpaquePointer] = []
       for lane in 0..<lanes {
-        guard let p = plan(.backwardWeights, g, images: bounds[lane + 1] - bounds[lane], outChannels: o) else {
+        guard let p = plan(.filterGradient, g, images: bounds[lane + 1] - bounds[lane], outChannels: o) else {
           return false
         }
         lanePlans.append(p)
@@ -123,7 +129,7 @@ extension Kernels {
           if status != 0 { failed.store(true, ordering: .relaxed) }
         }
       }
-      if failed.load(ordering: .relaxed) { oneDNNFailed(.backwardWeights) }
+      if failed.load(ordering: .relaxed) { oneDNNFailed(.filterGradient) }
       for lane in 1..<lanes {
         let partial = partials + (lane - 1) * size
         for i in 0..<size { gw[i] += partial[i] }
@@ -131,29 +137,38 @@ extension Kernels {
       return true
     }
 
-    private static func oneDNNFailed(_ direction: graft_conv_direction) -> Never {
+    private static func oneDNNFailed(_ direction: ConvolutionDirection) -> Never {
       fatalError(
         "oneDNN's convolution (\(direction)) failed: out of memory? Free memory or run with a smaller batch.")
     }
   }
 }
 
+/// The three convolution primitives, each the derivative of the others (Ops/Tensor+Conv.swift).
+public enum ConvolutionDirection: Sendable, CaseIterable {
+  /// y = conv(x, w) (+ bias).
+  case forward
+  /// The adjoint in x (also the transposed convolution).
+  case inputGradient
+  /// The gradient in w.
+  case filterGradient
+
+  var oneDNN: graft_conv_direction {
+    switch self {
+    case .forward: graft_conv_forward
+    case .inputGradient: graft_conv_backward_data
+    case .filterGradient: graft_conv_backward_weights
+    }
+  }
+}
+
 extension ConvGeometry {
-  /// The kernel a Float convolution with this geometry and `outChannels` filters runs in `direction`
-  /// ("forward", "inputGradient" or "filterGradient"): oneDNN's name for its own (e.g. "jit:avx512_core"),
-  /// or "graft" for Graft's chunked im2col kernels.
-  public func floatKernel(outChannels o: Int, direction: String = "forward") -> String {
-    let d: graft_conv_direction =
-      switch direction {
-      case "inputGradient": .backwardData
-      case "filterGradient": .backwardWeights
-      default: .forward
-      }
-    let images =
-      d == .backwardWeights
-      ? batch / min(Kernels.DNNLConvolution.filterLanes, batch) : min(Kernels.DNNLConvolution.imagesPerChunk, batch)
-    guard Kernels.DNNLConvolution.applies(self, outChannels: o),
-      let plan = Kernels.DNNLConvolution.plan(d, self, images: images, outChannels: o)
+  /// The kernel a Float convolution with this geometry and `outChannels` filters runs in `direction`:
+  /// oneDNN's name for its own (e.g. "jit:avx512_core"), or "graft" for Graft's chunked im2col kernels.
+  public func floatKernel(outChannels o: Int, direction: ConvolutionDirection = .forward) -> String {
+    typealias DNNL = Kernels.DNNLConvolution
+    guard DNNL.applies(self, outChannels: o),
+      let plan = DNNL.plan(direction, self, images: DNNL.imagesPerCall(direction, self), outChannels: o)
     else { return "graft" }
     return String(cString: graft_conv_plan_kernel(plan))
   }
@@ -171,10 +186,4 @@ private struct PackedFilter {
   }
 
   func deallocate() { pointer.deallocate() }
-}
-
-extension graft_conv_direction {
-  static let forward = graft_conv_forward
-  static let backwardData = graft_conv_backward_data
-  static let backwardWeights = graft_conv_backward_weights
 }

@@ -23,7 +23,7 @@ public enum FMAPeak {
   /// test-outcomes), the AVX2 loop, as oneDNN then runs AVX2 kernels.
   public static let kernel: Kernel? = {
     #if arch(x86_64)
-      let flags = Set(cpuinfoValues("flags").first?.split(separator: " ").map(String.init) ?? [])
+      let flags = Runtime.cpuFlags
       let isa = ProcessInfo.processInfo.environment["DNNL_MAX_CPU_ISA"]?.uppercased()
       if flags.contains("avx512f") && (isa == nil || isa!.hasPrefix("AVX512") || isa == "ALL") {
         return Kernel(name: "AVX-512", width: 16) { graft_fma_rounds_avx512($0) }
@@ -40,7 +40,7 @@ public enum FMAPeak {
   /// The clock in MHz that /proc/cpuinfo's "cpu MHz" lines give (their mean over the cores): on a virtual
   /// machine usually the nominal clock, not the one the cores run at. Nil where there are no such lines.
   public static var clockMegahertz: Double? {
-    let values = cpuinfoValues("cpu MHz").compactMap { Double($0) }
+    let values = Runtime.cpuinfoValues("cpu MHz").compactMap { Double($0) }
     return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
   }
 
@@ -98,15 +98,5 @@ public enum FMAPeak {
   /// The threads of a measurement that have arrived at its start.
   private final class Barrier: Sendable {
     let count = Atomic<Int>(0)
-  }
-
-  /// The values of /proc/cpuinfo's lines named `key`, one per core (empty where it cannot be read).
-  static func cpuinfoValues(_ key: String) -> [String] {
-    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [] }
-    return cpuinfo.split(separator: "\n").compactMap { line in
-      let parts = line.split(separator: ":", maxSplits: 1)
-      guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == key else { return nil }
-      return parts[1].trimmingCharacters(in: .whitespaces)
-    }
   }
 }

@@ -47,6 +47,22 @@ public enum Runtime {
   /// differently from one to the other; `DNNL_MAX_CPU_ISA=AVX2` imitates an AVX2 machine.
   public static var convolutionInstructionSet: String { String(cString: graft_dnnl_isa()) }
 
+  /// The values of /proc/cpuinfo's lines named `key` ("flags", "model name", "cpu MHz"), one per core;
+  /// empty where the file cannot be read.
+  public static func cpuinfoValues(_ key: String) -> [String] {
+    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8) else { return [] }
+    return cpuinfo.split(separator: "\n").compactMap { line in
+      let parts = line.split(separator: ":", maxSplits: 1)
+      guard parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces) == key else { return nil }
+      return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+  }
+
+  /// The CPU features of /proc/cpuinfo's first "flags" line (those the operating system has enabled).
+  public static var cpuFlags: Set<String> {
+    Set(cpuinfoValues("flags").first?.split(separator: " ").map(String.init) ?? [])
+  }
+
   /// The kernel set to ask for when OpenBLAS fell back to its generic one, or nil when it did not.
   ///
   /// Debian 12's OpenBLAS 0.3.21 predates some CPUs (Sapphire Rapids among them): it does not
@@ -55,11 +71,9 @@ public enum Runtime {
   /// it starts; `restartWithFasterKernelsIfNeeded` does that for the command-line tool.
   public static func suggestedCoreType() -> String? {
     guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-      blasCoreName.lowercased() == "prescott",
-      let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-      let flagsLine = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") })
+      blasCoreName.lowercased() == "prescott"
     else { return nil }
-    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    let flags = cpuFlags
     if flags.isSuperset(of: ["avx512f", "avx512dq", "avx512bw", "avx512vl"]) { return "SkylakeX" }
     if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
     return nil
