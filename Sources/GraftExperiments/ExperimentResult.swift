@@ -11,12 +11,50 @@ public struct ClaimCheck: Codable, Sendable {
   public var rule: String
   /// Held, not held, or inconclusive (the intervals cannot tell, e.g. with one seed).
   public var verdict: Verdict
+  /// The seeds the verdict rests on (nil in results written before seed counts were recorded).
+  public var seeds: Int?
+  /// How its intervals were computed ("Student t", "BCa bootstrap"; several joined by " and ").
+  public var intervalMethod: String?
+  /// For an inconclusive claim: the seeds it would need, by its spread and its mean's distance from the
+  /// threshold (`RequiredSeeds`).
+  public var seedsNeeded: SeedsNeeded?
 
-  public init(claim: String, evidence: String, rule: String, verdict: Verdict) {
+  /// The seeds an undecided claim would need.
+  public enum SeedsNeeded: Codable, Sendable, Equatable {
+    /// About this many seeds in all (80% power at the measured spread and distance).
+    case count(Int)
+    /// No finite number: the mean sits on the threshold.
+    case unbounded
+
+    /// "≈ 34 seeds" or "no finite number (the mean is on the threshold)".
+    public var text: String {
+      switch self {
+      case .count(let n): return "≈ \(n) seeds"
+      case .unbounded: return "no finite number (the mean is on the threshold)"
+      }
+    }
+  }
+
+  public init(
+    claim: String, evidence: String, rule: String, verdict: Verdict, seeds: Int? = nil, intervalMethod: String? = nil,
+    seedsNeeded: SeedsNeeded? = nil
+  ) {
     self.claim = claim
     self.evidence = evidence
     self.rule = rule
     self.verdict = verdict
+    self.seeds = seeds
+    self.intervalMethod = intervalMethod
+    self.seedsNeeded = seedsNeeded
+  }
+
+  /// "n = 20, BCa bootstrap; would need ≈ 34 seeds": the seed count, interval method and, when
+  /// undecided, the seeds needed, for the claims' tables.
+  public var basis: String {
+    var text = seeds.map { "n = \($0)" } ?? "n not recorded"
+    if let intervalMethod { text += ", \(intervalMethod)" }
+    if verdict == .inconclusive, let seedsNeeded { text += "; would need \(seedsNeeded.text)" }
+    return text
   }
 }
 
@@ -27,15 +65,19 @@ public struct ExperimentResult: Codable, Sendable {
   public var checks: [ClaimCheck]
   /// Run directories worth showing in the HTML report.
   public var highlightedRuns: [String]
+  /// How many confirmation seeds its claims were given and why (nil where it plans none).
+  public var seedPlan: SeedPlan? = nil
   /// Figures as SVG documents, by file name (written next to results.md, shown in the HTML report).
   public var figures: [String: String] = [:]
   /// The outcomes the tables and claims come from, per seed, by name (e.g. "ring8/adam/modesCovered").
   public var measures: [String: SeedStatistics] = [:]
 }
 
-/// "Adam: 7.7 ± 1.4 (n=3: 8, 8, 7), 95% interval [6.2, 9.1]": a measure as evidence text.
+/// "Adam: 7.7 ± 1.4 (n=3: 8, 8, 7), 95% interval [6.2, 9.1]": a measure as evidence text (a bounded
+/// measure's bootstrap interval says so: "95% interval [6.0, 8.0] (BCa bootstrap)").
 func evidence(_ label: String, _ s: SeedStatistics, digits: Int = 1) -> String {
-  "\(label): \(s.formatted(digits: digits)), 95% interval \(s.formattedInterval(digits: digits))"
+  let method = s.intervalMethod == .studentT ? "" : " (\(s.intervalMethod.rawValue))"
+  return "\(label): \(s.formatted(digits: digits)), 95% interval \(s.formattedInterval(digits: digits))\(method)"
 }
 
 func format(_ value: Double, _ digits: Int = 2) -> String {

@@ -8,9 +8,13 @@ import Foundation
 public struct ExperimentScale: Sendable {
   public var quick: Bool
   public var seeds: Int
+  /// The most confirmation seeds an experiment with a seed plan (`SeedPlan`) may run; nil: its own
+  /// default budget.
+  public var maxSeeds: Int?
 
-  public init(quick: Bool, seeds: Int? = nil) {
+  public init(quick: Bool, seeds: Int? = nil, maxSeeds: Int? = nil) {
     self.quick = quick
+    self.maxSeeds = maxSeeds
     // Three seeds is the fewest that gives a usable t interval (two give t = 12.7 times the spread).
     self.seeds = seeds ?? (quick ? 3 : 5)
   }

@@ -194,7 +194,9 @@ public struct GraftingExperiment: Experiment {
   ]
   /// The eval keys the confirmation reports.
   static let measuredKeys =
-    GraftingExperiment.spaces.flatMap { space in GraftingExperiment.measureColumns.map { $0.key + space.suffix } } + ["classesCovered"]
+    GraftingExperiment.spaces.flatMap { space in GraftingExperiment.measureColumns.map { $0.key + space.suffix } } + [
+      "classesCovered"
+    ]
   static func spaceName(_ suffix: String) -> String {
     suffix == "" ? "post-ReLU" : suffix == "PreReLU" ? "pre-ReLU" : "2nd classifier"
   }
@@ -289,12 +291,16 @@ public struct GraftingExperiment: Experiment {
       var values: [String: [String: Double]] = [:]
       for run in runs {
         guard let last = Self.finalEvaluation(run), let fid = last["fid"], fid.isFinite else { continue }
-        for key in Self.measuredKeys { if let v = last[key], v.isFinite { values[key, default: [:]][run.labels["seed"]!] = v } }
+        for key in Self.measuredKeys {
+          if let v = last[key], v.isFinite { values[key, default: [:]][run.labels["seed"]!] = v }
+        }
       }
       for (key, bySeed) in values { measures["\(optimizer)/\(key)"] = SeedStatistics(bySeed: bySeed) }
       highlighted += runs.prefix(1).map(\.directory.path)
     }
-    func measure(_ optimizer: String, _ key: String) -> SeedStatistics { measures["\(optimizer)/\(key)"] ?? SeedStatistics([]) }
+    func measure(_ optimizer: String, _ key: String) -> SeedStatistics {
+      measures["\(optimizer)/\(key)"] ?? SeedStatistics([])
+    }
     for (index, space) in Self.spaces.enumerated() {
       md += "In \(space.label) (\(Self.spaceName(space.suffix))):\n\n"
       let extra = index == 0 ? "classes covered | failed | samples (first seed) |" : ""
@@ -392,7 +398,8 @@ public struct GraftingExperiment: Experiment {
     for s in agreement.separations {
       md +=
         "- \(s.better) below \(s.worse) in \(s.agreeing.joined(separator: ", "))"
-        + (s.contradicting.isEmpty ? "; no measure separates them the other way\n"
+        + (s.contradicting.isEmpty
+          ? "; no measure separates them the other way\n"
           : "; **reversed** in \(s.contradicting.joined(separator: ", "))\n")
     }
     md += "\nThe ranking agrees across feature spaces: **\(agreement.verdict.rawValue)**.\n"
@@ -420,68 +427,77 @@ public struct GraftingExperiment: Experiment {
     let rankingEvidence: String =
       "\(agreement.separations.count) pair(s) separated, \(reversed) of them reversed in some measure; "
       + "Kendall's τ from \(tauRange)" + separated
-    let checks = [
-      ClaimCheck(
+    let claims = [
+      Claim(
         claim: "Ada_nSGDA matches Adam (FID at most 25% above Adam's)",
-        evidence: evidence("FID ratio Ada_nSGDA / Adam", adaN.ratio(to: adam), digits: 2)
-          + "; FID Ada_nSGDA \(adaN.formatted()), Adam \(adam.formatted())",
-        rule: RuleText.atMost("the FID ratio Ada_nSGDA / Adam (paired by seed)", "1.25") + RuleText.otherwise,
-        verdict: Verdict.atMost(adaN.ratio(to: adam), 1.25)),
-      ClaimCheck(
+        parts: [
+          ClaimPart(
+            what: "FID ratio Ada_nSGDA / Adam (paired by seed)", statistics: adaN.ratio(to: adam),
+            criterion: .atMost(1.25),
+            digits: 2)
+        ],
+        context: "FID Ada_nSGDA \(adaN.formatted()), Adam \(adam.formatted())"),
+      Claim(
         claim: "Adam is ahead of SGDA and SGDA_Ada (lower FID)",
-        evidence: evidence("FID SGDA − Adam", sgdaMinusAdam) + "; "
-          + evidence("SGDA_Ada − Adam", sgdaAda.minus(adam))
-          + "; FID Adam \(adam.formatted()), SGDA \(sgda.formatted()), SGDA_Ada \(sgdaAda.formatted())",
-        rule: RuleText.both(RuleText.positive("SGDA − Adam"), RuleText.positive("SGDA_Ada − Adam")),
-        verdict: Verdict.all([Verdict.positive(sgdaMinusAdam), Verdict.positive(sgdaAda.minus(adam))])),
-      ClaimCheck(
+        parts: [
+          ClaimPart(what: "FID SGDA − Adam (paired by seed)", statistics: sgdaMinusAdam, criterion: .positive),
+          ClaimPart(what: "SGDA_Ada − Adam (paired by seed)", statistics: sgdaAda.minus(adam), criterion: .positive),
+        ],
+        context: "FID Adam \(adam.formatted()), SGDA \(sgda.formatted()), SGDA_Ada \(sgdaAda.formatted())"),
+      Claim(
         claim: "nSGDA approaches Adam (FID at most 50% above Adam's) and beats SGDA",
-        evidence: evidence("FID SGDA − nSGDA", sgda.minus(nsgda)) + "; "
-          + evidence("FID ratio nSGDA / Adam", nsgda.ratio(to: adam), digits: 2)
-          + "; FID nSGDA \(nsgda.formatted()), Adam \(adam.formatted()), SGDA \(sgda.formatted())",
-        rule: RuleText.both(
-          RuleText.positive("SGDA − nSGDA"), RuleText.atMost("the FID ratio nSGDA / Adam (paired by seed)", "1.5")),
-        verdict: Verdict.all([Verdict.positive(sgda.minus(nsgda)), Verdict.atMost(nsgda.ratio(to: adam), 1.5)])),
-      ClaimCheck(
+        parts: [
+          ClaimPart(what: "FID SGDA − nSGDA (paired by seed)", statistics: sgda.minus(nsgda), criterion: .positive),
+          ClaimPart(
+            what: "FID ratio nSGDA / Adam (paired by seed)", statistics: nsgda.ratio(to: adam), criterion: .atMost(1.5),
+            digits: 2),
+        ],
+        context: "FID nSGDA \(nsgda.formatted()), Adam \(adam.formatted()), SGDA \(sgda.formatted())"),
+      Claim(
         claim:
           "nSGDA with Adam's per-layer steps (nsgda-layers) approaches Adam (FID at most 50% above Adam's) and beats SGDA",
-        evidence: evidence("FID SGDA − nSGDA-layers", sgda.minus(nsgdaLayers)) + "; "
-          + evidence("FID ratio nSGDA-layers / Adam", nsgdaLayers.ratio(to: adam), digits: 2)
-          + "; FID nSGDA-layers \(nsgdaLayers.formatted()), Adam \(adam.formatted()), SGDA \(sgda.formatted())",
-        rule: RuleText.both(
-          RuleText.positive("SGDA − nSGDA-layers"),
-          RuleText.atMost("the FID ratio nSGDA-layers / Adam (paired by seed)", "1.5")),
-        verdict: Verdict.all([
-          Verdict.positive(sgda.minus(nsgdaLayers)), Verdict.atMost(nsgdaLayers.ratio(to: adam), 1.5),
-        ])),
-      ClaimCheck(
+        parts: [
+          ClaimPart(
+            what: "FID SGDA − nSGDA-layers (paired by seed)", statistics: sgda.minus(nsgdaLayers), criterion: .positive),
+          ClaimPart(
+            what: "FID ratio nSGDA-layers / Adam (paired by seed)", statistics: nsgdaLayers.ratio(to: adam),
+            criterion: .atMost(1.5), digits: 2),
+        ],
+        context: "FID nSGDA-layers \(nsgdaLayers.formatted()), Adam \(adam.formatted()), SGDA \(sgda.formatted())"),
+      Claim(
         claim: "Adam's magnitude improves FID (averaged over both directions)",
-        evidence: evidence("magnitude effect in FID", effects.magnitude) + "; "
-          + evidence("in recall", recallEffects.magnitude, digits: 3) + "; "
-          + evidence("in precision", precisionEffects.magnitude, digits: 3),
-        rule: RuleText.positive("the magnitude effect ½[(SGDA_Ada − Adam) + (SGDA − Ada_nSGDA)] in FID")
-          + RuleText.otherwise,
-        verdict: Verdict.positive(effects.magnitude)),
-      ClaimCheck(
+        parts: [
+          ClaimPart(
+            what: "the magnitude effect ½[(SGDA_Ada − Adam) + (SGDA − Ada_nSGDA)] in FID (paired by seed)",
+            statistics: effects.magnitude, criterion: .positive)
+        ],
+        context: evidence("in recall", recallEffects.magnitude, digits: 3) + "; "
+          + evidence("in precision", precisionEffects.magnitude, digits: 3)),
+      Claim(
         claim: "Adam's direction matters less than its magnitude (magnitude effect > |direction effect| in FID)",
-        evidence: evidence("magnitude − direction effect (= FID SGDA_Ada − Ada_nSGDA)", effects.magnitudeOverDirection)
-          + "; " + evidence("magnitude + direction effect (= FID SGDA − Adam)", sgdaMinusAdam) + "; "
-          + evidence("direction effect", effects.direction) + "; "
+        parts: [
+          ClaimPart(
+            what: "magnitude − direction effect (= FID SGDA_Ada − Ada_nSGDA, paired by seed)",
+            statistics: effects.magnitudeOverDirection, criterion: .positive),
+          ClaimPart(
+            what: "magnitude + direction effect (= FID SGDA − Adam, paired by seed)", statistics: sgdaMinusAdam,
+            criterion: .positive),
+        ],
+        context: evidence("direction effect", effects.direction) + "; "
           + evidence("in recall", recallEffects.direction, digits: 3) + "; "
-          + evidence("in precision", precisionEffects.direction, digits: 3),
-        rule: RuleText.both(
-          RuleText.positive("magnitude effect − direction effect"),
-          RuleText.positive("magnitude effect + direction effect"))
-          + " (together: the magnitude effect exceeds the direction effect's absolute value)",
-        verdict: Verdict.all([Verdict.positive(effects.magnitudeOverDirection), Verdict.positive(sgdaMinusAdam)])),
-      ClaimCheck(
-        claim: "The optimizers' ranking agrees across feature spaces (FID and KID in three spaces)",
-        evidence: rankingEvidence,
-        rule: "held when some pair of optimizers is separated (the 95% interval of their paired difference "
-          + "excludes 0) in some measure and no pair is separated the other way in another, not held when one "
-          + "is, inconclusive when no pair is separated",
-        verdict: agreement.verdict),
+          + evidence("in precision", precisionEffects.direction, digits: 3)
+          + " (together the two parts say: the magnitude effect exceeds the direction effect's absolute value)"),
     ]
+    let checks =
+      claims.map(\.check) + [
+        ClaimCheck(
+          claim: "The optimizers' ranking agrees across feature spaces (FID and KID in three spaces)",
+          evidence: rankingEvidence,
+          rule: "held when some pair of optimizers is separated (the 95% interval of their paired difference "
+            + "excludes 0) in some measure and no pair is separated the other way in another, not held when one "
+            + "is, inconclusive when no pair is separated",
+          verdict: agreement.verdict)
+      ]
     return ExperimentResult(
       name: Self.name, markdown: md, checks: checks, highlightedRuns: highlighted, figures: figures,
       measures: measures)

@@ -10,9 +10,10 @@ import GraftReport
 /// seeds, then measured on fresh seeds: a heat map of modes covered, and the effects of the magnitude
 /// source and of the direction source, paired by seed.
 ///
-/// Seeds: the screen runs seeds 0, 1 (quick: 0); the confirmation runs the scale's seeds from 100 (5 in
-/// the full version, 3 in the quick one, by default). The quick version: SGD and Adam only (2 × 2), one
-/// rate each, 300 steps.
+/// Seeds: the screen runs seeds 0, 1 (quick: 0); the confirmation runs seeds from 100, as many as its
+/// `seedPlan` fixes from a pilot of 5 seeds (quick: 3): at least the scale's seeds (5 in the full
+/// version, 3 in the quick one, by default), at most `--max-seeds` (default 20; quick: 2 more than the
+/// minimum). The quick version: SGD and Adam only (2 × 2), one rate each, 300 steps.
 public struct GraftingMatrixExperiment: Experiment {
   public static let name = "grafting-matrix"
   public var root: URL
@@ -41,12 +42,45 @@ public struct GraftingMatrixExperiment: Experiment {
 
   public var maxExtensions: Int { scale.quick ? 0 : 2 }
   public var screenSeeds: [Int] { scale.quick ? [0] : [0, 1] }
-  /// Fresh seeds (from 100, never a screen seed).
-  public var confirmationSeeds: [Int] { Array(100..<(100 + scale.seeds)) }
+  /// The confirmation's plan before its pilot has settled: seeds from 100 (never a screen seed).
+  var pendingPlan: SeedPlan {
+    let pilot = scale.quick ? 3 : 5
+    let minimum = max(pilot, scale.seeds)
+    let budget = max(minimum, scale.maxSeeds ?? (scale.quick ? minimum + 2 : 20))
+    return SeedPlan(first: 100, pilot: pilot, minimum: minimum, budget: budget)
+  }
+
+  /// The confirmation's seed count, fixed from the claims on its pilot seeds once every pair's screen
+  /// has chosen and those runs have settled (`SeedPlan`).
+  public var seedPlan: SeedPlan {
+    let plan = pendingPlan
+    var modes: [[SeedStatistics]] = []
+    for m in sources {
+      var row: [SeedStatistics] = []
+      for d in sources {
+        let screen = screen(m, d, confirmationSeeds: plan.pilotSeeds)
+        guard let chosen = screen.state.chosen else { return plan }
+        let runs = screen.confirmationRuns(chosen)
+        guard runs.allSatisfy(Sweep.isSettled) else { return plan }
+        row.append(Self.modes(runs))
+      }
+      modes.append(row)
+    }
+    return plan.fixed(by: claims(modes))
+  }
+
+  /// Fresh seeds (from 100, never a screen seed), by the seed plan.
+  public var confirmationSeeds: [Int] { seedPlan.confirmationSeeds }
+
+  /// Modes covered (of 8) by seed over `runs`; a run that stopped early counts as 0.
+  static func modes(_ runs: [Sweep.Run]) -> SeedStatistics {
+    let outcomes = runs.map { ($0.labels["seed"]!, mixtureOutcome($0).modes) }
+    return SeedStatistics(bySeed: Dictionary(uniqueKeysWithValues: outcomes), bounds: 0...8)
+  }
   var steps: Int { scale.quick ? 300 : 4000 }
 
-  /// The screen of the pair (magnitude, direction).
-  func screen(_ magnitude: String, _ direction: String) -> RateScreen {
+  /// The screen of the pair (magnitude, direction), confirmed on `confirmationSeeds`.
+  func screen(_ magnitude: String, _ direction: String, confirmationSeeds: [Int]) -> RateScreen {
     let base = MixtureExperiment.comparisonConfig(preset: "ring8-mlp", steps: steps)
     return mixtureScreen(
       base, optimizer: "graft:\(magnitude):\(direction)", grid: rates(magnitude: magnitude),
@@ -55,17 +89,51 @@ public struct GraftingMatrixExperiment: Experiment {
   }
 
   public var runs: [Sweep.Run] {
-    sources.flatMap { m in sources.flatMap { d in screen(m, d).runs } }
+    let seeds = confirmationSeeds
+    return sources.flatMap { m in sources.flatMap { d in screen(m, d, confirmationSeeds: seeds).runs } }
   }
 
-  /// The mean over `cells` seed by seed (on the seeds all of them have).
+  /// The mean over `cells` seed by seed (on the seeds all of them have), within their bounds.
   static func seedMean(_ cells: [SeedStatistics]) -> SeedStatistics {
-    guard let first = cells.first else { return SeedStatistics([]) }
+    guard let first = cells.first else { return SeedStatistics([], bounds: 0...8) }
     let common = first.seeds.filter { seed in cells.allSatisfy { $0.seeds.contains(seed) } }
     let values = common.map { seed in
       cells.map { $0.values[$0.seeds.firstIndex(of: seed)!] }.reduce(0, +) / Double(cells.count)
     }
-    return SeedStatistics(values, seeds: common)
+    return SeedStatistics(values, seeds: common, bounds: first.bounds)
+  }
+
+  /// A source's row mean (its magnitude with every direction) and column mean, per seed.
+  func sourceMeans(_ modes: [[SeedStatistics]]) -> (rows: [SeedStatistics], columns: [SeedStatistics]) {
+    (
+      sources.indices.map { Self.seedMean(modes[$0]) },
+      sources.indices.map { j in Self.seedMean(sources.indices.map { modes[$0][j] }) }
+    )
+  }
+
+  /// The claims on Adam's magnitude and direction, from the matrix of cells (rows: magnitude source).
+  func claims(_ modes: [[SeedStatistics]]) -> [Claim] {
+    let (rowMeans, columnMeans) = sourceMeans(modes)
+    let sgd = sources.firstIndex(of: "sgd")!
+    let adam = sources.firstIndex(of: "adam")!
+    return [
+      Claim(
+        claim: "Adam's magnitude helps: with any direction, Adam's magnitude covers more modes than SGD's",
+        parts: [
+          ClaimPart(
+            what: "row adam − row sgd (paired by seed)", statistics: rowMeans[adam].minus(rowMeans[sgd]),
+            criterion: .positive)
+        ],
+        context: "row adam \(rowMeans[adam].formatted()), row sgd \(rowMeans[sgd].formatted())"),
+      Claim(
+        claim: "Adam's direction does not matter: with any magnitude, Adam's direction is within 1 mode of SGD's",
+        parts: [
+          ClaimPart(
+            what: "column adam − column sgd (paired by seed)", statistics: columnMeans[adam].minus(columnMeans[sgd]),
+            criterion: .within(margin: 1))
+        ],
+        context: "column adam \(columnMeans[adam].formatted()), column sgd \(columnMeans[sgd].formatted())"),
+    ]
   }
 
   func withInterval(_ s: SeedStatistics) -> String { "\(s.formatted()), 95% interval \(s.formattedInterval())" }
@@ -77,32 +145,33 @@ public struct GraftingMatrixExperiment: Experiment {
     var failed: [[Int]] = []
     var measures: [String: SeedStatistics] = [:]
     var highlighted: [String] = []
+    let plan = seedPlan
     for m in sources {
       var row: [SeedStatistics] = []
       var states: [RateSearch.State] = []
       var failures: [Int] = []
       for d in sources {
-        let screen = screen(m, d)
+        let screen = screen(m, d, confirmationSeeds: plan.confirmationSeeds)
         let state = screen.state
         let runs = state.chosen.map(screen.confirmationRuns) ?? []
-        let outcomes = runs.map { ($0.labels["seed"]!, mixtureOutcome($0)) }
-        let cell = SeedStatistics(bySeed: Dictionary(uniqueKeysWithValues: outcomes.map { ($0.0, $0.1.modes) }))
+        let cell = Self.modes(runs)
         measures["\(m)/\(d)/modesCovered"] = cell
         highlighted += runs.prefix(1).map(\.directory.path)
         row.append(cell)
         states.append(state)
-        failures.append(outcomes.filter { $0.1.failed }.count)
+        failures.append(runs.filter { mixtureOutcome($0).failed }.count)
       }
       modes.append(row)
       chosen.append(states)
       failed.append(failures)
     }
-    let seeds = confirmationSeeds
+    let seeds = plan.confirmationSeeds
     let grid = sources.map { "\($0)" }.joined(separator: ", ")
     var md =
       "### ring8: every magnitude × direction pair of \(grid) (`graft:M:D`), \(steps) steps, modes covered (of 8) at each pair's chosen rate on \(seeds.count) fresh seeds\n\n"
     md +=
-      "Each pair's learning rate (on its magnitude source's scale) was chosen by a screen on seeds \(screenSeeds.map(String.init).joined(separator: ", ")) (most modes, then highest share; up to \(maxExtensions) rate(s) added past an edge), then trained on seeds \(seeds.first!)…\(seeds.last!), which took no part in the choice. Each cell: mean ± half-width of the 95% Student-t interval over those seeds, then the per-seed values; a run that stopped early counts as 0. Rows: magnitude source; columns: direction source.\n\n"
+      "Each pair's learning rate (on its magnitude source's scale) was chosen by a screen on seeds \(screenSeeds.map(String.init).joined(separator: ", ")) (most modes, then highest share; up to \(maxExtensions) rate(s) added past an edge), then trained on seeds \(seeds.first!)…\(seeds.last!), which took no part in the choice. Each cell: the mean and its 95% BCa bootstrap interval over those seeds (modes are bounded, 0…8, and so is the bootstrap's interval), then the per-seed values; a run that stopped early counts as 0. Rows: magnitude source; columns: direction source.\n\n"
+    md += plan.markdown
     md += "![modes covered by magnitude and direction source](grafting-matrix.svg)\n\n"
     md +=
       "| magnitude \\ direction | " + sources.map { "\($0) | " }.joined() + "\n|---|"
@@ -123,11 +192,10 @@ public struct GraftingMatrixExperiment: Experiment {
     }
     md += "\nScreen (mean modes covered by rate, chosen in bold):\n\n| magnitude | direction | rates |\n|---|---|---|\n"
     for m in sources {
-      for d in sources { md += "| \(m) | \(d) | \(screenSummary(screen(m, d)).text) |\n" }
+      for d in sources { md += "| \(m) | \(d) | \(screenSummary(screen(m, d, confirmationSeeds: seeds)).text) |\n" }
     }
     // Effects, paired by seed: a source's row mean (its magnitude with every direction) and column mean.
-    let rowMeans = sources.indices.map { Self.seedMean(modes[$0]) }
-    let columnMeans = sources.indices.map { j in Self.seedMean(sources.indices.map { modes[$0][j] }) }
+    let (rowMeans, columnMeans) = sourceMeans(modes)
     md += "\nSources averaged over the other axis (per seed, the mean over the \(n) pairs):\n\n"
     md += "| source | as magnitude (row mean) | as direction (column mean) |\n|---|---|---|\n"
     for (i, s) in sources.enumerated() {
@@ -158,24 +226,10 @@ public struct GraftingMatrixExperiment: Experiment {
       title: "ring8: modes covered by magnitude × direction source (\(seeds.count) seeds)",
       rowLabels: sources, rowTitle: "magnitude", columnLabels: sources, columnTitle: "direction",
       values: modes.map { $0.map { $0.count > 0 ? $0.mean : nil } },
-      notes: modes.map { $0.map { $0.count > 1 ? "± " + format($0.halfWidth, 1) : "" } }, range: 0...8,
-      caption: "mean modes covered (of 8) ± half-width of the 95% interval over seeds \(seeds.first!)…\(seeds.last!)")
-    let checks = [
-      ClaimCheck(
-        claim: "Adam's magnitude helps: with any direction, Adam's magnitude covers more modes than SGD's",
-        evidence: evidence("row adam − row sgd", magnitudeEffect)
-          + "; row adam \(rowMeans[adam].formatted()), row sgd \(rowMeans[sgd].formatted())",
-        rule: RuleText.positive("row adam − row sgd") + RuleText.otherwise,
-        verdict: Verdict.positive(magnitudeEffect)),
-      ClaimCheck(
-        claim: "Adam's direction does not matter: with any magnitude, Adam's direction is within 1 mode of SGD's",
-        evidence: evidence("column adam − column sgd", directionEffect)
-          + "; column adam \(columnMeans[adam].formatted()), column sgd \(columnMeans[sgd].formatted())",
-        rule: RuleText.within("column adam − column sgd", "1") + RuleText.otherwise,
-        verdict: Verdict.within(directionEffect, margin: 1)),
-    ]
+      notes: modes.map { $0.map { $0.count > 1 ? $0.formattedInterval(digits: 1) : "" } }, range: 0...8,
+      caption: "mean modes covered (of 8) and its 95% BCa bootstrap interval over seeds \(seeds.first!)…\(seeds.last!)")
     return ExperimentResult(
-      name: Self.name, markdown: md, checks: checks, highlightedRuns: highlighted,
+      name: Self.name, markdown: md, checks: claims(modes).map(\.check), highlightedRuns: highlighted, seedPlan: plan,
       figures: ["grafting-matrix.svg": heatMap.render()], measures: measures)
   }
 }

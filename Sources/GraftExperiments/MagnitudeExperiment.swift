@@ -107,14 +107,18 @@ public struct MagnitudeExperiment: Experiment {
         "| \(setting.name) | \(steps) | \(ratio.formatted(digits: 3)) | \(drift.formatted(digits: 3)) | \(inBand) of \(drift.count) | \(perLayer) | \(variation.formatted(digits: 3)) | \(missing) of \(runs.count) | \(figure) |\n"
       let margin = Foundation.log(band.upperBound)
       checks.append(
-        ClaimCheck(
+        Claim(
           claim:
             "With Adam the G/D update-norm ratio stays roughly constant after an initial phase (\(setting.name): the smoothed ratio drifts by less than ×\(band.upperBound) from the third to the fourth quarter)",
-          evidence: evidence("log drift", logDrift, digits: 3) + "; drift \(drift.formatted(digits: 3)); "
-            + "\(inBand) of \(drift.count) runs in [\(band.lowerBound), \(band.upperBound)]; mean ratio \(ratio.formatted(digits: 3))",
-          rule: "held when the 95% interval of the log drift (log of mean Q4 / mean Q3 of the ratio smoothed over \(window) logged steps) lies inside ±log \(band.upperBound) = ±\(format(margin, 3)), not held when wholly outside"
-            + RuleText.otherwise,
-          verdict: Verdict.within(logDrift, margin: margin)))
+          parts: [
+            ClaimPart(
+              what:
+                "the log drift (log of mean Q4 / mean Q3 of the ratio smoothed over \(window) logged steps; ±\(format(margin, 3)) = ±log \(band.upperBound))",
+              statistics: logDrift, criterion: .within(margin: margin), digits: 3)
+          ],
+          context: "drift \(drift.formatted(digits: 3)); "
+            + "\(inBand) of \(drift.count) runs in [\(band.lowerBound), \(band.upperBound)]; mean ratio \(ratio.formatted(digits: 3))"
+        ).check)
     }
     return ExperimentResult(
       name: Self.name, markdown: md, checks: checks,

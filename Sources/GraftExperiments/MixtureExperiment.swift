@@ -8,9 +8,10 @@ import GraftOptimizers
 /// come from the confirmation only: modes covered and high-quality share as mean ± 95% interval with
 /// the per-seed values.
 ///
-/// Seeds: the screen runs seeds 0, 1, 2 (quick: 0); the confirmation runs seeds 100, 101, … — twice
-/// the scale's seeds in the full version (10 by default, `--seeds N` gives 2N), the scale's seeds in the
-/// quick one (3 by default).
+/// Seeds: the screen runs seeds 0, 1, 2 (quick: 0); the confirmation runs seeds 100, 101, …: on ring8,
+/// whose cells the claims are decided on, as many as its `seedPlan` fixes from a pilot of 5 seeds (quick:
+/// 3) — at least twice the scale's seeds (10 by default, `--seeds N` gives 2N; quick: the scale's 3), at
+/// most `--max-seeds` (default 40; quick: 2 more than the minimum); on grid25 (tables only) the minimum.
 public struct MixtureExperiment: Experiment {
   public static let name = "mog"
   public var root: URL
@@ -42,8 +43,36 @@ public struct MixtureExperiment: Experiment {
   /// The seeds the rates are chosen on.
   public var screenSeeds: [Int] { scale.quick ? [0] : [0, 1, 2] }
 
-  /// The fresh seeds the chosen rates are measured on (from 100, so never a screen seed).
-  public var confirmationSeeds: [Int] { Array(100..<(100 + (scale.quick ? scale.seeds : 2 * scale.seeds))) }
+  /// The confirmation's plan before its pilot has settled: seeds from 100 (never a screen seed).
+  var pendingPlan: SeedPlan {
+    let pilot = scale.quick ? 3 : 5
+    let minimum = max(pilot, scale.quick ? scale.seeds : 2 * scale.seeds)
+    let budget = max(minimum, scale.maxSeeds ?? (scale.quick ? minimum + 2 : 40))
+    return SeedPlan(first: 100, pilot: pilot, minimum: minimum, budget: budget)
+  }
+
+  /// The ring8 confirmation's seed count, fixed from the claims on its pilot seeds once every ring8
+  /// screen has chosen and those runs have settled (`SeedPlan`).
+  public var seedPlan: SeedPlan {
+    let plan = pendingPlan
+    var cells: [String: Cell] = [:]
+    for optimizer in Self.optimizers {
+      let screen = screen("ring8", optimizer, confirmationSeeds: plan.pilotSeeds)
+      guard let chosen = screen.state.chosen, screen.confirmationRuns(chosen).allSatisfy(Sweep.isSettled) else {
+        return plan
+      }
+      cells[optimizer] = confirmation(screen, chosen: chosen, modeCount: 8)
+    }
+    return plan.fixed(by: claims(cells))
+  }
+
+  /// The fresh seeds the chosen rates are measured on: ring8's, by the seed plan.
+  public var confirmationSeeds: [Int] { seedPlan.confirmationSeeds }
+
+  /// The confirmation seeds of `dataset`: the plan's on ring8, the minimum elsewhere.
+  func confirmationSeeds(_ dataset: String, plan: SeedPlan) -> [Int] {
+    dataset == "ring8" ? plan.confirmationSeeds : pendingPlan.confirmationSeeds
+  }
 
   /// The data sets, each with the preset of its MLP GAN, its steps and its number of modes.
   var datasets: [(name: String, preset: String, steps: Int, modes: Int)] {
@@ -51,8 +80,8 @@ public struct MixtureExperiment: Experiment {
       ? [("ring8", "ring8-mlp", 2000, 8)] : [("ring8", "ring8-mlp", 4000, 8), ("grid25", "grid25-mlp", 6000, 25)]
   }
 
-  /// The screen of (data set, optimizer).
-  func screen(_ dataset: String, _ optimizer: String) -> RateScreen {
+  /// The screen of (data set, optimizer), confirmed on `confirmationSeeds`.
+  func screen(_ dataset: String, _ optimizer: String, confirmationSeeds: [Int]) -> RateScreen {
     let (_, name, steps, _) = datasets.first { $0.name == dataset }!
     let base = Self.comparisonConfig(preset: name, steps: steps)
     return mixtureScreen(
@@ -76,7 +105,12 @@ public struct MixtureExperiment: Experiment {
   }
 
   public var runs: [Sweep.Run] {
-    datasets.flatMap { dataset in Self.optimizers.flatMap { screen(dataset.name, $0).runs } }
+    let plan = seedPlan
+    return datasets.flatMap { dataset in
+      Self.optimizers.flatMap {
+        screen(dataset.name, $0, confirmationSeeds: confirmationSeeds(dataset.name, plan: plan)).runs
+      }
+    }
   }
 
   /// One (dataset, optimizer) at its chosen rate over the confirmation seeds.
@@ -89,8 +123,9 @@ public struct MixtureExperiment: Experiment {
   }
 
   /// The confirmation cell of `screen`'s chosen rate (empty while the screen has not chosen); a run that
-  /// stopped early covers no mode and has no high-quality samples.
-  func confirmation(_ screen: RateScreen, chosen: Double?) -> Cell {
+  /// stopped early covers no mode and has no high-quality samples. Modes lie in 0…`modeCount`, shares in
+  /// 0…100 (so their intervals are bootstrap ones).
+  func confirmation(_ screen: RateScreen, chosen: Double?, modeCount: Int) -> Cell {
     let runs = chosen.map(screen.confirmationRuns) ?? []
     var modes: [String: Double] = [:]
     var quality: [String: Double] = [:]
@@ -103,8 +138,8 @@ public struct MixtureExperiment: Experiment {
       quality[seed] = outcome.share
     }
     return Cell(
-      lr: chosen.map { "\($0)" } ?? "–", modes: SeedStatistics(bySeed: modes),
-      quality: SeedStatistics(bySeed: quality), failed: failed, runs: runs)
+      lr: chosen.map { "\($0)" } ?? "–", modes: SeedStatistics(bySeed: modes, bounds: 0...Double(modeCount)),
+      quality: SeedStatistics(bySeed: quality, bounds: 0...100), failed: failed, runs: runs)
   }
 
   public func summarize(_ sweep: Sweep) -> ExperimentResult {
@@ -112,18 +147,19 @@ public struct MixtureExperiment: Experiment {
     var results: [String: [String: Cell]] = [:]
     var measures: [String: SeedStatistics] = [:]
     var highlighted: [String] = []
-    let seeds = confirmationSeeds
-    let seedList = "seeds \(seeds.first!)…\(seeds.last!)"
+    let plan = seedPlan
     for (dataset, _, steps, k) in datasets {
+      let seeds = confirmationSeeds(dataset, plan: plan)
+      let seedList = "seeds \(seeds.first!)…\(seeds.last!)"
       var screenTable =
         "Screen (\(screenSeeds.count) seed(s): \(screenSeeds.map(String.init).joined(separator: ", "))): each rate's mean modes covered, the chosen rate in bold (most modes, then highest share; a rate may be added past an edge of the grid up to \(maxExtensions) time(s) while the best rate sits there).\n\n| optimizer | mean modes by learning rate | chosen |\n|---|---|---|\n"
       var table =
         "| optimizer | lr | modes covered | high-quality share (%) | failed runs | samples (seed \(seeds.first!)) |\n|---|---|---|---|---|---|\n"
       for optimizer in Self.optimizers {
-        let screen = screen(dataset, optimizer)
+        let screen = screen(dataset, optimizer, confirmationSeeds: seeds)
         let (text, state) = screenSummary(screen)
         screenTable += "| \(optimizer) | \(text) | \(choiceText(state)) |\n"
-        let c = confirmation(screen, chosen: state.chosen)
+        let c = confirmation(screen, chosen: state.chosen, modeCount: k)
         results[dataset, default: [:]][optimizer] = c
         measures["\(dataset)/\(optimizer)/modesCovered"] = c.modes
         measures["\(dataset)/\(optimizer)/highQualityShare"] = c.quality
@@ -136,42 +172,52 @@ public struct MixtureExperiment: Experiment {
       md +=
         "### \(dataset): modes covered (of \(k)) and high-quality share, \(steps) steps, chosen rate on \(seeds.count) fresh seeds\n\n"
       md +=
-        "Each optimizer at the rate its screen chose, on fresh seeds (\(seedList)) that took no part in the choice. Each cell: mean ± half-width of the 95% Student-t interval over those seeds, then the per-seed values in seed order; a run that stopped early counts as 0.\n\n"
+        "Each optimizer at the rate its screen chose, on fresh seeds (\(seedList)) that took no part in the choice. Each cell: the mean and its 95% BCa bootstrap interval over those seeds (modes and shares are bounded, and the bootstrap's interval stays within them), then the per-seed values in seed order; a run that stopped early counts as 0.\n\n"
+      if dataset == "ring8" { md += plan.markdown }
       md += table + "\n" + screenTable + "\n"
     }
-    let ring = results["ring8"] ?? [:]
-    func modes(_ name: String) -> SeedStatistics { ring[name]?.modes ?? SeedStatistics([]) }
+    let claims = claims(results["ring8"] ?? [:])
+    return ExperimentResult(
+      name: Self.name, markdown: md, checks: claims.map(\.check), highlightedRuns: highlighted,
+      seedPlan: plan, measures: measures)
+  }
+
+  /// The paper's claims on ring8, from its confirmation cells by optimizer.
+  func claims(_ ring: [String: Cell]) -> [Claim] {
+    func modes(_ name: String) -> SeedStatistics { ring[name]?.modes ?? SeedStatistics([], bounds: 0...8) }
     let (adam, adaN, sgdaAda, sgda, nsgda) = (
       modes("adam"), modes("ada-nsgda"), modes("sgda-ada"), modes("sgda"), modes("nsgda")
     )
-    let checks = [
-      ClaimCheck(
+    return [
+      Claim(
         claim: "Adam covers the ring's modes (mean ≥ 7 of 8)",
-        evidence: evidence("ring8 modes, Adam", adam),
-        rule: RuleText.atLeast("Adam's mean", "7") + RuleText.otherwise,
-        verdict: Verdict.atLeast(adam, 7)),
-      ClaimCheck(
+        parts: [ClaimPart(what: "ring8 modes, Adam", statistics: adam, criterion: .atLeast(7))]),
+      Claim(
         claim: "Ada_nSGDA (Adam's magnitude, SGD's direction) does about as well as Adam (within 1 mode)",
-        evidence: evidence("ring8 modes, Ada_nSGDA − Adam", adaN.minus(adam))
-          + "; Ada_nSGDA \(adaN.formatted()), Adam \(adam.formatted())",
-        rule: RuleText.within("Ada_nSGDA − Adam", "1") + RuleText.otherwise,
-        verdict: Verdict.within(adaN.minus(adam), margin: 1)),
-      ClaimCheck(
+        parts: [
+          ClaimPart(
+            what: "ring8 modes, Ada_nSGDA − Adam (paired by seed)", statistics: adaN.minus(adam),
+            criterion: .within(margin: 1))
+        ],
+        context: "Ada_nSGDA \(adaN.formatted()), Adam \(adam.formatted())"),
+      Claim(
         claim:
           "SGDA_Ada (SGD's magnitude, Adam's direction) does no better than SGDA (by at most 1 mode) and worse than Adam",
-        evidence: evidence("ring8 modes, SGDA_Ada − SGDA", sgdaAda.minus(sgda)) + "; "
-          + evidence("Adam − SGDA_Ada", adam.minus(sgdaAda))
-          + "; SGDA_Ada \(sgdaAda.formatted()), SGDA \(sgda.formatted()), Adam \(adam.formatted())",
-        rule: RuleText.both(RuleText.atMost("SGDA_Ada − SGDA", "1"), RuleText.positive("Adam − SGDA_Ada")),
-        verdict: Verdict.all([Verdict.atMost(sgdaAda.minus(sgda), 1), Verdict.positive(adam.minus(sgdaAda))])),
-      ClaimCheck(
+        parts: [
+          ClaimPart(
+            what: "ring8 modes, SGDA_Ada − SGDA (paired by seed)", statistics: sgdaAda.minus(sgda),
+            criterion: .atMost(1)),
+          ClaimPart(what: "Adam − SGDA_Ada (paired by seed)", statistics: adam.minus(sgdaAda), criterion: .positive),
+        ],
+        context: "SGDA_Ada \(sgdaAda.formatted()), SGDA \(sgda.formatted()), Adam \(adam.formatted())"),
+      Claim(
         claim: "nSGDA does about as well as Adam (within 1 mode)",
-        evidence: evidence("ring8 modes, nSGDA − Adam", nsgda.minus(adam))
-          + "; nSGDA \(nsgda.formatted()), Adam \(adam.formatted())",
-        rule: RuleText.within("nSGDA − Adam", "1") + RuleText.otherwise,
-        verdict: Verdict.within(nsgda.minus(adam), margin: 1)),
+        parts: [
+          ClaimPart(
+            what: "ring8 modes, nSGDA − Adam (paired by seed)", statistics: nsgda.minus(adam),
+            criterion: .within(margin: 1))
+        ],
+        context: "nSGDA \(nsgda.formatted()), Adam \(adam.formatted())"),
     ]
-    return ExperimentResult(
-      name: Self.name, markdown: md, checks: checks, highlightedRuns: highlighted, measures: measures)
   }
 }

@@ -57,7 +57,8 @@ public struct TheoryExperiment: Experiment {
             runs.append(
               makeRun(
                 "\(prefix)sgda-g\(g)-d\(d)-seed\(seed)", config,
-                labels: ["optimizer": "sgda", "lr_g": "\(g)", "lr_d": "\(d)", "seed": "\(seed)"].merging(kLabel) { $1 }))
+                labels: ["optimizer": "sgda", "lr_g": "\(g)", "lr_d": "\(d)", "seed": "\(seed)"].merging(kLabel) { $1 })
+            )
           }
         }
         for lr in nsgdaRates {
@@ -67,7 +68,8 @@ public struct TheoryExperiment: Experiment {
           runs.append(
             makeRun(
               "\(prefix)nsgda-lr\(lr)-seed\(seed)", config,
-              labels: ["optimizer": "nsgda", "lr_g": "\(lr)", "lr_d": "\(lr)", "seed": "\(seed)"].merging(kLabel) { $1 }))
+              labels: ["optimizer": "nsgda", "lr_g": "\(lr)", "lr_d": "\(lr)", "seed": "\(seed)"].merging(kLabel) { $1 }
+            ))
         }
       }
     }
@@ -180,7 +182,8 @@ public struct TheoryExperiment: Experiment {
     md +=
       "\nSGDA per cell: seeds that recovered exactly 0, 1, …, \(modeCount) modes (diverged runs count as 0), and the best cosine (max over modes and generator neurons; mean over the finished seeds, then per seed; a mode counts as recovered above 0.9 with a sample share of at least 5%):\n\n"
     md +=
-      "| η_G | η_D | " + (0...modeCount).map { "\($0) mode\($0 == 1 ? "" : "s") | " }.joined() + "best cosine |\n|---|---|"
+      "| η_G | η_D | " + (0...modeCount).map { "\($0) mode\($0 == 1 ? "" : "s") | " }.joined()
+      + "best cosine |\n|---|---|"
       + String(repeating: "---|", count: modeCount + 2) + "\n"
     for (g, row) in zip(sgdaRates, sgdaCells.chunked(sgdaRates.count)) {
       for (d, entry) in zip(sgdaRates, row) {

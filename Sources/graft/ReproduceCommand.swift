@@ -16,6 +16,10 @@ struct ReproduceCommand: ParsableCommand {
   @Argument(help: "Experiment: theory, mog, grafting-matrix, grafting, magnitudes, all.") var name: String
   @Flag(help: "The small version (CI smoke test).") var quick = false
   @Option(help: "Seeds per configuration.") var seeds: Int?
+  @Option(
+    help:
+      "Most confirmation seeds an experiment with a seed plan (mog, grafting-matrix) may run; its pilot's power analysis asks for the rest (default: mog 40, grafting-matrix 20)."
+  ) var maxSeeds: Int?
   @Option(help: "Output directory.") var out: String = "runs/reproduce"
   @OptionGroup var runner: RunnerOptions
 
@@ -25,10 +29,11 @@ struct ReproduceCommand: ParsableCommand {
         "unknown experiment '\(name)'. Valid: \((Experiments.names + ["all"]).joined(separator: ", "))")
     }
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
+    if let maxSeeds, maxSeeds < 2 { throw ValidationError("--max-seeds must be at least 2, got \(maxSeeds)") }
   }
 
   func run() throws {
-    let scale = ExperimentScale(quick: quick, seeds: seeds)
+    let scale = ExperimentScale(quick: quick, seeds: seeds, maxSeeds: maxSeeds)
     let executor = runner.makeExecutor()
     let root = URL(fileURLWithPath: out)
     let experiments = name == "all" ? Experiments.all : Experiments.named(name).map { [$0] } ?? []
@@ -43,7 +48,7 @@ struct ReproduceCommand: ParsableCommand {
       results.append(result)
     }
     for check in results.flatMap(\.checks) {
-      print("reproduce: [\(check.verdict.rawValue)] \(check.claim): \(check.evidence)")
+      print("reproduce: [\(check.verdict.rawValue)] \(check.claim): \(check.evidence) (\(check.basis))")
     }
     if name == "all" { try writeCombined(results, to: root) }
   }
@@ -61,11 +66,11 @@ struct ReproduceCommand: ParsableCommand {
     }
     try Data(md.utf8).write(to: root.appendingPathComponent("results.md"))
     var claims =
-      "<section id=\"claims\">\n<h2>The paper's claims, measured</h2>\n<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th>experiment</th><th>claim</th><th>measured (95% intervals, per-seed values)</th><th>verdict</th></tr></thead>\n<tbody>\n"
+      "<section id=\"claims\">\n<h2>The paper's claims, measured</h2>\n<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th>experiment</th><th>claim</th><th>measured (95% intervals, per-seed values)</th><th>seeds, interval</th><th>verdict</th></tr></thead>\n<tbody>\n"
     for r in results {
       for c in r.checks {
         claims +=
-          "<tr><td>\(r.name.xmlEscaped)</td><td>\(c.claim.xmlEscaped)</td><td>\(c.evidence.xmlEscaped)<br><small>Rule: \(c.rule.xmlEscaped)</small></td><td>\(Self.verdictHTML(c.verdict))</td></tr>\n"
+          "<tr><td>\(r.name.xmlEscaped)</td><td>\(c.claim.xmlEscaped)</td><td>\(c.evidence.xmlEscaped)<br><small>Rule: \(c.rule.xmlEscaped)</small></td><td>\(c.basis.xmlEscaped)</td><td>\(Self.verdictHTML(c.verdict))</td></tr>\n"
       }
     }
     claims += "</tbody>\n</table></div>\n"
@@ -97,9 +102,9 @@ struct ReproduceCommand: ParsableCommand {
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     var md =
       "## \(result.name)\n\n" + result.markdown
-      + "\n| claim | measured (95% intervals, per-seed values) | verdict |\n|---|---|---|\n"
+      + "\n| claim | measured (95% intervals, per-seed values) | seeds, interval | verdict |\n|---|---|---|---|\n"
     for c in result.checks {
-      md += "| \(c.claim) | \(c.evidence). Rule: \(c.rule). | \(Self.verdictMarkdown(c.verdict)) |\n"
+      md += "| \(c.claim) | \(c.evidence). Rule: \(c.rule). | \(c.basis) | \(Self.verdictMarkdown(c.verdict)) |\n"
     }
     try Data(md.utf8).write(to: directory.appendingPathComponent("results.md"))
     for (name, svg) in result.figures { try Data(svg.utf8).write(to: directory.appendingPathComponent(name)) }

@@ -197,6 +197,49 @@ import Testing
     #expect(Set(third.compactMap { Int($0.labels["seed"]!) }) == Set(100...109))
   }
 
+  /// The ring8 confirmation's seed count is fixed by the claims on the pilot (seeds 100…104) alone: the
+  /// largest need, at least the minimum (10), at most the budget; grid25 (no claims) stays at the minimum;
+  /// what the later seeds show does not move it.
+  @Test(arguments: [nil, 60] as [Int?])
+  func mixturesFixTheirSeedsFromThePilot(maxSeeds: Int?) throws {
+    let root = temporaryDirectory("mog-plan")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let experiment = MixtureExperiment(root: root, scale: ExperimentScale(quick: false, maxSeeds: maxSeeds))
+    // Pilot modes by optimizer (seeds 100…104); every screen rate covers 2 modes (a plateau).
+    let pilot: [String: [Int]] = [
+      "adam": [8, 8, 8, 8, 8], "ada-nsgda": [8, 8, 8, 8, 8], "sgda": [1, 1, 1, 1, 1], "sgda-ada": [1, 2, 1, 1, 2],
+      "nsgda": [8, 6, 8, 7, 8],
+    ]
+    func modes(_ run: Sweep.Run) -> Int {
+      guard run.labels["stage"] == "confirmation", let seed = Int(run.labels["seed"]!) else { return 2 }
+      // Seeds past the pilot: values that would call for other counts if they were looked at.
+      return seed < 105 ? pilot[run.labels["optimizer"]!]![seed - 100] : seed % 2 == 0 ? 0 : 8
+    }
+    #expect(!experiment.seedPlan.isFixed && experiment.seedPlan.seeds == 10)
+    for _ in 0..<3 {
+      for run in experiment.runs where !Sweep.isSettled(run) { try settle(run, modes: modes(run)) }
+    }
+    // nSGDA − Adam on the pilot: 0, −2, 0, −1, 0 (mean −0.6, s = 0.894), 0.4 from the ±1 margin:
+    // ((1.95996 + 0.84162)·0.894/0.4)² + 1.95996²/2 = 41.17 → 42 seeds, the largest need (SGDA_Ada − SGDA
+    // needs 9, the others 2).
+    let plan = experiment.seedPlan
+    #expect(plan.isFixed && plan.pilotSeeds == Array(100..<105))
+    #expect(plan.needs.map(\.seeds) == [.count(2), .count(2), .count(9), .count(42)])
+    let expected = maxSeeds == nil ? 40 : 42
+    #expect(plan.seeds == expected && plan.budget == (maxSeeds ?? 40))
+    let confirmation = experiment.runs.filter { $0.labels["stage"] == "confirmation" }
+    for dataset in ["ring8", "grid25"] {
+      for optimizer in MixtureExperiment.optimizers {
+        let seeds = confirmation.filter { $0.labels["dataset"] == dataset && $0.labels["optimizer"] == optimizer }
+          .compactMap { Int($0.labels["seed"]!) }
+        #expect(Set(seeds) == Set(100..<(100 + (dataset == "ring8" ? expected : 10))), "\(dataset) \(optimizer)")
+      }
+    }
+    let result = experiment.summarize(experiment.sweep)
+    #expect(result.seedPlan == plan && result.markdown.contains("**\(expected) seeds**"))
+    #expect(result.checks.allSatisfy { $0.seeds == expected && $0.intervalMethod == "BCa bootstrap" })
+  }
+
   /// With nothing on disk, the grafting matrix calls for its screen: every magnitude × direction pair at
   /// the 3 rates of its magnitude source's grid (quick: SGD × Adam at one rate, 300 steps) on the screen
   /// seeds.
@@ -337,14 +380,18 @@ import Testing
       ("adam", 3e-4), ("sgda", 0.3), ("ada-nsgda", 1e-3), ("sgda-ada", 1e-2), ("nsgda", 1e-2),
     ]
     for seed in 100..<105 {
-      for (optimizer, lr) in chosen { expected.append(try graftingRun("confirm", optimizer, lr, seed: seed, quick: false)) }
+      for (optimizer, lr) in chosen {
+        expected.append(try graftingRun("confirm", optimizer, lr, seed: seed, quick: false))
+      }
     }
     // Screen runs are listed by optimizer: SGDA's extensions sit after its grid.
     expected.sort { a, b in
       let order = ["adam", "sgda", "ada-nsgda", "sgda-ada", "nsgda"]
       func key(_ e: (String, TrainingConfig, [String: String])) -> (Int, Int, Int, Double) {
-        (e.2["stage"] == "screen" ? 0 : 1, e.2["stage"] == "screen" ? 0 : Int(e.2["seed"]!)!,
-         order.firstIndex(of: e.2["optimizer"]!)!, Double(e.2["lr"]!)!)
+        (
+          e.2["stage"] == "screen" ? 0 : 1, e.2["stage"] == "screen" ? 0 : Int(e.2["seed"]!)!,
+          order.firstIndex(of: e.2["optimizer"]!)!, Double(e.2["lr"]!)!
+        )
       }
       return key(a) < key(b)
     }

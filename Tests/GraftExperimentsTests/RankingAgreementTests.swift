@@ -31,7 +31,8 @@ import Testing
     #expect(agreement.rankings["KID"] == ["a", "b", "c"])
     #expect(agreement.tau["FID vs KID"] == 1)
     // Constant paired differences have a zero-width interval; a − c is −40 on every seed.
-    #expect(agreement.separations.contains(.init(better: "a", worse: "c", agreeing: ["FID", "KID"], contradicting: [])))
+    #expect(
+      agreement.separations.contains(.init(better: "a", worse: "c", agreeing: ["FID", "KID"], contradicting: [])))
     #expect(agreement.verdict == .held)
   }
 

@@ -1,7 +1,9 @@
 import Foundation
 
 /// One measure (modes covered, FID, ...) over a set of seeds: the per-seed values, labelled by seed,
-/// with their mean, sample standard deviation and a 95% Student-t confidence interval for the mean.
+/// with their mean, sample standard deviation and a 95% confidence interval for the mean: Student's t
+/// for an unbounded measure (FID, a log ratio), a BCa bootstrap (`BootstrapInterval`) for one with
+/// `bounds` (modes covered, shares), whose interval then stays inside the values' range.
 ///
 /// A GAN's outcome for one seed is a random draw (it moves with the last bits of floating-point
 /// rounding), so results are stated over seeds, never from one of them. With one seed there is no
@@ -11,25 +13,47 @@ public struct SeedStatistics: Sendable, Equatable, Codable {
   /// Seed labels ("0", "1", ...), one per value, in the order given.
   public var seeds: [String]
   public var values: [Double]
+  /// The range every value of the measure lies in (modes covered: 0…K), or nil for an unbounded one;
+  /// it chooses the interval (`intervalMethod`).
+  public var bounds: ClosedRange<Double>?
 
-  /// `values` labelled by `seeds` (default: "0", "1", ... in order).
-  public init(_ values: [Double], seeds: [String]? = nil) {
+  /// `values` labelled by `seeds` (default: "0", "1", ... in order), of a measure within `bounds`
+  /// (nil: unbounded).
+  public init(_ values: [Double], seeds: [String]? = nil, bounds: ClosedRange<Double>? = nil) {
     precondition(seeds == nil || seeds!.count == values.count, "one seed label per value")
     self.values = values
     self.seeds = seeds ?? values.indices.map { "\($0)" }
+    self.bounds = bounds
   }
+
+  /// How the 95% interval is computed.
+  public enum IntervalMethod: String, Sendable, Codable {
+    /// mean ± t(0.975, n − 1)·s/√n.
+    case studentT = "Student t"
+    /// `BootstrapInterval.bca` with its fixed seed and 9,999 resamples.
+    case bootstrapBCa = "BCa bootstrap"
+  }
+
+  /// Student's t for an unbounded measure, the BCa bootstrap for a bounded one.
+  public var intervalMethod: IntervalMethod { bounds == nil ? .studentT : .bootstrapBCa }
 
   /// The finite values of `entries`, each labelled by its seed, in the order given; entries without a
   /// value (a run that wrote none) or with a non-finite one are left out.
-  public init(leavingOutMissing entries: [(seed: String, value: Double?)]) {
+  public init(leavingOutMissing entries: [(seed: String, value: Double?)], bounds: ClosedRange<Double>? = nil) {
     let kept = entries.compactMap { entry in entry.value.flatMap { $0.isFinite ? (entry.seed, $0) : nil } }
-    self.init(kept.map(\.1), seeds: kept.map(\.0))
+    self.init(kept.map(\.1), seeds: kept.map(\.0), bounds: bounds)
   }
 
   /// Values keyed by seed label, ordered by seed (numerically where the labels are numbers).
-  public init(bySeed: [String: Double]) {
+  public init(bySeed: [String: Double], bounds: ClosedRange<Double>? = nil) {
     let order = bySeed.keys.sorted { (Int($0) ?? Int.max, $0) < (Int($1) ?? Int.max, $1) }
-    self.init(order.map { bySeed[$0]! }, seeds: order)
+    self.init(order.map { bySeed[$0]! }, seeds: order, bounds: bounds)
+  }
+
+  /// The values of the seeds in `kept` only (in this set's order): e.g. a pilot's first seeds.
+  public func restricted(to kept: Set<String>) -> SeedStatistics {
+    let pairs = zip(seeds, values).filter { kept.contains($0.0) }
+    return SeedStatistics(pairs.map(\.1), seeds: pairs.map(\.0), bounds: bounds)
   }
 
   public var count: Int { values.count }
@@ -44,31 +68,45 @@ public struct SeedStatistics: Sendable, Equatable, Codable {
     return (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count - 1)).squareRoot()
   }
 
-  /// Half the width of the 95% interval: t(0.975, n − 1) · s / √n; infinite for one value (no
-  /// interval), NaN for none.
+  /// Half the width of the 95% interval (for the bootstrap's, which need not be centred on the mean,
+  /// half its length); infinite for one value (no interval), NaN for none.
   public var halfWidth: Double {
     switch values.count {
     case 0: return .nan
     case 1: return .infinity
     default:
+      guard bounds == nil else {
+        let (lower, upper) = interval
+        return (upper - lower) / 2
+      }
       return Self.tQuantile975(degreesOfFreedom: values.count - 1) * standardDeviation
         / Double(values.count).squareRoot()
     }
   }
 
-  /// The 95% interval for the mean: (−∞, ∞) for one value, NaN bounds for none.
+  /// The 95% interval for the mean (`intervalMethod`): (−∞, ∞) for one value, NaN bounds for none.
   public var interval: (lower: Double, upper: Double) {
-    if values.count == 1 { return (-.infinity, .infinity) }
-    return (mean - halfWidth, mean + halfWidth)
+    switch values.count {
+    case 0: return (.nan, .nan)
+    case 1: return (-.infinity, .infinity)
+    default:
+      if bounds != nil { return BootstrapInterval.bca(values) }
+      return (mean - halfWidth, mean + halfWidth)
+    }
   }
 
   /// The values of the seeds both sets have, `self` minus `other`, seed by seed (a paired comparison:
   /// two optimizers run on the same seeds). Seeds only one side has are left out.
+  /// The difference of two bounded measures is bounded too (lower − upper … upper − lower).
   public func minus(_ other: SeedStatistics) -> SeedStatistics {
-    paired(with: other, by: -)
+    var difference = paired(with: other, by: -)
+    if let a = bounds, let b = other.bounds {
+      difference.bounds = (a.lowerBound - b.upperBound)...(a.upperBound - b.lowerBound)
+    }
+    return difference
   }
 
-  /// `self` over `other`, seed by seed, on the seeds both have (e.g. a FID ratio).
+  /// `self` over `other`, seed by seed, on the seeds both have (e.g. a FID ratio; unbounded).
   public func ratio(to other: SeedStatistics) -> SeedStatistics {
     paired(with: other, by: /)
   }
@@ -86,7 +124,8 @@ public struct SeedStatistics: Sendable, Equatable, Codable {
   }
 
   /// "7.2 ± 0.9 (n=5: 6, 7, 8, 7, 8)": the mean ± the 95% half-width with `digits` decimals, then
-  /// the per-seed values in seed order (without decimals when all are integers). One value prints as
+  /// the per-seed values in seed order (without decimals when all are integers); a bootstrap interval,
+  /// which need not be centred, as "7.2 [6.4, 7.8] (n=5: …)". One value prints as
   /// "7 (n=1: 7; no interval)", none as "– (n=0)": never as "± 0".
   public func formatted(digits: Int = 1) -> String {
     guard !values.isEmpty else { return "– (n=0)" }
@@ -94,6 +133,9 @@ public struct SeedStatistics: Sendable, Equatable, Codable {
     let integers = values.allSatisfy { $0 == $0.rounded() && abs($0) < 1e12 }
     let list = values.map { integers ? String(Int64($0)) : Self.fixed($0, digits) }.joined(separator: ", ")
     if values.count == 1 { return "\(Self.number(mean, digits: digits)) (n=1: \(list); no interval)" }
+    if bounds != nil {
+      return "\(Self.fixed(mean, digits)) \(formattedInterval(digits: digits)) (n=\(values.count): \(list))"
+    }
     return "\(Self.fixed(mean, digits)) ± \(Self.fixed(halfWidth, digits)) (n=\(values.count): \(list))"
   }
 
