@@ -58,8 +58,31 @@ public struct GraftingExperiment: Experiment {
   var screenSamples: Int { scale.quick ? 500 : TrainingConfig().evaluationSamples }
   var confirmationSteps: Int { scale.quick ? 40 : 3000 }
   var confirmationSamples: Int { scale.quick ? 1000 : 10_000 }
-  /// Fresh seeds for the confirmation, none shared with the screen's seed 0.
-  var confirmationSeeds: [Int] { Array(100..<(100 + seeds)) }
+  /// The confirmation's plan before its pilot has settled: seeds from 100 (none shared with the screen's
+  /// seed 0), at least twice the scale's seeds (10 by default; quick: the scale's 3), at most
+  /// `--max-seeds` (default 20; quick: the minimum).
+  var pendingPlan: SeedPlan {
+    let pilot = scale.quick ? 3 : 5
+    let minimum = max(pilot, scale.quick ? scale.seeds : 2 * scale.seeds)
+    let budget = max(minimum, scale.maxSeeds ?? (scale.quick ? minimum : 20))
+    return SeedPlan(first: 100, pilot: pilot, minimum: minimum, budget: budget)
+  }
+
+  /// The confirmation's seed count, fixed from the claims on its pilot seeds once every screen has chosen
+  /// and every optimizer's pilot runs have settled (`SeedPlan`).
+  public var seedPlan: SeedPlan {
+    let plan = pendingPlan
+    var runs: [String: [Sweep.Run]] = [:]
+    for optimizer in Self.compared {
+      guard let lr = screen(optimizer).chosen else { return plan }
+      runs[optimizer] = plan.pilotSeeds.map { confirmationRun(optimizer, lr, seed: $0) }
+      guard runs[optimizer]!.allSatisfy(Sweep.isSettled) else { return plan }
+    }
+    return plan.fixed(by: claims(Self.confirmationMeasures(runs)))
+  }
+
+  /// Fresh seeds for the confirmation, by the seed plan.
+  var confirmationSeeds: [Int] { seedPlan.confirmationSeeds }
 
   func base(steps: Int) -> TrainingConfig {
     var base = preset("fashion-dcgan")
@@ -173,7 +196,7 @@ public struct GraftingExperiment: Experiment {
     // a protocol stopped part-way leaves complete seeds (the factorial pairs the four optimizers by seed);
     // nSGDA-layers joins each seed once its own screen (which waits for Adam's) has chosen.
     guard states.allSatisfy({ $0.1.chosen != nil }) else { return runs }
-    for seed in confirmationSeeds {
+    for seed in seedPlan.confirmationSeeds {
       for (optimizer, state) in states + [(Self.layerwise, layerwise)] {
         if let lr = state.chosen { runs.append(confirmationRun(optimizer, lr, seed: seed)) }
       }
@@ -197,6 +220,32 @@ public struct GraftingExperiment: Experiment {
     GraftingExperiment.spaces.flatMap { space in GraftingExperiment.measureColumns.map { $0.key + space.suffix } } + [
       "classesCovered"
     ]
+  /// The range of a measured key's values (precision and recall are shares, classes covered counts 10
+  /// classes), nil for FID and KID: it chooses the interval (`SeedStatistics.bounds`).
+  static func bounds(_ key: String) -> ClosedRange<Double>? {
+    if key.hasPrefix("precision") || key.hasPrefix("recall") { return 0...1 }
+    return key == "classesCovered" ? 0...10 : nil
+  }
+
+  /// Each optimizer's measures (`measuredKeys`, as "optimizer/key") over its settled confirmation runs
+  /// whose final FID is finite; a failed run has no value and is left out.
+  static func confirmationMeasures(_ confirmation: [String: [Sweep.Run]]) -> [String: SeedStatistics] {
+    var measures: [String: SeedStatistics] = [:]
+    for (optimizer, runs) in confirmation {
+      var values: [String: [String: Double]] = [:]
+      for run in runs {
+        guard let last = finalEvaluation(run), let fid = last["fid"], fid.isFinite else { continue }
+        for key in measuredKeys {
+          if let v = last[key], v.isFinite { values[key, default: [:]][run.labels["seed"]!] = v }
+        }
+      }
+      for (key, bySeed) in values {
+        measures["\(optimizer)/\(key)"] = SeedStatistics(bySeed: bySeed, bounds: bounds(key))
+      }
+    }
+    return measures
+  }
+
   static func spaceName(_ suffix: String) -> String {
     suffix == "" ? "post-ReLU" : suffix == "PreReLU" ? "pre-ReLU" : "2nd classifier"
   }
@@ -277,27 +326,24 @@ public struct GraftingExperiment: Experiment {
     md += "\n![FID over steps, screen runs at the chosen rates (seed 0)](fid-over-steps.svg)\n\n"
 
     // The confirmation.
-    let seedList = confirmationSeeds.map(String.init).joined(separator: ", ")
+    let plan = seedPlan
+    let seedList = plan.confirmationSeeds.map(String.init).joined(separator: ", ")
     md +=
       "### Confirmation: each optimizer at its chosen rate, \(confirmationSteps) steps, seeds \(seedList), "
       + "evaluated at the end on \(confirmationSamples) samples\n\n"
     md +=
-      "Each cell: mean ± half-width of the 95% Student-t interval over the seeds whose run finished, then the "
-      + "per-seed values in seed order; a failed run has no value and is left out (counted in \"failed\").\n\n"
+      "Each cell: the mean over the seeds whose run finished with its 95% interval — mean ± half-width of the "
+      + "Student-t interval for FID and KID, the BCa bootstrap interval in brackets for the bounded measures "
+      + "(precision, recall, classes covered) — then the per-seed values in seed order; a failed run has no "
+      + "value and is left out (counted in \"failed\").\n\n"
+    md += plan.markdown
     var confirmation: [String: [Sweep.Run]] = [:]
     for optimizer in Self.compared {
       let runs = sweep.runs.filter { $0.labels["stage"] == "confirmation" && $0.labels["optimizer"] == optimizer }
       confirmation[optimizer] = runs
-      var values: [String: [String: Double]] = [:]
-      for run in runs {
-        guard let last = Self.finalEvaluation(run), let fid = last["fid"], fid.isFinite else { continue }
-        for key in Self.measuredKeys {
-          if let v = last[key], v.isFinite { values[key, default: [:]][run.labels["seed"]!] = v }
-        }
-      }
-      for (key, bySeed) in values { measures["\(optimizer)/\(key)"] = SeedStatistics(bySeed: bySeed) }
       highlighted += runs.prefix(1).map(\.directory.path)
     }
+    measures.merge(Self.confirmationMeasures(confirmation)) { $1 }
     func measure(_ optimizer: String, _ key: String) -> SeedStatistics {
       measures["\(optimizer)/\(key)"] ?? SeedStatistics([])
     }
@@ -405,13 +451,7 @@ public struct GraftingExperiment: Experiment {
     md += "\nThe ranking agrees across feature spaces: **\(agreement.verdict.rawValue)**.\n"
 
     // Claims, on the confirmation seeds.
-    func fid(_ name: String) -> SeedStatistics { measure(name, "fid") }
-    let (adam, sgda, adaN, sgdaAda, nsgda) = (fid("adam"), fid("sgda"), fid("ada-nsgda"), fid("sgda-ada"), fid("nsgda"))
-    let nsgdaLayers = fid(Self.layerwise)
-    let effects = factorial("fid", lowerIsBetter: true)
-    let recallEffects = factorial("recall", lowerIsBetter: false)
-    let precisionEffects = factorial("precision", lowerIsBetter: false)
-    let sgdaMinusAdam = sgda.minus(adam)  // = magnitude effect + direction effect, per seed
+    let sgdaMinusAdam = measure("sgda", "fid").minus(measure("adam", "fid"))
     // The first separated pair in the first measure that separates it (else SGDA − Adam in FID).
     let separated =
       agreement.separations.first.flatMap { s in
@@ -427,7 +467,37 @@ public struct GraftingExperiment: Experiment {
     let rankingEvidence: String =
       "\(agreement.separations.count) pair(s) separated, \(reversed) of them reversed in some measure; "
       + "Kendall's τ from \(tauRange)" + separated
-    let claims = [
+    let checks =
+      claims(measures).map(\.check) + [
+        ClaimCheck(
+          claim: "The optimizers' ranking agrees across feature spaces (FID and KID in three spaces)",
+          evidence: rankingEvidence,
+          rule: "held when some pair of optimizers is separated (the 95% interval of their paired difference "
+            + "excludes 0) in some measure and no pair is separated the other way in another, not held when one "
+            + "is, inconclusive when no pair is separated",
+          verdict: agreement.verdict)
+      ]
+    return ExperimentResult(
+      name: Self.name, markdown: md, checks: checks, highlightedRuns: highlighted, seedPlan: plan, figures: figures,
+      measures: measures)
+  }
+
+  /// The paper's claims on Fashion-MNIST from the confirmation's measures ("optimizer/key").
+  func claims(_ measures: [String: SeedStatistics]) -> [Claim] {
+    func factorial(_ key: String, lowerIsBetter: Bool) -> MagnitudeDirectionFactorial {
+      func measure(_ optimizer: String) -> SeedStatistics { measures["\(optimizer)/\(key)"] ?? SeedStatistics([]) }
+      return MagnitudeDirectionFactorial(
+        adam: measure("adam"), adaNSGDA: measure("ada-nsgda"), sgdaAda: measure("sgda-ada"), sgda: measure("sgda"),
+        lowerIsBetter: lowerIsBetter)
+    }
+    func fid(_ name: String) -> SeedStatistics { measures["\(name)/fid"] ?? SeedStatistics([]) }
+    let (adam, sgda, adaN, sgdaAda, nsgda) = (fid("adam"), fid("sgda"), fid("ada-nsgda"), fid("sgda-ada"), fid("nsgda"))
+    let nsgdaLayers = fid(Self.layerwise)
+    let effects = factorial("fid", lowerIsBetter: true)
+    let recallEffects = factorial("recall", lowerIsBetter: false)
+    let precisionEffects = factorial("precision", lowerIsBetter: false)
+    let sgdaMinusAdam = sgda.minus(adam)  // = magnitude effect + direction effect, per seed
+    return [
       Claim(
         claim: "Ada_nSGDA matches Adam (FID at most 25% above Adam's)",
         parts: [
@@ -488,18 +558,5 @@ public struct GraftingExperiment: Experiment {
           + evidence("in precision", precisionEffects.direction, digits: 3)
           + " (together the two parts say: the magnitude effect exceeds the direction effect's absolute value)"),
     ]
-    let checks =
-      claims.map(\.check) + [
-        ClaimCheck(
-          claim: "The optimizers' ranking agrees across feature spaces (FID and KID in three spaces)",
-          evidence: rankingEvidence,
-          rule: "held when some pair of optimizers is separated (the 95% interval of their paired difference "
-            + "excludes 0) in some measure and no pair is separated the other way in another, not held when one "
-            + "is, inconclusive when no pair is separated",
-          verdict: agreement.verdict)
-      ]
-    return ExperimentResult(
-      name: Self.name, markdown: md, checks: checks, highlightedRuns: highlighted, figures: figures,
-      measures: measures)
   }
 }

@@ -26,8 +26,11 @@ public struct MagnitudeDirectionFactorial: Sendable {
     }
     let (a, an, sa, s) = (bySeed(adam), bySeed(adaNSGDA), bySeed(sgdaAda), bySeed(sgda))
     let seeds = adam.seeds.filter { an[$0] != nil && sa[$0] != nil && s[$0] != nil }
+    // Each effect is a half-sum of two differences: a bounded measure's effects lie within ±(its range).
+    let range = adam.bounds.map { $0.upperBound - $0.lowerBound }
     func effect(_ f: (Double, Double, Double, Double) -> Double) -> SeedStatistics {
-      SeedStatistics(seeds.map { sign * f(a[$0]!, an[$0]!, sa[$0]!, s[$0]!) }, seeds: seeds)
+      SeedStatistics(
+        seeds.map { sign * f(a[$0]!, an[$0]!, sa[$0]!, s[$0]!) }, seeds: seeds, bounds: range.map { -$0...$0 })
     }
     magnitude = effect { adam, adaN, sgdaAda, sgda in 0.5 * ((sgdaAda - adam) + (sgda - adaN)) }
     direction = effect { adam, adaN, sgdaAda, sgda in 0.5 * ((adaN - adam) + (sgda - sgdaAda)) }
