@@ -21,15 +21,26 @@ extension Sweep {
     return groups
   }
 
-  /// The summary metrics of the seed table: a column label, decimals, and how to read it from a
-  /// summary (nil where the run does not have it).
-  static let seedMetrics: [(label: String, digits: Int, value: @Sendable (TrainingSummary) -> Double?)] = [
-    ("loss D", 3, { Double($0.discriminatorLoss) }),
-    ("loss G", 3, { Double($0.generatorLoss) }),
-    ("modes covered", 1, { $0.mixture.map { Double($0.modesCovered) } }),
-    ("high-quality share (%)", 1, { $0.mixture.map { Double($0.highQualityShare) * 100 } }),
-    ("modes recovered", 1, { $0.theory.map { Double($0.modesRecovered) } }),
-  ]
+  /// The summary metrics of the seed table: a column label, decimals, how to read it from a summary
+  /// (nil where the run does not have it), and the range its values lie in (nil: unbounded), which makes
+  /// its interval a bootstrap one.
+  static let seedMetrics:
+    [(
+      label: String, digits: Int, value: @Sendable (TrainingSummary) -> Double?,
+      bounds: @Sendable (TrainingSummary) -> ClosedRange<Double>?
+    )] = [
+      ("loss D", 3, { Double($0.discriminatorLoss) }, { _ in nil }),
+      ("loss G", 3, { Double($0.generatorLoss) }, { _ in nil }),
+      (
+        "modes covered", 1, { $0.mixture.map { Double($0.modesCovered) } },
+        { $0.mixture.map { 0...Double($0.modeCount) } }
+      ),
+      ("high-quality share (%)", 1, { $0.mixture.map { Double($0.highQualityShare) * 100 } }, { _ in 0...100 }),
+      (
+        "modes recovered", 1, { $0.theory.map { Double($0.modesRecovered) } },
+        { $0.theory.map { 0...Double($0.bestCosines.count) } }
+      ),
+    ]
 
   /// A Markdown table with one row per configuration (runs equal but for the seed): each summary
   /// metric as mean ± 95% interval over the seeds that finished, with the per-seed values. A
@@ -53,7 +64,8 @@ extension Sweep {
       row += " | \(finished) of \(runs.count) | "
       for metric in metrics {
         let entries = zip(seeds, runs).map { (seed: $0, value: $1.summary.flatMap(metric.value)) }
-        row += SeedStatistics(leavingOutMissing: entries).formatted(digits: metric.digits) + " | "
+        let bounds = runs.lazy.compactMap { $0.summary.flatMap(metric.bounds) }.first
+        row += SeedStatistics(leavingOutMissing: entries, bounds: bounds).formatted(digits: metric.digits) + " | "
       }
       lines.append(row)
     }
@@ -65,7 +77,7 @@ extension Sweep {
     """
     ## Per configuration, over seeds
 
-    Mean ± half-width of the 95% Student-t interval over the seeds whose run wrote a summary, then the per-seed values in the order of the seeds column (n=1: one seed, no interval). † marks a seed whose run wrote no summary (missing or stopped); it is left out.
+    The mean over the seeds whose run wrote a summary with its 95% interval (± the half-width of the Student-t interval for the losses; in brackets the BCa bootstrap interval for modes and shares, which are bounded), then the per-seed values in the order of the seeds column (n=1: one seed, no interval). † marks a seed whose run wrote no summary (missing or stopped); it is left out.
 
     \(seedSummaryTable())
 

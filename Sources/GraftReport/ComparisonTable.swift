@@ -1,3 +1,4 @@
+import GraftIO
 import GraftOptimizers
 
 /// The metrics table of a report: one row per run, one column per metric any run has. Columns are,
@@ -14,13 +15,20 @@ public struct ComparisonTable: Sendable {
     public var isResult: Bool
     /// Cell text per run, when not just the number (e.g. "3 / 8" modes).
     public var texts: [String?]
+    /// The range the metric's values lie in (modes covered: 0…K; shares: 0…1), nil when unbounded: over
+    /// seeds, a bounded metric gets a bootstrap interval (`SeedStatistics.bounds`).
+    public var bounds: ClosedRange<Double>?
 
-    public init(key: String, label: String, values: [Double?], isResult: Bool = true, texts: [String?]? = nil) {
+    public init(
+      key: String, label: String, values: [Double?], isResult: Bool = true, texts: [String?]? = nil,
+      bounds: ClosedRange<Double>? = nil
+    ) {
       self.key = key
       self.label = label
       self.values = values
       self.isResult = isResult
       self.texts = texts ?? values.map { _ in nil }
+      self.bounds = bounds
     }
 
     public func text(_ run: Int) -> String {
@@ -60,10 +68,16 @@ public struct ComparisonTable: Sendable {
     // "modes covered" reads better as "3 / 8", with the mode count from the same object.
     for i in columns.indices where columns[i].key.hasSuffix("modesCovered") {
       let countKey = String(columns[i].key.dropLast("modesCovered".count)) + "modeCount"
+      columns[i].bounds = runs.compactMap { $0.summary?[countKey] }.max().map { 0...$0 }
       columns[i].texts = runs.indices.map { r in
         guard let covered = columns[i].values[r], let count = runs[r].summary?[countKey] else { return nil }
         return "\(NumberFormatting.metric(covered)) / \(NumberFormatting.metric(count))"
       }
+    }
+    // The other bounded summary metrics: shares, and the synthetic setting's modes (of its K modes).
+    for i in columns.indices where columns[i].key.hasSuffix("Share") { columns[i].bounds = 0...1 }
+    for i in columns.indices where columns[i].key.hasSuffix("modesRecovered") {
+      columns[i].bounds = runs.compactMap { $0.config["theory.modes"]?.number }.max().map { 0...$0 }
     }
     add("updateRatio", "G/D update ratio (settled)", result: false) { $0.magnitudeRatio.settled()?.mean }
     add("updateRatioVariation", "ratio variation", result: false) { $0.magnitudeRatio.settled()?.variation }

@@ -174,7 +174,9 @@ public struct HTMLReport: Sendable {
     }
     s += "</tbody>\n</table></div>\n"
     s += "<p class=\"note\">Runs whose configs are equal except for the seed (and the git commit) form one row: "
-    s += "mean ± half-width of the 95% Student-t interval over the seeds, then the per-seed values in the order "
+    s += "the mean over the seeds with its 95% interval (± the half-width of the Student-t interval; in brackets "
+    s +=
+      "the BCa bootstrap interval for bounded metrics such as modes covered and shares), then the per-seed values in the order "
     s += "of the seeds column (runs without the metric left out). One seed gives no interval (n=1): "
     s += "a GAN’s outcome for one seed is a random draw, so compare rows by their intervals.</p>\n"
     return s + "</section>\n"

@@ -53,6 +53,8 @@ public struct SeedGroups: Sendable {
 
   /// A column's values for one group, labelled by seed (runs without the metric left out).
   public func statistics(_ column: ComparisonTable.Column, _ group: Group) -> SeedStatistics {
-    SeedStatistics(leavingOutMissing: zip(group.runs, group.seeds).map { (seed: $1, value: column.values[$0]) })
+    SeedStatistics(
+      leavingOutMissing: zip(group.runs, group.seeds).map { (seed: $1, value: column.values[$0]) },
+      bounds: column.bounds)
   }
 }

@@ -36,9 +36,10 @@ import Testing
     #expect(lines.count == 4)
     #expect(
       lines[0] == "| lr | optimizer | seeds | finished | loss D | loss G | modes covered | high-quality share (%) | ")
-    // [7, 5, 8]: 6.667 ± 3.795 (scipy.stats.t.interval(0.95, 2, loc=mean, scale=sem)).
+    // Losses: Student t. Modes covered [7, 5, 8] (bounded, 0…8): the BCa bootstrap interval [5.0, 7.67]
+    // (scipy.stats.bootstrap(method='BCa') gives the same), not t's 6.667 ± 3.795, which reaches 10.5 of 8.
     #expect(lines[2].hasPrefix("| 0.001 | adam | 0, 1, 2 | 3 of 3 | 1.250 ± 0.000 (n=3: 1.250, 1.250, 1.250) |"))
-    #expect(lines[2].contains("| 6.7 ± 3.8 (n=3: 7, 5, 8) | 50.0 ± 0.0 (n=3: 50, 50, 50) |"))
+    #expect(lines[2].contains("| 6.7 [5.0, 7.7] (n=3: 7, 5, 8) | 50.0 [50.0, 50.0] (n=3: 50, 50, 50) |"))
     #expect(lines[3].hasPrefix("| 0.001 | sgda | 0, 1†, 2† | 1 of 3 | 1 (n=1: 1; no interval) |"))
     #expect(lines[3].contains("| 1 (n=1: 1; no interval) | 25 (n=1: 25; no interval) |"))
     let markdown = sweep.summaryMarkdown()

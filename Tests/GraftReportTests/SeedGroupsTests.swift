@@ -34,10 +34,12 @@ import Testing
     #expect(groups.hasRepeats)
     let table = ComparisonTable(records)
     let modes = try #require(table.columns.first { $0.key == "mixture.modesCovered" })
-    // [7, 5, 8]: mean 6.667, s = 1.5275, t(0.975, 2) = 4.3027 → ±3.79 (scipy.stats.t.interval).
+    // [7, 5, 8] modes of 8: bounded, so the BCa bootstrap interval [5.0, 7.67] (scipy.stats.bootstrap with
+    // method='BCa' gives the same), not Student t's ±3.79, which reaches 10.5.
     let adam = groups.statistics(modes, groups.groups[0])
     #expect(adam.values == [7, 5, 8] && adam.seeds == ["0", "1", "2"])
-    #expect(adam.formatted() == "6.7 ± 3.8 (n=3: 7, 5, 8)")
+    #expect(modes.bounds == 0...8)
+    #expect(adam.formatted() == "6.7 [5.0, 7.7] (n=3: 7, 5, 8)")
   }
 
   @Test func theReportShowsATableOverSeeds() throws {
@@ -46,7 +48,7 @@ import Testing
     let html = try HTMLReport.load(dirs, generated: nil).render()
     #expect(html.contains("<section id=\"seeds\">"))
     #expect(occurrences(of: "<tr class=\"seed-row\">", in: html) == 2)
-    #expect(html.contains("6.7 ± 3.8 (n=3: 7, 5, 8)"))
+    #expect(html.contains("6.7 [5.0, 7.7] (n=3: 7, 5, 8)"))
     #expect(html.contains("1 (n=1: 1; no interval)"))
     // The per-run table stays.
     #expect(occurrences(of: "<tr class=\"run-row\">", in: html) == 4)
