@@ -29,7 +29,7 @@ public struct TheoryExperiment: Experiment {
   /// η values of the SGDA grid (both players): log-spaced and wide.
   public var sgdaRates: [Double] { scale.quick ? variant.sgdaRates.quick : variant.sgdaRates.full }
   /// nSGDA's settings.
-  public var nsgdaSettings: [TheoryVariant.NSGDA] { variant.nsgda }
+  public var nsgdaSettings: [TheoryVariant.NSGDA] { scale.quick ? variant.nsgda.quick : variant.nsgda.full }
   /// The mode counts K run (today's full version adds K = 3, where "at most one" leaves room for two
   /// modes SGDA should miss).
   public var modeCounts: [Int] { scale.quick ? variant.modeCounts.quick : variant.modeCounts.full }

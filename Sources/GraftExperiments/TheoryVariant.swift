@@ -42,17 +42,17 @@ public struct TheoryVariant: Sendable {
   public var steps: (full: Int, quick: Int)
   /// Evaluate every N steps (0: only at the end) so the tables can say how long a run held one mode.
   public var evaluateEvery: (full: Int, quick: Int)
-  /// nSGDA's settings.
-  public var nsgda: [NSGDA]
+  /// nSGDA's settings, full and quick.
+  public var nsgda: (full: [NSGDA], quick: [NSGDA])
   /// Mode counts K run (the full version of today's adds K = 3).
   public var modeCounts: (full: [Int], quick: [Int])
   /// Changes the preset `theory` (quick or full) into this variant.
   let configure: @Sendable (inout TrainingConfig, _ quick: Bool) -> Void
 
   /// Run-name prefix: none for today's (so its finished runs are found again), `name-` otherwise.
-  var prefix: String { name == Self.today.name ? "" : name + "-" }
+  public var prefix: String { name == Self.today.name ? "" : name + "-" }
   /// The `variant` label of its runs: none for today's (its labels as before).
-  var label: String? { name == Self.today.name ? nil : name }
+  public var label: String? { name == Self.today.name ? nil : name }
 
   /// The base config of one mode count.
   func config(modes: Int, quick: Bool) -> TrainingConfig {
@@ -77,7 +77,10 @@ extension TheoryVariant {
     name: "today", summary: "unit modes, one-hot latent, 6 + 6 neurons, trained a and b, alternating updates",
     flags: "--theory-init 0.3 (quick: 0.1)", sgdaRates: ([0.003, 0.01, 0.03, 0.1, 0.3, 1], [0.01, 0.1, 1, 10]),
     steps: (8000, 600), evaluateEvery: (0, 0),
-    nsgda: [NSGDA(generatorRate: 0.02, discriminatorRate: 0.02, schedule: .constant)],
+    nsgda: (
+      [NSGDA(generatorRate: 0.02, discriminatorRate: 0.02, schedule: .constant)],
+      [NSGDA(generatorRate: 0.02, discriminatorRate: 0.02, schedule: .constant)]
+    ),
     modeCounts: ([2, 3], [2])
   ) { c, quick in
     if !quick { c.theory.initScale = 0.3 }
@@ -98,11 +101,14 @@ extension TheoryVariant {
       name: name, summary: summary,
       flags: "--theory-norms 1,0.25 --theory-init 0.03 --no-theory-train-scale --no-theory-train-bias "
         + "--game simultaneous" + (flags.isEmpty ? "" : " " + flags),
-      sgdaRates: ([0.003, 0.01, 0.03, 0.1, 0.3, 1], [0.1, 0.3, 1]), steps: (8000, 3000), evaluateEvery: (400, 300),
-      nsgda: [
-        NSGDA(generatorRate: 0.01, discriminatorRate: 0.03, schedule: .cosine),
-        NSGDA(generatorRate: 0.01, discriminatorRate: 0.03, schedule: .constant),
-      ],
+      sgdaRates: ([0.003, 0.01, 0.03, 0.1, 0.3, 1], [0.1, 0.3]), steps: (8000, 8000), evaluateEvery: (400, 400),
+      nsgda: (
+        [
+          NSGDA(generatorRate: 0.01, discriminatorRate: 0.03, schedule: .cosine),
+          NSGDA(generatorRate: 0.01, discriminatorRate: 0.03, schedule: .constant),
+        ],
+        [NSGDA(generatorRate: 0.01, discriminatorRate: 0.03, schedule: .cosine)]
+      ),
       modeCounts: ([2], [2])
     ) { c, _ in
       c.theory.norms = [1, 0.25]
