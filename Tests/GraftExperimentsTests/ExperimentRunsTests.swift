@@ -100,7 +100,7 @@ import Testing
     let variant = TheoryVariant.default
     #expect(variant.name == "wide-g")
     let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: quick))
-    let rates = quick ? [0.1, 0.3] : [0.003, 0.01, 0.03, 0.1, 0.3, 1]
+    let rates = quick ? [0.3] : [0.003, 0.01, 0.03, 0.1, 0.3, 1]
     #expect(experiment.sgdaRates == rates)
     let common: [String: Any] = [
       "steps": 8000, "logEvery": 100, "checkpointEvery": 8000, "schedule.totalSteps": 8000, "evaluateEvery": 400,
