@@ -56,7 +56,8 @@ public struct TheoryExperiment: Experiment {
             runs.append(
               makeRun(
                 "\(prefix)sgda-g\(g)-d\(d)-seed\(seed)", config,
-                labels: ["optimizer": "sgda", "lr_g": "\(g)", "lr_d": "\(d)", "seed": "\(seed)"].merging(common) { $1 }))
+                labels: ["optimizer": "sgda", "lr_g": "\(g)", "lr_d": "\(d)", "seed": "\(seed)"].merging(common) { $1 })
+            )
           }
         }
         for n in nsgdaSettings {
@@ -65,7 +66,9 @@ public struct TheoryExperiment: Experiment {
           config.generatorSettings.learningRate = n.generatorRate
           config.discriminatorSettings.learningRate = n.discriminatorRate
           config.schedule.decay = n.schedule
-          var labels = ["optimizer": "nsgda", "lr_g": "\(n.generatorRate)", "lr_d": "\(n.discriminatorRate)", "seed": "\(seed)"]
+          var labels = [
+            "optimizer": "nsgda", "lr_g": "\(n.generatorRate)", "lr_d": "\(n.discriminatorRate)", "seed": "\(seed)",
+          ]
           if let schedule = n.scheduleLabel { labels["schedule"] = schedule }
           runs.append(makeRun("\(prefix)\(n.name)-seed\(seed)", config, labels: labels.merging(common) { $1 }))
         }

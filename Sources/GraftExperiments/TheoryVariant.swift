@@ -127,7 +127,9 @@ extension TheoryVariant {
   public static let unequalNorms = collapse("unequal-norms", "modes of norm 1 and 0.25, small init, fixed a, b")
   /// The lead with 12 generator neurons: in the screen, nSGDA held both modes to the end on 4 of 4 seeds
   /// where with 6 it kept losing the weak one; SGDA still learned one mode.
-  public static let wideG = collapse("wide-g", "unequal-norms with 12 generator neurons", flags: "--theory-g-neurons 12") {
+  public static let wideG = collapse(
+    "wide-g", "unequal-norms with 12 generator neurons", flags: "--theory-g-neurons 12"
+  ) {
     $0.theory.generatorNeurons = 12
   }
   /// wide-g with Gaussian latent codes: every sample mixes all neurons.
@@ -143,7 +145,8 @@ extension TheoryVariant {
     $0.theory.dimension = 300
   }
   /// wide-g with a degree-4 discriminator activation.
-  public static let power4 = collapse("power4", "wide-g with ⟨w, x⟩⁴", flags: "--theory-g-neurons 12 --theory-power 4") {
+  public static let power4 = collapse("power4", "wide-g with ⟨w, x⟩⁴", flags: "--theory-g-neurons 12 --theory-power 4")
+  {
     $0.theory.generatorNeurons = 12
     $0.theory.power = 4
   }

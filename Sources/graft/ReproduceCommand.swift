@@ -58,7 +58,9 @@ struct ReproduceCommand: ParsableCommand {
   /// The experiment `type` in `directory`, with the variants `--variant` names.
   private func make(_ type: any Experiment.Type, _ directory: URL, _ scale: ExperimentScale) throws -> any Experiment {
     guard variant != nil else { return type.init(root: directory, scale: scale) }
-    if type == TheoryExperiment.self { return TheoryExperiment(root: directory, scale: scale, variant: try variants()[0]) }
+    if type == TheoryExperiment.self {
+      return TheoryExperiment(root: directory, scale: scale, variant: try variants()[0])
+    }
     if type == TheoryFamilyExperiment.self {
       return TheoryFamilyExperiment(root: directory, scale: scale, variants: try variants())
     }

@@ -64,7 +64,8 @@ struct ReproduceSmokeTests {
     }
     #expect(nsgda.mean >= 1.5, "\(nsgda.formatted())")
     #expect(nsgda.mean >= sgda.mean + 0.5, "nSGDA \(nsgda.formatted()), SGDA \(sgda.formatted())")
-    #expect(result.markdown.contains("| η_G | η_D | 0 modes | 1 mode | 2 modes | best cosine | over time: share at 1 mode |"))
+    #expect(
+      result.markdown.contains("| η_G | η_D | 0 modes | 1 mode | 2 modes | best cosine | over time: share at 1 mode |"))
     #expect(result.checks[0].evidence.contains("cells learned ≥ 1 mode on some seed"))
   }
 
@@ -157,7 +158,8 @@ struct ReproduceSmokeTests {
   @Test(.enabled(if: FashionMNIST.isAvailable(split: .train), "Fashion-MNIST is not installed"))
   func graftingQuick() throws {
     // Screen (two rates per optimizer, one extension) then confirmation on three fresh seeds.
-    let experiment = GraftingExperiment(root: temporaryDirectory("reproduce-grafting"), scale: ExperimentScale(quick: true))
+    let experiment = GraftingExperiment(
+      root: temporaryDirectory("reproduce-grafting"), scale: ExperimentScale(quick: true))
     let seeds = experiment.scale.seeds
     #expect(seeds == 3)
     let result = try experiment.run(on: localPool)
@@ -239,7 +241,9 @@ struct ReproduceSmokeTests {
     let fids = try #require(again.measures["adam/fid"])
     #expect(fids.values.sorted() == ([1000.0, 1001.0] + [result.measures["adam/fid"]!.values[2]]).sorted())
     #expect(again.markdown.contains("2 of the \(confirmation.count) confirmation runs were measured again"))
-    #expect(again.markdown.contains("| adam | FID | 1000.5 ± 6.4 (n=2: 1000, 1001) | 2000.5 ± 6.4 (n=2: 2000, 2001) | 1000.0 ± 0.0 "))
+    #expect(
+      again.markdown.contains(
+        "| adam | FID | 1000.5 ± 6.4 (n=2: 1000, 1001) | 2000.5 ± 6.4 (n=2: 2000, 2001) | 1000.0 ± 0.0 "))
   }
 
   @Test(

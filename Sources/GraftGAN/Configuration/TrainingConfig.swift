@@ -1,6 +1,6 @@
 import Foundation
-import GraftOptimizers
 import GraftData
+import GraftOptimizers
 
 /// Every setting of a training run. Saved as `config.json` in the run directory, so a run can be
 /// resumed or repeated exactly; loadable from JSON or YAML (`--config`).
