@@ -401,18 +401,14 @@ import Testing
       ("adam", 3e-4), ("sgda", 0.3), ("ada-nsgda", 1e-3), ("sgda-ada", 1e-2), ("nsgda", 1e-2),
     ]
     for seed in 100..<105 {
-      for (optimizer, lr) in chosen {
-        expected.append(try graftingRun("confirm", optimizer, lr, seed: seed, quick: false))
-      }
+      for (optimizer, lr) in chosen { expected.append(try graftingRun("confirm", optimizer, lr, seed: seed, quick: false)) }
     }
     // Screen runs are listed by optimizer: SGDA's extensions sit after its grid.
     expected.sort { a, b in
       let order = ["adam", "sgda", "ada-nsgda", "sgda-ada", "nsgda"]
       func key(_ e: (String, TrainingConfig, [String: String])) -> (Int, Int, Int, Double) {
-        (
-          e.2["stage"] == "screen" ? 0 : 1, e.2["stage"] == "screen" ? 0 : Int(e.2["seed"]!)!,
-          order.firstIndex(of: e.2["optimizer"]!)!, Double(e.2["lr"]!)!
-        )
+        (e.2["stage"] == "screen" ? 0 : 1, e.2["stage"] == "screen" ? 0 : Int(e.2["seed"]!)!,
+         order.firstIndex(of: e.2["optimizer"]!)!, Double(e.2["lr"]!)!)
       }
       return key(a) < key(b)
     }

@@ -158,8 +158,7 @@ struct ReproduceSmokeTests {
   @Test(.enabled(if: FashionMNIST.isAvailable(split: .train), "Fashion-MNIST is not installed"))
   func graftingQuick() throws {
     // Screen (two rates per optimizer, one extension) then confirmation on three fresh seeds.
-    let experiment = GraftingExperiment(
-      root: temporaryDirectory("reproduce-grafting"), scale: ExperimentScale(quick: true))
+    let experiment = GraftingExperiment(root: temporaryDirectory("reproduce-grafting"), scale: ExperimentScale(quick: true))
     let seeds = experiment.scale.seeds
     #expect(seeds == 3)
     let result = try experiment.run(on: localPool)
@@ -241,9 +240,7 @@ struct ReproduceSmokeTests {
     let fids = try #require(again.measures["adam/fid"])
     #expect(fids.values.sorted() == ([1000.0, 1001.0] + [result.measures["adam/fid"]!.values[2]]).sorted())
     #expect(again.markdown.contains("2 of the \(confirmation.count) confirmation runs were measured again"))
-    #expect(
-      again.markdown.contains(
-        "| adam | FID | 1000.5 ± 6.4 (n=2: 1000, 1001) | 2000.5 ± 6.4 (n=2: 2000, 2001) | 1000.0 ± 0.0 "))
+    #expect(again.markdown.contains("| adam | FID | 1000.5 ± 6.4 (n=2: 1000, 1001) | 2000.5 ± 6.4 (n=2: 2000, 2001) | 1000.0 ± 0.0 "))
   }
 
   @Test(
