@@ -86,18 +86,6 @@ func format(_ value: Double, _ digits: Int = 2) -> String {
 
 /// The verdict rules of `Verdict`, in words for the claims' tables.
 enum RuleText {
-  static func atLeast(_ what: String, _ threshold: String) -> String {
-    "held when the 95% interval of \(what) lies at or above \(threshold), not held when wholly below it"
-  }
-  static func atMost(_ what: String, _ threshold: String) -> String {
-    "held when the 95% interval of \(what) lies at or below \(threshold), not held when wholly above it"
-  }
-  static func positive(_ difference: String) -> String {
-    "held when the 95% interval of \(difference) (paired by seed) lies above 0, not held when at or below 0"
-  }
-  static func within(_ difference: String, _ margin: String) -> String {
-    "held when the 95% interval of \(difference) (paired by seed) lies inside ±\(margin), not held when wholly outside"
-  }
   static let otherwise = "; otherwise (and always with one seed) inconclusive"
   /// A claim of two parts (`Verdict.all`).
   static func both(_ a: String, _ b: String) -> String {

@@ -3,33 +3,36 @@ import GraftGAN
 import GraftOptimizers
 import GraftReport
 
-/// The synthetic setting (PAPER.md, "The theory"): SGDA over a log-spaced grid of (η_G, η_D) against
-/// nSGDA, several seeds each; modes recovered per cell, as the mean and the per-seed values, with the
-/// share of seeds that recovered 0, 1, …, K modes and the best cosine, so that a cell that collapses to
-/// one mode is told apart from one that learned nothing. The full version adds K = 3 modes.
+/// The synthetic setting (PAPER.md, "The theory"), one member of its model family (`TheoryVariant`,
+/// the default one unless told): SGDA over a log-spaced grid of (η_G, η_D) against nSGDA, several seeds
+/// each; modes recovered per cell, as the mean and the per-seed values, with the share of seeds that
+/// recovered 0, 1, …, K modes and the best cosine, so that a cell that collapses to one mode is told apart
+/// from one that learned nothing; and, for variants evaluated during training, collapse over time (the
+/// share of evaluations a run held exactly one mode, and whether it left it for two or more later).
 public struct TheoryExperiment: Experiment {
   public static let name = "theory"
   public var root: URL
   public var scale: ExperimentScale
+  public var variant: TheoryVariant
 
+  /// The default variant (`TheoryVariant.default`).
   public init(root: URL, scale: ExperimentScale) {
+    self.init(root: root, scale: scale, variant: .default)
+  }
+
+  public init(root: URL, scale: ExperimentScale, variant: TheoryVariant) {
     self.root = root
     self.scale = scale
+    self.variant = variant
   }
 
   /// η values of the SGDA grid (both players): log-spaced and wide.
-  public var sgdaRates: [Double] { scale.quick ? [0.01, 0.1, 1, 10] : [0.003, 0.01, 0.03, 0.1, 0.3, 1] }
-  public var nsgdaRates: [Double] { [0.02] }
-  var steps: Int { scale.quick ? 600 : 8000 }
-  /// σ0·√d of the initialisation. The full version starts from 0.3 and trains 8000 steps: at the preset's
-  /// 0.1 and 2000 steps SGDA learned nothing in 22 of 25 cells (the players barely moved at small rates and
-  /// diverged at large ones), so "at most one mode" held vacuously. A probe over 3 seeds (σ0√d 0.3 and 1,
-  /// 8000 steps, η in {0.01, 0.1, 1}²) found 0.3 the setting where SGDA learns along the η_G ≈ η_D diagonal
-  /// and nSGDA still recovers every mode; the quick version keeps the preset (its CI role is the machinery).
-  var initScale: Float? { scale.quick ? nil : 0.3 }
-  /// The mode counts K run: the paper's 2, and in the full version 3 (where "at most one" leaves room
-  /// for two modes SGDA should miss). The quick version keeps K = 2 to stay within its CI time.
-  public var modeCounts: [Int] { scale.quick ? [2] : [2, 3] }
+  public var sgdaRates: [Double] { scale.quick ? variant.sgdaRates.quick : variant.sgdaRates.full }
+  /// nSGDA's settings.
+  public var nsgdaSettings: [TheoryVariant.NSGDA] { scale.quick ? variant.nsgda.quick : variant.nsgda.full }
+  /// The mode counts K run (today's full version adds K = 3, where "at most one" leaves room for two
+  /// modes SGDA should miss).
+  public var modeCounts: [Int] { scale.quick ? variant.modeCounts.quick : variant.modeCounts.full }
 
   /// Run-name and measure prefix of a mode count: none for the paper's K = 2 (names as before, so
   /// finished runs are found again), "k3-" and so on otherwise.
@@ -38,14 +41,10 @@ public struct TheoryExperiment: Experiment {
   public var runs: [Sweep.Run] {
     var runs: [Sweep.Run] = []
     for k in modeCounts {
-      var base = preset("theory")
-      base.steps = steps
-      base.logEvery = 100
-      base.checkpointEvery = steps
-      base.theory.modes = k
-      if let initScale { base.theory.initScale = initScale }
-      let prefix = Self.prefix(k)
-      let kLabel: [String: String] = prefix.isEmpty ? [:] : ["modes": "\(k)"]
+      var base = variant.config(modes: k, quick: scale.quick)
+      let prefix = variant.prefix + Self.prefix(k)
+      var common: [String: String] = Self.prefix(k).isEmpty ? [:] : ["modes": "\(k)"]
+      if let label = variant.label { common["variant"] = label }
       for seed in 0..<seeds {
         base.seed = UInt64(seed)
         for g in sgdaRates {
@@ -57,19 +56,21 @@ public struct TheoryExperiment: Experiment {
             runs.append(
               makeRun(
                 "\(prefix)sgda-g\(g)-d\(d)-seed\(seed)", config,
-                labels: ["optimizer": "sgda", "lr_g": "\(g)", "lr_d": "\(d)", "seed": "\(seed)"].merging(kLabel) { $1 })
+                labels: ["optimizer": "sgda", "lr_g": "\(g)", "lr_d": "\(d)", "seed": "\(seed)"].merging(common) { $1 })
             )
           }
         }
-        for lr in nsgdaRates {
+        for n in nsgdaSettings {
           var config = base
           config.setOptimizer("nsgda")
-          config.setLearningRate(lr)
-          runs.append(
-            makeRun(
-              "\(prefix)nsgda-lr\(lr)-seed\(seed)", config,
-              labels: ["optimizer": "nsgda", "lr_g": "\(lr)", "lr_d": "\(lr)", "seed": "\(seed)"].merging(kLabel) { $1 }
-            ))
+          config.generatorSettings.learningRate = n.generatorRate
+          config.discriminatorSettings.learningRate = n.discriminatorRate
+          config.schedule.decay = n.schedule
+          var labels = [
+            "optimizer": "nsgda", "lr_g": "\(n.generatorRate)", "lr_d": "\(n.discriminatorRate)", "seed": "\(seed)",
+          ]
+          if let schedule = n.scheduleLabel { labels["schedule"] = schedule }
+          runs.append(makeRun("\(prefix)\(n.name)-seed\(seed)", config, labels: labels.merging(common) { $1 }))
         }
       }
     }
@@ -88,6 +89,12 @@ public struct TheoryExperiment: Experiment {
     var modes: SeedStatistics
     var diverged: Set<String>
     var bestCosine: SeedStatistics
+    /// Per finished seed evaluated during training: the share of evaluations at exactly one mode.
+    var oneModeShare: SeedStatistics
+    /// Finished seeds evaluated during training that held exactly one mode and later two or more.
+    var leftOneMode: Set<String>
+    /// Per finished seed evaluated during training: the most modes held at any evaluation.
+    var maximumModes: SeedStatistics
 
     /// "0.33 (0, 1, 0†)": the mean, then the per-seed values, † marking a seed that diverged.
     var text: String {
@@ -107,26 +114,52 @@ public struct TheoryExperiment: Experiment {
     var learnsAny: Bool { modes.values.contains { $0 >= 1 } }
   }
 
-  func cell(_ sweep: Sweep, _ k: Int, _ optimizer: String, _ g: String, _ d: String) -> Cell {
+  /// The cell of this variant's runs with mode count `k`, `optimizer` at rates `g`, `d` (as labelled)
+  /// and, for nSGDA, `schedule` (nil: constant).
+  func cell(
+    _ sweep: Sweep, _ k: Int, _ optimizer: String, _ g: String, _ d: String, schedule: String? = nil
+  ) -> Cell {
     let modesLabel = Self.prefix(k).isEmpty ? nil : "\(k)"
     let runs = sweep.runs.filter {
       $0.labels["optimizer"] == optimizer && $0.labels["lr_g"] == g && $0.labels["lr_d"] == d
-        && $0.labels["modes"] == modesLabel
+        && $0.labels["modes"] == modesLabel && $0.labels["variant"] == variant.label
+        && $0.labels["schedule"] == schedule
     }
     var modes: [String: Double] = [:]
     var cosines: [String: Double] = [:]
+    var shares: [String: Double] = [:]
+    var maxima: [String: Double] = [:]
     var diverged: Set<String> = []
+    var left: Set<String> = []
     for run in runs {
       let seed = run.labels["seed"] ?? run.name
-      if let theory = Sweep.summary(run)?.theory {
+      if let summary = Sweep.summary(run), let theory = summary.theory {
         modes[seed] = Double(theory.modesRecovered)
         if let best = theory.bestCosines.max(), best.isFinite { cosines[seed] = Double(best) }
+        if let timeline = summary.theoryTimeline {
+          shares[seed] = timeline.oneModeShare
+          maxima[seed] = Double(timeline.maximumModes)
+          if timeline.leftOneMode { left.insert(seed) }
+        }
       } else {
         modes[seed] = 0
         diverged.insert(seed)
       }
     }
-    return Cell(modes: SeedStatistics(bySeed: modes), diverged: diverged, bestCosine: SeedStatistics(bySeed: cosines))
+    // Every measure here is bounded (modes of K, cosines, shares), so its intervals are bootstrap ones.
+    let modeRange = 0...Double(k)
+    return Cell(
+      modes: SeedStatistics(bySeed: modes, bounds: modeRange), diverged: diverged,
+      bestCosine: SeedStatistics(bySeed: cosines, bounds: -1...1),
+      oneModeShare: SeedStatistics(bySeed: shares, bounds: 0...1), leftOneMode: left,
+      maximumModes: SeedStatistics(bySeed: maxima, bounds: modeRange))
+  }
+
+  /// Over time, for the tables: "0.85 (0.9, 0.8, …); left 1 → ≥2: 0 of 5", or "–" when no seed was
+  /// evaluated during training.
+  static func overTime(_ c: Cell) -> String {
+    guard c.oneModeShare.count > 0 else { return "–" }
+    return "\(c.oneModeShare.formatted(digits: 2)); left 1 → ≥ 2: \(c.leftOneMode.count) of \(c.oneModeShare.count)"
   }
 
   public func summarize(_ sweep: Sweep) -> ExperimentResult {
@@ -153,7 +186,8 @@ public struct TheoryExperiment: Experiment {
   {
     let prefix = Self.prefix(modeCount)
     let kText = prefix.isEmpty ? "" : " (K = \(modeCount))"
-    var md = "### Synthetic setting: modes recovered (of \(modeCount)), \(seeds) seeds\n\n"
+    var md = "### Synthetic setting, variant \(variant.name): modes recovered (of \(modeCount)), \(seeds) seeds\n\n"
+    md += "Variant `\(variant.name)`: \(variant.summary) (`graft train --preset theory \(variant.flags)`).\n\n"
     md +=
       "SGDA, rows η_G, columns η_D; each cell is the mean over the seeds, then the per-seed values in seed order (seeds 0…\(seeds - 1)); `†` marks a seed that diverged (stopped on a non-finite loss), which counts as 0 modes:\n\n"
     md +=
@@ -182,42 +216,54 @@ public struct TheoryExperiment: Experiment {
     md +=
       "\nSGDA per cell: seeds that recovered exactly 0, 1, …, \(modeCount) modes (diverged runs count as 0), and the best cosine (max over modes and generator neurons; mean over the finished seeds, then per seed; a mode counts as recovered above 0.9 with a sample share of at least 5%):\n\n"
     md +=
+      "Over time (variants evaluated during training): the share of evaluations at which a run held exactly one mode (mean ± 95% interval, per seed), and the seeds that held one mode and later two or more.\n\n"
+    md +=
       "| η_G | η_D | " + (0...modeCount).map { "\($0) mode\($0 == 1 ? "" : "s") | " }.joined()
-      + "best cosine |\n|---|---|"
-      + String(repeating: "---|", count: modeCount + 2) + "\n"
+      + "best cosine | over time: share at 1 mode |\n|---|---|" + String(repeating: "---|", count: modeCount + 3) + "\n"
     for (g, row) in zip(sgdaRates, sgdaCells.chunked(sgdaRates.count)) {
       for (d, entry) in zip(sgdaRates, row) {
         let n = entry.cell.modes.count
         md += "| \(g) | \(d) | " + entry.cell.histogram(modeCount).map { "\($0)/\(n) | " }.joined()
-        md += entry.cell.bestCosine.count == 0 ? "– |\n" : "\(entry.cell.bestCosine.formatted(digits: 2)) |\n"
+        md += entry.cell.bestCosine.count == 0 ? "– | " : "\(entry.cell.bestCosine.formatted(digits: 2)) | "
+        md += Self.overTime(entry.cell) + " |\n"
       }
     }
     md +=
-      "\nnSGDA (layer-wise, both players at η): modes recovered, mean ± 95% interval (per-seed values):\n\n| η | modes recovered | seeds with 0…\(modeCount) modes | best cosine | diverged |\n|---|---|---|---|---|\n"
-    var nsgda = SeedStatistics([])
-    for lr in nsgdaRates {
-      let c = cell(sweep, modeCount, "nsgda", "\(lr)", "\(lr)")
-      if nsgda.count == 0 || c.modes.mean > nsgda.mean { nsgda = c.modes }
+      "\nnSGDA (layer-wise): modes recovered, mean ± 95% interval (per-seed values):\n\n| η_G, η_D, schedule | modes recovered | seeds with 0…\(modeCount) modes | best cosine | diverged | over time: share at 1 mode |\n|---|---|---|---|---|---|\n"
+    var nsgda = SeedStatistics([], bounds: 0...Double(modeCount))
+    var nsgdaLabel = ""
+    for n in nsgdaSettings {
+      let c = cell(
+        sweep, modeCount, "nsgda", "\(n.generatorRate)", "\(n.discriminatorRate)",
+        schedule: n.scheduleLabel)
+      if nsgda.count == 0 || c.modes.mean > nsgda.mean {
+        nsgda = c.modes
+        nsgdaLabel = n.label
+      }
       md +=
-        "| \(lr) | \(c.modes.formatted(digits: 2)) | \(c.histogram(modeCount).map(String.init).joined(separator: " / ")) | \(c.bestCosine.formatted(digits: 2)) | \(c.diverged.count) of \(c.modes.count) |\n"
+        "| \(n.label) | \(c.modes.formatted(digits: 2)) | \(c.histogram(modeCount).map(String.init).joined(separator: " / ")) | \(c.bestCosine.formatted(digits: 2)) | \(c.diverged.count) of \(c.modes.count) | \(Self.overTime(c)) |\n"
     }
-    let figureName = prefix.isEmpty ? "heatmap.svg" : "heatmap-\(prefix.dropLast()).svg"
+    // Today's figure names as before; other variants' start with their name (the family puts them in one folder).
+    let figureName = variant.prefix + (prefix.isEmpty ? "heatmap.svg" : "heatmap-\(prefix.dropLast()).svg")
     let heatMap = SVGHeatMap(
       title: "SGDA on the synthetic setting: modes recovered (of \(modeCount)), mean of \(seeds) seeds",
       rowLabels: sgdaRates.map { "\($0)" }, rowTitle: "η_G", columnLabels: sgdaRates.map { "\($0)" },
       columnTitle: "η_D", values: grid, notes: notes, range: 0...Double(modeCount),
       caption:
-        "nSGDA (η = \(nsgdaRates.map { "\($0)" }.joined(separator: ", "))): \(format(nsgda.mean)) modes; †: runs that diverged (count as 0)"
+        "nSGDA (\(nsgdaLabel)): \(format(nsgda.mean)) modes; †: runs that diverged (count as 0)"
     )
     md += "\n![SGDA heat map\(kText)](\(figureName))\n\n"
     // The best SGDA cell is picked by its mean on the same seeds it is compared on: that favours SGDA,
     // so "nSGDA beats it" is the harder claim to hold.
     let best = sgdaCells.max { $0.cell.modes.mean < $1.cell.modes.mean }
-    let bestModes = best?.cell.modes ?? SeedStatistics([])
+    let bestModes = best?.cell.modes ?? SeedStatistics([], bounds: 0...Double(modeCount))
     // "At most one mode" holds vacuously in a cell where nothing is learned: judge only the cells where
     // some seed learned a mode, and call the claim inconclusive when there are none.
     let learning = sgdaCells.filter(\.cell.learnsAny)
-    let cellVerdicts = learning.map { Verdict.atMost($0.cell.modes, 1) }
+    let cellParts = learning.map {
+      ClaimPart(what: "\($0.label) modes", statistics: $0.cell.modes, criterion: .atMost(1))
+    }
+    let cellVerdicts = cellParts.map(\.verdict)
     let undecided = zip(learning, cellVerdicts).filter { $0.1 != .held }.map { cell, verdict in
       "\(cell.label) [\(verdict.rawValue)]: \(cell.cell.modes.formatted(digits: 2))"
     }
@@ -228,6 +274,12 @@ public struct TheoryExperiment: Experiment {
       runsMore.isEmpty
       ? "no SGDA run recovered more than one mode"
       : "\(runsMore.count) SGDA run(s) recovered more than one mode (\(Set(runsMore).sorted().joined(separator: "; ")))"
+    // One claim over every learning cell: each a part "its modes ≤ 1" (as `Claim` decides parts), its
+    // evidence summarised rather than listed cell by cell.
+    let collapse = Claim(
+      claim: "",
+      parts: cellParts.isEmpty ? [ClaimPart(what: "", statistics: bestModes, criterion: .atMost(1))] : cellParts
+    ).check
     let checks = [
       ClaimCheck(
         claim:
@@ -238,21 +290,27 @@ public struct TheoryExperiment: Experiment {
           + "; runs with exactly one mode: \(runsOne) of \(runsTotal); \(moreText); "
           + evidence("best cell (\(best?.label ?? "none"))", bestModes, digits: 2),
         rule: "only cells where some seed recovered ≥ 1 mode are judged; held when every such cell holds, a cell being "
-          + RuleText.atMost("its modes", "1")
+          + Criterion.atMost(1).rule("its modes")
           + "; not held when any is not held; inconclusive when no cell learns any mode (the claim would hold vacuously)"
           + RuleText.otherwise,
-        verdict: learning.isEmpty ? .inconclusive : Verdict.all(cellVerdicts)),
-      ClaimCheck(
+        verdict: learning.isEmpty ? .inconclusive : collapse.verdict, seeds: collapse.seeds,
+        intervalMethod: collapse.intervalMethod, seedsNeeded: learning.isEmpty ? nil : collapse.seedsNeeded),
+      Claim(
         claim: "nSGDA recovers all \(modeCount) modes",
-        evidence: evidence("nSGDA modes", nsgda, digits: 2),
-        rule: RuleText.atLeast("nSGDA's modes", "\(modeCount)") + RuleText.otherwise,
-        verdict: Verdict.atLeast(nsgda, Double(modeCount))),
-      ClaimCheck(
+        parts: [
+          ClaimPart(
+            what: "nSGDA modes (\(nsgdaLabel))", statistics: nsgda, criterion: .atLeast(Double(modeCount)), digits: 2)
+        ]
+      ).check,
+      Claim(
         claim: "nSGDA recovers more modes than SGDA's best cell\(kText)",
-        evidence: evidence("nSGDA − best SGDA cell (\(best?.label ?? "none"))", nsgda.minus(bestModes), digits: 2)
-          + "; nSGDA \(nsgda.formatted(digits: 2)), best SGDA cell \(bestModes.formatted(digits: 2))",
-        rule: RuleText.positive("nSGDA − best SGDA cell (picked by mean on the same seeds)") + RuleText.otherwise,
-        verdict: Verdict.positive(nsgda.minus(bestModes))),
+        parts: [
+          ClaimPart(
+            what: "nSGDA − best SGDA cell (\(best?.label ?? "none"); picked by mean on the same seeds, paired by seed)",
+            statistics: nsgda.minus(bestModes), criterion: .positive, digits: 2)
+        ],
+        context: "nSGDA \(nsgda.formatted(digits: 2)), best SGDA cell \(bestModes.formatted(digits: 2))"
+      ).check,
     ]
     measures["\(prefix)nsgda/modesRecovered"] = nsgda
     measures["\(prefix)sgda-best/modesRecovered"] = bestModes

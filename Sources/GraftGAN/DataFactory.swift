@@ -47,8 +47,7 @@ func makeRealData(_ config: TrainingConfig, generator: RandomGenerator) throws -
       .mixture(centers: mixture.centers, standardDeviation: mixture.standardDeviation, extent: extent)
     )
   case .theory:
-    let t = config.theory
-    let modes = SyntheticModes(dimension: t.dimension, modeCount: t.modes, noise: t.noise)
+    let modes = config.theory.data
     return (
       SampledData(generator: generator) { n, g in modes.sample(n, generator: &g).points },
       .theory(modes: modes.modeDirections)

@@ -30,7 +30,7 @@ public struct Players {
       discriminator = AnyLayer(
         TheoryDiscriminator(
           neurons: t.discriminatorNeurons, dimension: t.dimension, power: t.power, initScale: t.initScale,
-          generator: &rng))
+          trainsScale: t.trainScale, trainsBias: t.trainBias, generator: &rng))
     }
   }
 }

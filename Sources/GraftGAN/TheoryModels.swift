@@ -33,9 +33,15 @@ public struct TheoryDiscriminator: Layer {
   /// Output bias b, [1].
   public var bias: Tensor<Float>
   public let power: Int
+  /// Whether `scale` is a trained parameter; when not, it stays at 1 (the analysis' fixed a = 1).
+  public let trainsScale: Bool
+  /// Whether `bias` is a trained parameter; when not, it stays at 0.
+  public let trainsBias: Bool
 
+  /// Neurons drawn from N(0, σ0²), σ0 = `initScale`/√d; a = 1, b = 0.
   public init(
-    neurons count: Int, dimension: Int, power: Int = 3, initScale: Float = 0.1, generator: inout RandomGenerator
+    neurons count: Int, dimension: Int, power: Int = 3, initScale: Float = 0.1, trainsScale: Bool = true,
+    trainsBias: Bool = true, generator: inout RandomGenerator
   ) {
     neurons = Tensor(
       randomNormal: [count, dimension], standardDeviation: initScale / Float(dimension).squareRoot(),
@@ -43,6 +49,8 @@ public struct TheoryDiscriminator: Layer {
     scale = Tensor([1])
     bias = Tensor([0])
     self.power = power
+    self.trainsScale = trainsScale
+    self.trainsBias = trainsBias
   }
 
   /// [N, d] → [N, 1].
@@ -51,10 +59,11 @@ public struct TheoryDiscriminator: Layer {
     return activations.sum(alongAxis: 1, keepingDims: true) * scale + bias
   }
 
+  /// The neurons, then a and b where they are trained: a parameter left out gets no gradient and no
+  /// update (and is not checkpointed, as it never leaves its initial value).
   public var parameterPaths: [ParameterPath<Self>] {
-    [
-      ParameterPath(name: "neurons", keyPath: \.neurons), ParameterPath(name: "scale", keyPath: \.scale),
-      ParameterPath(name: "bias", keyPath: \.bias),
-    ]
+    [ParameterPath(name: "neurons", keyPath: \.neurons)]
+      + (trainsScale ? [ParameterPath(name: "scale", keyPath: \.scale)] : [])
+      + (trainsBias ? [ParameterPath(name: "bias", keyPath: \.bias)] : [])
   }
 }

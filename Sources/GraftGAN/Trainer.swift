@@ -22,6 +22,9 @@ public struct TrainingSummary: Codable, Sendable {
   public var generatorLoss: Float
   public var mixture: MixtureCoverage?
   public var theory: TheoryRecovery?
+  /// Synthetic setting with `--evaluate-every`: the modes recovered at each evaluation (nil otherwise,
+  /// and in summaries of older runs).
+  public var theoryTimeline: TheoryTimeline? = nil
   /// The most memory the training process had resident, in MB (nil in summaries of older runs).
   public var peakResidentMegabytes: Double?
   /// The build and machine that finished the run (nil in summaries of older runs).
@@ -394,7 +397,7 @@ public final class Trainer {
     return TrainingSummary(
       status: status, steps: step, wallSeconds: seconds, stepsPerSecond: seconds > 0 ? Double(steps) / seconds : 0,
       discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture,
-      theory: theory,
+      theory: theory, theoryTimeline: theory == nil ? nil : TheoryTimeline(metrics: run.metrics),
       peakResidentMegabytes: Runtime.peakResidentMegabytes, provenance: .current)
   }
 

@@ -5,7 +5,7 @@ import Foundation
 /// line for that step) is written as null, and read back as NaN.
 extension TrainingSummary {
   enum CodingKeys: String, CodingKey {
-    case status, steps, wallSeconds, stepsPerSecond, discriminatorLoss, generatorLoss, mixture, theory
+    case status, steps, wallSeconds, stepsPerSecond, discriminatorLoss, generatorLoss, mixture, theory, theoryTimeline
     case peakResidentMegabytes, provenance
   }
 
@@ -19,6 +19,7 @@ extension TrainingSummary {
       generatorLoss: try c.decodeIfPresent(Float.self, forKey: .generatorLoss) ?? .nan,
       mixture: try c.decodeIfPresent(MixtureCoverage.self, forKey: .mixture),
       theory: try c.decodeIfPresent(TheoryRecovery.self, forKey: .theory),
+      theoryTimeline: try c.decodeIfPresent(TheoryTimeline.self, forKey: .theoryTimeline),
       peakResidentMegabytes: try c.decodeIfPresent(Double.self, forKey: .peakResidentMegabytes),
       provenance: try c.decodeIfPresent(Provenance.self, forKey: .provenance))
   }
@@ -33,6 +34,7 @@ extension TrainingSummary {
     try c.encode(generatorLoss.isFinite ? generatorLoss : nil, forKey: .generatorLoss)
     try c.encodeIfPresent(mixture, forKey: .mixture)
     try c.encodeIfPresent(theory, forKey: .theory)
+    try c.encodeIfPresent(theoryTimeline, forKey: .theoryTimeline)
     try c.encodeIfPresent(peakResidentMegabytes, forKey: .peakResidentMegabytes)
     try c.encodeIfPresent(provenance, forKey: .provenance)
   }

@@ -13,7 +13,8 @@ struct ReproduceCommand: ParsableCommand {
       + "(--quick: a few minutes in total)."
   )
 
-  @Argument(help: "Experiment: theory, mog, grafting-matrix, grafting, magnitudes, all.") var name: String
+  @Argument(help: "Experiment: theory, mog, grafting-matrix, grafting, magnitudes, all; or theory-family.")
+  var name: String
   @Flag(help: "The small version (CI smoke test).") var quick = false
   @Option(help: "Seeds per configuration.") var seeds: Int?
   @Option(
@@ -21,6 +22,12 @@ struct ReproduceCommand: ParsableCommand {
       "Most confirmation seeds an experiment with a seed plan (mog, grafting-matrix) may run; its pilot's power analysis asks for the rest (default: mog 40, grafting-matrix 20)."
   ) var maxSeeds: Int?
   @Option(help: "Output directory.") var out: String = "runs/reproduce"
+  @Option(
+    help: ArgumentHelp(
+      "Synthetic model variants, comma-separated: theory runs one (default \(TheoryVariant.default.name)), "
+        + "theory-family these (default all). Known: \(TheoryVariant.all.map(\.name).joined(separator: ", ")).",
+      valueName: "names"))
+  var variant: String?
   @OptionGroup var runner: RunnerOptions
 
   func validate() throws {
@@ -30,6 +37,39 @@ struct ReproduceCommand: ParsableCommand {
     }
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
     if let maxSeeds, maxSeeds < 2 { throw ValidationError("--max-seeds must be at least 2, got \(maxSeeds)") }
+    if variant != nil {
+      guard name == TheoryExperiment.name || name == TheoryFamilyExperiment.name else {
+        throw ValidationError("--variant applies to theory and theory-family only, not \(name): drop it")
+      }
+      let names = try variants()
+      if name == TheoryExperiment.name && names.count != 1 {
+        throw ValidationError("theory runs one variant, got \(names.count): give one name, or use theory-family")
+      }
+    }
+  }
+
+  /// The variants `--variant` names, in its order.
+  private func variants() throws -> [TheoryVariant] {
+    try (variant ?? "").split(separator: ",").map { part in
+      let name = part.trimmingCharacters(in: .whitespaces)
+      guard let v = TheoryVariant.named(name) else {
+        throw ValidationError(
+          "unknown variant '\(name)'. Valid: \(TheoryVariant.all.map(\.name).joined(separator: ", "))")
+      }
+      return v
+    }
+  }
+
+  /// The experiment `type` in `directory`, with the variants `--variant` names.
+  private func make(_ type: any Experiment.Type, _ directory: URL, _ scale: ExperimentScale) throws -> any Experiment {
+    guard variant != nil else { return type.init(root: directory, scale: scale) }
+    if type == TheoryExperiment.self {
+      return TheoryExperiment(root: directory, scale: scale, variant: try variants()[0])
+    }
+    if type == TheoryFamilyExperiment.self {
+      return TheoryFamilyExperiment(root: directory, scale: scale, variants: try variants())
+    }
+    return type.init(root: directory, scale: scale)
   }
 
   func run() throws {
@@ -42,7 +82,7 @@ struct ReproduceCommand: ParsableCommand {
       let directory = root.appendingPathComponent(experiment.name)
       print("reproduce: \(experiment.name) (\(quick ? "quick" : "full")) → \(directory.path)")
       let result = try runner.stoppable("reproduce") {
-        try experiment.init(root: directory, scale: scale).run(on: executor)
+        try make(experiment, directory, scale).run(on: executor)
       }
       try write(result, to: directory)
       results.append(result)

@@ -51,9 +51,11 @@ import Testing
     }
   }
 
+  /// Today's variant: its runs exactly as before the family (names, labels, configs), so finished runs
+  /// are found again.
   @Test(arguments: [true, false])
   func theory(quick: Bool) throws {
-    let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: quick))
+    let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: quick), variant: .today)
     let steps = quick ? 600 : 8000
     let rates = quick ? [0.01, 0.1, 1, 10] : [0.003, 0.01, 0.03, 0.1, 0.3, 1]
     var common: [String: Any] = [
@@ -89,6 +91,68 @@ import Testing
     }
     #expect(expected.count == (quick ? 3 * 17 : 2 * 5 * 37))
     expectRuns(experiment.runs, expected, root: root)
+  }
+
+  /// A collapse variant (the default): names start with the variant, labels carry it, and the configs
+  /// are the preset with the variant's settings, evaluated every 400 steps for collapse over time.
+  @Test(arguments: [true, false])
+  func theoryDefaultVariant(quick: Bool) throws {
+    let variant = TheoryVariant.default
+    #expect(variant.name == "wide-g")
+    let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: quick))
+    let rates = quick ? [0.3] : [0.003, 0.01, 0.03, 0.1, 0.3, 1]
+    #expect(experiment.sgdaRates == rates)
+    let common: [String: Any] = [
+      "steps": 8000, "logEvery": 100, "checkpointEvery": 8000, "schedule.totalSteps": 8000, "evaluateEvery": 400,
+      "theory.norms": [1, 0.25], "theory.initScale": 0.03, "theory.trainScale": false, "theory.trainBias": false,
+      "game": "simultaneous", "theory.generatorNeurons": 12,
+    ]
+    var expected: [(String, TrainingConfig, [String: String])] = []
+    for seed in 0..<(quick ? 3 : 5) {
+      for g in rates {
+        for d in rates {
+          expected.append(
+            (
+              "wide-g-sgda-g\(g)-d\(d)-seed\(seed)",
+              try config("theory", common.merging(players("sgda", g, d, seed: seed)) { $1 }),
+              ["optimizer": "sgda", "lr_g": "\(g)", "lr_d": "\(d)", "seed": "\(seed)", "variant": "wide-g"]
+            ))
+        }
+      }
+      for schedule in quick ? ["cosine"] : ["cosine", "constant"] {
+        var settings = common.merging(players("nsgda", 0.01, 0.03, seed: seed)) { $1 }
+        settings["schedule.decay"] = schedule
+        var labels = ["optimizer": "nsgda", "lr_g": "0.01", "lr_d": "0.03", "seed": "\(seed)", "variant": "wide-g"]
+        if schedule != "constant" { labels["schedule"] = schedule }
+        expected.append(
+          (
+            "wide-g-nsgda-g0.01-d0.03\(schedule == "constant" ? "" : "-" + schedule)-seed\(seed)",
+            try config("theory", settings), labels
+          ))
+      }
+    }
+    expectRuns(experiment.runs, expected, root: root)
+  }
+
+  /// The family: every variant's runs in one folder, names unique, today's as they were.
+  @Test func theoryFamily() throws {
+    let family = TheoryFamilyExperiment(root: root, scale: ExperimentScale(quick: false))
+    #expect(family.variants.map(\.name) == ["today", "unequal-norms", "wide-g", "gaussian-latent", "d300", "power4"])
+    let runs = family.runs
+    #expect(Set(runs.map(\.name)).count == runs.count)
+    for variant in family.variants {
+      let own = TheoryExperiment(root: root, scale: ExperimentScale(quick: false), variant: variant).runs
+      #expect(runs.filter { $0.labels["variant"] == variant.label }.map(\.name) == own.map(\.name), "\(variant.name)")
+    }
+    #expect(runs.contains { $0.name == "sgda-g0.1-d0.1-seed0" && $0.labels["variant"] == nil })
+    let d300 = try #require(runs.first { $0.labels["variant"] == "d300" })
+    #expect(d300.config.theory.dimension == 300 && d300.config.theory.generatorNeurons == 12)
+    let power4 = try #require(runs.first { $0.labels["variant"] == "power4" })
+    #expect(power4.config.theory.power == 4)
+    let gaussian = try #require(runs.first { $0.labels["variant"] == "gaussian-latent" })
+    #expect(gaussian.config.theory.gaussianLatent)
+    for run in runs { #expect(throws: Never.self) { try run.config.validate() } }
+    #expect(Experiments.named("theory-family") != nil && !Experiments.names.contains("theory-family"))
   }
 
   /// The expected mixture run of (dataset, optimizer, lr, seed) in `stage`.

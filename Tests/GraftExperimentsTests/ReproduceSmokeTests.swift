@@ -38,14 +38,14 @@ func expectPilotPlanned(_ result: ExperimentResult, before: [Int]) throws {
 /// are opt-in: GRAFT_FULL_REPRODUCTION=1 runs them (a few hours).
 @Suite("graft reproduce (quick)", .serialized)
 struct ReproduceSmokeTests {
+  /// The default variant (wide-g) at its quick size: one SGDA cell and nSGDA, 8000 steps each.
   @Test func theoryQuick() throws {
     let root = temporaryDirectory("reproduce-theory")
     let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: true))
     let seeds = experiment.scale.seeds
     #expect(seeds >= 3)
     let result = try experiment.run(on: localPool)
-    #expect(experiment.sweep.runs.count == seeds * (16 + 1))
-    #expect(experiment.sgdaRates.count >= 4)
+    #expect(experiment.sweep.runs.count == seeds * (1 + 1))
     #expect(result.markdown.contains("| η_G \\ η_D |"))
     expectIntervalsAndVerdicts(result, seeds: seeds)
     #expect(result.checks.count == 3)
@@ -56,24 +56,26 @@ struct ReproduceSmokeTests {
     }
     let nsgda = try #require(result.measures["nsgda/modesRecovered"])
     #expect(nsgda.count == seeds)
-    // Outcomes over seeds 0, 1, 2 (600 steps), measured per seed under OPENBLAS_CORETYPE Haswell,
-    // Sandybridge and SkylakeX, before and after the optimizers' constants became torch-exact — the same
-    // under all:
-    //   nSGDA modes recovered: 1, 2, 2 (mean 1.67)
-    //   SGDA, all 16 cells: 0 on every seed (runs that diverged count as 0); seed 3 (not used) had one
-    //   cell at 1, and at 2000 steps one SGDA run of 80 recovered 2, so no single-run bound is asserted.
-    // Asserted with margin: every SGDA cell's mean ≤ 1 (measured 0), nSGDA ≥ 1 mode on every seed
-    // (measured min 1) and nSGDA's mean ≥ the best SGDA cell's mean + 1 (measured 1.67 vs 0).
-    #expect(nsgda.values.allSatisfy { $0 >= 1 }, "\(nsgda.formatted())")
-    let best = try #require(result.measures["sgda-best/modesRecovered"])
-    #expect(nsgda.mean >= best.mean + 1, "nSGDA \(nsgda.formatted()), best SGDA cell \(best.formatted())")
+    // Outcomes over seeds 0, 1, 2, measured 2026-12-06 on the 2-core EPYC (default OpenBLAS kernels), in
+    // this quick run and again as part of the family run (docs/theory-family.md):
+    //   SGDA (η_G 0.3, η_D 0.3): 1, 1, 1 mode; never 2 at any of the 20 evaluations.
+    //   nSGDA (η_G 0.01, η_D 0.03, cosine): 2, 2, 2.
+    // Asserted with margin: SGDA learns (≥ 1 mode on some seed) and no SGDA run ever holds more than one
+    // mode (the mechanism); nSGDA's mean ≥ 1.5 and ≥ SGDA's cell mean + 0.5.
     let cells = result.measures.filter { $0.key.hasPrefix("sgda/") && $0.key.hasSuffix("/modesRecovered") }
-    #expect(cells.count == 16)
-    // Each cell also reports its best cosine and the seeds with 0, 1, 2 modes.
-    #expect(result.measures.keys.filter { $0.hasSuffix("/bestCosine") }.count == 16)
-    #expect(result.markdown.contains("| η_G | η_D | 0 modes | 1 mode | 2 modes | best cosine |"))
+    #expect(cells.count == 1)
+    let sgda = try #require(cells.first?.value)
+    #expect(sgda.values.contains { $0 >= 1 }, "SGDA learns in the quick cell: \(sgda.formatted())")
+    for run in experiment.sweep.runs where run.labels["optimizer"] == "sgda" {
+      if let timeline = Sweep.summary(run)?.theoryTimeline {
+        #expect(timeline.maximumModes <= 1, "\(run.name): \(timeline.modes)")
+      }
+    }
+    #expect(nsgda.mean >= 1.5, "\(nsgda.formatted())")
+    #expect(nsgda.mean >= sgda.mean + 0.5, "nSGDA \(nsgda.formatted()), SGDA \(sgda.formatted())")
+    #expect(
+      result.markdown.contains("| η_G | η_D | 0 modes | 1 mode | 2 modes | best cosine | over time: share at 1 mode |"))
     #expect(result.checks[0].evidence.contains("cells learned ≥ 1 mode on some seed"))
-    for (name, cell) in cells { #expect(cell.mean <= 1, "\(name): \(cell.formatted())") }
   }
 
   @Test func mixturesQuick() throws {
@@ -264,8 +266,11 @@ struct ReproduceSmokeTests {
       "set GRAFT_FULL_REPRODUCTION=1 for the full versions"))
   func fullVersions() throws {
     let scale = ExperimentScale(quick: false)
-    let theory = try TheoryExperiment(root: temporaryDirectory("reproduce-theory-full"), scale: scale).run(
-      on: localPool)
+    // Today's variant (the numbers below are its); the default variant's full numbers are in
+    // docs/theory-family.md.
+    let theory = try TheoryExperiment(
+      root: temporaryDirectory("reproduce-theory-full"), scale: scale, variant: .today
+    ).run(on: localPool)
     let mixtures = MixtureExperiment(root: temporaryDirectory("reproduce-mog-full"), scale: scale)
     let mog = try mixtures.run(on: localPool)
     // Theory over seeds 0…4, mog over its confirmation seeds 100…109. Not re-measured under every core

@@ -1,3 +1,4 @@
+import Foundation
 import GraftOptimizers
 
 /// A type a setting can hold: how it reads from the command line and how it is described in help.
@@ -70,6 +71,34 @@ extension Optional: SettingValue where Wrapped: SettingValue {
   }
   public var settingText: String { map(\.settingText) ?? "none" }
   public static var kindDescription: String { Wrapped.kindDescription + ", or none" }
+}
+
+/// A list of values, written comma-separated on the command line (`1,0.25`); the empty text is the
+/// empty list.
+extension Array: SettingValue where Element: SettingValue {
+  public init?(settingText text: String) {
+    if text.isEmpty {
+      self = []
+      return
+    }
+    var values: [Element] = []
+    for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+      guard let v = Element(settingText: part.trimmingCharacters(in: .whitespaces)) else { return nil }
+      values.append(v)
+    }
+    self = values
+  }
+  public var settingText: String { map(\.settingText).joined(separator: ",") }
+  public static var kindDescription: String { "a comma-separated list of " + Element.kindDescription.pluralKind }
+}
+
+extension String {
+  /// "a number" → "numbers", for a list's kind.
+  fileprivate var pluralKind: String {
+    let bare = hasPrefix("a ") ? String(dropFirst(2)) : hasPrefix("an ") ? String(dropFirst(3)) : self
+    return bare.split(separator: " ", maxSplits: 1).enumerated().map { $0 == 0 ? $1 + "s" : String($1) }
+      .joined(separator: " ")
+  }
 }
 
 /// A setting with a fixed set of named values (data sets, models, losses, ...).

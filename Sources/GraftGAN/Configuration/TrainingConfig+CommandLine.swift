@@ -55,7 +55,8 @@ extension TrainingConfig {
       // Two lines each, so that help wrapped at 80 columns stays readable.
       for s in settings where s.section == section {
         let key = keys ? s.key.map { "; config key \($0)" } ?? "" : ""
-        lines.append("  --\(s.flag) (\(s.valid); default \(s.text(defaults))\(key))")
+        lines.append(
+          "  --\(s.flag) (\(s.valid); default \(s.text(defaults).isEmpty ? "empty" : s.text(defaults))\(key))")
         lines.append("      \(s.help)")
       }
     }

@@ -111,6 +111,20 @@ extension TrainingConfig {
       .value(
         "theory-gaussian-latent", \.theory.gaussianLatent, key: "theory.gaussianLatent", .theory,
         "Gaussian instead of one-hot latent codes."),
+      .value(
+        "theory-norms", \.theory.norms, key: "theory.norms", .theory,
+        "Norm of each mode's centre, K numbers (e.g. 1,0.25); empty: all 1.",
+        valid: Validity("> 0") { $0.allSatisfy { $0 > 0 } }),
+      .value(
+        "theory-weights", \.theory.weights, key: "theory.weights", .theory,
+        "Relative frequency of each mode, K numbers (e.g. 3,1); empty: equally likely.",
+        valid: Validity("≥ 0, not all 0") { $0.isEmpty || ($0.allSatisfy { $0 >= 0 } && $0.contains { $0 > 0 }) }),
+      .value(
+        "theory-train-scale", \.theory.trainScale, key: "theory.trainScale", .theory,
+        "Train the discriminator's output scale a (--no-theory-train-scale: hold a = 1)."),
+      .value(
+        "theory-train-bias", \.theory.trainBias, key: "theory.trainBias", .theory,
+        "Train the discriminator's output bias b (--no-theory-train-bias: hold b = 0)."),
 
       .value("seed", \.seed, key: "seed", .bookkeeping, "Random seed."),
       .value("log-every", \.logEvery, key: "logEvery", .bookkeeping, "Log every N steps.", valid: .above(0)),

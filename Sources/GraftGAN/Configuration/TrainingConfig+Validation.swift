@@ -20,5 +20,13 @@ extension TrainingConfig {
     try require(
       theory.modes <= theory.dimension,
       "--theory-modes must be at most --theory-dim (\(theory.dimension)), got \(theory.modes)")
+    try require(
+      theory.norms.isEmpty || theory.norms.count == theory.modes,
+      "--theory-norms needs one number per mode (--theory-modes \(theory.modes)), got \(theory.norms.count): "
+        + "give \(theory.modes) comma-separated norms or none")
+    try require(
+      theory.weights.isEmpty || theory.weights.count == theory.modes,
+      "--theory-weights needs one number per mode (--theory-modes \(theory.modes)), got \(theory.weights.count): "
+        + "give \(theory.modes) comma-separated weights or none")
   }
 }

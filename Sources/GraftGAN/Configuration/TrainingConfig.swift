@@ -1,4 +1,5 @@
 import Foundation
+import GraftData
 import GraftOptimizers
 
 /// Every setting of a training run. Saved as `config.json` in the run directory, so a run can be
@@ -77,7 +78,22 @@ public struct TheorySettings: Codable, Equatable, Sendable {
   public var initScale: Float = 0.1
   /// One-hot latent codes (the default) or Gaussian ones.
   public var gaussianLatent = false
+  /// The norm of each mode's centre (K numbers > 0); empty: every mode has norm 1.
+  public var norms: [Float] = []
+  /// The relative frequency of each mode (K numbers ≥ 0, not all 0); empty: equally likely modes.
+  public var weights: [Double] = []
+  /// Whether the discriminator's output scale a is trained (true) or held at 1.
+  public var trainScale = true
+  /// Whether the discriminator's output bias b is trained (true) or held at 0.
+  public var trainBias = true
   public init() {}
+
+  /// The data distribution these settings describe.
+  public var data: SyntheticModes {
+    SyntheticModes(
+      dimension: dimension, modeCount: modes, noise: noise, weights: weights.isEmpty ? nil : weights,
+      norms: norms.isEmpty ? nil : norms)
+  }
 }
 
 /// A setting that makes no sense, found before any work is done.
