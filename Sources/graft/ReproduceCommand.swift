@@ -19,7 +19,7 @@ struct ReproduceCommand: ParsableCommand {
   @Option(help: "Seeds per configuration.") var seeds: Int?
   @Option(
     help:
-      "Most confirmation seeds an experiment with a seed plan (mog, grafting-matrix) may run; its pilot's power analysis asks for the rest (default: mog 40, grafting-matrix 20)."
+      "Most confirmation seeds an experiment with a seed plan (mog, grafting-matrix, grafting) may run, never fewer than its minimum; its pilot's power analysis asks for the rest (default: mog 40, grafting-matrix 20, grafting 20)."
   ) var maxSeeds: Int?
   @Option(help: "Output directory.") var out: String = "runs/reproduce"
   @Option(
