@@ -62,10 +62,7 @@ public struct GraftingExperiment: Experiment {
   /// seed 0), at least twice the scale's seeds (10 by default; quick: the scale's 3), at most
   /// `--max-seeds` (default 20; quick: the minimum).
   var pendingPlan: SeedPlan {
-    let pilot = scale.quick ? 3 : 5
-    let minimum = max(pilot, scale.quick ? scale.seeds : 2 * scale.seeds)
-    let budget = max(minimum, scale.maxSeeds ?? (scale.quick ? minimum : 20))
-    return SeedPlan(first: 100, pilot: pilot, minimum: minimum, budget: budget)
+    SeedPlan(scale: scale, minimum: scale.quick ? scale.seeds : 2 * scale.seeds, budget: 20, quickExtra: 0)
   }
 
   /// The confirmation's seed count, fixed from the claims on its pilot seeds once every screen has chosen

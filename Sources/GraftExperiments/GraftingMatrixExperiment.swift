@@ -44,10 +44,7 @@ public struct GraftingMatrixExperiment: Experiment {
   public var screenSeeds: [Int] { scale.quick ? [0] : [0, 1] }
   /// The confirmation's plan before its pilot has settled: seeds from 100 (never a screen seed).
   var pendingPlan: SeedPlan {
-    let pilot = scale.quick ? 3 : 5
-    let minimum = max(pilot, scale.seeds)
-    let budget = max(minimum, scale.maxSeeds ?? (scale.quick ? minimum + 2 : 20))
-    return SeedPlan(first: 100, pilot: pilot, minimum: minimum, budget: budget)
+    SeedPlan(scale: scale, minimum: scale.seeds, budget: 20, quickExtra: 2)
   }
 
   /// The confirmation's seed count, fixed from the claims on its pilot seeds once every pair's screen

@@ -45,10 +45,7 @@ public struct MixtureExperiment: Experiment {
 
   /// The confirmation's plan before its pilot has settled: seeds from 100 (never a screen seed).
   var pendingPlan: SeedPlan {
-    let pilot = scale.quick ? 3 : 5
-    let minimum = max(pilot, scale.quick ? scale.seeds : 2 * scale.seeds)
-    let budget = max(minimum, scale.maxSeeds ?? (scale.quick ? minimum + 2 : 40))
-    return SeedPlan(first: 100, pilot: pilot, minimum: minimum, budget: budget)
+    SeedPlan(scale: scale, minimum: scale.quick ? scale.seeds : 2 * scale.seeds, budget: 40, quickExtra: 2)
   }
 
   /// The ring8 confirmation's seed count, fixed from the claims on its pilot seeds once every ring8

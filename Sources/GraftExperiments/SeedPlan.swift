@@ -28,6 +28,17 @@ public struct SeedPlan: Codable, Sendable, Equatable {
     public var seeds: ClaimCheck.SeedsNeeded
   }
 
+  /// The plan of an experiment at `scale`, before its pilot has settled, with seeds from 100 (never a
+  /// screen seed): a pilot of 5 seeds (quick: 3); at least `minimum` seeds (and the pilot); at most
+  /// `--max-seeds` if given, else `budget` (quick: `quickExtra` past the minimum), never below the
+  /// minimum.
+  init(scale: ExperimentScale, minimum: Int, budget: Int, quickExtra: Int) {
+    let pilot = scale.quick ? 3 : 5
+    let minimum = max(pilot, minimum)
+    let budget = max(minimum, scale.maxSeeds ?? (scale.quick ? minimum + quickExtra : budget))
+    self.init(first: 100, pilot: pilot, minimum: minimum, budget: budget)
+  }
+
   /// A plan whose pilot has not settled yet: it runs the `minimum`.
   init(first: Int, pilot: Int, minimum: Int, budget: Int) {
     precondition(pilot >= 2 && minimum >= pilot && budget >= minimum, "pilot ≤ minimum ≤ budget, pilot ≥ 2")

@@ -275,11 +275,8 @@ public struct TheoryExperiment: Experiment {
       ? "no SGDA run recovered more than one mode"
       : "\(runsMore.count) SGDA run(s) recovered more than one mode (\(Set(runsMore).sorted().joined(separator: "; ")))"
     // One claim over every learning cell: each a part "its modes ≤ 1" (as `Claim` decides parts), its
-    // evidence summarised rather than listed cell by cell.
-    let collapse = Claim(
-      claim: "",
-      parts: cellParts.isEmpty ? [ClaimPart(what: "", statistics: bestModes, criterion: .atMost(1))] : cellParts
-    ).check
+    // evidence summarised rather than listed cell by cell. No learning cell: nothing to decide on.
+    let collapse = cellParts.isEmpty ? nil : Claim(claim: "", parts: cellParts).check
     let checks = [
       ClaimCheck(
         claim:
@@ -293,8 +290,9 @@ public struct TheoryExperiment: Experiment {
           + Criterion.atMost(1).rule("its modes")
           + "; not held when any is not held; inconclusive when no cell learns any mode (the claim would hold vacuously)"
           + RuleText.otherwise,
-        verdict: learning.isEmpty ? .inconclusive : collapse.verdict, seeds: collapse.seeds,
-        intervalMethod: collapse.intervalMethod, seedsNeeded: learning.isEmpty ? nil : collapse.seedsNeeded),
+        verdict: collapse?.verdict ?? .inconclusive, seeds: collapse?.seeds ?? bestModes.count,
+        intervalMethod: collapse?.intervalMethod ?? bestModes.intervalMethod.rawValue,
+        seedsNeeded: collapse?.seedsNeeded),
       Claim(
         claim: "nSGDA recovers all \(modeCount) modes",
         parts: [
