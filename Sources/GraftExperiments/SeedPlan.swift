@@ -28,15 +28,15 @@ public struct SeedPlan: Codable, Sendable, Equatable {
     public var seeds: ClaimCheck.SeedsNeeded
   }
 
-  /// The plan of an experiment at `scale`, before its pilot has settled, with seeds from 100 (never a
-  /// screen seed): a pilot of 5 seeds (quick: 3); at least `minimum` seeds (and the pilot); at most
-  /// `--max-seeds` if given, else `budget` (quick: `quickExtra` past the minimum), never below the
-  /// minimum.
-  init(scale: ExperimentScale, minimum: Int, budget: Int, quickExtra: Int) {
+  /// The plan of an experiment at `scale`, before its pilot has settled, with seeds from `first` (by
+  /// default 100: never a screen seed): a pilot of 5 seeds (quick: 3); at least `minimum` seeds (and the
+  /// pilot); at most `--max-seeds` if given, else `budget` (quick: `quickExtra` past the minimum), never
+  /// below the minimum.
+  init(scale: ExperimentScale, minimum: Int, budget: Int, quickExtra: Int, first: Int = 100) {
     let pilot = scale.quick ? 3 : 5
     let minimum = max(pilot, minimum)
     let budget = max(minimum, scale.maxSeeds ?? (scale.quick ? minimum + quickExtra : budget))
-    self.init(first: 100, pilot: pilot, minimum: minimum, budget: budget)
+    self.init(first: first, pilot: pilot, minimum: minimum, budget: budget)
   }
 
   /// A plan whose pilot has not settled yet: it runs the `minimum`.
@@ -51,8 +51,13 @@ public struct SeedPlan: Codable, Sendable, Equatable {
 
   /// The plan fixed by the claims measured on the pilot seeds.
   func fixed(by pilotClaims: [Claim]) -> SeedPlan {
+    fixed(by: pilotClaims.map { Need(claim: $0.claim, seeds: $0.seedsNeeded) })
+  }
+
+  /// The plan fixed by the needs of the claims measured on the pilot seeds.
+  func fixed(by needs: [Need]) -> SeedPlan {
     var plan = self
-    plan.needs = pilotClaims.map { Need(claim: $0.claim, seeds: $0.seedsNeeded) }
+    plan.needs = needs
     return plan
   }
 

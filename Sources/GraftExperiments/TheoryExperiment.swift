@@ -9,22 +9,49 @@ import GraftReport
 /// recovered 0, 1, …, K modes and the best cosine, so that a cell that collapses to one mode is told apart
 /// from one that learned nothing; and, for variants evaluated during training, collapse over time (the
 /// share of evaluations a run held exactly one mode, and whether it left it for two or more later).
+///
+/// Its seeds follow a `SeedPlan`: the full version's pilot is seeds 100…104, fresh because the default
+/// variant and nSGDA's setting were chosen on seeds 0–3 (docs/theory-family.md), and it runs up to 50
+/// seeds; the quick version stays on seeds 0–2, the ones its cell was measured on. The model family
+/// (`TheoryFamilyExperiment`) runs each variant unplanned, on seeds 0..<`scale.seeds`.
 public struct TheoryExperiment: Experiment {
   public static let name = "theory"
   public var root: URL
   public var scale: ExperimentScale
   public var variant: TheoryVariant
+  /// Whether the seed count comes from a pilot (`seedPlan`) rather than `scale.seeds`.
+  public var planned: Bool
 
   /// The default variant (`TheoryVariant.default`).
   public init(root: URL, scale: ExperimentScale) {
     self.init(root: root, scale: scale, variant: .default)
   }
 
-  public init(root: URL, scale: ExperimentScale, variant: TheoryVariant) {
+  public init(root: URL, scale: ExperimentScale, variant: TheoryVariant, planned: Bool = true) {
     self.root = root
     self.scale = scale
     self.variant = variant
+    self.planned = planned
   }
+
+  /// The plan before its pilot has settled: at least the scale's seeds, at most 50 (about 20 minutes of
+  /// the default variant on 2 cores).
+  var pendingPlan: SeedPlan {
+    SeedPlan(scale: scale, minimum: scale.seeds, budget: 50, quickExtra: 0, first: scale.quick ? 0 : 100)
+  }
+
+  /// The seed count, fixed from the claims on the pilot seeds once those runs have settled; nil when
+  /// unplanned.
+  public var seedPlan: SeedPlan? {
+    guard planned else { return nil }
+    let plan = pendingPlan
+    let pilot = Sweep(root: root, runs: runs(seeds: plan.pilotSeeds))
+    guard pilot.runs.allSatisfy(Sweep.isSettled) else { return plan }
+    return plan.fixed(by: modeCounts.flatMap { summarize(pilot, modes: $0, seeds: plan.pilotSeeds).needs })
+  }
+
+  /// The seeds every configuration runs on: the plan's, or 0..<`scale.seeds` when unplanned.
+  public var seedList: [Int] { seedPlan?.confirmationSeeds ?? Array(0..<seeds) }
 
   /// η values of the SGDA grid (both players): log-spaced and wide.
   public var sgdaRates: [Double] { scale.quick ? variant.sgdaRates.quick : variant.sgdaRates.full }
@@ -38,14 +65,17 @@ public struct TheoryExperiment: Experiment {
   /// finished runs are found again), "k3-" and so on otherwise.
   static func prefix(_ modes: Int) -> String { modes == TrainingConfig().theory.modes ? "" : "k\(modes)-" }
 
-  public var runs: [Sweep.Run] {
+  public var runs: [Sweep.Run] { runs(seeds: seedList) }
+
+  /// Every configuration on `seeds`.
+  func runs(seeds: [Int]) -> [Sweep.Run] {
     var runs: [Sweep.Run] = []
     for k in modeCounts {
       var base = variant.config(modes: k, quick: scale.quick)
       let prefix = variant.prefix + Self.prefix(k)
       var common: [String: String] = Self.prefix(k).isEmpty ? [:] : ["modes": "\(k)"]
       if let label = variant.label { common["variant"] = label }
-      for seed in 0..<seeds {
+      for seed in seeds {
         base.seed = UInt64(seed)
         for g in sgdaRates {
           for d in sgdaRates {
@@ -163,12 +193,15 @@ public struct TheoryExperiment: Experiment {
   }
 
   public func summarize(_ sweep: Sweep) -> ExperimentResult {
-    var md = ""
+    let plan = seedPlan
+    let seeds = plan?.confirmationSeeds ?? Array(0..<self.seeds)
+    let firstSeed = "\(seeds.first ?? 0)"
+    var md = plan?.markdown ?? ""
     var checks: [ClaimCheck] = []
     var figures: [String: String] = [:]
     var measures: [String: SeedStatistics] = [:]
     for k in modeCounts {
-      let part = summarize(sweep, modes: k)
+      let part = summarize(sweep, modes: k, seeds: seeds)
       md += part.markdown
       checks += part.checks
       figures.merge(part.figures) { $1 }
@@ -176,20 +209,26 @@ public struct TheoryExperiment: Experiment {
     }
     return ExperimentResult(
       name: Self.name, markdown: md, checks: checks,
-      highlightedRuns: sweep.runs.filter { $0.labels["seed"] == "0" && $0.labels["optimizer"] == "nsgda" }.map(
-        \.directory.path), figures: figures, measures: measures)
+      highlightedRuns: sweep.runs.filter { $0.labels["seed"] == firstSeed && $0.labels["optimizer"] == "nsgda" }.map(
+        \.directory.path), seedPlan: plan, figures: figures, measures: measures)
   }
 
-  /// The tables, heat map, claims and measures of one mode count K.
-  func summarize(_ sweep: Sweep, modes modeCount: Int)
-    -> (markdown: String, checks: [ClaimCheck], figures: [String: String], measures: [String: SeedStatistics])
+  /// The tables, heat map, claims (and each claim's need of seeds, for the plan) and measures of one
+  /// mode count K on `seeds`.
+  func summarize(_ sweep: Sweep, modes modeCount: Int, seeds: [Int])
+    -> (
+      markdown: String, checks: [ClaimCheck], needs: [SeedPlan.Need], figures: [String: String],
+      measures: [String: SeedStatistics]
+    )
   {
     let prefix = Self.prefix(modeCount)
     let kText = prefix.isEmpty ? "" : " (K = \(modeCount))"
-    var md = "### Synthetic setting, variant \(variant.name): modes recovered (of \(modeCount)), \(seeds) seeds\n\n"
+    let seedText = "seeds \(seeds.first ?? 0)…\(seeds.last ?? 0)"
+    var md =
+      "### Synthetic setting, variant \(variant.name): modes recovered (of \(modeCount)), \(seeds.count) seeds\n\n"
     md += "Variant `\(variant.name)`: \(variant.summary) (`graft train --preset theory \(variant.flags)`).\n\n"
     md +=
-      "SGDA, rows η_G, columns η_D; each cell is the mean over the seeds, then the per-seed values in seed order (seeds 0…\(seeds - 1)); `†` marks a seed that diverged (stopped on a non-finite loss), which counts as 0 modes:\n\n"
+      "SGDA, rows η_G, columns η_D; each cell is the mean over the seeds, then the per-seed values in seed order (\(seedText)); `†` marks a seed that diverged (stopped on a non-finite loss), which counts as 0 modes:\n\n"
     md +=
       "| η_G \\ η_D | " + sgdaRates.map { "\($0) | " }.joined() + "\n|---|"
       + String(repeating: "---|", count: sgdaRates.count) + "\n"
@@ -246,7 +285,7 @@ public struct TheoryExperiment: Experiment {
     // Today's figure names as before; other variants' start with their name (the family puts them in one folder).
     let figureName = variant.prefix + (prefix.isEmpty ? "heatmap.svg" : "heatmap-\(prefix.dropLast()).svg")
     let heatMap = SVGHeatMap(
-      title: "SGDA on the synthetic setting: modes recovered (of \(modeCount)), mean of \(seeds) seeds",
+      title: "SGDA on the synthetic setting: modes recovered (of \(modeCount)), mean of \(seeds.count) seeds",
       rowLabels: sgdaRates.map { "\($0)" }, rowTitle: "η_G", columnLabels: sgdaRates.map { "\($0)" },
       columnTitle: "η_D", values: grid, notes: notes, range: 0...Double(modeCount),
       caption:
@@ -276,11 +315,31 @@ public struct TheoryExperiment: Experiment {
       : "\(runsMore.count) SGDA run(s) recovered more than one mode (\(Set(runsMore).sorted().joined(separator: "; ")))"
     // One claim over every learning cell: each a part "its modes ≤ 1" (as `Claim` decides parts), its
     // evidence summarised rather than listed cell by cell. No learning cell: nothing to decide on.
-    let collapse = cellParts.isEmpty ? nil : Claim(claim: "", parts: cellParts).check
+    let collapseClaim =
+      "SGDA collapses\(kText): among the grid's cells where SGDA learns at least one mode, none recovers more than one mode on average"
+    let collapseCells = cellParts.isEmpty ? nil : Claim(claim: collapseClaim, parts: cellParts)
+    let collapse = collapseCells?.check
+    let nsgdaAll = Claim(
+      claim: "nSGDA recovers all \(modeCount) modes",
+      parts: [
+        ClaimPart(
+          what: "nSGDA modes (\(nsgdaLabel))", statistics: nsgda, criterion: .atLeast(Double(modeCount)), digits: 2)
+      ])
+    let nsgdaAhead = Claim(
+      claim: "nSGDA recovers more modes than SGDA's best cell\(kText)",
+      parts: [
+        ClaimPart(
+          what: "nSGDA − best SGDA cell (\(best?.label ?? "none"); picked by mean on the same seeds, paired by seed)",
+          statistics: nsgda.minus(bestModes), criterion: .positive, digits: 2)
+      ],
+      context: "nSGDA \(nsgda.formatted(digits: 2)), best SGDA cell \(bestModes.formatted(digits: 2))")
+    // With no learning cell the collapse claim cannot be decided at any count: the plan runs its budget.
+    let needs =
+      [SeedPlan.Need(claim: collapseClaim, seeds: collapseCells?.seedsNeeded ?? .unbounded)]
+      + [nsgdaAll, nsgdaAhead].map { SeedPlan.Need(claim: $0.claim, seeds: $0.seedsNeeded) }
     let checks = [
       ClaimCheck(
-        claim:
-          "SGDA collapses\(kText): among the grid's cells where SGDA learns at least one mode, none recovers more than one mode on average",
+        claim: collapseClaim,
         evidence: "\(learning.count) of \(sgdaCells.count) cells learned ≥ 1 mode on some seed; "
           + "\(cellVerdicts.filter { $0 == .held }.count) of those held"
           + (undecided.isEmpty ? "" : "; the others: " + undecided.joined(separator: ", "))
@@ -293,26 +352,12 @@ public struct TheoryExperiment: Experiment {
         verdict: collapse?.verdict ?? .inconclusive, seeds: collapse?.seeds ?? bestModes.count,
         intervalMethod: collapse?.intervalMethod ?? bestModes.intervalMethod.rawValue,
         seedsNeeded: collapse?.seedsNeeded),
-      Claim(
-        claim: "nSGDA recovers all \(modeCount) modes",
-        parts: [
-          ClaimPart(
-            what: "nSGDA modes (\(nsgdaLabel))", statistics: nsgda, criterion: .atLeast(Double(modeCount)), digits: 2)
-        ]
-      ).check,
-      Claim(
-        claim: "nSGDA recovers more modes than SGDA's best cell\(kText)",
-        parts: [
-          ClaimPart(
-            what: "nSGDA − best SGDA cell (\(best?.label ?? "none"); picked by mean on the same seeds, paired by seed)",
-            statistics: nsgda.minus(bestModes), criterion: .positive, digits: 2)
-        ],
-        context: "nSGDA \(nsgda.formatted(digits: 2)), best SGDA cell \(bestModes.formatted(digits: 2))"
-      ).check,
+      nsgdaAll.check,
+      nsgdaAhead.check,
     ]
     measures["\(prefix)nsgda/modesRecovered"] = nsgda
     measures["\(prefix)sgda-best/modesRecovered"] = bestModes
-    return (md, checks, [figureName: heatMap.render()], measures)
+    return (md, checks, needs, [figureName: heatMap.render()], measures)
   }
 }
 

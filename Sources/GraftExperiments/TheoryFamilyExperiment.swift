@@ -24,7 +24,7 @@ public struct TheoryFamilyExperiment: Experiment {
 
   /// One variant's experiment; all share `root` (run names start with the variant's name).
   func experiment(_ variant: TheoryVariant) -> TheoryExperiment {
-    TheoryExperiment(root: root, scale: scale, variant: variant)
+    TheoryExperiment(root: root, scale: scale, variant: variant, planned: false)
   }
 
   public var runs: [Sweep.Run] { variants.flatMap { experiment($0).runs } }
@@ -123,7 +123,7 @@ public struct TheoryFamilyExperiment: Experiment {
     for variant in variants {
       let e = experiment(variant)
       for k in e.modeCounts {
-        let part = e.summarize(sweep, modes: k)
+        let part = e.summarize(sweep, modes: k, seeds: e.seedList)
         md += part.markdown
         checks += part.checks.map { c in
           var c = c

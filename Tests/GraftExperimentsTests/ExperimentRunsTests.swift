@@ -51,11 +51,12 @@ import Testing
     }
   }
 
-  /// Today's variant: its runs exactly as before the family (names, labels, configs), so finished runs
-  /// are found again.
+  /// Today's variant, unplanned (as the family runs it): its runs exactly as before the family (names,
+  /// labels, configs), so finished runs are found again.
   @Test(arguments: [true, false])
   func theory(quick: Bool) throws {
-    let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: quick), variant: .today)
+    let experiment = TheoryExperiment(
+      root: root, scale: ExperimentScale(quick: quick), variant: .today, planned: false)
     let steps = quick ? 600 : 8000
     let rates = quick ? [0.01, 0.1, 1, 10] : [0.003, 0.01, 0.03, 0.1, 0.3, 1]
     var common: [String: Any] = [
@@ -94,7 +95,8 @@ import Testing
   }
 
   /// A collapse variant (the default): names start with the variant, labels carry it, and the configs
-  /// are the preset with the variant's settings, evaluated every 400 steps for collapse over time.
+  /// are the preset with the variant's settings, evaluated every 400 steps for collapse over time. With
+  /// nothing on disk the plan calls for its pilot: seeds 100…104 (quick: 0…2).
   @Test(arguments: [true, false])
   func theoryDefaultVariant(quick: Bool) throws {
     let variant = TheoryVariant.default
@@ -108,7 +110,7 @@ import Testing
       "game": "simultaneous", "theory.generatorNeurons": 12,
     ]
     var expected: [(String, TrainingConfig, [String: String])] = []
-    for seed in 0..<(quick ? 3 : 5) {
+    for seed in quick ? Array(0..<3) : Array(100..<105) {
       for g in rates {
         for d in rates {
           expected.append(
@@ -141,10 +143,14 @@ import Testing
     let runs = family.runs
     #expect(Set(runs.map(\.name)).count == runs.count)
     for variant in family.variants {
-      let own = TheoryExperiment(root: root, scale: ExperimentScale(quick: false), variant: variant).runs
+      let own = TheoryExperiment(
+        root: root, scale: ExperimentScale(quick: false), variant: variant, planned: false
+      ).runs
       #expect(runs.filter { $0.labels["variant"] == variant.label }.map(\.name) == own.map(\.name), "\(variant.name)")
     }
     #expect(runs.contains { $0.name == "sgda-g0.1-d0.1-seed0" && $0.labels["variant"] == nil })
+    // The family runs each variant on seeds 0…4, without a plan.
+    #expect(Set(runs.compactMap { $0.labels["seed"] }) == Set((0..<5).map(String.init)))
     let d300 = try #require(runs.first { $0.labels["variant"] == "d300" })
     #expect(d300.config.theory.dimension == 300 && d300.config.theory.generatorNeurons == 12)
     let power4 = try #require(runs.first { $0.labels["variant"] == "power4" })
@@ -302,6 +308,49 @@ import Testing
     let result = experiment.summarize(experiment.sweep)
     #expect(result.seedPlan == plan && result.markdown.contains("**\(expected) seeds**"))
     #expect(result.checks.allSatisfy { $0.seeds == expected && $0.intervalMethod == "BCa bootstrap" })
+  }
+
+  /// The theory protocol's seed count is fixed by its claims on the pilot (seeds 100…104) alone, and the
+  /// runs that follow are the whole grid and nSGDA on seeds 105… up to it.
+  @Test func theoryFixesItsSeedsFromThePilot() throws {
+    let root = temporaryDirectory("theory-plan")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let experiment = TheoryExperiment(root: root, scale: ExperimentScale(quick: false))
+    #expect(!experiment.seedPlan!.isFixed && experiment.seedList == Array(100..<105))
+    // Pilot: SGDA learns one mode at η_G = η_D = 0.3 (1, 1, 1, 2, 1) and nothing elsewhere; nSGDA (both
+    // settings) recovers 2, 2, 1, 2, 2. Later seeds: values that would call for other counts.
+    func modes(_ run: Sweep.Run) -> Int {
+      let seed = Int(run.labels["seed"]!)!
+      guard seed < 105 else { return seed % 2 == 0 ? 0 : 2 }
+      if run.labels["optimizer"] == "nsgda" { return [2, 2, 1, 2, 2][seed - 100] }
+      return run.labels["lr_g"] == "0.3" && run.labels["lr_d"] == "0.3" ? [1, 1, 1, 2, 1][seed - 100] : 0
+    }
+    func settle(_ run: Sweep.Run) throws {
+      try FileManager.default.createDirectory(at: run.directory, withIntermediateDirectories: true)
+      let m = modes(run)
+      let summary = """
+        {"status": "finished", "steps": 1, "wallSeconds": 1, "stepsPerSecond": 1, "discriminatorLoss": 0,
+         "generatorLoss": 0, "theory": {"bestCosines": [\(m >= 1 ? 0.99 : 0.2), \(m >= 2 ? 0.99 : 0.2)],
+         "sampleShares": [0.5, 0.5], "modesRecovered": \(m)}}
+        """
+      try Data(summary.utf8).write(to: run.directory.appendingPathComponent("summary.json"))
+    }
+    for _ in 0..<3 {
+      for run in experiment.runs where !Sweep.isSettled(run) { try settle(run) }
+    }
+    // The one learning cell, 1, 1, 1, 2, 1 against "at most 1" (mean 1.2, s = 0.447, 0.2 past the
+    // threshold), and nSGDA's 2, 2, 1, 2, 2 against "all 2" (mean 1.8, s = 0.447, 0.2 short): each
+    // ((1.95996 + 0.84162)·0.447/0.2)² + 1.95996²/2 = 41.17 → 42; nSGDA − best cell (1, 1, 0, 0, 1: mean
+    // 0.6, s = 0.548, against > 0) needs 9. The plan takes the largest, 42.
+    let plan = try #require(experiment.seedPlan)
+    #expect(plan.isFixed && plan.pilotSeeds == Array(100..<105))
+    #expect(plan.needs.map(\.seeds) == [.count(42), .count(42), .count(9)])
+    #expect(plan.seeds == 42 && experiment.seedList == Array(100..<142))
+    let perSeed = experiment.sgdaRates.count * experiment.sgdaRates.count + experiment.nsgdaSettings.count
+    #expect(experiment.runs.count == 42 * perSeed)
+    let result = experiment.summarize(experiment.sweep)
+    #expect(result.seedPlan == plan && result.markdown.contains("**42 seeds**"))
+    #expect(result.checks.allSatisfy { $0.seeds == 42 && $0.intervalMethod == "BCa bootstrap" })
   }
 
   /// With nothing on disk, the grafting matrix calls for its screen: every magnitude × direction pair at

@@ -76,6 +76,7 @@ struct ReproduceSmokeTests {
     #expect(
       result.markdown.contains("| η_G | η_D | 0 modes | 1 mode | 2 modes | best cosine | over time: share at 1 mode |"))
     #expect(result.checks[0].evidence.contains("cells learned ≥ 1 mode on some seed"))
+    try expectPilotPlanned(result, before: [0, 1, 2])
   }
 
   @Test func mixturesQuick() throws {
@@ -269,7 +270,7 @@ struct ReproduceSmokeTests {
     // Today's variant (the numbers below are its); the default variant's full numbers are in
     // docs/theory-family.md.
     let theory = try TheoryExperiment(
-      root: temporaryDirectory("reproduce-theory-full"), scale: scale, variant: .today
+      root: temporaryDirectory("reproduce-theory-full"), scale: scale, variant: .today, planned: false
     ).run(on: localPool)
     let mixtures = MixtureExperiment(root: temporaryDirectory("reproduce-mog-full"), scale: scale)
     let mog = try mixtures.run(on: localPool)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One measure (modes covered, FID, ...) over a set of seeds: the per-seed values, labelled by seed,
 /// with their mean, sample standard deviation and a 95% confidence interval for the mean: Student's t
@@ -12,10 +13,19 @@ import Foundation
 public struct SeedStatistics: Sendable, Equatable, Codable {
   /// Seed labels ("0", "1", ...), one per value, in the order given.
   public var seeds: [String]
-  public var values: [Double]
+  public var values: [Double] { didSet { bootstrap = BootstrapCache() } }
   /// The range every value of the measure lies in (modes covered: 0…K), or nil for an unbounded one;
   /// it chooses the interval (`intervalMethod`).
-  public var bounds: ClosedRange<Double>?
+  public var bounds: ClosedRange<Double>? { didSet { bootstrap = BootstrapCache() } }
+  /// The bootstrap interval once computed (9,999 resamples: tables ask for it several times per
+  /// measure); shared by copies until `values` or `bounds` change.
+  private var bootstrap = BootstrapCache()
+
+  private enum CodingKeys: String, CodingKey { case seeds, values, bounds }
+
+  public static func == (a: SeedStatistics, b: SeedStatistics) -> Bool {
+    a.seeds == b.seeds && a.values == b.values && a.bounds == b.bounds
+  }
 
   /// `values` labelled by `seeds` (default: "0", "1", ... in order), of a measure within `bounds`
   /// (nil: unbounded).
@@ -90,7 +100,14 @@ public struct SeedStatistics: Sendable, Equatable, Codable {
     case 0: return (.nan, .nan)
     case 1: return (-.infinity, .infinity)
     default:
-      if bounds != nil { return BootstrapInterval.bca(values) }
+      if bounds != nil {
+        return bootstrap.interval.withLock { cached in
+          if let cached { return cached }
+          let computed = BootstrapInterval.bca(values)
+          cached = computed
+          return computed
+        }
+      }
       return (mean - halfWidth, mean + halfWidth)
     }
   }
@@ -175,4 +192,9 @@ public struct SeedStatistics: Sendable, Equatable, Codable {
     2.0796138447276795, 2.0738730679040254, 2.0686576104190486, 2.0638985616280245, 2.0595385527532972,
     2.0555294386428735, 2.0518305164802846, 2.0484071417952454, 2.045229642132703, 2.0422724563012378,
   ]
+}
+
+/// A computed bootstrap interval, shared by the copies of one `SeedStatistics`.
+private final class BootstrapCache: Sendable {
+  let interval = Mutex<(lower: Double, upper: Double)?>(nil)
 }
