@@ -19,12 +19,47 @@ public struct ClaimCheck: Codable, Sendable {
   /// threshold (`RequiredSeeds`).
   public var seedsNeeded: SeedsNeeded?
 
-  /// The seeds an undecided claim would need.
+  /// The seeds an undecided claim would need. In JSON a number, or `"unbounded"` (files written before
+  /// 2026-12-07 hold `{"count": {"_0": 42}}` or `{"unbounded": {}}`, still read).
   public enum SeedsNeeded: Codable, Sendable, Equatable {
     /// About this many seeds in all (80% power at the measured spread and distance).
     case count(Int)
     /// No finite number: the mean sits on the threshold.
     case unbounded
+
+    public func encode(to encoder: Encoder) throws {
+      var container = encoder.singleValueContainer()
+      switch self {
+      case .count(let n): try container.encode(n)
+      case .unbounded: try container.encode("unbounded")
+      }
+    }
+
+    public init(from decoder: Decoder) throws {
+      if let container = try? decoder.singleValueContainer() {
+        if let n = try? container.decode(Int.self) {
+          self = .count(n)
+          return
+        }
+        if (try? container.decode(String.self)) == "unbounded" {
+          self = .unbounded
+          return
+        }
+      }
+      self = try Legacy(from: decoder).value
+    }
+
+    /// The synthesized enum coding of the first files.
+    private enum Legacy: Decodable {
+      case count(Int)
+      case unbounded
+      var value: SeedsNeeded {
+        switch self {
+        case .count(let n): return .count(n)
+        case .unbounded: return .unbounded
+        }
+      }
+    }
 
     /// "≈ 34 seeds" or "no finite number (the mean is on the threshold)".
     public var text: String {

@@ -542,6 +542,20 @@ import Testing
     expectRuns(experiment.runs, expected, root: root)
   }
 
+  /// results.json holds a claim's need as a number or "unbounded"; the first files' enum coding still
+  /// reads.
+  @Test func seedsNeededInJSON() throws {
+    let needs: [ClaimCheck.SeedsNeeded] = [.count(42), .unbounded]
+    let json = String(decoding: try JSONEncoder().encode(needs), as: UTF8.self)
+    #expect(json == #"[42,"unbounded"]"#)
+    #expect(try JSONDecoder().decode([ClaimCheck.SeedsNeeded].self, from: Data(json.utf8)) == needs)
+    let old = #"[{"count":{"_0":42}},{"unbounded":{}}]"#
+    #expect(try JSONDecoder().decode([ClaimCheck.SeedsNeeded].self, from: Data(old.utf8)) == needs)
+    #expect(throws: DecodingError.self) {
+      try JSONDecoder().decode([ClaimCheck.SeedsNeeded].self, from: Data(#"["many"]"#.utf8))
+    }
+  }
+
   @Test func theRegistryKnowsEveryExperimentByName() {
     #expect(Experiments.names == ["theory", "mog", "grafting-matrix", "grafting", "magnitudes"])
     for name in Experiments.names { #expect(Experiments.named(name)?.name == name) }
