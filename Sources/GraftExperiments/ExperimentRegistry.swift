@@ -12,8 +12,8 @@ public enum Experiments {
   public static var names: [String] { all.map { $0.name } }
 
   /// Experiments `graft reproduce` runs only by name, not in `all`: the theory family search (about
-  /// 45 minutes on 2 cores).
-  public static var byNameOnly: [any Experiment.Type] { [TheoryFamilyExperiment.self] }
+  /// 45 minutes on 2 cores) and the robustness of `graft dissect` over seeds.
+  public static var byNameOnly: [any Experiment.Type] { [TheoryFamilyExperiment.self, DissectionExperiment.self] }
 
   /// The experiment called `name`, if there is one.
   public static func named(_ name: String) -> (any Experiment.Type)? {

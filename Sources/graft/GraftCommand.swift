@@ -8,7 +8,7 @@ struct GraftCommand: ParsableCommand {
     abstract: "Train GANs and dissect the optimizers that train them (Jelassi et al., 2022).",
     subcommands: [
       TrainCommand.self, SampleCommand.self, EvaluateCommand.self, SweepCommand.self, ClassifierCommand.self,
-      ReproduceCommand.self, InfoCommand.self, ReportCommand.self, DemoCommand.self, BenchCommand.self,
+      DissectCommand.self, ReproduceCommand.self, InfoCommand.self, ReportCommand.self, BenchCommand.self,
       LayerScalesCommand.self,
     ],
     defaultSubcommand: TrainCommand.self
