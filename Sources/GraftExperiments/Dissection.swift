@@ -79,6 +79,15 @@ public struct DissectionResult: Codable, Sendable, Equatable {
     public var highQualityShare: Double
     public var learningRate: Double
     public var wallSeconds: Double
+
+    public init(modesCovered: Int, modeCount: Int, highQualityShare: Double, learningRate: Double, wallSeconds: Double)
+    {
+      self.modesCovered = modesCovered
+      self.modeCount = modeCount
+      self.highQualityShare = highQualityShare
+      self.learningRate = learningRate
+      self.wallSeconds = wallSeconds
+    }
   }
 
   public var seed: UInt64

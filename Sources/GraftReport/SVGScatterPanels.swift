@@ -62,7 +62,9 @@ public struct SVGScatterPanels: Sendable {
       svg.text(
         panel.title, x: x0 + side / 2, y: top - 14 - 16 * Double(lines), size: ChartStyle.titleSize, anchor: .middle,
         weight: "bold")
-      let shown = panel.generated.filter { $0.0.isFinite && $0.1.isFinite && abs($0.0) <= extent && abs($0.1) <= extent }
+      let shown = panel.generated.filter {
+        $0.0.isFinite && $0.1.isFinite && abs($0.0) <= extent && abs($0.1) <= extent
+      }
       let off = panel.generated.count - shown.count
       let subtitles = panel.subtitles + (off > 0 ? ["\(off) of \(panel.generated.count) samples off the plot"] : [])
       for (i, line) in subtitles.enumerated() {

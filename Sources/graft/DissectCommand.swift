@@ -62,7 +62,8 @@ struct DissectCommand: ParsableCommand {
     print("report:  \(report.path)")
     print("summary: \(summary.path)")
     print(
-      "next:    one run of your own, e.g. graft train --preset ring8-mlp --optimizer ada-nsgda --lr 3e-4 --out runs/mine")
+      "next:    one run of your own, e.g. graft train --preset ring8-mlp --optimizer ada-nsgda --lr 3e-4 --out runs/mine"
+    )
   }
 
   /// Trains `runs`, `parallel` at a time, showing each run's progress; the failures.
@@ -70,7 +71,9 @@ struct DissectCommand: ParsableCommand {
     let outcome = Mutex<Result<[RunFailure], any Error>?>(nil)
     let progress = DissectProgress(runs)
     let worker = Thread {
-      let result = Result { try Sweep(root: root, runs: runs).execute(with: LocalProcessPool(parallel: parallel)) { _ in } }
+      let result = Result {
+        try Sweep(root: root, runs: runs).execute(with: LocalProcessPool(parallel: parallel)) { _ in }
+      }
       outcome.withLock { $0 = result }
     }
     worker.start()
@@ -110,7 +113,9 @@ struct DissectCommand: ParsableCommand {
             "\(outcome.modesCovered) of \(outcome.modeCount) modes covered · "
               + String(format: "%.0f%% high quality", 100 * outcome.highQualityShare),
           ],
-          generated: stride(from: 0, to: samples.count - 1, by: 2).map { (Double(samples[$0]), Double(samples[$0 + 1])) }
+          generated: stride(from: 0, to: samples.count - 1, by: 2).map {
+            (Double(samples[$0]), Double(samples[$0 + 1]))
+          }
         ))
     }
     var rng = RandomGenerator(seed: 2)
@@ -181,7 +186,9 @@ final class DissectProgress: @unchecked Sendable {
       let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
       let state = failed ? "failed" : done ? "done" : step > 0 ? "training" : "waiting"
       let name = run.labels["optimizer"] ?? run.name
-      return ("  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(bar) \(step)/\(total)  \(state)", done || failed)
+      return (
+        "  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(bar) \(step)/\(total)  \(state)", done || failed
+      )
     }
     if isTerminal {
       var text = drawn ? "\u{1B}[\(lines.count)F" : ""

@@ -121,3 +121,30 @@ import Testing
     #expect(labels.allSatisfy { $0.attributes["transform"]?.hasPrefix("rotate(-30") == true })
   }
 }
+
+@Suite struct SVGScatterPanelsTests {
+  /// Each panel has its title and lines, tick labels on both axes, the data under the samples, one
+  /// legend; points off the square (or NaN) are left out and counted in the panel's text.
+  @Test func panelsExplainThemselves() throws {
+    let panels = SVGScatterPanels(
+      title: "Samples <seed 0>",
+      panels: [
+        .init(title: "Adam", subtitles: ["magnitude: Adam", "8 of 8 modes"], generated: [(0, 0), (1, 1)]),
+        .init(title: "SGDA", subtitles: ["magnitude: SGD", "1 of 8 modes"], generated: [(0, 0), (50, 0), (.nan, 1)]),
+      ],
+      real: [(2, 0), (0, 2)], extent: 3)
+    let tree = try #require(XMLTree.parse(panels.render()), "not well-formed XML")
+    let texts = tree.all("text").map(\.text)
+    #expect(tree.all("text", class: "title").map(\.text) == ["Samples <seed 0>"])
+    for line in ["Adam", "SGDA", "magnitude: Adam", "8 of 8 modes", "magnitude: SGD", "2 of 3 samples off the plot"] {
+      #expect(texts.contains(line), "\(line)")
+    }
+    #expect(texts.contains("x₁") && texts.contains("x₂"))
+    #expect(texts.contains { $0.hasPrefix("real data") } && texts.contains { $0.hasPrefix("generated samples") })
+    // Ticks −2, 0, 2 under both panels, and on the first panel's y axis.
+    #expect(tree.all("text", class: "tick-label").map(\.text) == ["-2", "-2", "0", "0", "2", "2", "-2", "0", "2"])
+    // Per panel one path of real points and one of generated ones (2 and 1 dots), plus the legend's two.
+    let dots = tree.all("path").compactMap(\.attributes["d"]).filter { $0.hasSuffix("h0") }
+    #expect(dots.map { $0.components(separatedBy: "h0").count - 1 } == [2, 2, 2, 1, 1, 1])
+  }
+}
