@@ -322,18 +322,31 @@ public final class Trainer {
   /// The generator used for samples and evaluation: the EMA copy when there is one.
   public var sampler: AnyLayer { ema ?? players.generator }
 
+  /// What a sample picture shows: the data and step, the samples and seed, the optimizers.
+  var pictureTitle: [String] {
+    func player(_ name: String, _ optimizer: String, _ rate: Double) -> String {
+      "\(name) \(optimizer) lr \(String(format: "%g", rate))"
+    }
+    return [
+      "\(config.dataset.rawValue), step \(step) of \(config.steps)",
+      "\(fixedLatents.shape[0]) samples from fixed latents\(ema == nil ? "" : " (EMA)") · seed \(config.seed)",
+      player("G", config.generatorOptimizer, config.generatorSettings.learningRate) + " · "
+        + player("D", config.discriminatorOptimizer, config.discriminatorSettings.learningRate),
+    ]
+  }
+
   /// Writes samples/step-NNNNNN.png; returns its bytes (nil for the synthetic setting, which has no picture).
   private func writeSamples() throws -> Data? {
     let fake = withLearningPhase(training: false) { withoutGradients { sampler(fixedLatents) } }
     switch reference {
     case .images:
-      try Pictures.writeGrid(fake, to: run.sample(step: step))
+      try Pictures.writeGrid(fake, title: pictureTitle, to: run.sample(step: step))
     case .mixture(let centers, let std, let extent):
       var g = RandomGenerator(seed: evaluationSeed)
       let real = GaussianMixture(name: config.dataset.rawValue, centers: centers, standardDeviation: std).sample(
         1000, generator: &g)
       try Pictures.writeScatter(
-        real: real, generated: fake, centers: centers, extent: extent, to: run.sample(step: step))
+        real: real, generated: fake, centers: centers, extent: extent, title: pictureTitle, to: run.sample(step: step))
     case .theory:
       return nil
     }

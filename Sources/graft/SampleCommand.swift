@@ -51,12 +51,18 @@ struct SampleCommand: ParsableCommand {
     let samples = withLearningPhase(training: bnMode == .train) { withoutGradients { trainer.sampler(z) } }
     let picture =
       png.map { URL(fileURLWithPath: $0) } ?? RunDirectory(directory).samples.appendingPathComponent("sampled.png")
+    let title = [
+      "\(directory.lastPathComponent), step \(trainer.step)",
+      "\(samples.shape[0]) samples, "
+        + (latents.map { "latents from \(URL(fileURLWithPath: $0).lastPathComponent)" } ?? "latent seed \(seed)"),
+      "batch norm in \(bnMode.rawValue) mode",
+    ]
     if samples.rank == 4 {
-      try Pictures.writeGrid(samples, to: picture)
+      try Pictures.writeGrid(samples, title: title, to: picture)
       print("graft: wrote \(samples.shape[0]) samples to \(picture.path)")
     } else if samples.shape.last == 2, case .mixture(let centers, _, let extent) = trainer.reference {
       try Pictures.writeScatter(
-        real: Tensor(zeros: [0, 2]), generated: samples, centers: centers, extent: extent, to: picture)
+        real: Tensor(zeros: [0, 2]), generated: samples, centers: centers, extent: extent, title: title, to: picture)
       print("graft: wrote a scatter of \(samples.shape[0]) samples to \(picture.path)")
     }
     if let npy {
