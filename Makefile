@@ -17,10 +17,10 @@ endif
 BUILD = swift build -c release $(SWIFT_FLAGS)
 TEST = swift test -c release $(SWIFT_FLAGS) --skip-build --no-parallel
 
-## The main job (an embedded default, no flags needed).
+## The main job (an embedded default, no flags needed): Adam dissected on ring8 (`graft dissect`).
 run: deps
 	$(BUILD) --product graft
-	.build/release/graft
+	.build/release/graft dissect
 
 ## The test suite, built optimized: it trains small GANs, which unoptimized generic code makes 10x slower.
 ## `swift build` then `swift test --skip-build`: the same build flags as `make run` (plain `swift test`

@@ -8,8 +8,7 @@ public enum Pictures {
   /// Tiles images [N, C, H, W] with values in [−1, 1] (C = 1 or 3) into a grid `columns` wide with a
   /// 2-pixel gap under `title` (its lines cut to the picture's width, at least 320 pixels with a title), and
   /// writes it as PNG.
-  public static func writeGrid(_ images: Tensor<Float>, columns: Int = 8, title: [String] = [], to url: URL) throws
-  {
+  public static func writeGrid(_ images: Tensor<Float>, columns: Int = 8, title: [String] = [], to url: URL) throws {
     let (n, c, h, w) = (images.shape[0], images.shape[1], images.shape[2], images.shape[3])
     let cols = max(min(columns, n), 1)
     let rows = (n + cols - 1) / cols
@@ -120,7 +119,8 @@ public enum Pictures {
       x += w
     }
     if off > 0 {
-      canvas.text("\(off) generated point(s) off the plot", x: width / 2, y: y + regular.height + 2, anchor: .middle,
+      canvas.text(
+        "\(off) generated point(s) off the plot", x: width / 2, y: y + regular.height + 2, anchor: .middle,
         Canvas.mutedText)
     }
     try canvas.write(to: url)

@@ -357,7 +357,10 @@ public final class Trainer {
   public func evaluate() -> (mixture: MixtureCoverage?, theory: TheoryRecovery?) {
     switch reference {
     case .mixture(let centers, let std, _):
-      return (MixtureCoverage(samples: evaluationSamples(config.evaluationSamples), centers: centers, standardDeviation: std), nil)
+      return (
+        MixtureCoverage(samples: evaluationSamples(config.evaluationSamples), centers: centers, standardDeviation: std),
+        nil
+      )
     case .theory(let modes):
       let fake = evaluationSamples(config.evaluationSamples)
       let neurons = (sampler.base as? TheoryGenerator)?.neurons ?? fake

@@ -13,7 +13,10 @@ struct ReproduceCommand: ParsableCommand {
       + "(--quick: a few minutes in total)."
   )
 
-  @Argument(help: "Experiment: theory, mog, grafting-matrix, grafting, magnitudes, all; or theory-family.")
+  @Argument(
+    help:
+      "Experiment: theory, mog, grafting-matrix, grafting, magnitudes, all; or theory-family, or dissect (graft dissect over 40 seeds)."
+  )
   var name: String
   @Flag(help: "The small version (CI smoke test).") var quick = false
   @Option(help: "Seeds per configuration.") var seeds: Int?
@@ -33,7 +36,8 @@ struct ReproduceCommand: ParsableCommand {
   func validate() throws {
     guard name == "all" || Experiments.named(name) != nil else {
       throw ValidationError(
-        "unknown experiment '\(name)'. Valid: \((Experiments.names + ["all"]).joined(separator: ", "))")
+        "unknown experiment '\(name)'. Valid: \((Experiments.names + ["all"] + Experiments.byNameOnly.map { $0.name }).joined(separator: ", "))"
+      )
     }
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
     if let maxSeeds, maxSeeds < 2 { throw ValidationError("--max-seeds must be at least 2, got \(maxSeeds)") }
