@@ -62,8 +62,8 @@ struct DissectCommand: ParsableCommand {
     print("report:  \(report.path)")
     print("summary: \(summary.path)")
     print(
-      "next:    one run of your own, e.g. graft train --preset ring8-mlp --optimizer ada-nsgda --lr 3e-4 --out runs/mine"
-    )
+      "next:    one GAN of your own: graft train (Adam on ring8, 8000 steps); graft train --optimizer ada-nsgda --lr 3e-4 "
+        + "for the graft; graft train --help lists every setting")
   }
 
   /// Trains `runs`, `parallel` at a time, showing each run's progress; the failures.
