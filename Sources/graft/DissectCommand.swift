@@ -53,13 +53,15 @@ struct DissectCommand: ParsableCommand {
     let figure = root.appendingPathComponent("dissection.svg")
     let panels = try Self.figure(dissection, result)
     try Data(panels.render().utf8).write(to: figure, options: .atomic)
-    let report = root.appendingPathComponent("report.html")
-    var html = try HTMLReport.load(
-      runs.filter { Sweep.summary($0) != nil }.map(\.directory), title: "graft dissect, seed \(seed)")
-    html.leadingSections = [Self.section(result, panels)]
-    try Data(html.render().utf8).write(to: report, options: .atomic)
     print("figure:  \(figure.path)  (the four generators' samples on the ring)")
-    print("report:  \(report.path)")
+    let finished = runs.filter { Sweep.summary($0) != nil }.map(\.directory)
+    if !finished.isEmpty {
+      let report = root.appendingPathComponent("report.html")
+      var html = try HTMLReport.load(finished, title: "graft dissect, seed \(seed)")
+      html.leadingSections = [Self.section(result, panels)]
+      try Data(html.render().utf8).write(to: report, options: .atomic)
+      print("report:  \(report.path)")
+    }
     print("summary: \(summary.path)")
     print(
       "next:    one GAN of your own: graft train (Adam on ring8, 8000 steps); graft train --optimizer ada-nsgda --lr 3e-4 "
@@ -69,7 +71,7 @@ struct DissectCommand: ParsableCommand {
   /// Trains `runs`, `parallel` at a time, showing each run's progress; the failures.
   static func execute(_ runs: [Sweep.Run], root: URL, parallel: Int) throws -> [RunFailure] {
     let outcome = Mutex<Result<[RunFailure], any Error>?>(nil)
-    let progress = DissectProgress(runs)
+    var progress = DissectProgress(runs)
     let worker = Thread {
       let result = Result {
         try Sweep(root: root, runs: runs).execute(with: LocalProcessPool(parallel: parallel)) { _ in }
@@ -150,7 +152,7 @@ struct DissectCommand: ParsableCommand {
 
 /// Each run's step, read from its metrics.jsonl: redrawn in place on a terminal, a line per finished run
 /// otherwise.
-final class DissectProgress: @unchecked Sendable {
+struct DissectProgress {
   let runs: [Sweep.Run]
   let isTerminal = isatty(STDOUT_FILENO) != 0
   private var drawn = false
@@ -175,7 +177,7 @@ final class DissectProgress: @unchecked Sendable {
     return 0
   }
 
-  func draw() {
+  mutating func draw() {
     let lines = runs.map { run -> (String, Bool) in
       let total = run.config.steps
       let done = Sweep.summary(run) != nil

@@ -45,7 +45,13 @@ struct DissectOutcomeTests {
     let magnitude = squares.map(\.magnitudeEffect)
     let adam = squares.map { $0.optimizers["adam"]!.modesCovered }
     let adaN = squares.map { $0.optimizers["ada-nsgda"]!.modesCovered }
-    // MEASURED
+    // Measured 2026-12-06 on the 2-core EPYC (runs/dissect-robustness, `graft reproduce dissect`), seeds
+    // 100–104, magnitude effect / Adam / Ada_nSGDA modes:
+    //   SkylakeX (= this CPU's default Cooperlake)  5.5 8 5 5.5 7.5 / 8 8 4 6 8 / 6 8 6 7 8
+    //   Haswell                                     7 5.5 6 6.5 7   / 8 4 7 7 8 / 7 8 6 6 8
+    //   Sandybridge                                 5 5.5 4.5 5 6   / 8 4 4 5 5 / 6 8 6 7 8
+    // (37, 40 and 40 of 40 seeds reach 3 over 100–139: README, docs/dissect.md). Asserted with a margin of one seed and
+    // about one mode: the effect ≥ 3 on ≥ 4 of 5 seeds, Adam's and Ada_nSGDA's mean ≥ 5 (measured 6.1–6.9).
     #expect(magnitude.filter { $0 >= 3 }.count >= 4, "magnitude effect per seed: \(magnitude)")
     #expect(Double(adam.reduce(0, +) + adaN.reduce(0, +)) / 10 >= 5, "Adam \(adam), Ada_nSGDA \(adaN)")
   }
