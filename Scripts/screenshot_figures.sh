@@ -30,7 +30,7 @@ Scripts/render_report.sh "$work/dissect/report.html" "$out/dissect-report.png" 1
 cp "$work/fashion/samples/step-000300.png" "$out/fashion-grid.png"
 
 "$graft" reproduce theory --quick --out "$work/theory" > "$work/theory.log"
-heatmap=$(find "$work/theory" -maxdepth 1 -name '*heatmap*.svg' | head -1)
+heatmap=$(find "$work/theory" -name '*heatmap*.svg' | head -1)
 Scripts/render_report.sh "$heatmap" "$out/theory-heatmap.png" 700 520
 
 echo "wrote $(ls "$out" | wc -l) pictures to $out (commit $commit)"

@@ -124,6 +124,11 @@ public struct DissectionResult: Codable, Sendable, Equatable {
 
   /// The table, the effects and the sentence, as printed.
   public var text: String {
+    magnitudeEffect == nil ? table : table + "\n\n" + sentence
+  }
+
+  /// The table and the effects (without the sentence).
+  public var table: String {
     var lines = [
       "optimizer   magnitude  direction  lr       modes covered  high-quality",
       "----------  ---------  ---------  -------  -------------  ------------",
@@ -146,8 +151,6 @@ public struct DissectionResult: Codable, Sendable, Equatable {
       "magnitude effect  \(Self.signed(magnitudeEffect)) modes   ½[(Adam − SGDA_Ada) + (Ada_nSGDA − SGDA)]")
     lines.append(
       "direction effect  \(Self.signed(directionEffect)) modes   ½[(Adam − Ada_nSGDA) + (SGDA_Ada − SGDA)]")
-    lines.append("")
-    lines.append(sentence)
     return lines.joined(separator: "\n")
   }
 

@@ -285,7 +285,8 @@ public struct TheoryExperiment: Experiment {
     // Today's figure names as before; other variants' start with their name (the family puts them in one folder).
     let figureName = variant.prefix + (prefix.isEmpty ? "heatmap.svg" : "heatmap-\(prefix.dropLast()).svg")
     let heatMap = SVGHeatMap(
-      title: "SGDA on the synthetic setting: modes recovered (of \(modeCount)), mean of \(seeds.count) seeds",
+      title:
+        "SGDA on the synthetic setting (variant \(variant.name)): modes recovered (of \(modeCount)), mean of \(seeds.count) seeds",
       rowLabels: sgdaRates.map { "\($0)" }, rowTitle: "η_G", columnLabels: sgdaRates.map { "\($0)" },
       columnTitle: "η_D", values: grid, notes: notes, range: 0...Double(modeCount),
       caption:

@@ -141,7 +141,8 @@ struct DissectCommand: ParsableCommand {
     """
     <section>
     <h2>The dissection</h2>
-    <pre>\(result.text.xmlEscaped)</pre>
+    <pre>\(result.table.xmlEscaped)</pre>
+    <p>\(result.sentence.xmlEscaped)</p>
     <div class="chart">
     \(panels.render(standalone: false))</div>
     </section>
