@@ -13,7 +13,7 @@ import Synchronization
 struct DissectCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dissect",
-    abstract: "Dissect Adam on ring8: Adam, SGDA, Ada_nSGDA and SGDA_Ada side by side (about 30 s on 2 cores).",
+    abstract: "Dissect Adam on ring8: Adam, SGDA, Ada_nSGDA and SGDA_Ada side by side (about 15 s on 2 cores).",
     discussion: """
       Adam's update is a magnitude times a direction. This trains the 2×2 square of magnitude source × direction \
       source on the 8-mode ring — Adam, SGDA, Ada_nSGDA (Adam's magnitude on SGD's direction) and SGDA_Ada \
