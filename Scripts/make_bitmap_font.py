@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Rasterizes DejaVu Sans (regular and bold) into the anti-aliased bitmap fonts Graft draws PNG text
-with (titles, axis labels and legends of sample pictures): Sources/GraftIO/BitmapFontGlyphs.swift.
+with (titles, axis labels and legends of sample pictures): Sources/GraftIO/Raster/BitmapFontGlyphs.swift.
 
-    python3 Scripts/make_bitmap_font.py > Sources/GraftIO/BitmapFontGlyphs.swift
+    python3 Scripts/make_bitmap_font.py > Sources/GraftIO/Raster/BitmapFontGlyphs.swift
+    swift format --in-place Sources/GraftIO/Raster/BitmapFontGlyphs.swift
 
 Needs Pillow and Debian's fonts-dejavu-core. DejaVu's licence (Bitstream Vera / public domain changes)
 allows embedding rasterized glyphs. Each glyph is a cell as wide as its advance and as tall as the
