@@ -62,8 +62,13 @@ struct TensorBoardLogTests {
     let pictures = events.filter { $0.images["samples"] != nil }
     #expect(pictures.map(\.step) == [10, 20, 30])
     for event in pictures {
-      #expect(event.images["samples"]?.encoded == (try Data(contentsOf: trainer.run.sample(step: event.step))))
-      #expect(event.images["samples"]?.width == 480)
+      let png = try Data(contentsOf: trainer.run.sample(step: event.step))
+      #expect(event.images["samples"]?.encoded == png)
+      // The size the PNG's header gives: the scatter's 440-pixel plot with its axes, title and legend.
+      let header = [UInt8](png.prefix(24))
+      func u32(_ at: Int) -> Int { header[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
+      #expect(event.images["samples"]?.width == u32(16) && event.images["samples"]?.height == u32(20))
+      #expect(u32(16) == 44 + 440 + 16)
     }
     let histograms = events.filter { !$0.histogramCounts.isEmpty }
     #expect(histograms.map(\.step) == [10, 20, 30])
