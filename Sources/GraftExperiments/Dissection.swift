@@ -108,11 +108,11 @@ public struct DissectionResult: Codable, Sendable, Equatable {
     if let a = optimizers["adam"], let s = optimizers["sgda"], let an = optimizers["ada-nsgda"],
       let sa = optimizers["sgda-ada"]
     {
-      let (adam, sgda, adaN, sgdaAda) = (
-        Double(a.modesCovered), Double(s.modesCovered), Double(an.modesCovered), Double(sa.modesCovered)
-      )
-      magnitudeEffect = 0.5 * ((adam - sgdaAda) + (adaN - sgda))
-      directionEffect = 0.5 * ((adam - adaN) + (sgdaAda - sgda))
+      func modes(_ o: Outcome) -> SeedStatistics { SeedStatistics([Double(o.modesCovered)], seeds: ["\(seed)"]) }
+      let factorial = MagnitudeDirectionFactorial(
+        adam: modes(a), adaNSGDA: modes(an), sgdaAda: modes(sa), sgda: modes(s), lowerIsBetter: false)
+      magnitudeEffect = factorial.magnitude.values.first
+      directionEffect = factorial.direction.values.first
     }
   }
 

@@ -78,6 +78,8 @@ public struct MagnitudeExperiment: Experiment {
     var steps = 0
     /// Runs without a usable record (not finished, diverged, or too short to settle).
     var missing = 0
+    /// The usable runs' records, for their figures.
+    var records: [(run: Sweep.Run, record: RunRecord)] = []
 
     init(_ runs: [Sweep.Run]) {
       let window = MagnitudeRatio.smoothingWindow
@@ -85,9 +87,13 @@ public struct MagnitudeExperiment: Experiment {
       var variations: [String: Double] = [:]
       var drifts: [String: Double] = [:]
       for run in runs {
-        guard let record = try? RunRecord.load(run.directory), let settled = record.magnitudeRatio.settled(),
-          let drift = record.magnitudeRatio.drift(window: window)
-        else {
+        // MagnitudeRatio is computed from the metrics on each access of `record.magnitudeRatio`: once here.
+        guard let record = try? RunRecord.load(run.directory) else {
+          missing += 1
+          continue
+        }
+        let magnitude = record.magnitudeRatio
+        guard let settled = magnitude.settled(), let drift = magnitude.drift(window: window) else {
           missing += 1
           continue
         }
@@ -95,7 +101,8 @@ public struct MagnitudeExperiment: Experiment {
         ratios[seed] = settled.mean
         variations[seed] = settled.variation
         drifts[seed] = drift
-        for (i, d) in record.magnitudeRatio.layerDrifts(window: window).enumerated() {
+        records.append((run, record))
+        for (i, d) in magnitude.layerDrifts(window: window).enumerated() {
           if layerDrifts.count <= i { layerDrifts.append([]) }
           if let d { layerDrifts[i].append(d) }
         }
@@ -148,8 +155,7 @@ public struct MagnitudeExperiment: Experiment {
       plans += "**\(setting.name)**. " + plan.markdown
       let runs = sweep.runs.filter { $0.labels["setting"] == setting.name }
       let m = Measurement(runs)
-      for run in runs {
-        guard let record = try? RunRecord.load(run.directory), record.magnitudeRatio.settled() != nil else { continue }
+      for (run, record) in m.records {
         let figure = run.directory.appendingPathComponent("magnitude-ratio.svg")
         try Data(RunPlots.magnitudeRatio(record, smoothing: window).render().utf8).write(to: figure)
       }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraftData
 import GraftEngine
 import GraftExperiments
 import GraftGAN
@@ -120,14 +121,13 @@ struct DissectCommand: ParsableCommand {
           }
         ))
     }
-    var rng = RandomGenerator(seed: 2)
-    let noise = Tensor<Float>(randomNormal: [1000, 2], generator: &rng).scalars
     var real: [(Double, Double)] = []
-    for i in 0..<(centers.isEmpty ? 0 : 1000) {
-      let c = centers[i % centers.count]
-      let x = c[0] + standardDeviation * noise[2 * i]
-      let y = c[1] + standardDeviation * noise[2 * i + 1]
-      real.append((Double(x), Double(y)))
+    if !centers.isEmpty {
+      var rng = RandomGenerator(seed: 2)
+      let points = GaussianMixture(name: "ring8", centers: centers, standardDeviation: standardDeviation).sample(
+        1000, generator: &rng
+      ).scalars
+      real = stride(from: 0, to: points.count - 1, by: 2).map { (Double(points[$0]), Double(points[$0 + 1])) }
     }
     return SVGScatterPanels(
       title: "graft dissect, seed \(dissection.seed): ring8 after \(dissection.steps) steps — magnitude effect "
