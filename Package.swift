@@ -19,7 +19,9 @@ let package = Package(
     .library(name: "GraftIO", targets: ["GraftIO"]),
     .library(name: "GraftData", targets: ["GraftData"]),
     .library(name: "GraftTensorBoard", targets: ["GraftTensorBoard"]),
+    .library(name: "GraftStatistics", targets: ["GraftStatistics"]),
     .library(name: "GraftGAN", targets: ["GraftGAN"]),
+    .library(name: "GraftSweep", targets: ["GraftSweep"]),
     .library(name: "GraftEval", targets: ["GraftEval"]),
     .library(name: "GraftReport", targets: ["GraftReport"]),
     .library(name: "GraftExperiments", targets: ["GraftExperiments"]),
@@ -80,15 +82,20 @@ let package = Package(
     .target(
       name: "GraftTensorBoard", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
       swiftSettings: honestImports),
+    // Seed statistics: intervals (Student-t, bootstrap), the seeds a claim needs, verdicts.
+    .target(name: "GraftStatistics", dependencies: ["GraftEngine"], swiftSettings: honestImports),
     // GANs: models, losses, the trainer and its run directory.
     .target(
       name: "GraftGAN",
       dependencies: [
         "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftBuildInfo",
-        "GraftTensorBoard",
+        "GraftTensorBoard", "GraftStatistics",
         .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: honestImports),
+    // Sweeps: many runs through an executor (a local pool of processes, or Slurm), their seed tables.
+    .target(
+      name: "GraftSweep", dependencies: ["GraftGAN", "GraftStatistics"], swiftSettings: honestImports),
     // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage.
     .target(
       name: "GraftEval",
@@ -96,17 +103,18 @@ let package = Package(
       resources: [.copy("Resources")], swiftSettings: honestImports),
     // Pictures people look at: SVG plots and the HTML report comparing runs.
     .target(
-      name: "GraftReport", dependencies: ["GraftIO", "GraftOptimizers", "GraftGAN"], swiftSettings: honestImports),
+      name: "GraftReport", dependencies: ["GraftIO", "GraftOptimizers", "GraftGAN", "GraftStatistics"], swiftSettings: honestImports),
     // The paper's experiments end to end (`graft reproduce`).
     .target(
-      name: "GraftExperiments", dependencies: ["GraftOptimizers", "GraftIO", "GraftGAN", "GraftReport"],
+      name: "GraftExperiments",
+      dependencies: ["GraftOptimizers", "GraftIO", "GraftGAN", "GraftReport", "GraftStatistics", "GraftSweep"],
       swiftSettings: honestImports),
     // The command-line tool.
     .executableTarget(
       name: "graft",
       dependencies: [
         "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftGAN", "GraftEval",
-        "GraftReport", "GraftExperiments", "CGlibcExtras",
+        "GraftReport", "GraftExperiments", "GraftStatistics", "GraftSweep", "CGlibcExtras",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
       ],
@@ -116,6 +124,10 @@ let package = Package(
     // loading, temporary directories. A plain target (not a test target), so that test targets can import it.
     .target(
       name: "GraftTestSupport", dependencies: ["GraftEngine"], path: "Tests/GraftTestSupport",
+      swiftSettings: honestImports),
+    // What the GAN-level test targets share: a small, quick training configuration.
+    .target(
+      name: "GraftGANTestSupport", dependencies: ["GraftGAN"], path: "Tests/GraftGANTestSupport",
       swiftSettings: honestImports),
     .testTarget(
       name: "GraftEngineTests", dependencies: ["GraftEngine", "GraftTestSupport"], resources: [.copy("Fixtures")],
@@ -130,20 +142,30 @@ let package = Package(
       name: "GraftGANTests",
       dependencies: [
         "GraftEngine", "GraftLayers", "GraftIO", "GraftData", "GraftOptimizers", "GraftGAN", "GraftBuildInfo",
-        "GraftTensorBoard", "GraftTestSupport",
+        "GraftTensorBoard", "GraftTestSupport", "GraftGANTestSupport",
       ],
       swiftSettings: honestImports),
+    .testTarget(
+      name: "GraftSweepTests",
+      dependencies: [
+        "GraftGAN", "GraftOptimizers", "GraftSweep", "GraftStatistics", "GraftTestSupport", "GraftGANTestSupport",
+      ], swiftSettings: honestImports),
+    .testTarget(
+      name: "GraftStatisticsTests", dependencies: ["GraftEngine", "GraftStatistics"], swiftSettings: honestImports),
     .testTarget(
       name: "GraftEvalTests", dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval"],
       swiftSettings: honestImports),
     .testTarget(
       name: "GraftReportTests",
-      dependencies: ["GraftEngine", "GraftIO", "GraftOptimizers", "GraftGAN", "GraftReport", "GraftTestSupport"],
+      dependencies: [
+        "GraftEngine", "GraftIO", "GraftOptimizers", "GraftGAN", "GraftReport", "GraftStatistics", "GraftTestSupport",
+      ],
       swiftSettings: honestImports),
     .testTarget(
       name: "GraftExperimentsTests",
       dependencies: [
-        "GraftData", "GraftOptimizers", "GraftGAN", "GraftReport", "GraftExperiments", "GraftTestSupport",
+        "GraftData", "GraftOptimizers", "GraftGAN", "GraftReport", "GraftExperiments", "GraftStatistics",
+        "GraftSweep", "GraftTestSupport",
       ],
       swiftSettings: honestImports),
     .testTarget(

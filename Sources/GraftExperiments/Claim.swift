@@ -1,4 +1,5 @@
 import GraftGAN
+import GraftStatistics
 
 /// One part of a claim: a measure over seeds and the test it must pass.
 struct ClaimPart {

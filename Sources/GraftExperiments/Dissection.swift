@@ -1,6 +1,8 @@
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftStatistics
+import GraftSweep
 
 /// The paper's experiment in miniature (`graft dissect`): Adam's update split into its magnitude and its
 /// direction on ring8, the 2×2 square of magnitude source × direction source trained from one seed —

@@ -1,5 +1,7 @@
 import Foundation
 import GraftGAN
+import GraftStatistics
+import GraftSweep
 
 /// How robust `graft dissect` is: the dissection (`Dissection`) on many seeds — 40 (100…139; quick: 5,
 /// 100…104) — with the distribution of its magnitude and direction effects, so that the README can say

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftSweep
 
 /// One of the paper's experiments: the runs it makes, each a complete training config, and how their
 /// results become tables, figures and claim checks. What the experiments share lives here; each one's

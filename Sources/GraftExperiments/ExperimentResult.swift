@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftStatistics
 
 /// A paper claim and what this machine measured about it, over seeds.
 public struct ClaimCheck: Codable, Sendable {

@@ -2,6 +2,8 @@ import Foundation
 import GraftGAN
 import GraftIO
 import GraftReport
+import GraftStatistics
+import GraftSweep
 
 /// The grafting study on images (PAPER.md, experiment 1): the same Fashion-MNIST DCGAN trained with
 /// Adam, SGDA, Ada_nSGDA, SGDA_Ada and nSGDA, in two stages.

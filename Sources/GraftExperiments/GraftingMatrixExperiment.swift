@@ -2,6 +2,8 @@ import Foundation
 import GraftGAN
 import GraftOptimizers
 import GraftReport
+import GraftStatistics
+import GraftSweep
 
 /// Beyond the paper's two grafted pairs: every magnitude × direction pair of SGD, Adam, RMSprop and
 /// normalized SGD (`graft:M:D`) on ring8, with the mixture experiment's base (ring8 MLP, 4000 steps,

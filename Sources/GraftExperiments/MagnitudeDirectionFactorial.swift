@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftStatistics
 
 /// The grafted optimizers as a 2×2 factorial design, magnitude source × direction source: Adam = (Adam's
 /// magnitude, Adam's direction), Ada_nSGDA = (Adam's, SGD's), SGDA_Ada = (SGD's, Adam's), SGDA = (SGD's,

@@ -2,6 +2,8 @@ import Foundation
 import GraftGAN
 import GraftOptimizers
 import GraftReport
+import GraftStatistics
+import GraftSweep
 
 /// The paper's magnitude observation: with Adam, the ratio of the generator's to the discriminator's
 /// per-layer update norms settles to a roughly constant value. Adam runs on several seeds per setting

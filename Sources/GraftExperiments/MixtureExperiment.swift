@@ -1,6 +1,8 @@
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftStatistics
+import GraftSweep
 
 /// 2-D mixtures (ring8, grid25): the same MLP GAN trained with SGDA, Adam, Ada_nSGDA, SGDA_Ada and
 /// nSGDA. Each optimizer's learning rate is chosen by a screen (`RateScreen`: its grid, widened while the

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftStatistics
 
 /// Whether several measures (FID and KID in different feature spaces) rank a set of optimizers the same
 /// way: each measure's ranking by mean, Kendall's τ between every two measures, and, for every two

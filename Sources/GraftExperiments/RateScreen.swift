@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftSweep
 
 /// One configuration's learning rate chosen by a screen, then measured at that rate on fresh seeds: the
 /// screen trains every rate of a `RateSearch` on `screenSeeds` (widening the grid while the best rate sits

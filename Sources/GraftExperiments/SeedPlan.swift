@@ -1,4 +1,5 @@
 import GraftGAN
+import GraftStatistics
 
 /// How many confirmation seeds an experiment runs, fixed by a power analysis on a pilot before the
 /// remaining seeds are looked at (an internal pilot, Wittes & Brittain 1990).

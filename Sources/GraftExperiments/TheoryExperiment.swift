@@ -2,6 +2,8 @@ import Foundation
 import GraftGAN
 import GraftOptimizers
 import GraftReport
+import GraftStatistics
+import GraftSweep
 
 /// The synthetic setting (PAPER.md, "The theory"), one member of its model family (`TheoryVariant`,
 /// the default one unless told): SGDA over a log-spaced grid of (η_G, η_D) against nSGDA, several seeds

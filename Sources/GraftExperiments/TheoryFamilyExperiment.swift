@@ -1,5 +1,7 @@
 import Foundation
 import GraftGAN
+import GraftStatistics
+import GraftSweep
 
 /// The search over the synthetic model family (issue 25): every `TheoryVariant`'s SGDA grid and nSGDA
 /// runs, then one table that answers in which variants SGDA learns exactly one mode in every cell where

@@ -59,7 +59,7 @@ extension RunDirectory {
   }
 
   /// The dotted keys whose values differ between the two configs' JSON forms.
-  static func differingKeys(_ a: TrainingConfig, _ b: TrainingConfig) -> [String] {
+  public static func differingKeys(_ a: TrainingConfig, _ b: TrainingConfig) -> [String] {
     func flattened(_ config: TrainingConfig) -> [String: String] {
       guard let data = try? JSONEncoder().encode(config),
         let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]

@@ -1,5 +1,6 @@
 import GraftIO
 import GraftOptimizers
+import GraftStatistics
 
 /// The metrics table of a report: one row per run, one column per metric any run has. Columns are,
 /// in order: steps, steps/s, final losses, the summary's metrics (mixture coverage, the synthetic

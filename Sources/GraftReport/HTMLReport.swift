@@ -1,6 +1,7 @@
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftStatistics
 
 /// One self-contained HTML page comparing runs: what differs in their configs, a metrics table,
 /// charts (inline SVG) and each run's latest samples (PNG as base64 data URIs). It references no

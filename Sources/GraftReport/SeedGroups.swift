@@ -1,5 +1,6 @@
 import GraftGAN
 import GraftIO
+import GraftStatistics
 
 /// Runs whose configs are equal except for the seed: repeats of one configuration, whose results the
 /// report states over seeds (mean ± 95% interval, per-seed values) rather than run by run.

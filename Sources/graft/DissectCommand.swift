@@ -6,6 +6,7 @@ import GraftExperiments
 import GraftGAN
 import GraftLayers
 import GraftReport
+import GraftSweep
 import Synchronization
 
 /// `graft dissect`: the paper's experiment in miniature and Graft's demonstration. Adam, SGDA and the two

@@ -3,6 +3,7 @@ import Foundation
 import GraftExperiments
 import GraftGAN
 import GraftReport
+import GraftStatistics
 
 /// `graft reproduce NAME`: the paper's experiments measured on this machine.
 struct ReproduceCommand: ParsableCommand {

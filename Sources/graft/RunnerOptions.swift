@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraftGAN
+import GraftSweep
 
 /// Where the runs of a command that trains many are executed.
 enum ExecutorKind: String, ExpressibleByArgument, CaseIterable {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftSweep
 
 /// `graft sweep`: optimizers × learning rates × seeds, each a separate `graft train` process.
 struct SweepCommand: ParsableCommand {

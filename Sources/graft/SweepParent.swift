@@ -1,6 +1,7 @@
 import CGlibcExtras
 import Foundation
 import GraftGAN
+import GraftSweep
 
 #if canImport(Glibc)
   import Glibc

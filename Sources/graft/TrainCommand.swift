@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftSweep
 
 #if canImport(Glibc)
   import Glibc

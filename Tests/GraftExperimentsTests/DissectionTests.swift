@@ -2,6 +2,8 @@ import Foundation
 import GraftExperiments
 import GraftGAN
 import GraftOptimizers
+import GraftStatistics
+import GraftSweep
 import GraftTestSupport
 import Testing
 

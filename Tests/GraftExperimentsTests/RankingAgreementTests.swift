@@ -1,6 +1,7 @@
 import Foundation
 import GraftExperiments
 import GraftGAN
+import GraftStatistics
 import Testing
 
 @Suite struct RankingAgreementTests {

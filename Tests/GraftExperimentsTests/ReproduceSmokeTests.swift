@@ -3,6 +3,8 @@ import GraftData
 import GraftExperiments
 import GraftGAN
 import GraftReport
+import GraftStatistics
+import GraftSweep
 import GraftTestSupport
 import Testing
 

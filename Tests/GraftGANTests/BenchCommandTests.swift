@@ -1,4 +1,5 @@
 import Foundation
+import GraftTestSupport
 import Testing
 
 /// `graft bench` runs (its timings are not checked: speed is measured by benchmarks, not tests).

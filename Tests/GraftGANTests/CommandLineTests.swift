@@ -3,37 +3,6 @@ import GraftBuildInfo
 import GraftTestSupport
 import Testing
 
-/// Runs the `graft` executable built next to the test bundle, with `environment` added to this process's
-/// and in `directory` if given; returns (exit status, stdout + stderr).
-func runGraft(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> (
-  Int32, String
-) {
-  let binary = graftExecutable
-  guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: binary.path])
-  }
-  return try runProcess(binary, arguments, environment: environment, in: directory)
-}
-
-/// `executable` run to its end with `arguments` (and `environment` over this process's): its status and
-/// output (stdout and stderr together).
-func runProcess(
-  _ executable: URL, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil
-) throws -> (Int32, String) {
-  let process = Process()
-  process.executableURL = executable
-  process.arguments = arguments
-  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-  if let directory { process.currentDirectoryURL = directory }
-  let pipe = Pipe()
-  process.standardOutput = pipe
-  process.standardError = pipe
-  try process.run()
-  let output = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-}
-
 @Suite("The graft command line")
 struct CommandLineTests {
   /// One merge order: preset, then config file, then flags (a config file once replaced the preset

@@ -1,6 +1,7 @@
 import Foundation
 import GraftEngine
 import GraftGAN
+import GraftGANTestSupport
 import GraftIO
 import GraftLayers
 import GraftOptimizers

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftGANTestSupport
 import GraftTestSupport
 import Testing
 

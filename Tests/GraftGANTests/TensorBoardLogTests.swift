@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftGANTestSupport
 import GraftTensorBoard
 import GraftTestSupport
 import Testing

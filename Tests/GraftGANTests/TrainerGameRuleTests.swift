@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftGANTestSupport
 import GraftIO
 import GraftTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import GraftGAN
 import GraftReport
+import GraftStatistics
 import GraftTestSupport
 import Testing
 

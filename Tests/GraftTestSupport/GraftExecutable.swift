@@ -3,3 +3,34 @@ import Foundation
 /// The `graft` executable, built next to the test runner (`swift build --build-tests` builds both).
 public let graftExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
   .appendingPathComponent("graft")
+
+/// Runs the `graft` executable built next to the test bundle, with `environment` added to this process's
+/// and in `directory` if given; returns (exit status, stdout + stderr).
+public func runGraft(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> (
+  Int32, String
+) {
+  let binary = graftExecutable
+  guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+    throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: binary.path])
+  }
+  return try runProcess(binary, arguments, environment: environment, in: directory)
+}
+
+/// `executable` run to its end with `arguments` (and `environment` over this process's): its status and
+/// output (stdout and stderr together).
+public func runProcess(
+  _ executable: URL, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil
+) throws -> (Int32, String) {
+  let process = Process()
+  process.executableURL = executable
+  process.arguments = arguments
+  process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+  if let directory { process.currentDirectoryURL = directory }
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  process.standardError = pipe
+  try process.run()
+  let output = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}

@@ -1,4 +1,6 @@
 import Foundation
+import GraftGAN
+import GraftStatistics
 
 extension Sweep {
   /// Runs that differ only in their seed: the labels they share (all but "seed") and the runs.

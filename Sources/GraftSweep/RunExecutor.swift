@@ -1,4 +1,5 @@
 import Foundation
+import GraftGAN
 
 /// Trains runs, each as its config says, in its own directory: the local process pool today, a cluster
 /// scheduler later (a Slurm job array, one task per run). Whatever the executor, a run is trained by

@@ -1,5 +1,7 @@
 import Foundation
 import GraftGAN
+import GraftGANTestSupport
+import GraftSweep
 import GraftTestSupport
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftStatistics
 import Testing
 
 /// The bounded measures' bootstrap interval against scipy, the normal distribution's functions, and

@@ -1,6 +1,8 @@
 import Foundation
 import GraftGAN
+import GraftGANTestSupport
 import GraftOptimizers
+import GraftSweep
 import GraftTestSupport
 import Testing
 

@@ -1,4 +1,5 @@
 import Foundation
+import GraftGAN
 
 #if canImport(Glibc)
   import Glibc

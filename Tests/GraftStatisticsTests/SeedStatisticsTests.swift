@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftStatistics
 import Testing
 
 /// Expected values from scipy (1.10) and numpy, e.g.:
