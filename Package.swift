@@ -19,6 +19,7 @@ let package = Package(
     .library(name: "GraftIO", targets: ["GraftIO"]),
     .library(name: "GraftData", targets: ["GraftData"]),
     .library(name: "GraftTensorBoard", targets: ["GraftTensorBoard"]),
+    .library(name: "GraftRun", targets: ["GraftRun"]),
     .library(name: "GraftStatistics", targets: ["GraftStatistics"]),
     .library(name: "GraftGAN", targets: ["GraftGAN"]),
     .library(name: "GraftSweep", targets: ["GraftSweep"]),
@@ -82,6 +83,14 @@ let package = Package(
     .target(
       name: "GraftTensorBoard", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
       swiftSettings: honestImports),
+    // The run contract: a run's directory and files (config, lock, metrics, summary, checkpoints), as types.
+    .target(
+      name: "GraftRun",
+      dependencies: [
+        "GraftEngine", "GraftOptimizers", "GraftIO", "GraftData", "GraftBuildInfo",
+        .product(name: "Yams", package: "Yams"),
+      ],
+      swiftSettings: honestImports),
     // Seed statistics: intervals (Student-t, bootstrap), the seeds a claim needs, verdicts.
     .target(name: "GraftStatistics", dependencies: ["GraftEngine"], swiftSettings: honestImports),
     // GANs: models, losses, the trainer and its run directory.
@@ -89,13 +98,12 @@ let package = Package(
       name: "GraftGAN",
       dependencies: [
         "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftBuildInfo",
-        "GraftTensorBoard", "GraftStatistics",
-        .product(name: "Yams", package: "Yams"),
+        "GraftTensorBoard", "GraftStatistics", "GraftRun",
       ],
       swiftSettings: honestImports),
     // Sweeps: many runs through an executor (a local pool of processes, or Slurm), their seed tables.
     .target(
-      name: "GraftSweep", dependencies: ["GraftGAN", "GraftStatistics"], swiftSettings: honestImports),
+      name: "GraftSweep", dependencies: ["GraftRun", "GraftGAN", "GraftStatistics"], swiftSettings: honestImports),
     // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage.
     .target(
       name: "GraftEval",
@@ -103,17 +111,17 @@ let package = Package(
       resources: [.copy("Resources")], swiftSettings: honestImports),
     // Pictures people look at: SVG plots and the HTML report comparing runs.
     .target(
-      name: "GraftReport", dependencies: ["GraftIO", "GraftOptimizers", "GraftGAN", "GraftStatistics"], swiftSettings: honestImports),
+      name: "GraftReport", dependencies: ["GraftIO", "GraftOptimizers", "GraftRun", "GraftStatistics"], swiftSettings: honestImports),
     // The paper's experiments end to end (`graft reproduce`).
     .target(
       name: "GraftExperiments",
-      dependencies: ["GraftOptimizers", "GraftIO", "GraftGAN", "GraftReport", "GraftStatistics", "GraftSweep"],
+      dependencies: ["GraftOptimizers", "GraftIO", "GraftRun", "GraftGAN", "GraftReport", "GraftStatistics", "GraftSweep"],
       swiftSettings: honestImports),
     // The command-line tool.
     .executableTarget(
       name: "graft",
       dependencies: [
-        "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftGAN", "GraftEval",
+        "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftRun", "GraftGAN", "GraftEval",
         "GraftReport", "GraftExperiments", "GraftStatistics", "GraftSweep", "CGlibcExtras",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Yams", package: "Yams"),
@@ -127,7 +135,7 @@ let package = Package(
       swiftSettings: honestImports),
     // What the GAN-level test targets share: a small, quick training configuration.
     .target(
-      name: "GraftGANTestSupport", dependencies: ["GraftGAN"], path: "Tests/GraftGANTestSupport",
+      name: "GraftGANTestSupport", dependencies: ["GraftRun"], path: "Tests/GraftGANTestSupport",
       swiftSettings: honestImports),
     .testTarget(
       name: "GraftEngineTests", dependencies: ["GraftEngine", "GraftTestSupport"], resources: [.copy("Fixtures")],
@@ -141,14 +149,15 @@ let package = Package(
     .testTarget(
       name: "GraftGANTests",
       dependencies: [
-        "GraftEngine", "GraftLayers", "GraftIO", "GraftData", "GraftOptimizers", "GraftGAN", "GraftBuildInfo",
+        "GraftEngine", "GraftLayers", "GraftIO", "GraftData", "GraftOptimizers", "GraftRun", "GraftGAN", "GraftBuildInfo",
         "GraftTensorBoard", "GraftTestSupport", "GraftGANTestSupport",
       ],
       swiftSettings: honestImports),
     .testTarget(
       name: "GraftSweepTests",
       dependencies: [
-        "GraftGAN", "GraftOptimizers", "GraftSweep", "GraftStatistics", "GraftTestSupport", "GraftGANTestSupport",
+        "GraftRun", "GraftGAN", "GraftOptimizers", "GraftSweep", "GraftStatistics", "GraftTestSupport",
+        "GraftGANTestSupport",
       ], swiftSettings: honestImports),
     .testTarget(
       name: "GraftStatisticsTests", dependencies: ["GraftEngine", "GraftStatistics"], swiftSettings: honestImports),
@@ -158,13 +167,13 @@ let package = Package(
     .testTarget(
       name: "GraftReportTests",
       dependencies: [
-        "GraftEngine", "GraftIO", "GraftOptimizers", "GraftGAN", "GraftReport", "GraftStatistics", "GraftTestSupport",
+        "GraftEngine", "GraftIO", "GraftOptimizers", "GraftRun", "GraftReport", "GraftStatistics", "GraftTestSupport",
       ],
       swiftSettings: honestImports),
     .testTarget(
       name: "GraftExperimentsTests",
       dependencies: [
-        "GraftData", "GraftOptimizers", "GraftGAN", "GraftReport", "GraftExperiments", "GraftStatistics",
+        "GraftData", "GraftOptimizers", "GraftRun", "GraftGAN", "GraftReport", "GraftExperiments", "GraftStatistics",
         "GraftSweep", "GraftTestSupport",
       ],
       swiftSettings: honestImports),

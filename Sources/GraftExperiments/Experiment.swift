@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftRun
 import GraftSweep
 
 /// One of the paper's experiments: the runs it makes, each a complete training config, and how their

@@ -2,6 +2,7 @@ import Foundation
 import GraftGAN
 import GraftIO
 import GraftReport
+import GraftRun
 import GraftStatistics
 import GraftSweep
 

@@ -1,6 +1,7 @@
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftRun
 import GraftStatistics
 import GraftSweep
 

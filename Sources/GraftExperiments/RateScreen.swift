@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftRun
 import GraftSweep
 
 /// One configuration's learning rate chosen by a screen, then measured at that rate on fresh seeds: the

@@ -2,6 +2,7 @@ import Foundation
 import GraftGAN
 import GraftOptimizers
 import GraftReport
+import GraftRun
 import GraftStatistics
 import GraftSweep
 

@@ -1,6 +1,7 @@
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftRun
 
 /// One named member of the synthetic model family (issue 25): what it changes in the preset `theory`,
 /// the SGDA grid it is judged on, and the nSGDA settings it is compared with.

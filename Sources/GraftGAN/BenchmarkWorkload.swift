@@ -1,6 +1,7 @@
 import Foundation
 import GraftEngine
 import GraftOptimizers
+import GraftRun
 
 /// The training workloads `graft bench` times against PyTorch; Benchmarks/torch_bench.py builds the
 /// same networks, losses and optimizers, so the two times are of the same work.

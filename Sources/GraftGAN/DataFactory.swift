@@ -1,6 +1,7 @@
 import Foundation
 import GraftData
 import GraftEngine
+import GraftRun
 
 /// What the metrics and pictures need to know about the real distribution.
 public enum DataReference {

@@ -1,4 +1,5 @@
 import Foundation
+import GraftRun
 
 /// A rough upper estimate of the memory a config's training needs, so that an oversized model
 /// (`--width 100000`) is refused with a message before its weights are allocated, rather than ending on

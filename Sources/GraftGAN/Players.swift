@@ -1,5 +1,6 @@
 import GraftEngine
 import GraftLayers
+import GraftRun
 
 /// The two networks of a run and how latent codes are drawn, built from a config.
 public struct Players {

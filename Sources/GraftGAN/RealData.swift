@@ -1,5 +1,6 @@
 import Foundation
 import GraftEngine
+import GraftRun
 
 /// Where real batches come from during training, with state that checkpoints save so that a resumed
 /// run draws the same batches.

@@ -3,6 +3,7 @@ import GraftEngine
 import GraftIO
 import GraftLayers
 import GraftOptimizers
+import GraftRun
 
 // What keeps a damaged model out of a run: weights that stopped being finite stop training before they
 // are checkpointed, and a checkpoint saved with another optimizer is refused on load. (Damaged bytes are
@@ -44,17 +45,5 @@ extension Trainer {
         throw stopped("the \(player)'s weight \(name) is no longer finite. It was not written", atStep: step)
       }
     }
-  }
-}
-
-extension Tensor<Float> {
-  /// Whether every element is finite (no NaN or infinity).
-  var isAllFinite: Bool { scalars.allSatisfy(\.isFinite) }
-}
-
-extension Checkpoint {
-  /// The name of the first tensor holding a NaN or an infinity, or nil.
-  var firstNonFiniteTensor: String? {
-    tensors.first { !$0.tensor.isAllFinite }?.name
   }
 }

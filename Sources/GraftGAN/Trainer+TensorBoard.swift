@@ -2,6 +2,7 @@ import Foundation
 import GraftEngine
 import GraftLayers
 import GraftOptimizers
+import GraftRun
 import GraftTensorBoard
 
 /// What a run shows in TensorBoard (RUN/tensorboard, see `EventFileWriter` for how a resumed run avoids

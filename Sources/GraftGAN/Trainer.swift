@@ -4,32 +4,8 @@ import GraftEngine
 import GraftIO
 import GraftLayers
 import GraftOptimizers
+import GraftRun
 import GraftTensorBoard
-
-/// Why training stopped early.
-public struct TrainingError: Error, CustomStringConvertible {
-  public let message: String
-  public var description: String { message }
-}
-
-/// What a finished (or stopped) run reports in summary.json.
-public struct TrainingSummary: Codable, Sendable {
-  public var status: String
-  public var steps: Int
-  public var wallSeconds: Double
-  public var stepsPerSecond: Double
-  public var discriminatorLoss: Float
-  public var generatorLoss: Float
-  public var mixture: MixtureCoverage?
-  public var theory: TheoryRecovery?
-  /// Synthetic setting with `--evaluate-every`: the modes recovered at each evaluation (nil otherwise,
-  /// and in summaries of older runs).
-  public var theoryTimeline: TheoryTimeline? = nil
-  /// The most memory the training process had resident, in MB (nil in summaries of older runs).
-  public var peakResidentMegabytes: Double?
-  /// The build and machine that finished the run (nil in summaries of older runs).
-  public var provenance: Provenance?
-}
 
 /// Trains a GAN as its config says, writing the run directory as it goes; resumes exactly from the
 /// latest checkpoint.
@@ -516,10 +492,4 @@ public final class Trainer {
     }
     try AtomicFile.write(Data((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8), to: run.metrics)
   }
-}
-
-/// config.json: the settings plus the provenance of the process that started the run.
-struct SavedConfig: Codable {
-  var config: TrainingConfig
-  var provenance: Provenance?
 }

@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftRun
 import GraftIO
 
 /// Everything the report shows about one run directory, read from its files (see `RunDirectory`).

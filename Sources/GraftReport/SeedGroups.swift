@@ -1,4 +1,4 @@
-import GraftGAN
+import GraftRun
 import GraftIO
 import GraftStatistics
 

@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftRun
 
 #if canImport(Glibc)
   import Glibc

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftRun
 
 #if canImport(Glibc)
   import Glibc

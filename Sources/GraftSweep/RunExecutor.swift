@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftRun
 
 /// Trains runs, each as its config says, in its own directory: the local process pool today, a cluster
 /// scheduler later (a Slurm job array, one task per run). Whatever the executor, a run is trained by

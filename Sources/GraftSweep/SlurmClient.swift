@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftRun
 
 /// Slurm's command-line clients, as a sweep uses them: `sbatch` to submit, `squeue` to follow tasks (no
 /// accounting database is needed: `sacct` is not used), `scontrol` for an ended task's state and exit code

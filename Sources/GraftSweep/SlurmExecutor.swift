@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftRun
 
 /// Trains runs on a Slurm cluster: one job array (`SlurmJobScript`, one task per run) submitted with
 /// `sbatch`, then followed with `squeue` until every task has ended, with a line whenever the counts

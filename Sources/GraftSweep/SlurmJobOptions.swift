@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftRun
 
 /// What a sweep asks Slurm for, per array task (one task per run): the `sbatch` options a user chooses,
 /// checked before anything is submitted so that a typo is one clear line here rather than a refusal from

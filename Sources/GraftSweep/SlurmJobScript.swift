@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftRun
 
 /// The job-array script a Slurm sweep submits: one array task per run, task i training `runs[i]` with
 /// `graft train --prepared D` (started from D/config.json, or resumed from its latest checkpoint when the

@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftRun
 
 /// A Slurm task putting itself back in the queue, as submitit and Lightning do: when the time limit is near
 /// (SIGUSR2, asked for by the job script's `--signal`), `graft train` saves a checkpoint and requeues its own

@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftRun
 
 /// Training runs, each a `TrainingConfig` trained in its own directory under `root` by a `RunExecutor`
 /// (a bounded number of `graft train` processes at a time, on this machine). Finished runs (those with a

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraftEngine
 import GraftGAN
+import GraftRun
 
 /// Times the paper's training workloads in Graft and, in the same run, the identical PyTorch workloads
 /// (Benchmarks/torch_bench.py), and prints both times and their ratio; and for each workload its FLOPs

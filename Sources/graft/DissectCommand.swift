@@ -6,6 +6,7 @@ import GraftExperiments
 import GraftGAN
 import GraftLayers
 import GraftReport
+import GraftRun
 import GraftSweep
 import Synchronization
 

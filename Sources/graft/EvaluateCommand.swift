@@ -5,6 +5,7 @@ import GraftEngine
 import GraftEval
 import GraftGAN
 import GraftIO
+import GraftRun
 
 /// `graft evaluate RUN_DIR`: the run's metrics from its checkpoint into RUN_DIR/eval.json.
 struct EvaluateCommand: ParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftRun
 
 /// `graft info`: what can be trained, with what, and every setting with its default.
 struct InfoCommand: ParsableCommand {

@@ -4,6 +4,7 @@ import GraftEngine
 import GraftGAN
 import GraftIO
 import GraftLayers
+import GraftRun
 
 /// `graft sample RUN_DIR`: samples from a run's generator as a PNG picture and/or a .npy array.
 struct SampleCommand: ParsableCommand {

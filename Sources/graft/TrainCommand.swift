@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftRun
 import GraftSweep
 
 #if canImport(Glibc)

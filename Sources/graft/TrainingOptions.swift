@@ -1,5 +1,6 @@
 import ArgumentParser
 import GraftGAN
+import GraftRun
 
 /// How a command gets a training config: a preset, then a config file, then settings as flags, each
 /// layer changing the one before. Shared by `train` and `sweep`; the settings are `TrainingConfig.settings`.

@@ -2,6 +2,7 @@ import Foundation
 import GraftExperiments
 import GraftGAN
 import GraftOptimizers
+import GraftRun
 import GraftStatistics
 import GraftSweep
 import GraftTestSupport

@@ -2,6 +2,7 @@ import Foundation
 import GraftExperiments
 import GraftGAN
 import GraftOptimizers
+import GraftRun
 import GraftSweep
 import GraftTestSupport
 import Testing

@@ -3,6 +3,7 @@ import GraftData
 import GraftExperiments
 import GraftGAN
 import GraftReport
+import GraftRun
 import GraftStatistics
 import GraftSweep
 import GraftTestSupport

@@ -1,4 +1,4 @@
-import GraftGAN
+import GraftRun
 
 /// A small, quick configuration.
 public func smallConfig(dataset: Dataset = .ring8) -> TrainingConfig {

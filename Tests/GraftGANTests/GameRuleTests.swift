@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftRun
 import Testing
 
 /// min_x max_y x·y, each player descending its own loss with plain gradient steps of size η: the

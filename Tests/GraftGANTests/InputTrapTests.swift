@@ -3,6 +3,7 @@ import GraftEngine
 import GraftGAN
 import GraftGANTestSupport
 import GraftIO
+import GraftRun
 import GraftTestSupport
 import Testing
 

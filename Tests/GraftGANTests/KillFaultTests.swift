@@ -1,6 +1,7 @@
 import Foundation
 import GraftEngine
 import GraftGAN
+import GraftRun
 import GraftTestSupport
 import Testing
 

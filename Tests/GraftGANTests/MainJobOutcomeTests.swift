@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import GraftGAN
+import GraftRun
 import GraftTestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import GraftGAN
 import GraftGANTestSupport
+import GraftRun
 import GraftTestSupport
 import Testing
 

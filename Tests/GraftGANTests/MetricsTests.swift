@@ -2,6 +2,7 @@ import Foundation
 import GraftData
 import GraftEngine
 import GraftGAN
+import GraftRun
 import Testing
 
 @Suite("Mixture and synthetic-setting metrics on sample sets with known answers")

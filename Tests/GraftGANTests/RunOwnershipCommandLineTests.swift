@@ -2,6 +2,7 @@ import Foundation
 import GraftEngine
 import GraftGAN
 import GraftIO
+import GraftRun
 import GraftTestSupport
 import Testing
 

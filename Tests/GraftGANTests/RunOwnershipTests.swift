@@ -4,6 +4,7 @@ import GraftGAN
 import GraftGANTestSupport
 import GraftIO
 import GraftOptimizers
+import GraftRun
 import GraftTestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftRun
 import Testing
 
 /// The settings' declarations serve the config decoder, the command line and validation alike.

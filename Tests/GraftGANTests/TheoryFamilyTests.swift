@@ -3,6 +3,7 @@ import GraftData
 import GraftEngine
 import GraftGAN
 import GraftLayers
+import GraftRun
 import Testing
 
 /// The pieces the synthetic model family adds: mode norms and weights, a discriminator whose output

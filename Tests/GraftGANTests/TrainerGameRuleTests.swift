@@ -2,6 +2,7 @@ import Foundation
 import GraftGAN
 import GraftGANTestSupport
 import GraftIO
+import GraftRun
 import GraftTestSupport
 import Testing
 

@@ -6,6 +6,7 @@ import GraftGANTestSupport
 import GraftIO
 import GraftLayers
 import GraftOptimizers
+import GraftRun
 import GraftTestSupport
 import Testing
 

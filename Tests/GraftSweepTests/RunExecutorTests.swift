@@ -2,6 +2,7 @@ import Foundation
 import GraftGAN
 import GraftGANTestSupport
 import GraftOptimizers
+import GraftRun
 import GraftSweep
 import GraftTestSupport
 import Testing

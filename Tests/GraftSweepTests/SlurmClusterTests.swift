@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftRun
 import GraftSweep
 import GraftTestSupport
 import Testing

@@ -1,6 +1,7 @@
 import GraftEngine
 import GraftLayers
 import GraftOptimizers
+import GraftRun
 
 /// The trainer's GAN as a two-player game: each gradient on a fresh batch of real data and latent codes
 /// (and, for WGAN-GP, fresh penalty draws), each step by the run's optimizer for that player with its

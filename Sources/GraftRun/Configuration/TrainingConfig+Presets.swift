@@ -26,16 +26,16 @@ extension TrainingConfig {
     return p.config
   }
 
-  static var ring8MLP: TrainingConfig { TrainingConfig() }
+  public static var ring8MLP: TrainingConfig { TrainingConfig() }
 
-  static var grid25MLP: TrainingConfig {
+  public static var grid25MLP: TrainingConfig {
     var c = TrainingConfig()
     c.dataset = .grid25
     c.steps = 3000
     return c
   }
 
-  static var theorySetting: TrainingConfig {
+  public static var theorySetting: TrainingConfig {
     var c = TrainingConfig()
     c.dataset = .theory
     c.model = .theory
@@ -51,7 +51,7 @@ extension TrainingConfig {
     return c
   }
 
-  static var fashionDCGAN: TrainingConfig {
+  public static var fashionDCGAN: TrainingConfig {
     var c = TrainingConfig()
     c.dataset = .fashionMNIST
     c.model = .dcgan
@@ -69,7 +69,7 @@ extension TrainingConfig {
     return c
   }
 
-  static var fashionWGANGP: TrainingConfig {
+  public static var fashionWGANGP: TrainingConfig {
     var c = fashionDCGAN
     c.loss = .wganGP
     c.discriminatorSteps = 5
@@ -78,14 +78,14 @@ extension TrainingConfig {
     return c
   }
 
-  static var fashionResNet: TrainingConfig {
+  public static var fashionResNet: TrainingConfig {
     var c = fashionWGANGP
     c.model = .resnet
     c.latentDimension = 128
     return c
   }
 
-  static var cifarResNet: TrainingConfig {
+  public static var cifarResNet: TrainingConfig {
     var c = fashionResNet
     c.dataset = .cifar10
     c.width = 128

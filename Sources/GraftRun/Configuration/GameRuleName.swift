@@ -4,15 +4,6 @@ public enum GameRuleName: String, Codable, CaseIterable, Sendable {
   case simultaneous
   case extragradient
 
-  /// The rule, with n_dis discriminator steps per generator step where the rule has them (alternating).
-  public func rule(discriminatorSteps: Int) -> any GameRule {
-    switch self {
-    case .alternating: AlternatingRule(discriminatorSteps: discriminatorSteps)
-    case .simultaneous: SimultaneousRule()
-    case .extragradient: ExtragradientRule()
-    }
-  }
-
   /// One line for `graft info`.
   public var summary: String {
     switch self {

@@ -5,7 +5,7 @@ extension RunDirectory {
   /// Loads `file`, a checkpoint of this run. A damaged one (its bytes no longer match their checksum, it
   /// is cut short or unparsable, or it holds a NaN or infinite value) is refused by name, offering the
   /// newest intact step checkpoint of the run to go on from.
-  func loadCheckpoint(_ file: URL) throws -> Checkpoint {
+  public func loadCheckpoint(_ file: URL) throws -> Checkpoint {
     let damage: String
     do {
       let checkpoint = try Checkpoint.load(from: file)

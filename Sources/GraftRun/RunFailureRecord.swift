@@ -1,5 +1,4 @@
 import Foundation
-import GraftGAN
 
 /// What a sweep writes as a run's failed.json when the run's `graft train` fails: the exit status, the
 /// log of that attempt and when. A run with one is not run again unless asked (`--retry-failed`); a run
