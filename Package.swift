@@ -97,8 +97,7 @@ let package = Package(
     .target(
       name: "GraftGAN",
       dependencies: [
-        "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftBuildInfo",
-        "GraftTensorBoard", "GraftStatistics", "GraftRun",
+        "GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftTensorBoard", "GraftRun",
       ],
       swiftSettings: honestImports),
     // Sweeps: many runs through an executor (a local pool of processes, or Slurm), their seed tables.
@@ -156,11 +155,10 @@ let package = Package(
     .testTarget(
       name: "GraftSweepTests",
       dependencies: [
-        "GraftRun", "GraftGAN", "GraftOptimizers", "GraftSweep", "GraftStatistics", "GraftTestSupport",
-        "GraftGANTestSupport",
+        "GraftRun", "GraftGAN", "GraftOptimizers", "GraftSweep", "GraftTestSupport", "GraftGANTestSupport",
       ], swiftSettings: honestImports),
     .testTarget(
-      name: "GraftStatisticsTests", dependencies: ["GraftEngine", "GraftStatistics"], swiftSettings: honestImports),
+      name: "GraftStatisticsTests", dependencies: ["GraftStatistics"], swiftSettings: honestImports),
     .testTarget(
       name: "GraftEvalTests", dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval"],
       swiftSettings: honestImports),

@@ -1,5 +1,5 @@
 import Foundation
-import GraftGAN
+import GraftRun
 import GraftReport
 import GraftStatistics
 import GraftTestSupport
