@@ -71,7 +71,9 @@ let package = Package(
       name: "GraftOptimizers", dependencies: ["GraftEngine", "GraftLayers", "GraftIO", "CGlibcExtras"],
       swiftSettings: honestImports),
     // Files: safetensors and .npy, checkpoints of models and optimizer state.
-    .target(name: "GraftIO", dependencies: ["GraftEngine", "CZlib"], swiftSettings: honestImports),
+    .target(name: "GraftIO", dependencies: ["GraftEngine", "CZlib", "COpenSSL"], swiftSettings: honestImports),
+    // OpenSSL's libcrypto from Debian's libssl-dev: SHA-256, the checksum of a checkpoint.
+    .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
     // zlib from Debian's zlib1g-dev (gzip'd IDX files, PNG).
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
     // Data sets: mixtures of Gaussians, the paper's synthetic setting, Fashion-MNIST (IDX), CIFAR-10; loaders.

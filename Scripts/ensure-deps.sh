@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Graft needs from Debian when it is missing (as root), or prints the one command to run.
 set -euo pipefail
-packages=(libopenblas-dev libdnnl-dev zlib1g-dev dataset-fashion-mnist)
+packages=(libopenblas-dev libdnnl-dev zlib1g-dev libssl-dev dataset-fashion-mnist)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

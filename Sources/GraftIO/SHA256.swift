@@ -1,91 +1,50 @@
-/// SHA-256 (FIPS 180-4), fed incrementally: the checksum of a checkpoint's data section.
-///
-/// Written here rather than taken from swift-crypto, which would add a minute to every clean build for
-/// one function; checked against Python's hashlib in the tests.
-public struct SHA256: Sendable {
-  private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) = (
-    0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19
-  )
-  /// Bytes not yet hashed: always fewer than one 64-byte block.
-  private var pending: [UInt8] = []
-  private var length: UInt64 = 0
+import COpenSSL
 
-  public init() { pending.reserveCapacity(64) }
+/// SHA-256 (FIPS 180-4), fed incrementally: the checksum of a checkpoint. OpenSSL's libcrypto computes it
+/// (its EVP digest interface); checked against Python's hashlib in the tests.
+public final class SHA256: @unchecked Sendable {
+  // One context, used by one owner at a time (a checkpoint's writer or reader), like the Swift value it
+  // replaced; not shared across threads.
+  private let context: OpaquePointer
+
+  public init() {
+    guard let context = EVP_MD_CTX_new(), EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+      fatalError("OpenSSL could not start a SHA-256 digest (out of memory?)")
+    }
+    self.context = context
+  }
+
+  deinit { EVP_MD_CTX_free(context) }
 
   /// Hashes `bytes` after everything fed before.
-  public mutating func update(_ bytes: UnsafeRawBufferPointer) {
-    length &+= UInt64(bytes.count)
-    var rest = bytes[...]
-    if !pending.isEmpty {
-      let take = min(64 - pending.count, rest.count)
-      pending.append(contentsOf: rest.prefix(take))
-      rest = rest.dropFirst(take)
-      guard pending.count == 64 else { return }
-      pending.withUnsafeBytes { compress(UnsafeRawBufferPointer(rebasing: $0[...])) }
-      pending.removeAll(keepingCapacity: true)
-    }
-    while rest.count >= 64 {
-      compress(UnsafeRawBufferPointer(rebasing: rest.prefix(64)))
-      rest = rest.dropFirst(64)
-    }
-    pending.append(contentsOf: rest)
+  public func update(_ bytes: UnsafeRawBufferPointer) {
+    guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+    EVP_DigestUpdate(context, base, bytes.count)
   }
 
   /// Hashes the bytes of `array` after everything fed before.
-  public mutating func update(_ array: [UInt8]) {
+  public func update(_ array: [UInt8]) {
     array.withUnsafeBytes { update($0) }
   }
 
-  /// The digest of everything fed, as 64 lowercase hex digits (what `hashlib.sha256(...).hexdigest()`
-  /// prints).
+  /// The digest of everything fed so far, as 64 lowercase hex digits (what `hashlib.sha256(...).hexdigest()`
+  /// prints). More may be fed afterwards.
   public func hexDigest() -> String {
-    var copy = self
-    let bitLength = length &* 8
-    var tail: [UInt8] = [0x80] + [UInt8](repeating: 0, count: (119 - pending.count) % 64)
-    for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> shift)) }
-    copy.update(tail)
-    let s = copy.state
-    return [s.0, s.1, s.2, s.3, s.4, s.5, s.6, s.7].map { word in
-      let hex = String(word, radix: 16)
-      return String(repeating: "0", count: 8 - hex.count) + hex
-    }.joined()
-  }
-
-  /// One 64-byte block into the state.
-  private mutating func compress(_ block: UnsafeRawBufferPointer) {
-    // The message schedule on the stack: an array per block would cost an allocation every 64 bytes.
-    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
-      for i in 0..<16 { w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
-      for i in 16..<64 {
-        let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
-        let s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10)
-        w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
-      }
-      var (a, b, c, d, e, f, g, h) = state
-      Self.k.withUnsafeBufferPointer { k in
-        for i in 0..<64 {
-          let t1 = h &+ (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) &+ ((e & f) ^ (~e & g)) &+ k[i] &+ w[i]
-          let t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) &+ ((a & b) ^ (a & c) ^ (b & c))
-          (h, g, f, e, d, c, b, a) = (g, f, e, d &+ t1, c, b, a, t1 &+ t2)
-        }
-      }
-      state = (
-        state.0 &+ a, state.1 &+ b, state.2 &+ c, state.3 &+ d, state.4 &+ e, state.5 &+ f, state.6 &+ g,
-        state.7 &+ h
-      )
+    // Finishing a copy leaves this digest open.
+    guard let copy = EVP_MD_CTX_new() else { fatalError("OpenSSL could not copy a SHA-256 digest (out of memory?)") }
+    defer { EVP_MD_CTX_free(copy) }
+    var digest = [UInt8](repeating: 0, count: 32)
+    var length: UInt32 = 0
+    guard EVP_MD_CTX_copy_ex(copy, context) == 1, EVP_DigestFinal_ex(copy, &digest, &length) == 1, length == 32 else {
+      fatalError("OpenSSL could not finish a SHA-256 digest")
     }
+    let hex = Array("0123456789abcdef".utf8)
+    var text: [UInt8] = []
+    text.reserveCapacity(64)
+    for byte in digest {
+      text.append(hex[Int(byte >> 4)])
+      text.append(hex[Int(byte & 0xf)])
+    }
+    return String(decoding: text, as: UTF8.self)
   }
-
-  private func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-
-  private static let k: [UInt32] = [
-    0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
-    0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
-    0xe49b_69c1, 0xefbe_4786, 0x0fc1_9dc6, 0x240c_a1cc, 0x2de9_2c6f, 0x4a74_84aa, 0x5cb0_a9dc, 0x76f9_88da,
-    0x983e_5152, 0xa831_c66d, 0xb003_27c8, 0xbf59_7fc7, 0xc6e0_0bf3, 0xd5a7_9147, 0x06ca_6351, 0x1429_2967,
-    0x27b7_0a85, 0x2e1b_2138, 0x4d2c_6dfc, 0x5338_0d13, 0x650a_7354, 0x766a_0abb, 0x81c2_c92e, 0x9272_2c85,
-    0xa2bf_e8a1, 0xa81a_664b, 0xc24b_8b70, 0xc76c_51a3, 0xd192_e819, 0xd699_0624, 0xf40e_3585, 0x106a_a070,
-    0x19a4_c116, 0x1e37_6c08, 0x2748_774c, 0x34b0_bcb5, 0x391c_0cb3, 0x4ed8_aa4a, 0x5b9c_ca4f, 0x682e_6ff3,
-    0x748f_82ee, 0x78a5_636f, 0x84c8_7814, 0x8cc7_0208, 0x90be_fffa, 0xa450_6ceb, 0xbef9_a3f7, 0xc671_78f2,
-  ]
 }

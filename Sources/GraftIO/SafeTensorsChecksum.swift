@@ -13,7 +13,7 @@ extension SafeTensorsFile {
 
   /// The SHA-256 of the data section that `entries` (in data order) make.
   static func dataChecksum(_ entries: [Entry]) -> String {
-    var hash = SHA256()
+    let hash = SHA256()
     for entry in entries {
       switch entry.tensor {
       case .float(let t): withLittleEndianBytes(of: t.scalars) { hash.update($0) }
@@ -31,7 +31,7 @@ extension SafeTensorsFile {
     _ metadata: [String: String], data: UnsafeRawBufferPointer, source: String
   ) throws -> [String: String] {
     guard let expected = metadata[checksumKey] else { return metadata }
-    var hash = SHA256()
+    let hash = SHA256()
     hash.update(data)
     let found = hash.hexDigest()
     guard found == expected.lowercased() else {

@@ -23,7 +23,7 @@ struct ChecksumTests {
 
   @Test func sha256MatchesHashlib() {
     for (data, digest) in Self.hashlibDigests {
-      var hash = SHA256()
+      let hash = SHA256()
       hash.update(data)
       #expect(hash.hexDigest() == digest, "\(data.count) bytes")
     }
@@ -32,7 +32,7 @@ struct ChecksumTests {
   @Test func sha256FedInPiecesMatchesOneUpdate() {
     let (data, digest) = Self.hashlibDigests.last!
     for piece in [1, 3, 63, 64, 65, 1000] {
-      var hash = SHA256()
+      let hash = SHA256()
       for start in stride(from: 0, to: data.count, by: piece) {
         hash.update(Array(data[start..<min(start + piece, data.count)]))
       }
@@ -50,7 +50,7 @@ struct ChecksumTests {
       let header = try SafeTensorsHeader.read(from: url)
       let raw = try Data(contentsOf: url)
       let dataStart = 8 + Int(raw.prefix(8).withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) })
-      var hash = SHA256()
+      let hash = SHA256()
       hash.update(Array(raw[dataStart...]))
       #expect(header.metadata[SafeTensorsFile.checksumKey] == hash.hexDigest())
       // Reading checks it and leaves it out: the metadata read is the metadata written.
