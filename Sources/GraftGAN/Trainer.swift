@@ -171,7 +171,7 @@ public final class Trainer {
         if !checkpointed { try saveCheckpoint() }
         progress.finish()
         return try summary(
-          status: "interrupted", seconds: Date().timeIntervalSince(started), steps: step - firstStep)
+          status: .interrupted, seconds: Date().timeIntervalSince(started), steps: step - firstStep)
       }
       let multiplier = config.resolvedSchedule.multiplier(atStep: step)
       generatorOptimizer.learningRate = config.generatorSettings.learningRate * multiplier
@@ -203,7 +203,7 @@ public final class Trainer {
     progress.finish()
     let seconds = Date().timeIntervalSince(started)
     let summary = try summary(
-      status: step >= config.steps ? "finished" : "stopped", seconds: seconds, steps: step - firstStep)
+      status: step >= config.steps ? .finished : .stopped, seconds: seconds, steps: step - firstStep)
     if step >= config.steps { try run.writeJSON(summary, to: run.summary) }
     return summary
   }
@@ -381,7 +381,7 @@ public final class Trainer {
     return [String: Any]()
   }
 
-  private func summary(status: String, seconds: Double, steps: Int) throws -> TrainingSummary {
+  private func summary(status: RunStatus, seconds: Double, steps: Int) throws -> TrainingSummary {
     let (mixture, theory) = evaluate()
     if !lastLosses.discriminator.isFinite || !lastLosses.generator.isFinite, let logged = loggedLosses(atStep: step) {
       lastLosses = logged

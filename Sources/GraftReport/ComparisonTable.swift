@@ -1,5 +1,6 @@
 import GraftIO
 import GraftOptimizers
+import GraftRun
 import GraftStatistics
 
 /// The metrics table of a report: one row per run, one column per metric any run has. Columns are,
@@ -49,7 +50,7 @@ public struct ComparisonTable: Sendable {
 
   public init(_ runs: [RunRecord]) {
     runNames = runs.map(\.name)
-    statuses = runs.map { $0.status ?? ($0.summary == nil ? "no summary" : "?") }
+    statuses = runs.map { $0.status?.rawValue ?? ($0.summary == nil ? "no summary" : "?") }
     var columns: [Column] = []
     func add(_ key: String, _ label: String, result: Bool, _ value: (RunRecord) -> Double?) {
       let values = runs.map(value)

@@ -87,8 +87,8 @@ public struct HTMLReport: Sendable {
     s +=
       "<thead><tr><th>Run</th><th>Optimizers</th><th>Status</th><th class=\"num\">Last step</th><th>Directory</th></tr></thead>\n<tbody>\n"
     for (i, run) in runs.enumerated() {
-      let status = run.status ?? "no summary.json (running or stopped)"
-      let statusClass = run.status == "finished" ? "status-finished" : "status-other"
+      let status = run.status?.rawValue ?? "no summary.json (running or stopped)"
+      let statusClass = run.status == .finished ? "status-finished" : "status-other"
       var notes = ""
       if run.metrics.skippedLines > 0 {
         let n = run.metrics.skippedLines

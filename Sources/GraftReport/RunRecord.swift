@@ -14,7 +14,7 @@ public struct RunRecord: Sendable {
   public var metrics: MetricsLog
   /// summary.json, when the run finished: numeric fields flattened (`mixture.modesCovered`, ...).
   public var summary: [String: Double]?
-  public var status: String?
+  public var status: RunStatus?
   /// eval.json's numeric fields, flattened.
   public var evaluation: [String: Double]?
   /// The latest samples/step-NNNNNN.png.
@@ -25,7 +25,7 @@ public struct RunRecord: Sendable {
 
   public init(
     name: String, url: URL, config: [String: JSONValue], metrics: MetricsLog = MetricsLog(),
-    summary: [String: Double]? = nil, status: String? = nil, evaluation: [String: Double]? = nil,
+    summary: [String: Double]? = nil, status: RunStatus? = nil, evaluation: [String: Double]? = nil,
     latestSample: (step: Int, png: Data)? = nil
   ) {
     self.name = name
@@ -89,7 +89,7 @@ public struct RunRecord: Sendable {
       guard let summary = try? JSONValue.parse(data) else { throw ReportError("\(run.summary.path) is not valid JSON") }
       // The provenance (thread count, ...) describes the machine, not the run's results.
       record.summary = summary.numericLeaves().filter { !$0.key.hasPrefix("provenance.") }
-      record.status = summary["status"]?.string
+      record.status = summary["status"]?.string.flatMap(RunStatus.init(rawValue:))
     }
     let evalFile = run.evaluation
     if let data = try? Data(contentsOf: evalFile) {

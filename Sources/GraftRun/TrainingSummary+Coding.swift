@@ -12,7 +12,7 @@ extension TrainingSummary {
   public init(from decoder: Decoder) throws {
     let c = try decoder.container(keyedBy: CodingKeys.self)
     self.init(
-      status: try c.decode(String.self, forKey: .status), steps: try c.decode(Int.self, forKey: .steps),
+      status: try c.decode(RunStatus.self, forKey: .status), steps: try c.decode(Int.self, forKey: .steps),
       wallSeconds: try c.decode(Double.self, forKey: .wallSeconds),
       stepsPerSecond: try c.decode(Double.self, forKey: .stepsPerSecond),
       discriminatorLoss: try c.decodeIfPresent(Float.self, forKey: .discriminatorLoss) ?? .nan,

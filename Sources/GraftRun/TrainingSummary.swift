@@ -1,6 +1,6 @@
 /// What a finished (or stopped) run reports in summary.json.
 public struct TrainingSummary: Codable, Sendable {
-  public var status: String
+  public var status: RunStatus
   public var steps: Int
   public var wallSeconds: Double
   public var stepsPerSecond: Double
@@ -17,7 +17,7 @@ public struct TrainingSummary: Codable, Sendable {
   public var provenance: Provenance?
 
   public init(
-    status: String, steps: Int, wallSeconds: Double, stepsPerSecond: Double, discriminatorLoss: Float,
+    status: RunStatus, steps: Int, wallSeconds: Double, stepsPerSecond: Double, discriminatorLoss: Float,
     generatorLoss: Float, mixture: MixtureCoverage?, theory: TheoryRecovery?, theoryTimeline: TheoryTimeline? = nil,
     peakResidentMegabytes: Double?, provenance: Provenance?
   ) {

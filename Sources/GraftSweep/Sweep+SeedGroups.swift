@@ -60,7 +60,7 @@ extension Sweep {
     ]
     for (group, runs) in zip(groups, summaries) {
       let seeds = runs.map { $0.run.labels["seed"] ?? $0.run.name }
-      let finished = runs.filter { $0.summary?.status == "finished" }.count
+      let finished = runs.filter { $0.summary?.status == .finished }.count
       var row = "| " + keys.map { (group.labels[$0] ?? "") + " | " }.joined()
       row += zip(seeds, runs).map { $0 + ($1.summary == nil ? "†" : "") }.joined(separator: ", ")
       row += " | \(finished) of \(runs.count) | "

@@ -143,7 +143,7 @@ struct TrainCommand: ParsableCommand {
     trainer.stopRequested = { Interruption.received != nil }
     do {
       let summary = try trainer.train()
-      if summary.status == "interrupted", let signal = Interruption.received {
+      if summary.status == .interrupted, let signal = Interruption.received {
         FileHandle.standardError.write(
           Data(
             ("graft: stopped by \(Interruption.name(signal)) at step \(summary.steps) of \(trainer.config.steps), "

@@ -158,7 +158,7 @@ struct RunOwnershipCommandLineTests {
     #expect(extended == 0, "\(extendedOutput)")
     #expect(try loggedSteps(RunDirectory(run)) == [10, 20, 30, 40, 50, 60])
     let summary = try JSONDecoder().decode(TrainingSummary.self, from: Data(contentsOf: RunDirectory(run).summary))
-    #expect(summary.status == "finished" && summary.steps == 60)
+    #expect(summary.status == .finished && summary.steps == 60)
 
     // Killed between the last checkpoint and summary.json.
     try FileManager.default.removeItem(at: RunDirectory(run).summary)

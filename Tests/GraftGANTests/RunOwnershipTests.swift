@@ -101,7 +101,7 @@ struct RunOwnershipTests {
     let trainer = try Trainer(config: config, directory: temporaryDirectory("stop"))
     trainer.stopRequested = { trainer.step >= 13 }
     let summary = try trainer.train(log: { _ in })
-    #expect(summary.status == "interrupted" && trainer.step == 13)
+    #expect(summary.status == .interrupted && trainer.step == 13)
     #expect(try Checkpoint.load(from: trainer.run.latestCheckpoint).int(forKey: "graft.step") == 13)
     #expect(!FileManager.default.fileExists(atPath: trainer.run.summary.path))
     let resumed = try Trainer.resume(trainer.run.url)
@@ -120,7 +120,7 @@ struct RunOwnershipTests {
     let resumed = try Trainer.resume(trainer.run.url)
     #expect(resumed.step == 30)
     let summary = try resumed.train(log: { _ in })
-    #expect(summary.status == "finished" && summary.steps == 30)
+    #expect(summary.status == .finished && summary.steps == 30)
     #expect(summary.discriminatorLoss == finished.discriminatorLoss)
     #expect(summary.generatorLoss == finished.generatorLoss)
     #expect(FileManager.default.fileExists(atPath: trainer.run.summary.path))
@@ -152,7 +152,7 @@ struct RunOwnershipTests {
     #expect(!FileManager.default.fileExists(atPath: trainer.run.summary.path))
     #expect(try RunDirectory(trainer.run.url).savedConfig()?.steps == 50)
     let summary = try extended.train(log: { _ in })
-    #expect(summary.status == "finished" && summary.steps == 50)
+    #expect(summary.status == .finished && summary.steps == 50)
     #expect(try loggedSteps(extended.run) == [10, 20, 30, 40, 50])
   }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GraftIO
 import GraftReport
+import GraftRun
 import GraftTestSupport
 import Testing
 
@@ -156,7 +157,7 @@ struct FakeRuns {
     #expect(record.optimizerLabel == "G sgda / D adam")
     #expect(record.config["generatorSettings.learningRate"] == .number("0.01"))
     #expect(record.config["gitCommit"] == .string("abc"))
-    #expect(record.status == "finished")
+    #expect(record.status == .finished)
     #expect(record.summary?["mixture.modesCovered"] == 1)
     #expect(record.summary?["mixture.counts"] == nil)
     #expect(record.summary?.keys.contains { $0.hasPrefix("provenance") } == false)  // the machine, not results

@@ -60,7 +60,7 @@ struct LocalProcessPoolTests {
       let saved = try savedConfig(run.directory)
       #expect(saved.config == run.config.scheduleResolved && saved.hasProvenance, "\(run.name)")
       let summary = try #require(Sweep.summary(run), "\(run.name)")
-      #expect(summary.status == "finished" && summary.steps == 20)
+      #expect(summary.status == .finished && summary.steps == 20)
       let trainLog = try String(contentsOf: run.directory.appendingPathComponent("train.log"), encoding: .utf8)
       #expect(trainLog.contains("G \(run.config.generatorOptimizer) (lr 0.002)"), "\(trainLog)")
       #expect(trainLog.contains("seed \(run.config.seed)"), "\(trainLog)")
