@@ -104,7 +104,7 @@ let package = Package(
       swiftSettings: honestImports),
     // Sweeps: many runs through an executor (a local pool of processes, or Slurm), their seed tables.
     .target(
-      name: "GraftSweep", dependencies: ["GraftRun", "GraftGAN", "GraftStatistics"], swiftSettings: honestImports),
+      name: "GraftSweep", dependencies: ["GraftRun", "GraftStatistics"], swiftSettings: honestImports),
     // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage.
     .target(
       name: "GraftEval",

@@ -1,5 +1,4 @@
 import Foundation
-import GraftGAN
 import GraftRun
 
 #if canImport(Glibc)

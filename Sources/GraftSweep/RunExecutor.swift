@@ -1,5 +1,4 @@
 import Foundation
-import GraftGAN
 import GraftRun
 
 /// Trains runs, each as its config says, in its own directory: the local process pool today, a cluster

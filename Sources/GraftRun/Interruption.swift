@@ -10,25 +10,17 @@ import Synchronization
 /// SIGINT (Ctrl-C) and SIGTERM as requests to stop cleanly: once `install()` has run, the first such
 /// signal is only recorded (`received`), so that training can finish its step, save a checkpoint and
 /// exit; a second one ends the process at once, as the signal would have. Under Slurm, SIGUSR2 (the time
-/// limit is near) is such a request too (`install(requeueSignal: true)`).
+/// limit is near) is such a request too (`install(requeueSignal: true)`). Caught through `StopSignals`.
 public enum Interruption {
   private static let signalNumber = Atomic<Int32>(0)
+  private static let installed = Atomic<Bool>(false)
 
-  /// Installs the handlers (for a command that trains; tests and libraries leave signals alone), for
-  /// SIGUSR2 too with `requeueSignal`.
+  /// Starts watching (for a command that trains; tests and libraries leave signals alone), SIGUSR2 too
+  /// with `requeueSignal`. Once per process.
   public static func install(requeueSignal: Bool = false) {
-    let signals = [SIGINT, SIGTERM] + (requeueSignal ? [SIGUSR2] : [])
-    // A process inherits its parent's blocked signals (a test runner's, a supervisor's): blocked, the
-    // signals would wait forever instead of stopping the run.
-    var unblock = sigset_t()
-    sigemptyset(&unblock)
-    for s in signals { sigaddset(&unblock, s) }
-    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-    for s in signals {
-      // Only an atomic store and `_exit` here: both are safe in a signal handler.
-      signal(s) { number in
-        if Interruption.signalNumber.exchange(number, ordering: .relaxed) != 0 { _exit(128 + number) }
-      }
+    guard !installed.exchange(true, ordering: .relaxed) else { return }
+    _ = StopSignals.shared.watch([SIGINT, SIGTERM] + (requeueSignal ? [SIGUSR2] : [])) { number in
+      if signalNumber.exchange(number, ordering: .relaxed) != 0 { _exit(exitStatus(number)) }
     }
   }
 
