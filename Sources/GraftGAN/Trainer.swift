@@ -13,9 +13,9 @@ public final class Trainer {
   public let config: TrainingConfig
   public let run: RunDirectory
   public internal(set) var players: Players
-  public private(set) var ema: AnyLayer?
-  public private(set) var step = 0
-  public private(set) var lastLosses: (discriminator: Float, generator: Float) = (.nan, .nan)
+  public internal(set) var ema: AnyLayer?
+  public internal(set) var step = 0
+  public internal(set) var lastLosses: (discriminator: Float, generator: Float) = (.nan, .nan)
 
   var generatorOptimizer: any Optimizer
   var discriminatorOptimizer: any Optimizer
@@ -163,41 +163,23 @@ public final class Trainer {
     }
     let tensorBoard = try openTensorBoard()
     let progress = ProgressLine(total: config.steps, startStep: step)
+    let checkpoints = CheckpointHook(target: target)
+    let hooks: [any TrainingHook] = [
+      MetricsHook(tensorBoard: tensorBoard), EvaluationHook(tensorBoard: tensorBoard),
+      SampleHook(tensorBoard: tensorBoard), checkpoints,
+    ]
     let started = Date()
     let firstStep = step
-    var checkpointed = true
     while step < target {
       if stopRequested() {
-        if !checkpointed { try saveCheckpoint() }
+        if !checkpoints.checkpointed { try saveCheckpoint() }
         progress.finish()
         return try summary(
           status: .interrupted, seconds: Date().timeIntervalSince(started), steps: step - firstStep)
       }
-      let multiplier = config.resolvedSchedule.multiplier(atStep: step)
-      generatorOptimizer.learningRate = config.generatorSettings.learningRate * multiplier
-      discriminatorOptimizer.learningRate = config.discriminatorSettings.learningRate * multiplier
-      let result = try iterate()
-      step += 1
-      lastLosses = (result.discriminatorLoss, result.generatorLoss)
-      updateEMA()
+      let result = try takeStep()
       let elapsed = Date().timeIntervalSince(started)
-      if step % config.logEvery == 0 || step == config.steps {
-        try checkParametersFinite()
-        let line = metricsLine(result, elapsed: elapsed)
-        try run.appendMetrics(line)
-        try tensorBoard?.addScalars(tensorBoardScalars(line), step: step)
-      }
-      if config.evaluateEvery > 0 && step % config.evaluateEvery == 0 {
-        let evaluation = try evaluationJSON()
-        try run.appendMetrics(["step": step, "eval": evaluation])
-        try tensorBoard?.addScalars(Self.evaluationScalars(evaluation), step: step)
-      }
-      if step % config.sampleEvery == 0 || step == config.steps {
-        if let picture = try writeSamples() { try tensorBoard?.addImage(tag: "samples", png: picture, step: step) }
-        if let tensorBoard, config.tensorboardHistograms { try logWeightHistograms(to: tensorBoard) }
-      }
-      checkpointed = step % config.checkpointEvery == 0 || step == config.steps || step == target
-      if checkpointed { try saveCheckpoint() }
+      for hook in hooks { try hook.afterStep(self, result, elapsed: elapsed) }
       progress.update(step: step, losses: lastLosses, log: log, force: step % config.logEvery == 0)
     }
     progress.finish()
@@ -214,6 +196,19 @@ public final class Trainer {
   public func benchmarkIteration() throws -> (discriminator: Float, generator: Float) {
     let r = try iterate()
     return (r.discriminatorLoss, r.generatorLoss)
+  }
+
+  /// One step of the game at this step's learning rates; the step counter, the losses and the moving
+  /// average move on.
+  private func takeStep() throws -> IterationResult {
+    let multiplier = config.resolvedSchedule.multiplier(atStep: step)
+    generatorOptimizer.learningRate = config.generatorSettings.learningRate * multiplier
+    discriminatorOptimizer.learningRate = config.discriminatorSettings.learningRate * multiplier
+    let result = try iterate()
+    step += 1
+    lastLosses = (result.discriminatorLoss, result.generatorLoss)
+    updateEMA()
+    return result
   }
 
   struct IterationResult {
@@ -277,219 +272,4 @@ public final class Trainer {
   }
 
   // MARK: Outputs
-
-  private func metricsLine(_ r: IterationResult, elapsed: Double) -> [String: Any] {
-    func perGroup(_ names: [String], _ values: [Float]) -> [String: Float] {
-      Dictionary(uniqueKeysWithValues: zip(names, values))
-    }
-    var line: [String: Any] = [
-      "step": step, "loss_d": r.discriminatorLoss, "loss_g": r.generatorLoss, "time": elapsed,
-      "lr_g": generatorOptimizer.learningRate, "lr_d": discriminatorOptimizer.learningRate,
-    ]
-    for (player, d) in [("g", r.generator), ("d", r.discriminator)] {
-      line["\(player)_grad_norm"] = perGroup(d.groups, d.gradientNorms)
-      line["\(player)_update_norm"] = perGroup(d.groups, d.updateNorms)
-      // What the optimizer reports of its own: a grafted one's g_magnitude_norm and g_direction_norm.
-      for c in d.components { line["\(player)_\(c.name)_norm"] = perGroup(d.groups, c.norms) }
-    }
-    return line
-  }
-
-  /// The generator used for samples and evaluation: the EMA copy when there is one.
-  public var sampler: AnyLayer { ema ?? players.generator }
-
-  /// What a sample picture shows: the data and step, the samples and seed, the optimizers.
-  var pictureTitle: [String] {
-    func player(_ name: String, _ optimizer: String, _ rate: Double) -> String {
-      "\(name) \(optimizer) lr \(String(format: "%g", rate))"
-    }
-    return [
-      "\(config.dataset.rawValue), step \(step) of \(config.steps)",
-      "\(fixedLatents.shape[0]) samples from fixed latents\(ema == nil ? "" : " (EMA)") · seed \(config.seed)",
-      player("G", config.generatorOptimizer, config.generatorSettings.learningRate) + " · "
-        + player("D", config.discriminatorOptimizer, config.discriminatorSettings.learningRate),
-    ]
-  }
-
-  /// Writes samples/step-NNNNNN.png; returns its bytes (nil for the synthetic setting, which has no picture).
-  private func writeSamples() throws -> Data? {
-    let fake = withLearningPhase(training: false) { withoutGradients { sampler(fixedLatents) } }
-    switch reference {
-    case .images:
-      try Pictures.writeGrid(fake, title: pictureTitle, to: run.sample(step: step))
-    case .mixture(let centers, let std, let extent):
-      var g = RandomGenerator(seed: evaluationSeed)
-      let real = GaussianMixture(name: config.dataset.rawValue, centers: centers, standardDeviation: std).sample(
-        1000, generator: &g)
-      try Pictures.writeScatter(
-        real: real, generated: fake, centers: centers, extent: extent, title: pictureTitle, to: run.sample(step: step))
-    case .theory:
-      return nil
-    }
-    return try Data(contentsOf: run.sample(step: step))
-  }
-
-  /// The run's metrics now: mode coverage for mixtures, recovered modes for the synthetic setting.
-  public func evaluate() -> (mixture: MixtureCoverage?, theory: TheoryRecovery?) {
-    switch reference {
-    case .mixture(let centers, let std, _):
-      return (
-        MixtureCoverage(samples: evaluationSamples(config.evaluationSamples), centers: centers, standardDeviation: std),
-        nil
-      )
-    case .theory(let modes):
-      let fake = evaluationSamples(config.evaluationSamples)
-      let neurons = (sampler.base as? TheoryGenerator)?.neurons ?? fake
-      return (nil, TheoryRecovery(neurons: neurons, modes: modes, samples: fake))
-    case .images:
-      return (nil, nil)
-    }
-  }
-
-  /// `count` samples from the sampling generator, drawn with the evaluation seed (the same latent vectors
-  /// at every evaluation), in batches, in evaluation mode or (`batchNormTraining`) with batch norm using
-  /// each batch's statistics; the running statistics are left as they were either way.
-  public func evaluationSamples(_ count: Int, batchSize: Int = 500, batchNormTraining: Bool = false) -> Tensor<Float> {
-    var g = RandomGenerator(seed: evaluationSeed)
-    let z = latent.sample(count, generator: &g)
-    // Training mode moves the running statistics (shared boxes): put them back afterwards.
-    var generator = players.generator
-    let saved = generator.bufferPaths.map { ($0.keyPath, generator[keyPath: $0.keyPath]) }
-    defer { for (path, value) in saved { generator[keyPath: path] = value } }
-    let batches = stride(from: 0, to: count, by: batchSize).map { start in
-      withLearningPhase(training: batchNormTraining) {
-        withoutGradients { sampler(z[start..<min(start + batchSize, count)]) }
-      }
-    }
-    return Tensor.concatenated(batches, alongAxis: 0)
-  }
-
-  /// Whether the generator has batch norm (so that its samples depend on the learning phase).
-  public var generatorHasBatchNorm: Bool { !players.generator.bufferPaths.isEmpty }
-
-  /// The run's metrics now as a JSON object: mixture coverage, recovered modes, or (with an
-  /// `imageEvaluator`) image metrics of `evaluationSamples` samples.
-  public func evaluationJSON(batchNormTraining: Bool = false) throws -> Any {
-    let (mixture, theory) = evaluate()
-    let encoder = JSONEncoder()
-    if let mixture { return try JSONSerialization.jsonObject(with: try encoder.encode(mixture)) }
-    if let theory { return try JSONSerialization.jsonObject(with: try encoder.encode(theory)) }
-    if let imageEvaluator {
-      let samples = evaluationSamples(config.evaluationSamples, batchNormTraining: batchNormTraining)
-      return try JSONSerialization.jsonObject(with: try imageEvaluator(samples))
-    }
-    return [String: Any]()
-  }
-
-  private func summary(status: RunStatus, seconds: Double, steps: Int) throws -> TrainingSummary {
-    let (mixture, theory) = evaluate()
-    if !lastLosses.discriminator.isFinite || !lastLosses.generator.isFinite, let logged = loggedLosses(atStep: step) {
-      lastLosses = logged
-    }
-    return TrainingSummary(
-      status: status, steps: step, wallSeconds: seconds, stepsPerSecond: seconds > 0 ? Double(steps) / seconds : 0,
-      discriminatorLoss: lastLosses.discriminator, generatorLoss: lastLosses.generator, mixture: mixture,
-      theory: theory, theoryTimeline: theory == nil ? nil : TheoryTimeline(metrics: run.metrics),
-      peakResidentMegabytes: Runtime.peakResidentMegabytes, provenance: .current)
-  }
-
-  // MARK: Checkpoints
-
-  private var generatorNames: [String] { players.generator.parameterNames }
-  private var discriminatorNames: [String] { players.discriminator.parameterNames }
-
-  /// Saves latest.safetensors and, with `stepFile` and `keepCheckpoints` > 0, step-NNNNNN.safetensors.
-  func saveCheckpoint(stepFile: Bool = true) throws {
-    var file = Checkpoint(metadata: ["format": "pt"])
-    file.setInt(step, forKey: "graft.step")
-    // The last step's losses, for the summary of a run resumed at its end (NaN before the first step).
-    file.metadata["graft.loss.discriminator"] = "\(lastLosses.discriminator)"
-    file.metadata["graft.loss.generator"] = "\(lastLosses.generator)"
-    file.store(players.generator, prefix: "generator")
-    file.store(players.discriminator, prefix: "discriminator")
-    if let ema { file.store(ema, prefix: "ema") }
-    file.store(generatorOptimizer, parameterNames: generatorNames, prefix: "optimizer.generator")
-    file.store(discriminatorOptimizer, parameterNames: discriminatorNames, prefix: "optimizer.discriminator")
-    file.setGenerator(latentGenerator, forKey: "graft.rng.latent")
-    file.setGenerator(penaltyGenerator, forKey: "graft.rng.penalty")
-    file.metadata["graft.data"] = data.savedState
-    recordOptimizers(in: &file)
-    // Only finite weights and state are ever checkpointed: a checkpoint is the last good state.
-    if let tensor = file.firstNonFiniteTensor {
-      throw stopped("tensor \(tensor) is no longer finite. It was not written", atStep: step)
-    }
-    try file.save(to: run.latestCheckpoint)
-    if stepFile && config.keepCheckpoints > 0 {
-      try file.save(to: run.checkpoint(step: step))
-      for old in run.stepCheckpoints().dropLast(config.keepCheckpoints) { try? FileManager.default.removeItem(at: old) }
-    }
-  }
-
-  /// A checkpoint with a player's tensor that the model lacks comes from another model (before this version,
-  /// a DCGAN convolution that feeds batch norm had a bias): refused, rather than loaded without it.
-  private func checkNoExtraTensors(in file: Checkpoint) throws {
-    for (prefix, model) in [("generator", players.generator), ("discriminator", players.discriminator)] {
-      let known = Set((model.parameterPaths.map(\.name) + model.bufferPaths.map(\.name)).map { prefix + "." + $0 })
-      if let extra = file.names.first(where: { $0.hasPrefix(prefix + ".") && !known.contains($0) }) {
-        throw TrainingError(
-          message: "\(file.source): the checkpoint has tensor '\(extra)' that the model does not; it was written "
-            + "by a different model (DCGAN checkpoints from before its convolutions feeding batch norm lost their "
-            + "bias do not load: train again)")
-      }
-    }
-  }
-
-  func restore(from file: Checkpoint) throws {
-    try checkOptimizers(of: file)
-    try checkNoExtraTensors(in: file)
-    try file.restore(&players.generator, prefix: "generator")
-    try file.restore(&players.discriminator, prefix: "discriminator")
-    if ema != nil {
-      var average = players.generator
-      // The EMA copy shares batch-norm buffers with the generator; only its parameters are its own.
-      average.setParameters(
-        try players.generator.parameterPaths.map { path in
-          try file.tensor("ema." + path.name, shape: players.generator[keyPath: path.keyPath].shape)
-        })
-      ema = average
-    }
-    try file.restore(&generatorOptimizer, of: players.generator, prefix: "optimizer.generator")
-    try file.restore(&discriminatorOptimizer, of: players.discriminator, prefix: "optimizer.discriminator")
-    latentGenerator = try file.generator(forKey: "graft.rng.latent")
-    penaltyGenerator = try file.generator(forKey: "graft.rng.penalty")
-    guard let dataState = file.metadata["graft.data"] else {
-      throw GraftIOError.missingMetadata(file: file.source, key: "graft.data", available: file.metadata.keys.sorted())
-    }
-    try data.restore(dataState)
-    step = try file.int(forKey: "graft.step")
-    // Checkpoints written before the losses were saved in them leave NaN: the summary then reads metrics.
-    lastLosses = (
-      file.metadata["graft.loss.discriminator"].flatMap(Float.init) ?? .nan,
-      file.metadata["graft.loss.generator"].flatMap(Float.init) ?? .nan
-    )
-  }
-
-  /// The losses metrics.jsonl logged for `step`, if it did.
-  private func loggedLosses(atStep step: Int) -> (discriminator: Float, generator: Float)? {
-    guard let text = try? String(contentsOf: run.metrics, encoding: .utf8) else { return nil }
-    for line in text.split(separator: "\n").reversed() {
-      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-        object["step"] as? Int == step, let d = object["loss_d"] as? Double, let g = object["loss_g"] as? Double
-      else { continue }
-      return (Float(d), Float(g))
-    }
-    return nil
-  }
-
-  /// Drops metrics lines logged after `step` by an interrupted run, so a resumed run does not repeat them.
-  private func truncateMetrics(after step: Int) throws {
-    guard let text = try? String(contentsOf: run.metrics, encoding: .utf8) else { return }
-    let kept = text.split(separator: "\n").filter { line in
-      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-        let s = object["step"] as? Int
-      else { return false }
-      return s <= step
-    }
-    try AtomicFile.write(Data((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8), to: run.metrics)
-  }
 }
