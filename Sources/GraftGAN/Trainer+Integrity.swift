@@ -46,4 +46,38 @@ extension Trainer {
       }
     }
   }
+
+  func checkFinite(_ value: Float, _ player: String) throws {
+    guard value.isFinite else {
+      throw stopped("the \(player) loss is \(value). Nothing was updated with it")
+    }
+  }
+
+  /// A step whose gradient or update is not finite has left NaN or infinite weights. The loss alone
+  /// does not show it: ReLU and the hinge loss map NaN to 0, so a run could go on (and checkpoint)
+  /// with NaN weights and finite losses.
+  func checkFinite(_ diagnostics: StepDiagnostics, _ player: String) throws {
+    for (i, group) in diagnostics.groups.enumerated() {
+      let (g, u) = (diagnostics.gradientNorms[i], diagnostics.updateNorms[i])
+      guard g.isFinite && u.isFinite else {
+        throw stopped(
+          "the \(player)'s \(g.isFinite ? "update" : "gradient") for \(group) has norm \(g.isFinite ? u : g), "
+            + "so its weights are no longer finite. They were not written")
+      }
+    }
+  }
+
+  /// A run stopped at `atStep` (by default the step being taken) by a non-finite value. Resuming it would
+  /// replay the same step from the same checkpoint with the same saved config, so the advice is a new run,
+  /// from this run's config, with a lower rate.
+  func stopped(_ what: String, atStep: Int? = nil) -> TrainingError {
+    let checkpoint =
+      FileManager.default.fileExists(atPath: run.latestCheckpoint.path)
+      ? "the last good checkpoint is \(run.latestCheckpoint.path) (for graft sample and evaluate)"
+      : "no checkpoint had been written"
+    return TrainingError(
+      message: "training stopped at step \(atStep ?? step + 1): \(what); \(checkpoint). Resuming would repeat "
+        + "this step; start a new run with a lower learning rate: graft train --config \(run.config.path) "
+        + "--lr <lower> --out <new directory>")
+  }
 }

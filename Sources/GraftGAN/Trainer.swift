@@ -75,67 +75,6 @@ public final class Trainer {
       names: players.discriminator.parameterNames, grouping: discriminatorGrouping, player: "discriminator")
   }
 
-  /// Continues the run in `directory` from its latest checkpoint, with its saved config, holding the
-  /// run's lock (`RunLockedError` when another process writes it). A run with a config.json and no
-  /// checkpoint (it stopped before its first) starts again from step 0. `steps` changes the run's
-  /// length: more than it has trained extends a finished run; a learning-rate schedule that spanned the
-  /// run spans the new length (so the rate goes on from where a run of that length would be); config.json
-  /// is rewritten and the old summary.json removed.
-  public static func resume(_ directory: URL, steps: Int? = nil) throws -> Trainer {
-    let run = RunDirectory(directory)
-    // Read before locking: `acquire` would create a directory that is not there.
-    let saved = try savedConfig(run)
-    let lock = try RunLock.acquire(directory)
-    var config = saved.config
-    if let steps {
-      // A schedule that spanned the run (a total of 0, or the run's steps as a prepared config.json
-      // spells it) spans the new length: a cosine decay that had reached 0 would otherwise train no more.
-      if config.schedule.totalSteps == config.steps { config.schedule.totalSteps = 0 }
-      config.steps = steps
-    }
-    let trainer = try Trainer(config: config, directory: directory)
-    trainer.runLock = lock
-    if FileManager.default.fileExists(atPath: run.latestCheckpoint.path) {
-      try trainer.restore(from: try run.loadCheckpoint(run.latestCheckpoint))
-    } else if let kept = run.stepCheckpoints().last {
-      // Starting again from step 0 would overwrite the steps these hold.
-      throw TrainingError(
-        message: "cannot resume \(directory.path): \(run.latestCheckpoint.path) is missing but \(kept.path) is "
-          + "there; copy it to latest.safetensors to resume from it")
-    }
-    if let steps, steps != saved.config.steps {
-      guard steps >= trainer.step else {
-        throw TrainingError(
-          message: "\(directory.path) has trained \(trainer.step) steps; --steps \(steps) is fewer: give more than "
-            + "\(trainer.step) to extend it")
-      }
-      try run.writeJSON(SavedConfig(config: config, provenance: saved.provenance), to: run.config)
-      if steps > trainer.step { try? FileManager.default.removeItem(at: run.summary) }
-    }
-    try trainer.truncateMetrics(after: trainer.step)
-    return trainer
-  }
-
-  /// The run in `directory` as of its latest checkpoint (or `checkpoint`), without touching its files.
-  public static func load(_ directory: URL, checkpoint: URL? = nil) throws -> Trainer {
-    let run = RunDirectory(directory)
-    let trainer = try Trainer(config: try savedConfig(run).config, directory: directory)
-    let file = checkpoint ?? run.latestCheckpoint
-    guard FileManager.default.fileExists(atPath: file.path) else {
-      throw TrainingError(message: "cannot load the run: \(file.path) does not exist (no checkpoint was written yet)")
-    }
-    try trainer.restore(from: try run.loadCheckpoint(file))
-    return trainer
-  }
-
-  private static func savedConfig(_ run: RunDirectory) throws -> SavedConfig {
-    guard let data = try? Data(contentsOf: run.config) else {
-      throw TrainingError(
-        message: "cannot load the run: \(run.config.path) is missing (is \(run.url.path) a Graft run directory?)")
-    }
-    return try JSONDecoder().decode(SavedConfig.self, from: data)
-  }
-
   private static func optimizer(_ name: String, _ settings: OptimizerSettings, _ grouping: Grouping?) throws -> (
     any Optimizer, Grouping
   ) {
@@ -226,40 +165,6 @@ public final class Trainer {
     return IterationResult(
       discriminatorLoss: r.discriminatorLoss, generatorLoss: r.generatorLoss, discriminator: r.discriminator,
       generator: r.generator)
-  }
-
-  func checkFinite(_ value: Float, _ player: String) throws {
-    guard value.isFinite else {
-      throw stopped("the \(player) loss is \(value). Nothing was updated with it")
-    }
-  }
-
-  /// A step whose gradient or update is not finite has left NaN or infinite weights. The loss alone
-  /// does not show it: ReLU and the hinge loss map NaN to 0, so a run could go on (and checkpoint)
-  /// with NaN weights and finite losses.
-  func checkFinite(_ diagnostics: StepDiagnostics, _ player: String) throws {
-    for (i, group) in diagnostics.groups.enumerated() {
-      let (g, u) = (diagnostics.gradientNorms[i], diagnostics.updateNorms[i])
-      guard g.isFinite && u.isFinite else {
-        throw stopped(
-          "the \(player)'s \(g.isFinite ? "update" : "gradient") for \(group) has norm \(g.isFinite ? u : g), "
-            + "so its weights are no longer finite. They were not written")
-      }
-    }
-  }
-
-  /// A run stopped at `atStep` (by default the step being taken) by a non-finite value. Resuming it would
-  /// replay the same step from the same checkpoint with the same saved config, so the advice is a new run,
-  /// from this run's config, with a lower rate.
-  func stopped(_ what: String, atStep: Int? = nil) -> TrainingError {
-    let checkpoint =
-      FileManager.default.fileExists(atPath: run.latestCheckpoint.path)
-      ? "the last good checkpoint is \(run.latestCheckpoint.path) (for graft sample and evaluate)"
-      : "no checkpoint had been written"
-    return TrainingError(
-      message: "training stopped at step \(atStep ?? step + 1): \(what); \(checkpoint). Resuming would repeat "
-        + "this step; start a new run with a lower learning rate: graft train --config \(run.config.path) "
-        + "--lr <lower> --out <new directory>")
   }
 
   private func updateEMA() {
