@@ -33,6 +33,7 @@ public struct Adam: ElementwiseOptimizer {
     self.amsgrad = amsgrad
   }
 
+  public var kind: String { "adam" }
   public var summary: String {
     "adam(lr=\(learningRate), betas=(\(beta1), \(beta2)), eps=\(epsilon), weight_decay=\(weightDecay), amsgrad=\(amsgrad))"
   }

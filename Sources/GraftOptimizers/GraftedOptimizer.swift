@@ -52,6 +52,7 @@ public struct GraftedOptimizer: Optimizer {
   }
 
   public var summary: String { "graft(magnitude=\(magnitude.summary), direction=\(direction.summary))" }
+  public var kind: String { "graft:\(magnitude.kind):\(direction.kind)" }
 
   public mutating func advance(
     gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]

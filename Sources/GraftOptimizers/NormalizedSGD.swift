@@ -17,6 +17,7 @@ public struct NormalizedSGD: Optimizer {
     self.momentum = momentum
   }
 
+  public var kind: String { "nsgd" }
   public var summary: String { "nsgd(lr=\(learningRate), momentum=\(momentum))" }
 
   public mutating func advance(

@@ -20,6 +20,10 @@ public protocol Optimizer {
   var state: [[String: Tensor<Float>]] { get set }
   /// A short description with the settings, for logs and config files.
   var summary: String { get }
+  /// What kind of optimizer this is, without its settings: "sgd", "adam", "rmsprop", "nsgd", or
+  /// "graft:M:D" for a grafted one. Checkpoints record it, so that a run is not resumed with another
+  /// optimizer (whose state would be missing or be read as something else).
+  var kind: String { get }
   /// One step: the update for every parameter given its gradient, with the optimizer's own per-group
   /// components (none for most); advances the state by one step.
   mutating func advance(

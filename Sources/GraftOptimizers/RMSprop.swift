@@ -25,6 +25,7 @@ public struct RMSprop: ElementwiseOptimizer {
     self.centered = centered
   }
 
+  public var kind: String { "rmsprop" }
   public var summary: String {
     "rmsprop(lr=\(learningRate), alpha=\(alpha), eps=\(epsilon), weight_decay=\(weightDecay), momentum=\(momentum), centered=\(centered))"
   }

@@ -26,6 +26,7 @@ public struct SGD: ElementwiseOptimizer {
     self.weightDecay = weightDecay
   }
 
+  public var kind: String { "sgd" }
   public var summary: String {
     "sgd(lr=\(learningRate), momentum=\(momentum), dampening=\(dampening), nesterov=\(nesterov), weight_decay=\(weightDecay))"
   }
