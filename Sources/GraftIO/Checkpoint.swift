@@ -16,6 +16,9 @@ public struct Checkpoint: Sendable {
   public var metadata: [String: String]
   /// How error messages name this checkpoint: its path when it was loaded from disk.
   public var source: String
+  /// What loading it checked (`.whole` for every checkpoint Graft writes now; `.data` for older ones,
+  /// whose metadata is unchecked; `.none` for one built in memory or written outside Graft).
+  public var verification: SafeTensorsFile.Verification = .none
 
   public init(
     tensors: [(name: String, tensor: Tensor<Float>)] = [], metadata: [String: String] = [:],
@@ -87,7 +90,9 @@ public struct Checkpoint: Sendable {
       }
       return (name: entry.name, tensor: tensor)
     }
-    return Checkpoint(tensors: tensors, metadata: file.metadata, source: file.source)
+    var checkpoint = Checkpoint(tensors: tensors, metadata: file.metadata, source: file.source)
+    checkpoint.verification = file.verification
+    return checkpoint
   }
 }
 

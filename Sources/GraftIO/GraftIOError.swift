@@ -33,6 +33,8 @@ public enum GraftIOError: Error, Equatable, Sendable, CustomStringConvertible, L
   /// The data section's SHA-256 is `found`, not the `expected` one written with it: the bytes changed
   /// after they were written (a disk, copy or download error, or an edit outside Graft).
   case checksumMismatch(file: String, expected: String, found: String)
+  /// The header (metadata, tensor names, shapes, offsets) differs from the one its digest was made of.
+  case headerChecksumMismatch(file: String)
   /// What the caller asked to write cannot be written as asked (a reserved or duplicate tensor name).
   case invalidContent(file: String, problem: String)
 
@@ -71,6 +73,11 @@ public enum GraftIOError: Error, Equatable, Sendable, CustomStringConvertible, L
       return "\(file) is corrupt: its data has SHA-256 \(found.prefix(12))…, not the \(expected.prefix(12))… "
         + "written with it, so bytes changed on disk or in a copy; use another copy (if you edited the tensors "
         + "on purpose outside Graft, delete the '\(SafeTensorsFile.checksumKey)' metadata entry)"
+    case .headerChecksumMismatch(let file):
+      return "\(file) is corrupt: its header (metadata such as the step, or the tensors' names, shapes and "
+        + "offsets) no longer matches the SHA-256 written with it, so it changed on disk, in a copy or by an "
+        + "edit; use another copy (if you edited the metadata on purpose outside Graft, delete the "
+        + "'\(SafeTensorsFile.headerChecksumKey)' metadata entry)"
     case .invalidContent(let file, let problem):
       return "cannot write \(file): \(problem)"
     }

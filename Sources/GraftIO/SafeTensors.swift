@@ -58,6 +58,8 @@ public struct SafeTensorsFile: Sendable {
   public private(set) var entries: [Entry] = []
   /// Free-form string metadata (the header's `"__metadata__"`), e.g. `["format": "pt"]`.
   public var metadata: [String: String]
+  /// What reading the file checked of it (`.none` for a file built in memory).
+  public internal(set) var verification: Verification = .none
   /// How error messages name this file: its path when it was read from disk.
   public var source: String
   private var indexByName: [String: Int] = [:]
@@ -143,6 +145,14 @@ extension SafeTensorsFile {
     let ordered = dataOrder()
     var stamped = metadata
     stamped[Self.checksumKey] = Self.dataChecksum(ordered)
+    stamped[Self.headerChecksumKey] = nil
+    var offset = 0
+    let table = ordered.map { entry in
+      let end = offset + entry.tensor.shape.reduce(1, *) * entry.tensor.byteWidth
+      defer { offset = end }
+      return (name: entry.name, dtype: entry.tensor.dtype, shape: entry.tensor.shape, begin: offset, end: end)
+    }
+    stamped[Self.headerChecksumKey] = Self.headerChecksum(metadata: stamped, tensors: table)
     let header = Self.header(for: ordered, metadata: stamped)
     try AtomicFile.write(to: url) { out in
       try withUnsafeBytes(of: UInt64(header.count).littleEndian) { try out.write($0) }
@@ -421,9 +431,12 @@ extension SafeTensorsFile {
       prefix: UnsafeRawBufferPointer(rebasing: bytes.prefix(8)), fileSize: bytes.count, source: source)
     let header = try SafeTensorsHeader.parse(
       Array(bytes[8..<(8 + headerLength)]), dataCount: bytes.count - 8 - headerLength, source: source)
-    let metadata = try verifiedMetadata(
+    let verification = try header.verify(source: source)
+    var metadata = try verifiedMetadata(
       header.metadata, data: UnsafeRawBufferPointer(rebasing: bytes[header.dataStart...]), source: source)
+    metadata[headerChecksumKey] = nil
     var file = SafeTensorsFile(metadata: metadata, source: source)
+    file.verification = verification
     for layout in header.layouts {
       let start = header.dataStart
       let raw = UnsafeRawBufferPointer(rebasing: bytes[(start + layout.begin)..<(start + layout.end)])

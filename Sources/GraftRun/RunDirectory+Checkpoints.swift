@@ -9,11 +9,17 @@ extension RunDirectory {
     let damage: String
     do {
       let checkpoint = try Checkpoint.load(from: file)
+      if checkpoint.verification == .data {
+        FileHandle.standardError.write(
+          Data(
+            ("graft: note: \(file.path) predates checksums of a checkpoint's metadata: its tensors are verified, "
+              + "its step and settings are not\n").utf8))
+      }
       guard let tensor = checkpoint.firstNonFiniteTensor else { return checkpoint }
       damage = "\(file.path) is corrupt: tensor '\(tensor)' holds a NaN or infinite value, which Graft never saves"
     } catch let error as GraftIOError {
       switch error {
-      case .checksumMismatch, .malformed, .truncated: damage = error.description
+      case .checksumMismatch, .headerChecksumMismatch, .malformed, .truncated: damage = error.description
       default: throw error
       }
     }

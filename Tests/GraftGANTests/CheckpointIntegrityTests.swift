@@ -26,6 +26,7 @@ func removeChecksum(_ url: URL, edit: (inout SafeTensorsFile) -> Void = { _ in }
   var header = try #require(try JSONSerialization.jsonObject(with: raw[8..<(8 + headerLength)]) as? [String: Any])
   var metadata = try #require(header["__metadata__"] as? [String: String])
   metadata[SafeTensorsFile.checksumKey] = nil
+  metadata[SafeTensorsFile.headerChecksumKey] = nil
   header["__metadata__"] = metadata
   var bytes = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
   bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - bytes.count % 8) % 8))
@@ -68,6 +69,21 @@ struct CheckpointIntegrityTests {
     #expect(resumed.step == 10)
     try resumed.train(log: { _ in })
     #expect(resumed.step == 30)
+  }
+
+  /// The step in a checkpoint's metadata edited (190 where the data is step 100's) once resumed silently at
+  /// 190; the header's digest now refuses it, offering the newest intact step checkpoint.
+  @Test func anEditedStepInTheLatestCheckpointIsRefused() throws {
+    let directory = temporaryDirectory("edited-step")
+    try Trainer(config: smallConfig(), directory: directory).train(stopAt: 20, log: { _ in })
+    let run = RunDirectory(directory)
+    var raw = try Data(contentsOf: run.latestCheckpoint)
+    let range = try #require(raw.range(of: Data(#""graft.step":"20""#.utf8)))
+    raw.replaceSubrange(range, with: Data(#""graft.step":"29""#.utf8))
+    try raw.write(to: run.latestCheckpoint)
+    let message = thrownMessage { _ = try Trainer.resume(directory) }
+    #expect(message.hasPrefix("\(run.latestCheckpoint.path) is corrupt: its header"), "\(message)")
+    #expect(message.contains("cp \(run.checkpoint(step: 20).path) \(run.latestCheckpoint.path)"), "\(message)")
   }
 
   @Test func aCheckpointWithoutAChecksumStillResumes() throws {

@@ -89,4 +89,64 @@ struct ChecksumTests {
       #expect(back.metadata[SafeTensorsFile.checksumKey] == nil)
     }
   }
+
+  /// A checkpoint's step edited in place (same length, so the file still parses and the data digest still
+  /// holds) is refused: the header digest covers the metadata.
+  @Test func anEditedStepInTheMetadataIsRefusedNamingTheFile() throws {
+    var checkpoint = Checkpoint(metadata: ["format": "pt"])
+    checkpoint.setInt(100, forKey: "graft.step")
+    checkpoint["weight"] = Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])
+    try withTemporaryDirectory { dir in
+      let url = dir.appendingPathComponent("latest.safetensors")
+      try checkpoint.save(to: url)
+      #expect(try Checkpoint.load(from: url).verification == .whole)
+      var raw = try Data(contentsOf: url)
+      let range = try #require(raw.range(of: Data(#""graft.step":"100""#.utf8)))
+      raw.replaceSubrange(range, with: Data(#""graft.step":"190""#.utf8))
+      try raw.write(to: url)
+      let message = errorMessage { _ = try Checkpoint.load(from: url) }
+      #expect(message.hasPrefix("\(url.path) is corrupt: its header (metadata such as the step"), "\(message)")
+      #expect(message.contains(SafeTensorsFile.headerChecksumKey))
+    }
+  }
+
+  /// A tensor's shape changed in the header (same element count, so the offsets still agree) is refused too.
+  @Test func anEditedShapeIsRefused() throws {
+    var checkpoint = Checkpoint()
+    checkpoint["weight"] = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
+    try withTemporaryDirectory { dir in
+      let url = dir.appendingPathComponent("c.safetensors")
+      try checkpoint.save(to: url)
+      var raw = try Data(contentsOf: url)
+      let range = try #require(raw.range(of: Data(#""shape":[2,3]"#.utf8)))
+      raw.replaceSubrange(range, with: Data(#""shape":[3,2]"#.utf8))
+      try raw.write(to: url)
+      #expect(errorMessage { _ = try Checkpoint.load(from: url) }.contains("its header"))
+    }
+  }
+
+  /// A file Graft wrote before the header digest (the data digest only) still loads, and says that its
+  /// metadata went unchecked.
+  @Test func filesWithTheDataChecksumOnlyLoadUncheckedMetadata() throws {
+    var file = SafeTensorsFile(metadata: ["graft.step": "5"])
+    file["w"] = .float(Tensor([1, 2]))
+    try withTemporaryDirectory { dir in
+      let url = dir.appendingPathComponent("older.safetensors")
+      try file.write(to: url)
+      // Take the header digest out, as an older Graft wrote it (the header is rewritten, the data kept).
+      let header = try SafeTensorsHeader.read(from: url)
+      var older = header.metadata
+      older[SafeTensorsFile.headerChecksumKey] = nil
+      let pairs = older.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\"\($0.value)\"" }.joined(separator: ",")
+      let json = #"{"__metadata__":{"# + pairs + #"},"w":{"dtype":"F32","shape":[2],"data_offsets":[0,8]}}"#
+      var raw = Data()
+      withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { raw.append(contentsOf: $0) }
+      raw.append(contentsOf: Array(json.utf8))
+      [Float(1), 2].withUnsafeBytes { raw.append(contentsOf: $0) }
+      try raw.write(to: url)
+      let back = try Checkpoint.load(from: url)
+      #expect(back.verification == .data)
+      #expect(back.metadata == ["graft.step": "5"])
+    }
+  }
 }

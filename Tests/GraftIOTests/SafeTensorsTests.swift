@@ -58,8 +58,9 @@ struct SafeTensorsTests {
       #expect(header.entries.map(\.name) == back.names)
       #expect(header.entries.map(\.shape) == back.entries.map(\.tensor.shape))
       #expect(header.entries.map(\.dtype) == ["F64", "F64", "F32", "F32", "F32"])
-      // The header also shows the data's checksum, which reading the file checks and leaves out.
-      #expect(header.metadata.filter { $0.key != SafeTensorsFile.checksumKey } == file.metadata)
+      // The header also shows the checksums, which reading the file checks and leaves out.
+      let checksums = [SafeTensorsFile.checksumKey, SafeTensorsFile.headerChecksumKey]
+      #expect(header.metadata.filter { !checksums.contains($0.key) } == file.metadata)
       #expect(header.metadata[SafeTensorsFile.checksumKey]?.count == 64)
       for entry in file.entries {
         switch (entry.tensor, back[entry.name]) {
@@ -105,7 +106,7 @@ struct SafeTensorsTests {
       // The header must also be plain JSON to an independent parser.
       let json = try #require(try JSONSerialization.jsonObject(with: headerBytes) as? [String: Any])
       let metadata = try #require(json["__metadata__"] as? [String: String])
-      #expect(metadata.keys.sorted() == [SafeTensorsFile.checksumKey, "step"])
+      #expect(metadata.keys.sorted() == [SafeTensorsFile.checksumKey, SafeTensorsFile.headerChecksumKey, "step"])
       #expect(metadata["step"] == "7")
       var spans: [(name: String, begin: Int, end: Int, dtype: String)] = []
       for (name, value) in json where name != "__metadata__" {
