@@ -28,7 +28,11 @@ struct ImageData: RealDataSource {
   }
 
   var savedState: String {
-    String(decoding: (try? JSONEncoder().encode(loader.state)) ?? Data(), as: UTF8.self)
+    // Sorted keys: the same state always gives the same bytes, so two runs of one seed write identical
+    // checkpoints.
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return String(decoding: (try? encoder.encode(loader.state)) ?? Data(), as: UTF8.self)
   }
 
   mutating func restore(_ saved: String) throws {

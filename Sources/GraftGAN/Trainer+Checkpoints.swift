@@ -76,6 +76,11 @@ extension Trainer {
     }
     try data.restore(dataState)
     step = try file.int(forKey: "graft.step")
+    guard step >= 0 else {
+      throw TrainingError(
+        message: "\(file.source) is corrupt: its step is \(step), which no run reaches; use another copy of it "
+          + "(a checkpoints/step-N file of the run)")
+    }
     // Checkpoints written before the losses were saved in them leave NaN: the summary then reads metrics.
     lastLosses = (
       file.metadata["graft.loss.discriminator"].flatMap(Float.init) ?? .nan,

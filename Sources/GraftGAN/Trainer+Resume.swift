@@ -33,6 +33,12 @@ extension Trainer {
         message: "cannot resume \(directory.path): \(run.latestCheckpoint.path) is missing but \(kept.path) is "
           + "there; copy it to latest.safetensors to resume from it")
     }
+    if steps == nil && trainer.step > config.steps {
+      throw TrainingError(
+        message: "cannot resume \(directory.path): its checkpoint is at step \(trainer.step) but config.json says "
+          + "the run has \(config.steps) steps (one of them was edited or copied from another run); to train it "
+          + "further, give --steps M with M > \(trainer.step)")
+    }
     if let steps, steps != saved.config.steps {
       guard steps >= trainer.step else {
         throw TrainingError(
@@ -59,10 +65,10 @@ extension Trainer {
   }
 
   fileprivate static func savedConfig(_ run: RunDirectory) throws -> SavedConfig {
-    guard let data = try? Data(contentsOf: run.config) else {
+    guard let saved = try run.readSavedConfig() else {
       throw TrainingError(
         message: "cannot load the run: \(run.config.path) is missing (is \(run.url.path) a Graft run directory?)")
     }
-    return try JSONDecoder().decode(SavedConfig.self, from: data)
+    return saved
   }
 }

@@ -38,8 +38,7 @@ extension RunDirectory {
 
   /// The config in config.json; nil when there is none.
   public func savedConfig() throws -> TrainingConfig? {
-    guard let data = FileManager.default.contents(atPath: config.path) else { return nil }
-    return try JSONDecoder().decode(SavedConfig.self, from: data).config
+    try readSavedConfig()?.config
   }
 
   /// Checks that a new run of `config` may start here: the directory holds no run, or only a config.json
