@@ -99,8 +99,22 @@ extension GraftIOError {
     do {
       data = try Data(contentsOf: url, options: .mappedIfSafe)
     } catch {
-      throw GraftIOError.unreadable(file: url.path, reason: error.localizedDescription)
+      throw GraftIOError.unreadable(file: url.path, reason: readFailure(url, error))
     }
     return try data.withUnsafeBytes(body)
+  }
+
+  /// Why `url` could not be read, in words (Foundation's own message for a directory is "The operation
+  /// could not be completed. (NSCocoaErrorDomain error 256.)").
+  public static func readFailure(_ url: URL, _ error: any Error) -> String {
+    var isDirectory: ObjCBool = false
+    if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+      if isDirectory.boolValue { return "it is a directory, not a file" }
+      if !FileManager.default.isReadableFile(atPath: url.path) { return "permission denied" }
+    } else {
+      return "no such file"
+    }
+    if let cocoa = error as? CocoaError, cocoa.code == .fileReadNoPermission { return "permission denied" }
+    return error.localizedDescription
   }
 }

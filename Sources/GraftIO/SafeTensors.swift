@@ -227,7 +227,7 @@ public struct SafeTensorsHeader: Sendable {
   public static func read(from url: URL) throws -> SafeTensorsHeader {
     let source = url.path
     func unreadable(_ error: any Error) -> GraftIOError {
-      .unreadable(file: source, reason: error.localizedDescription)
+      .unreadable(file: source, reason: GraftIOError.readFailure(url, error))
     }
     let handle: FileHandle
     do { handle = try FileHandle(forReadingFrom: url) } catch { throw unreadable(error) }

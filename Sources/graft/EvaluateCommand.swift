@@ -21,6 +21,22 @@ struct EvaluateCommand: ParsableCommand {
 
   func run() throws {
     let directory = URL(fileURLWithPath: runDirectory)
+    // eval.json is one of the run's files: written holding the run's lock, like every other, so that it is
+    // not measured from (or written beside) a checkpoint a live training is replacing. (A missing
+    // directory is Trainer.load's to report: taking the lock would create it.)
+    var isDirectory: ObjCBool = false
+    var lock: RunLock?
+    if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue {
+      do {
+        lock = try RunLock.acquire(directory)
+      } catch let error as RunLockedError {
+        let who = error.holder > 0 ? "process \(error.holder)" : "another process"
+        throw TrainingError(
+          message: "\(directory.path) is being written by \(who); evaluate it once that has stopped (graft evaluate "
+            + "writes the run's eval.json, so it takes the run's lock like training does)")
+      }
+    }
+    defer { lock?.release() }
     let trainer = try Trainer.load(directory, checkpoint: checkpoint.map { URL(fileURLWithPath: $0) })
     attachImageEvaluator(to: trainer)
     var object = try trainer.evaluationJSON() as? [String: Any] ?? [:]

@@ -76,4 +76,18 @@ struct RunFileChecksTests {
     }
     #expect(try withoutTime(runs[0]) == withoutTime(runs[1]))
   }
+
+  /// `graft sample RUN --latents .` once answered "NSCocoaErrorDomain error 256".
+  @Test func latentsThatAreNotAFileAreRefusedInWords() throws {
+    let directory = temporaryDirectory("latents-dir")
+    let run = directory.appendingPathComponent("run")
+    try Trainer(config: smallConfig(), directory: run).train(stopAt: 10, log: { _ in })
+    let (status, output) = try runGraft(["sample", run.path, "--latents", directory.path])
+    #expect(status != 0)
+    #expect(output.contains("cannot read \(directory.path): it is a directory, not a file"), "\(output)")
+    #expect(!output.contains("NSCocoaErrorDomain"), "\(output)")
+    let missing = directory.appendingPathComponent("z.npy")
+    let (_, missingOutput) = try runGraft(["sample", run.path, "--latents", missing.path])
+    #expect(missingOutput.contains("cannot read \(missing.path): no such file"), "\(missingOutput)")
+  }
 }

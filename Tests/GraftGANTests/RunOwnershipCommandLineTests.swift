@@ -62,7 +62,13 @@ struct RunOwnershipCommandLineTests {
     let again = try RunLock.acquire(run)
     let (resumed, resumeOutput) = try runGraft(["train", "--resume", run.path, "--steps", "20"])
     #expect(resumed == 1 && resumeOutput.contains("process \(getpid())"), "\(resumeOutput)")
+    // graft evaluate writes eval.json: it waits its turn too, and writes nothing meanwhile.
+    let (evaluated, evaluateOutput) = try runGraft(["evaluate", run.path])
+    #expect(evaluated != 0 && evaluateOutput.contains("is being written by process \(getpid())"), "\(evaluateOutput)")
+    #expect(!FileManager.default.fileExists(atPath: RunDirectory(run).evaluation.path))
     again.release()
+    let (free, freeOutput) = try runGraft(["evaluate", run.path])
+    #expect(free == 0 && FileManager.default.fileExists(atPath: RunDirectory(run).evaluation.path), "\(freeOutput)")
   }
 
   @Test func outMustBeANewOrEmptyDirectoryOrARun() throws {
