@@ -1,5 +1,6 @@
 import Foundation
 import GraftBuildInfo
+import GraftRun
 import GraftTestSupport
 import Testing
 
@@ -164,5 +165,23 @@ struct SweepCommandTests {
     }
     let (again, againOutput) = try runGraft(arguments)
     #expect(again == 0 && againOutput.contains("4 already finished, 0 to go"))
+  }
+
+  /// After `--`, --preset and --config are settings like the others (they were "unknown option '--preset'").
+  @Test func presetAndConfigAfterTheSeparatorAreTaken() throws {
+    let root = temporaryDirectory("sweep-preset")
+    let file = root.appendingPathComponent("more.json")
+    try Data(#"{"batchSize": 32}"#.utf8).write(to: file)
+    let arguments = [
+      "sweep", "--optimizers", "adam", "--seeds", "1", "--out", root.path, "--", "--preset", "grid25-mlp",
+      "--config=\(file.path)", "--steps", "10",
+    ]
+    let (status, output) = try runGraft(arguments)
+    #expect(status == 0, "\(output)")
+    let saved = try #require(try RunDirectory(root.appendingPathComponent("adam-lr0.001-seed0")).savedConfig())
+    #expect(saved.dataset == .grid25 && saved.batchSize == 32 && saved.steps == 10)
+    let (twice, twiceOutput) = try runGraft(
+      ["sweep", "--preset", "ring8-mlp", "--out", root.path, "--", "--preset", "grid25-mlp"])
+    #expect(twice != 0 && twiceOutput.contains("--preset is given twice"), "\(twiceOutput)")
   }
 }
