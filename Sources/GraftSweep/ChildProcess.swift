@@ -53,6 +53,10 @@ struct ChildProcess: Sendable {
         .executableLoad,
         userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable.path): \(String(cString: strerror(error)))"])
     }
+    // The child inherits the niceness of the thread that spawned it, a worker thread at the default
+    // priority, not the process's: `nice graft reproduce` would otherwise train at full priority.
+    let nice = processNiceness
+    if nice > 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(pid), nice) }
     return ChildProcess(pid: pid)
   }
 
@@ -79,3 +83,14 @@ struct ChildProcess: Sendable {
     return signal == 0 ? (status >> 8) & 0xff : 128 + signal
   }
 }
+
+/// This process's niceness as it was started (`nice -n 19 graft ...`): the main thread's, which
+/// /proc/self/stat reports (field 19), whichever thread asks; 0 where it cannot be read.
+let processNiceness: Int32 = {
+  guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+    let close = stat.lastIndex(of: ")")
+  else { return 0 }
+  // Fields after the command name (which may hold spaces) start at field 3.
+  let fields = stat[stat.index(after: close)...].split(separator: " ")
+  return fields.count > 16 ? Int32(fields[16]) ?? 0 : 0
+}()
