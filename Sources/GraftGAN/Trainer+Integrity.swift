@@ -75,9 +75,10 @@ extension Trainer {
       FileManager.default.fileExists(atPath: run.latestCheckpoint.path)
       ? "the last good checkpoint is \(run.latestCheckpoint.path) (for graft sample and evaluate)"
       : "no checkpoint had been written"
+    let at = atStep ?? step + 1
     return TrainingError(
-      message: "training stopped at step \(atStep ?? step + 1): \(what); \(checkpoint). Resuming would repeat "
+      message: "training stopped at step \(at): \(what); \(checkpoint). Resuming would repeat "
         + "this step; start a new run with a lower learning rate: graft train --config \(run.config.path) "
-        + "--lr <lower> --out <new directory>")
+        + "--lr <lower> --out <new directory>", divergedAtStep: at)
   }
 }

@@ -94,6 +94,17 @@ public final class Trainer {
     let lock = try runLock ?? RunLock.acquire(run.url)
     runLock = lock
     defer { runLock = nil }
+    do {
+      return try trainSteps(stopAt: stopAt, log: log)
+    } catch let error as TrainingError where error.divergedAtStep != nil {
+      // Said in the run directory too, so that a sweep retrying the run starts it again instead of
+      // resuming into the same divergence.
+      try? DivergenceRecord(step: error.divergedAtStep!, message: error.message).write(to: run.url)
+      throw error
+    }
+  }
+
+  private func trainSteps(stopAt: Int?, log: (String) -> Void) throws -> TrainingSummary {
     let target = min(stopAt ?? config.steps, config.steps)
     if step == 0 {
       try run.create()

@@ -28,8 +28,14 @@ public struct LocalProcessPool: RunExecutor {
   public var parallel: Int
   /// Whether runs that failed before (those with a failed.json) run again.
   public var retryFailed: Bool
+  /// With `retryFailed`: a run that diverged resumes from its checkpoint instead of starting again.
+  public var resumeDiverged: Bool
 
-  public init(executable: URL = URL(fileURLWithPath: "/proc/self/exe"), parallel: Int = 2, retryFailed: Bool = false) {
+  public init(
+    executable: URL = URL(fileURLWithPath: "/proc/self/exe"), parallel: Int = 2, retryFailed: Bool = false,
+    resumeDiverged: Bool = false
+  ) {
+    self.resumeDiverged = resumeDiverged
     self.executable = executable
     self.parallel = max(1, parallel)
     self.retryFailed = retryFailed
@@ -108,6 +114,7 @@ public struct LocalProcessPool: RunExecutor {
     let arguments: [String]
     let logFile: URL
     do {
+      try run.startAgainIfDiverged(resume: resumeDiverged, log: log)
       arguments = try run.prepare()
       logFile = RunDirectory(run.directory).nextTrainLog()
       // Running it again (`retryFailed`): the record goes, the failed attempt's log stays.

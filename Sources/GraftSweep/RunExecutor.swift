@@ -55,6 +55,22 @@ public struct RunsStopped: Error, CustomStringConvertible {
 }
 
 extension Sweep.Run {
+  /// A run that diverged (it has a diverged.json) and is run again: its attempt's files go aside into
+  /// attempt-N/ so that it starts again from its config, since resuming would replay the same steps into
+  /// the same divergence; with `resume`, it is left to resume from its checkpoint. Says which in `log`.
+  public func startAgainIfDiverged(resume: Bool, log: (String) -> Void) throws {
+    guard let divergence = DivergenceRecord.read(directory) else { return }
+    if resume {
+      log("sweep: \(name) diverged at step \(divergence.step) before; resuming it from its checkpoint, as asked")
+      try FileManager.default.removeItem(at: DivergenceRecord.file(in: directory))
+      return
+    }
+    let folder = try RunDirectory(directory).setAsideAttempt()
+    log(
+      "sweep: \(name) diverged at step \(divergence.step) before; starting it again from its config (resuming "
+        + "would repeat the divergence; that attempt is kept in \(folder.path); --retry-failed --resume resumes instead)")
+  }
+
   /// Readies the run's directory and returns the `graft` arguments that train it. A run that has
   /// started is resumed from its latest checkpoint (`train --resume D`); otherwise its config is written
   /// as D/config.json and trained from there (`train --config D/config.json --out D`), so that the

@@ -17,6 +17,8 @@ public struct SlurmExecutor: RunExecutor {
   public var options: SlurmJobOptions
   /// Whether runs that failed before (those with a failed.json) are submitted again.
   public var retryFailed: Bool
+  /// With `retryFailed`: a run that diverged resumes from its checkpoint instead of starting again.
+  public var resumeDiverged: Bool
   /// Only print the script that would be submitted: nothing is written or submitted, and `execute` throws
   /// `SlurmDryRun` after printing.
   public var dryRun: Bool
@@ -27,9 +29,10 @@ public struct SlurmExecutor: RunExecutor {
   var client = SlurmClient()
 
   public init(
-    options: SlurmJobOptions, retryFailed: Bool = false, dryRun: Bool = false, executable: URL? = nil,
-    pollSeconds: Double = 2
+    options: SlurmJobOptions, retryFailed: Bool = false, resumeDiverged: Bool = false, dryRun: Bool = false,
+    executable: URL? = nil, pollSeconds: Double = 2
   ) {
+    self.resumeDiverged = resumeDiverged
     self.options = options
     self.retryFailed = retryFailed
     self.dryRun = dryRun
@@ -102,7 +105,7 @@ public struct SlurmExecutor: RunExecutor {
         log(script.text)
         throw SlurmDryRun(runs: toSubmit.count)
       }
-      let job = try submit(script, toSubmit)
+      let job = try submit(script, toSubmit, log: log)
       log(
         "slurm: submitted job \(job) (\(toSubmit.count) task(s)); logs in each run's directory as "
           + "\(SlurmJobScript.logName(job: job)). Ctrl-C stops following, not the job (the same command again "
@@ -135,8 +138,9 @@ public struct SlurmExecutor: RunExecutor {
   }
 
   /// Prepares the runs' directories, writes the script and submits it; the array job's ID.
-  private func submit(_ script: SlurmJobScript, _ runs: [Sweep.Run]) throws -> String {
+  private func submit(_ script: SlurmJobScript, _ runs: [Sweep.Run], log: (String) -> Void) throws -> String {
     for run in runs {
+      try run.startAgainIfDiverged(resume: resumeDiverged, log: log)
       _ = try run.prepare()
       // Submitted again (`retryFailed`): the record goes, the failed attempt's log stays.
       try RunFailureRecord.remove(from: run.directory)

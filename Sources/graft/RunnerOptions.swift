@@ -26,6 +26,11 @@ struct RunnerOptions: ParsableArguments {
       "Run again the runs that failed before (they have a failed.json); each attempt writes a log of its own "
         + "(train.1.log, ... locally; slurm-<job>.log under Slurm)."))
   var retryFailed = false
+  @Flag(
+    help: ArgumentHelp(
+      "With --retry-failed: resume the runs that diverged (a loss or weight stopped being finite) from their last "
+        + "checkpoint; without it they start again from their config, the diverged attempt kept in attempt-N/."))
+  var resume = false
 
   @Option(help: "Slurm: the partition (default: the cluster's).") var partition: String?
   @Option(help: "Slurm: each task's time limit, e.g. 30 (minutes), 2:00:00, 1-12:00 (default: the partition's).")
@@ -45,6 +50,9 @@ struct RunnerOptions: ParsableArguments {
 
   func validate() throws {
     if let parallel, parallel < 1 { throw ValidationError("--parallel must be at least 1, got \(parallel)") }
+    if resume && !retryFailed {
+      throw ValidationError("--resume applies to the runs --retry-failed runs again; add --retry-failed")
+    }
     if executor == .local {
       var slurmOnly: [String] = []
       if partition != nil { slurmOnly.append("--partition") }
@@ -76,8 +84,9 @@ struct RunnerOptions: ParsableArguments {
   /// The runner the options describe: this machine's process pool, or a Slurm job array.
   func makeExecutor() -> any RunExecutor {
     switch executor {
-    case .local: LocalProcessPool(parallel: parallel ?? 2, retryFailed: retryFailed)
-    case .slurm: SlurmExecutor(options: slurmOptions, retryFailed: retryFailed, dryRun: dryRun)
+    case .local: LocalProcessPool(parallel: parallel ?? 2, retryFailed: retryFailed, resumeDiverged: resume)
+    case .slurm:
+      SlurmExecutor(options: slurmOptions, retryFailed: retryFailed, resumeDiverged: resume, dryRun: dryRun)
     }
   }
 

@@ -217,4 +217,32 @@ struct SweepOwnershipTests {
     #expect(status != 0 && output.contains("\(flag) conflicts with the sweep's \(axis)"), "\(output)")
     #expect(!FileManager.default.fileExists(atPath: out.path))
   }
+
+  /// A diverged cell run again once resumed into the same divergence; now it starts again from its config,
+  /// its attempt kept aside, unless `--retry-failed --resume` asks to resume it.
+  @Test func aDivergedCellStartsAgainFromItsConfigWhenRetried() throws {
+    let root = temporaryDirectory("diverged-cell")
+    let arguments = ["sweep", "--optimizers", "sgda", "--lrs", "1e30", "--seeds", "1", "--out", root.path]
+    let settings = ["--", "--steps", "20", "--log-every", "10"]
+    let cell = root.appendingPathComponent("sgda-lr1e+30-seed0")
+    let (first, firstOutput) = try runGraft(arguments + settings)
+    #expect(first != 0, "\(firstOutput)")
+    let divergence = try #require(DivergenceRecord.read(cell), "\(firstOutput)")
+    #expect(divergence.message.contains("training stopped at step \(divergence.step)"))
+    #expect(RunFailureRecord.read(cell) != nil)
+
+    let (_, retried) = try runGraft(arguments + ["--retry-failed"] + settings)
+    #expect(retried.contains("diverged at step \(divergence.step) before; starting it again from its config"), "\(retried)")
+    let aside = cell.appendingPathComponent("attempt-1")
+    #expect(FileManager.default.fileExists(atPath: aside.appendingPathComponent("diverged.json").path))
+    #expect(FileManager.default.fileExists(atPath: aside.appendingPathComponent("checkpoints/latest.safetensors").path))
+    #expect(FileManager.default.fileExists(atPath: cell.appendingPathComponent("train.log").path), "logs stay")
+
+    let (_, resumed) = try runGraft(arguments + ["--retry-failed", "--resume"] + settings)
+    #expect(resumed.contains("resuming it from its checkpoint, as asked"), "\(resumed)")
+    #expect(!FileManager.default.fileExists(atPath: cell.appendingPathComponent("attempt-2").path))
+
+    let (refused, refusal) = try runGraft(arguments + ["--resume"] + settings)
+    #expect(refused != 0 && refusal.contains("add --retry-failed"), "\(refusal)")
+  }
 }
