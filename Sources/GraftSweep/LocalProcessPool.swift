@@ -45,9 +45,12 @@ public struct LocalProcessPool: RunExecutor {
     var earlier: [RunFailure] = []
     var pending: [Sweep.Run] = []
     var finished = 0
+    let submitted = SubmittedToSlurm()
     for run in runs {
       if Sweep.isFinished(run) {
         finished += 1
+      } else if let why = submitted.reasonToLeave(run) {
+        log("sweep: \(run.name) \(why)")
       } else if !retryFailed, let record = RunFailureRecord.read(run.directory) {
         earlier.append(
           RunFailure(
@@ -246,5 +249,25 @@ private final class FailureList: @unchecked Sendable {
     lock.lock()
     items.append(failure)
     lock.unlock()
+  }
+}
+
+/// Runs a Slurm sweep submitted (their slurm.json): a task still queued holds no run lock yet, so this pool
+/// asks Slurm before it trains such a run here. The queue is read once, when the first such run is met.
+private final class SubmittedToSlurm {
+  private var queue: Result<[String: SlurmClient.TaskState], any Error>?
+
+  /// Why `run` is left alone (its task is queued or running under Slurm, or Slurm cannot be asked), or nil.
+  func reasonToLeave(_ run: Sweep.Run) -> String? {
+    guard let task = SlurmTaskRecord.read(run.directory), RunFailureRecord.read(run.directory) == nil else { return nil }
+    if queue == nil { queue = Result { try SlurmClient().tasks() } }
+    switch queue! {
+    case .success(let states):
+      guard let state = states[task.id], state.script == task.script, !state.hasEnded else { return nil }
+      return "is \(state.state.lowercased()) under Slurm (task \(task.id)); skipped (scancel \(task.id) to train it here)"
+    case .failure(let error):
+      return "was submitted to Slurm as task \(task.id), and Slurm cannot be asked from here whether it still is "
+        + "(\(error)); skipped: if it is not, delete \(SlurmTaskRecord.file(in: run.directory).path) to train it here"
+    }
   }
 }

@@ -245,4 +245,41 @@ struct SweepOwnershipTests {
     let (refused, refusal) = try runGraft(arguments + ["--resume"] + settings)
     #expect(refused != 0 && refusal.contains("add --retry-failed"), "\(refusal)")
   }
+
+  /// A cell submitted to Slurm and still queued holds no lock yet: the local pool asks Slurm (a stand-in
+  /// squeue here) and leaves it alone, and when Slurm cannot be asked it says so and leaves it too.
+  @Test func theLocalPoolLeavesCellsQueuedUnderSlurm() throws {
+    let root = temporaryDirectory("queued-cell")
+    let bin = root.appendingPathComponent("bin")
+    try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+    let cell = root.appendingPathComponent("adam-lr0.001-seed0")
+    try FileManager.default.createDirectory(at: cell, withIntermediateDirectories: true)
+    let script = root.appendingPathComponent("array.sh").path
+    try JSONEncoder().encode(SlurmTaskRecord(job: "999", task: 0, script: script))
+      .write(to: SlurmTaskRecord.file(in: cell))
+    func squeue(_ body: String) throws {
+      let file = bin.appendingPathComponent("squeue")
+      try Data("#!/bin/sh\n\(body)\n".utf8).write(to: file)
+      try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: file.path)
+    }
+    let path = ["PATH": bin.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")]
+    let arguments = ["sweep", "--optimizers", "adam", "--seeds", "1", "--out", root.path, "--", "--steps", "10"]
+
+    try squeue("echo '999_0|PENDING|\(script)'")
+    let (_, queued) = try runGraft(arguments, environment: path)
+    #expect(queued.contains("is pending under Slurm (task 999_0); skipped (scancel 999_0"), "\(queued)")
+    #expect(!FileManager.default.fileExists(atPath: RunDirectory(cell).config.path))
+
+    try squeue("echo 'slurm_load_jobs error: Unable to contact slurm controller' >&2; exit 1")
+    let (_, unreachable) = try runGraft(arguments, environment: path)
+    #expect(unreachable.contains("Slurm cannot be asked from here"), "\(unreachable)")
+    #expect(unreachable.contains("delete \(SlurmTaskRecord.file(in: cell).path)"), "\(unreachable)")
+    #expect(!FileManager.default.fileExists(atPath: RunDirectory(cell).config.path))
+
+    // Its task ended (Slurm no longer lists it): the cell trains here.
+    try squeue("exit 0")
+    let (status, trained) = try runGraft(arguments, environment: path)
+    #expect(status == 0, "\(trained)")
+    #expect(Sweep.isFinished(Sweep.Run(name: cell.lastPathComponent, config: smallConfig(), directory: cell)))
+  }
 }
