@@ -14,24 +14,64 @@ extension Trainer {
   static let generatorOptimizerKey = "graft.optimizer.generator"
   static let discriminatorOptimizerKey = "graft.optimizer.discriminator"
 
-  /// Records the optimizers' kinds in `file`.
+  /// Records the optimizers' kinds, hyperparameters and groupings in `file`.
   func recordOptimizers(in file: inout Checkpoint) {
-    file.metadata[Self.generatorOptimizerKey] = generatorOptimizer.kind
-    file.metadata[Self.discriminatorOptimizerKey] = discriminatorOptimizer.kind
+    for (key, optimizer, settings, grouping) in optimizerRecords {
+      file.metadata[key] = optimizer.kind
+      file.metadata[key + ".settings"] = Self.encoded(settings)
+      file.metadata[key + ".grouping"] = grouping.rawValue
+    }
   }
 
-  /// Refuses `file` when it was saved by a run with other optimizers than this one's (checkpoints
-  /// written before the kinds were recorded pass).
+  /// Refuses `file` when it was saved by a run with other optimizers than this one's: another kind, other
+  /// hyperparameters or another grouping (what a checkpoint did not record yet, an older one's, passes).
   func checkOptimizers(of file: Checkpoint) throws {
-    for (player, key, optimizer) in [
-      ("generator", Self.generatorOptimizerKey, generatorOptimizer),
-      ("discriminator", Self.discriminatorOptimizerKey, discriminatorOptimizer),
-    ] {
-      guard let saved = file.metadata[key], saved != optimizer.kind else { continue }
-      throw TrainingError(
-        message: "\(file.source) was saved with the \(player) optimizer \(saved), but this run's config says "
-          + "\(optimizer.kind); resume it with \(saved), or start a new run to train with \(optimizer.kind)")
+    for (key, optimizer, settings, grouping) in optimizerRecords {
+      let player = key.hasSuffix("generator") ? "generator" : "discriminator"
+      if let saved = file.metadata[key], saved != optimizer.kind {
+        throw TrainingError(
+          message: "\(file.source) was saved with the \(player) optimizer \(saved), but this run's config says "
+            + "\(optimizer.kind); resume it with \(saved), or start a new run to train with \(optimizer.kind)")
+      }
+      if let text = file.metadata[key + ".settings"],
+        let saved = try? JSONDecoder().decode(OptimizerSettings.self, from: Data(text.utf8)), saved != settings
+      {
+        let differing = Self.differences(saved, settings)
+        throw TrainingError(
+          message: "\(file.source) was saved with other \(player) optimizer settings than config.json's (\(differing)); "
+            + "put them back in config.json to resume, or start a new run with the new ones: graft train --config "
+            + "\(run.config.path) --out <new directory>")
+      }
+      if let saved = file.metadata[key + ".grouping"], saved != grouping.rawValue {
+        throw TrainingError(
+          message: "\(file.source) was saved with the \(player)'s parameters grouped by \(saved), but config.json "
+            + "groups them by \(grouping.rawValue); put it back to resume, or start a new run")
+      }
     }
+  }
+
+  private var optimizerRecords: [(key: String, optimizer: any Optimizer, settings: OptimizerSettings, grouping: Grouping)] {
+    [
+      (Self.generatorOptimizerKey, generatorOptimizer, config.generatorSettings, generatorGrouping),
+      (Self.discriminatorOptimizerKey, discriminatorOptimizer, config.discriminatorSettings, discriminatorGrouping),
+    ]
+  }
+
+  private static func encoded(_ settings: OptimizerSettings) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    return String(decoding: (try? encoder.encode(settings)) ?? Data(), as: UTF8.self)
+  }
+
+  /// "lr 0.001 in the checkpoint, 0.01 in config.json, ..." for the settings that differ.
+  private static func differences(_ saved: OptimizerSettings, _ now: OptimizerSettings) -> String {
+    let fields: [(String, KeyPath<OptimizerSettings, Double>)] = [
+      ("learningRate", \.learningRate), ("beta1", \.beta1), ("beta2", \.beta2), ("epsilon", \.epsilon),
+      ("momentum", \.momentum), ("weightDecay", \.weightDecay), ("alpha", \.alpha),
+    ]
+    return fields.filter { saved[keyPath: $0.1] != now[keyPath: $0.1] }
+      .map { "\($0.0) \(saved[keyPath: $0.1]) in the checkpoint, \(now[keyPath: $0.1]) in config.json" }
+      .joined(separator: "; ")
   }
 
   /// Stops the run when a weight is no longer finite. The gradient and update norms checked every step

@@ -3,6 +3,7 @@ import GraftEngine
 import GraftGAN
 import GraftGANTestSupport
 import GraftIO
+import GraftOptimizers
 import GraftRun
 import GraftTestSupport
 import Testing
@@ -110,6 +111,30 @@ struct CheckpointIntegrityTests {
     let message = thrownMessage { _ = try Trainer.resume(directory) }
     #expect(message.hasPrefix("\(latest.path) is corrupt: tensor 'generator."), "\(message)")
     #expect(message.contains("NaN or infinite"), "\(message)")
+  }
+
+  /// The kind check once ignored the hyperparameters and the grouping: an Adam checkpoint resumed under
+  /// another learning rate or β, or another grouping, with config.json edited.
+  @Test func aCheckpointOfOtherOptimizerSettingsOrGroupingIsRefused() throws {
+    let directory = temporaryDirectory("optimizer-settings")
+    try Trainer(config: smallConfig(), directory: directory).train(stopAt: 10, log: { _ in })
+    let run = RunDirectory(directory)
+    let original = try #require(try run.readSavedConfig())
+    var edited = original
+    edited.config.discriminatorSettings.learningRate = 0.01
+    edited.config.discriminatorSettings.beta1 = 0.9
+    try run.writeJSON(edited, to: run.config)
+    var message = thrownMessage { _ = try Trainer.resume(directory) }
+    #expect(message.contains("was saved with other discriminator optimizer settings than config.json's"), "\(message)")
+    #expect(message.contains("learningRate 0.001 in the checkpoint, 0.01 in config.json"), "\(message)")
+    #expect(message.contains("beta1 0.5 in the checkpoint, 0.9 in config.json"), "\(message)")
+    edited = original
+    edited.config.generatorGrouping = .global
+    try run.writeJSON(edited, to: run.config)
+    message = thrownMessage { _ = try Trainer.resume(directory) }
+    #expect(message.contains("grouped by tensor, but config.json groups them by global"), "\(message)")
+    try run.writeJSON(original, to: run.config)
+    #expect(try Trainer.resume(directory).step == 10)
   }
 
   @Test func aCheckpointOfAnotherOptimizerIsRefused() throws {
