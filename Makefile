@@ -1,5 +1,5 @@
 # The two commands of the README. Each installs what is missing, builds, then runs.
-.PHONY: run test test-outcomes bench deps
+.PHONY: run test test-outcomes bench deps fuzz
 
 deps:
 	@bash Scripts/ensure-deps.sh
@@ -39,6 +39,14 @@ DNNL_ISA ?= $(if $(filter Sandybridge,$(CORETYPE)),AVX,$(if $(filter SkylakeX Co
 test-outcomes: deps
 	$(BUILD) --build-tests
 	OPENBLAS_CORETYPE=$(CORETYPE) DNNL_MAX_CPU_ISA=$(DNNL_ISA) $(TEST) --filter "Outcome|ReproduceSmoke"
+
+## The readers of given files (safetensors, npy, IDX, JSON and YAML configs, metrics) fuzzed: 100,000 mutated
+## inputs each from the real files in Tests/Fuzz/Corpus, seeded (FUZZ_SEED) so that a failure reproduces.
+FUZZ_INPUTS ?= 100000
+FUZZ_SEED ?= 1
+fuzz: deps
+	$(BUILD) --product graft-fuzz
+	.build/release/graft-fuzz Tests/Fuzz/Corpus --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED)
 
 ## Graft vs PyTorch on this machine (needs torch: pip install -r Scripts/requirements-dev.txt).
 bench: deps

@@ -27,6 +27,7 @@ let package = Package(
     .library(name: "GraftReport", targets: ["GraftReport"]),
     .library(name: "GraftExperiments", targets: ["GraftExperiments"]),
     .executable(name: "graft", targets: ["graft"]),
+    .executable(name: "graft-fuzz", targets: ["graft-fuzz"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -129,6 +130,10 @@ let package = Package(
       ],
       swiftSettings: honestImports
     ),
+    // A seeded mutation fuzzer of the readers of given files (safetensors, npy, IDX, configs, metrics): `make fuzz`.
+    .executableTarget(
+      name: "graft-fuzz", dependencies: ["GraftEngine", "GraftIO", "GraftData", "GraftRun", "GraftReport"],
+      swiftSettings: honestImports),
     // What several test targets share: the finite-difference gradient check, tolerance checks, fixture
     // loading, temporary directories. A plain target (not a test target), so that test targets can import it.
     .target(

@@ -91,9 +91,20 @@ final class GzipOrRawFile {
 
   /// Reads up to `count` bytes (fewer only at the end of the data).
   func read(count: Int) throws(DataError) -> [UInt8] {
-    var bytes = [UInt8](repeating: 0, count: count)
-    let got = try fill(&bytes)
-    if got < count { bytes.removeLast(count - got) }
+    // In pieces, the result growing as data comes: a header that claims more than the file holds (a
+    // damaged or hostile one: terabytes) then costs no more memory than the file has (it once trapped
+    // allocating what the header claimed).
+    let piece = 1 << 24
+    var bytes: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: min(count, piece))
+    while bytes.count < count {
+      let want = min(piece, count - bytes.count)
+      if buffer.count != want { buffer = [UInt8](repeating: 0, count: want) }
+      let got = try fill(&buffer)
+      if bytes.isEmpty && got == count { return buffer }
+      bytes.append(contentsOf: buffer[0..<got])
+      if got < want { break }
+    }
     return bytes
   }
 

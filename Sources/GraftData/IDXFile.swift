@@ -52,9 +52,17 @@ public struct IDXFile: Sendable, Equatable {
       guard !overflow else { throw .badHeader(path: path, reason: "dimensions \(dimensions) are too large") }
       total = product
     }
-    let itemSize = dimensions.dropFirst().reduce(1, *)
+    // The item size on its own: with a first dimension of 0 the total is 0 whatever the others are, and
+    // their product could still overflow (it once trapped).
+    var itemSize = 1
+    for size in dimensions.dropFirst() {
+      let (product, overflow) = itemSize.multipliedReportingOverflow(by: size)
+      guard !overflow else { throw .badHeader(path: path, reason: "dimensions \(dimensions) are too large") }
+      itemSize = product
+    }
     let kept = Swift.min(limit ?? dimensions[0], dimensions[0])
-    let keptBytes = kept * itemSize
+    let (keptBytes, keptOverflow) = kept.multipliedReportingOverflow(by: itemSize)
+    guard !keptOverflow else { throw .badHeader(path: path, reason: "dimensions \(dimensions) are too large") }
     let body = try file.read(count: keptBytes)
     guard body.count == keptBytes else {
       throw .bodyLengthMismatch(path: path, expected: total, actual: body.count)

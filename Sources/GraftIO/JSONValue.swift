@@ -171,7 +171,7 @@ struct JSONParser {
       try parseLiteral("null")
       return .null
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try parseNumber())
-    default: throw error("unexpected character '\(Character(Unicode.Scalar(c)))'")
+    default: throw error("unexpected character \(shownByte(c))")
     }
   }
 
@@ -302,7 +302,7 @@ struct JSONParser {
           guard let unicode = Unicode.Scalar(scalar) else { throw error("unpaired surrogate in \\u escape") }
           utf8.append(contentsOf: String(Character(unicode)).utf8)
         default:
-          throw error("invalid escape '\\\(Character(Unicode.Scalar(escape)))'")
+          throw error("invalid escape: a backslash before \(shownByte(escape))")
         }
       case 0x00..<0x20:
         throw error("control character in a string (it must be escaped)")
@@ -352,4 +352,12 @@ func jsonQuoted(_ s: String) -> String {
     }
   }
   return out + "\""
+}
+
+/// A byte of a file as a message shows it: printable ASCII in quotes, anything else (a newline, a control
+/// or a non-ASCII byte) as its hex value, so that a message stays one readable line.
+func shownByte(_ byte: UInt8) -> String {
+  let hex = Array("0123456789abcdef")
+  return (0x20..<0x7f).contains(byte)
+    ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(hex[Int(byte >> 4)])\(hex[Int(byte & 0xf)])"
 }

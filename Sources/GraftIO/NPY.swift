@@ -57,6 +57,11 @@ public enum NPY {
     return bytes
   }
 
+  /// Reads a whole .npy file from memory; `source` names it in errors. Checks as `read(_:as:)`.
+  public static func read<S: TensorScalar>(data: Data, source: String, as: S.Type = S.self) throws -> Tensor<S> {
+    try data.withUnsafeBytes { try decode($0, source: source) }
+  }
+
   /// Parses the bytes of a whole .npy file; `source` names it in errors.
   static func decode<S: TensorScalar>(_ bytes: UnsafeRawBufferPointer, source: String) throws -> Tensor<S> {
     func malformed(_ problem: String) -> GraftIOError { .malformed(file: source, problem: problem) }

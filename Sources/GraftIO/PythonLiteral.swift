@@ -78,7 +78,7 @@ struct PythonLiteralParser {
         position += word.utf8.count
         return value
       }
-      throw error("unexpected character '\(Character(Unicode.Scalar(c)))'")
+      throw error("unexpected character \(shownByte(c))")
     }
   }
 

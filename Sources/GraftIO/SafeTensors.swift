@@ -425,6 +425,11 @@ extension SafeTensorsFile {
     try GraftIOError.readingBytes(of: url) { try decode($0, source: url.path) }
   }
 
+  /// Reads a whole safetensors file from memory; `source` names it in errors. Checks as `read(from:)`.
+  public static func read(data: Data, source: String) throws -> SafeTensorsFile {
+    try data.withUnsafeBytes { try decode($0, source: source) }
+  }
+
   /// Parses the bytes of a whole safetensors file; `source` names it in errors.
   static func decode(_ bytes: UnsafeRawBufferPointer, source: String) throws -> SafeTensorsFile {
     let headerLength = try SafeTensorsHeader.headerLength(

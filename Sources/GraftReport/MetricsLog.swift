@@ -48,13 +48,13 @@ public struct MetricsLog: Sendable {
     var evaluations: [Int: Evaluation] = [:]
     var skipped = 0
     for line in text.split(whereSeparator: \.isNewline) where !line.allSatisfy(\.isWhitespace) {
+      // A step that is no integer (1e308, -1.5: a damaged line) skips the line; converting it trapped.
       guard let value = try? JSONValue.parse(line.utf8), case .object(let members) = value,
-        let stepValue = value["step"]?.number, stepValue.isFinite
+        let stepValue = value["step"]?.number, let step = Int(exactly: stepValue)
       else {
         skipped += 1
         continue
       }
-      let step = Int(stepValue)
       if let eval = value["eval"] {
         evaluations[step] = Evaluation(step: step, values: eval.numericLeaves())
         continue

@@ -124,4 +124,23 @@ struct IDXFileTests {
     let path = dir.file("nothing.idx")
     #expect(throws: DataError.fileNotFound(path: path)) { try IDXFile(contentsOf: path) }
   }
+
+  /// Found by `graft-fuzz` (issue 28), kept as regressions: a header claiming 176 TB (the reader allocated
+  /// what the header claimed, and trapped), and a first dimension of 0 beside dimensions whose product
+  /// overflows (the item size trapped). Both are refused in words.
+  @Test(arguments: [
+    [0, 0, 0x08, 3, 0x00, 0x00, 0xa0, 0x00, 0x00, 0x10, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 1, 2, 3],
+    [0, 0, 0x08, 5, 0, 0, 0, 0, 0x04, 0, 0, 0, 0x04, 0, 0, 0, 0x04, 0, 0x01, 0x02, 0x04, 0, 0, 0, 1, 2],
+  ] as [[UInt8]])
+  func headersClaimingMoreThanCanBeAreRefused(bytes: [UInt8]) throws {
+    let dir = try TemporaryDirectory()
+    defer { dir.remove() }
+    let path = try dir.write("claims.idx", bytes)
+    #expect(throws: DataError.self) { _ = try IDXFile(contentsOf: path) }
+    do {
+      _ = try IDXFile(contentsOf: path)
+    } catch {
+      #expect("\(error)".contains(path), "\(error)")
+    }
+  }
 }

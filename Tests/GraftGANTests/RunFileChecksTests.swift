@@ -90,4 +90,26 @@ struct RunFileChecksTests {
     let (_, missingOutput) = try runGraft(["sample", run.path, "--latents", missing.path])
     #expect(missingOutput.contains("cannot read \(missing.path): no such file"), "\(missingOutput)")
   }
+
+  /// Found by `graft-fuzz`: a config file with bytes that are not UTF-8 answered "Error Domain=
+  /// NSCocoaErrorDomain Code=3840 …", a damaged YAML one a message drawn over three lines, and a key with
+  /// a newline a message over two.
+  @Test func configFilesThatDoNotParseAreRefusedInOneLine() throws {
+    let directory = temporaryDirectory("bad-config-files")
+    var notUTF8 = Data(#"{"dataset": "ring"#.utf8)
+    notUTF8.append(contentsOf: [0xff, 0xfe])
+    notUTF8.append(contentsOf: Data(#"8"}"#.utf8))
+    let cases: [(String, Data)] = [
+      ("a.json", notUTF8),
+      ("b.yaml", Data("steps: [1, 2\nlr: 3\n".utf8)),
+      ("c.json", Data("{\"ste\\nps\": 3}".utf8)),
+    ]
+    for (name, data) in cases {
+      let file = directory.appendingPathComponent(name)
+      try data.write(to: file)
+      let message = thrownMessage { _ = try TrainingConfig.load(file: file.path) }
+      #expect(message.contains(file.path), "\(message)")
+      #expect(!message.contains("\n") && !message.contains("Error Domain"), "\(message)")
+    }
+  }
 }

@@ -227,4 +227,14 @@ struct FakeRuns {
     #expect(diff.values["seed"] == ["1", "2"])
     #expect(diff.shared.map(\.key) == ["dataset", "steps"])
   }
+
+  /// Found by `graft-fuzz`: a metrics line whose step is no integer (1e308) trapped `graft report`; such
+  /// lines are skipped and counted.
+  @Test func metricsLinesWithStepsThatAreNoIntegersAreSkipped() {
+    let log = MetricsLog(
+      text: #"{"step": 1e308, "loss_d": 1}"# + "\n" + #"{"step": -1.5, "loss_d": 1}"# + "\n"
+        + #"{"step": 10, "loss_d": 0.5}"# + "\n")
+    #expect(log.entries.map(\.step) == [10])
+    #expect(log.skippedLines == 2)
+  }
 }

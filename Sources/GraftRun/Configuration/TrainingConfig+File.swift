@@ -27,7 +27,7 @@ extension TrainingConfig {
       throw error
     } catch {
       let format = path.hasSuffix(".yaml") || path.hasSuffix(".yml") ? "YAML" : "JSON"
-      throw ConfigError("config file \(path) is not valid \(format): \(error)")
+      throw ConfigError("config file \(path) is not valid \(format): \(Self.parseFailure(error))")
     }
     guard var settings = parsed as? [String: Any] else {
       throw ConfigError("config file \(path) is not a Graft config: expected an object of settings")
@@ -48,6 +48,20 @@ extension TrainingConfig {
     } catch {
       throw ConfigError("config file \(path) is not a valid Graft config: \(error)")
     }
+  }
+}
+
+extension TrainingConfig {
+  /// Why a config file did not parse, in one line: the YAML reader's first line (its others draw the line
+  /// with a caret), Foundation's JSON reader's own description (not "Error Domain=NSCocoaErrorDomain …").
+  static func parseFailure(_ error: any Error) -> String {
+    if let error = error as? JSONSyntaxError { return error.description }
+    let nsError = error as NSError
+    if nsError.domain == NSCocoaErrorDomain, let detail = nsError.userInfo[NSDebugDescriptionErrorKey] as? String {
+      return detail.split(whereSeparator: \.isNewline).first.map(String.init) ?? "it is not valid JSON"
+    }
+    let text = "\(error)"
+    return text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? text
   }
 }
 

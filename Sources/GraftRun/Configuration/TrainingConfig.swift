@@ -99,7 +99,14 @@ public struct TheorySettings: Codable, Equatable, Sendable {
 /// A setting that makes no sense, found before any work is done.
 public struct ConfigError: Error, CustomStringConvertible {
   public let message: String
-  public init(_ message: String) { self.message = message }
+  /// `message` kept to one line: a control character in it (from a key or value in a damaged file) is
+  /// shown as its escape.
+  public init(_ message: String) {
+    self.message = String(
+      message.unicodeScalars.map { s in
+        s.value < 0x20 || s.value == 0x7f ? "\\u{\(String(s.value, radix: 16))}" : String(s)
+      }.joined())
+  }
   public var description: String { message }
 }
 
