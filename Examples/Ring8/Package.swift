@@ -13,6 +13,7 @@ let package = Package(
         .product(name: "GraftLayers", package: "Graft"),
         .product(name: "GraftOptimizers", package: "Graft"),
         .product(name: "GraftData", package: "Graft"),
+        .product(name: "GraftRun", package: "Graft"),
         .product(name: "GraftGAN", package: "Graft"),
       ]
     )

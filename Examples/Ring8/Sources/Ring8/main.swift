@@ -1,9 +1,10 @@
 // Trains a GAN on ring8 (8 Gaussians on a circle of radius 2) with Graft's library, one step at a time.
 import GraftData  // data sets
 import GraftEngine  // tensors, random numbers, gradients
-import GraftGAN  // MLP players, GAN losses, mode coverage
+import GraftGAN  // MLP players, the GAN losses' objectives
 import GraftLayers  // valueWithGradient on a model
 import GraftOptimizers  // Adam, learning-rate schedules
+import GraftRun  // the GAN losses by name, mode coverage
 
 Runtime.prepareForTraining()  // OpenBLAS's fastest kernels for this CPU
 var rng = RandomGenerator(seed: 0)
