@@ -143,17 +143,11 @@ extension SafeTensorsFile {
         file: path, problem: "'__metadata__' names the metadata in a safetensors header, so no tensor can have it")
     }
     let ordered = dataOrder()
+    let table = Self.table(ordered)
     var stamped = metadata
     stamped[Self.checksumKey] = Self.dataChecksum(ordered)
-    stamped[Self.headerChecksumKey] = nil
-    var offset = 0
-    let table = ordered.map { entry in
-      let end = offset + entry.tensor.shape.reduce(1, *) * entry.tensor.byteWidth
-      defer { offset = end }
-      return (name: entry.name, dtype: entry.tensor.dtype, shape: entry.tensor.shape, begin: offset, end: end)
-    }
     stamped[Self.headerChecksumKey] = Self.headerChecksum(metadata: stamped, tensors: table)
-    let header = Self.header(for: ordered, metadata: stamped)
+    let header = Self.header(for: table, metadata: stamped)
     try AtomicFile.write(to: url) { out in
       try withUnsafeBytes(of: UInt64(header.count).littleEndian) { try out.write($0) }
       try out.write(header)
@@ -173,23 +167,33 @@ extension SafeTensorsFile {
       .map(\.element)
   }
 
-  /// The header for `entries` (in data order): compact JSON as serde_json writes it, metadata first
+  /// One tensor's row of a header: what the header says of it, and what its digest covers.
+  typealias TableRow = (name: String, dtype: String, shape: [Int], begin: Int, end: Int)
+
+  /// The header's rows for `entries` (in data order): each tensor's data follows the one before.
+  static func table(_ entries: [Entry]) -> [TableRow] {
+    var offset = 0
+    return entries.map { entry in
+      let end = offset + entry.tensor.shape.reduce(1, *) * entry.tensor.byteWidth
+      defer { offset = end }
+      return (entry.name, entry.tensor.dtype, entry.tensor.shape, offset, end)
+    }
+  }
+
+  /// The header for `table` (in data order): compact JSON as serde_json writes it, metadata first
   /// with its keys sorted (so the same content always gives the same bytes), padded with spaces to a
   /// multiple of 8 bytes so that the data section starts 8-byte aligned.
-  static func header(for entries: [Entry], metadata: [String: String]) -> [UInt8] {
+  static func header(for table: [TableRow], metadata: [String: String]) -> [UInt8] {
     var members: [String] = []
     if !metadata.isEmpty {
       let pairs = metadata.sorted { $0.key < $1.key }.map { jsonQuoted($0.key) + ":" + jsonQuoted($0.value) }
       members.append("\"__metadata__\":{" + pairs.joined(separator: ",") + "}")
     }
-    var offset = 0
-    for entry in entries {
-      let shape = entry.tensor.shape.map(String.init).joined(separator: ",")
-      let end = offset + entry.tensor.shape.reduce(1, *) * entry.tensor.byteWidth
+    for row in table {
+      let shape = row.shape.map(String.init).joined(separator: ",")
       members.append(
-        jsonQuoted(entry.name) + ":{\"dtype\":\"\(entry.tensor.dtype)\",\"shape\":[\(shape)],"
-          + "\"data_offsets\":[\(offset),\(end)]}")
-      offset = end
+        jsonQuoted(row.name) + ":{\"dtype\":\"\(row.dtype)\",\"shape\":[\(shape)],"
+          + "\"data_offsets\":[\(row.begin),\(row.end)]}")
     }
     var bytes = Array(("{" + members.joined(separator: ",") + "}").utf8)
     bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: (8 - bytes.count % 8) % 8))
@@ -212,7 +216,7 @@ public struct SafeTensorsHeader: Sendable {
 
   /// The tensors, in the order of their data in the file (the order `SafeTensorsFile.read` gives).
   public var entries: [Entry] {
-    layouts.map { Entry(name: $0.name, dtype: $0.stored == .float64 ? "F64" : "F32", shape: $0.shape) }
+    layouts.map { Entry(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
   }
   /// The header's `"__metadata__"`, with the checksum entry (`SafeTensorsFile.checksumKey`) where there
   /// is one: reading only the header cannot check it.
@@ -259,6 +263,8 @@ public struct SafeTensorsHeader: Sendable {
     let shape: [Int]
     let begin: Int
     let end: Int
+    /// "F32" or "F64".
+    var dtype: String { stored == .float64 ? "F64" : "F32" }
     /// The tensor's position among the header's members, which orders empty tensors at one offset.
     let headerIndex: Int
   }
@@ -437,9 +443,8 @@ extension SafeTensorsFile {
     let header = try SafeTensorsHeader.parse(
       Array(bytes[8..<(8 + headerLength)]), dataCount: bytes.count - 8 - headerLength, source: source)
     let verification = try header.verify(source: source)
-    var metadata = try verifiedMetadata(
+    let metadata = try verifiedMetadata(
       header.metadata, data: UnsafeRawBufferPointer(rebasing: bytes[header.dataStart...]), source: source)
-    metadata[headerChecksumKey] = nil
     var file = SafeTensorsFile(metadata: metadata, source: source)
     file.verification = verification
     for layout in header.layouts {

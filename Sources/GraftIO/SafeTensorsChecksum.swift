@@ -30,9 +30,7 @@ extension SafeTensorsFile {
   /// The SHA-256 of a header's content, independent of how its JSON is spelled: each metadata entry
   /// (sorted by key, the header digest's own left out) and each tensor's name, dtype, shape and data
   /// offsets (in data order), every field length-prefixed.
-  static func headerChecksum(
-    metadata: [String: String], tensors: [(name: String, dtype: String, shape: [Int], begin: Int, end: Int)]
-  ) -> String {
+  static func headerChecksum(metadata: [String: String], tensors: [TableRow]) -> String {
     let hash = SHA256()
     func field(_ text: String) {
       let bytes = Array(text.utf8)
@@ -66,21 +64,23 @@ extension SafeTensorsFile {
   }
 
   /// Checks `data`, the data section of the file `source`, against the checksum in `metadata` when there
-  /// is one, and returns the metadata without it.
+  /// is one, and returns the metadata without the checksums (the data's and the header's).
   ///
   /// Throws `GraftIOError.checksumMismatch` when the data's SHA-256 differs from the one written.
   static func verifiedMetadata(
     _ metadata: [String: String], data: UnsafeRawBufferPointer, source: String
   ) throws -> [String: String] {
-    guard let expected = metadata[checksumKey] else { return metadata }
-    let hash = SHA256()
-    hash.update(data)
-    let found = hash.hexDigest()
-    guard found == expected.lowercased() else {
-      throw GraftIOError.checksumMismatch(file: source, expected: expected, found: found)
+    if let expected = metadata[checksumKey] {
+      let hash = SHA256()
+      hash.update(data)
+      let found = hash.hexDigest()
+      guard found == expected.lowercased() else {
+        throw GraftIOError.checksumMismatch(file: source, expected: expected, found: found)
+      }
     }
     var rest = metadata
     rest[checksumKey] = nil
+    rest[headerChecksumKey] = nil
     return rest
   }
 }
@@ -90,7 +90,7 @@ extension SafeTensorsHeader {
   func contentChecksum() -> String {
     SafeTensorsFile.headerChecksum(
       metadata: metadata,
-      tensors: layouts.map { ($0.name, $0.stored == .float64 ? "F64" : "F32", $0.shape, $0.begin, $0.end) })
+      tensors: layouts.map { ($0.name, $0.dtype, $0.shape, $0.begin, $0.end) })
   }
 
   /// Checks the header against its digest when it has one, and says what the file's digests cover.
