@@ -36,6 +36,21 @@ extension RunDirectory {
     try writeJSON(SavedConfig(config: config.scheduleResolved, provenance: nil), to: self.config)
   }
 
+  /// config.json as the trainer wrote it (settings and provenance), or nil when there is none. A file that
+  /// does not read is refused in one line naming it, what is wrong, and what to do.
+  public func readSavedConfig() throws -> SavedConfig? {
+    guard let data = FileManager.default.contents(atPath: config.path) else { return nil }
+    do {
+      return try JSONDecoder().decode(SavedConfig.self, from: data)
+    } catch let error as DecodingError {
+      throw TrainingError(
+        message: "\(config.path) cannot be read as a run's config: \(error.reason); restore it from a copy, or "
+          + "start a new run (graft train --out <new directory>)")
+    } catch let error as ConfigError {
+      throw TrainingError(message: "\(config.path): \(error.message)")
+    }
+  }
+
   /// The config in config.json; nil when there is none.
   public func savedConfig() throws -> TrainingConfig? {
     try readSavedConfig()?.config

@@ -3,7 +3,9 @@ import Foundation
 /// What a sweep writes as a run's failed.json when the run's `graft train` fails: the exit status, the
 /// log of that attempt and when. A run with one is not run again unless asked (`--retry-failed`); a run
 /// stopped by SIGINT or SIGTERM has none (it resumes when the sweep runs again).
-public struct RunFailureRecord: Codable, Sendable, Equatable {
+public struct RunFailureRecord: RunRecordFile, Sendable, Equatable {
+  public static let fileName = "failed.json"
+
   /// `graft train`'s exit status, or 128 + the signal that ended it; -1: it could not be started.
   public var status: Int32
   /// The log of the failed attempt, a file name in the run's directory.
@@ -20,21 +22,4 @@ public struct RunFailureRecord: Codable, Sendable, Equatable {
     self.time = ISO8601DateFormatter().string(from: time)
   }
 
-  public static func file(in directory: URL) -> URL { directory.appendingPathComponent("failed.json") }
-
-  /// The run's failure record, if it failed and was not run again since.
-  public static func read(_ directory: URL) -> RunFailureRecord? {
-    guard let data = try? Data(contentsOf: file(in: directory)) else { return nil }
-    return try? JSONDecoder().decode(RunFailureRecord.self, from: data)
-  }
-
-  public func write(to directory: URL) throws {
-    try RunDirectory(directory).writeJSON(self, to: Self.file(in: directory))
-  }
-
-  /// Forgets the failure (the run is being run again; its log stays).
-  public static func remove(from directory: URL) throws {
-    let url = file(in: directory)
-    if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }
-  }
 }

@@ -263,7 +263,7 @@ private final class SubmittedToSlurm {
     if queue == nil { queue = Result { try SlurmClient().tasks() } }
     switch queue! {
     case .success(let states):
-      guard let state = states[task.id], state.script == task.script, !state.hasEnded else { return nil }
+      guard let state = task.liveState(in: states) else { return nil }
       return "is \(state.state.lowercased()) under Slurm (task \(task.id)); skipped (scancel \(task.id) to train it here)"
     case .failure(let error):
       return "was submitted to Slurm as task \(task.id), and Slurm cannot be asked from here whether it still is "

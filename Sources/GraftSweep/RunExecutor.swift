@@ -62,7 +62,7 @@ extension Sweep.Run {
     guard let divergence = DivergenceRecord.read(directory) else { return }
     if resume {
       log("sweep: \(name) diverged at step \(divergence.step) before; resuming it from its checkpoint, as asked")
-      try FileManager.default.removeItem(at: DivergenceRecord.file(in: directory))
+      try DivergenceRecord.remove(from: directory)
       return
     }
     let folder = try RunDirectory(directory).setAsideAttempt()

@@ -62,7 +62,7 @@ public struct SlurmExecutor: RunExecutor {
         continue
       }
       if let task = SlurmTaskRecord.read(run.directory), RunFailureRecord.read(run.directory) == nil, !dryRun {
-        if let state = queue[task.id], state.script == task.script, !state.hasEnded {
+        if task.liveState(in: queue) != nil {
           following.append((run, task))
           continue
         }
@@ -151,8 +151,7 @@ public struct SlurmExecutor: RunExecutor {
     try Data(script.text.utf8).write(to: file)
     let job = try client.submit(file)
     for (index, run) in runs.enumerated() {
-      try RunDirectory(run.directory).writeJSON(
-        SlurmTaskRecord(job: job, task: index, script: file.path), to: SlurmTaskRecord.file(in: run.directory))
+      try SlurmTaskRecord(job: job, task: index, script: file.path).write(to: run.directory)
     }
     return job
   }
@@ -246,7 +245,9 @@ public struct SlurmDryRun: Error, CustomStringConvertible {
 
 /// The Slurm task a run was submitted as, in the run's slurm.json: so that a later sweep follows the task
 /// rather than submit the run a second time.
-public struct SlurmTaskRecord: Codable, Sendable, Equatable {
+public struct SlurmTaskRecord: RunRecordFile, Sendable, Equatable {
+  public static let fileName = "slurm.json"
+
   /// The array job's ID.
   public var job: String
   /// The run's index in the array.
@@ -263,10 +264,11 @@ public struct SlurmTaskRecord: Codable, Sendable, Equatable {
   /// The task's ID as Slurm writes it ("12_3").
   public var id: String { "\(job)_\(task)" }
 
-  public static func file(in directory: URL) -> URL { directory.appendingPathComponent("slurm.json") }
-
-  public static func read(_ directory: URL) -> SlurmTaskRecord? {
-    guard let data = try? Data(contentsOf: file(in: directory)) else { return nil }
-    return try? JSONDecoder().decode(SlurmTaskRecord.self, from: data)
+  /// This task's state in `queue` while it is queued or running, or nil once it has ended or `queue` does
+  /// not list it (an ID the queue gives another script is another job: a cluster started clean).
+  func liveState(in queue: [String: SlurmClient.TaskState]) -> SlurmClient.TaskState? {
+    guard let state = queue[id], state.script == script, !state.hasEnded else { return nil }
+    return state
   }
+
 }
