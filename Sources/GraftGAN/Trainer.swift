@@ -122,7 +122,8 @@ public final class Trainer {
     let firstStep = step
     while step < target {
       if stopRequested() {
-        if !checkpoints.checkpointed { try saveCheckpoint() }
+        // The state a `train` call starts from is saved already (the checkpoint it resumed, or step 0's).
+        if step != firstStep && !checkpoints.saves(afterStep: step, config) { try saveCheckpoint() }
         progress.finish()
         return try summary(
           status: .interrupted, seconds: Date().timeIntervalSince(started), steps: step - firstStep)
