@@ -71,12 +71,10 @@ public struct GaussianMixture: Sendable, Equatable, Codable {
     precondition(n >= 0, "GaussianMixture.sample: negative count \(n)")
     let d = dimension
     let sigma = Double(standardDeviation)
-    // Each point's mode, then its normals (transformed together, on all cores for large n).
-    let (modes, noise) = generator.normalRows(n, count: d) { $0.uniformIndex(below: modeCount) }
-    var scalars = [Float](repeating: 0, count: n * d)
-    for (i, k) in modes.enumerated() {
-      for j in 0..<d { scalars[i * d + j] = Float(Double(centers[k][j]) + sigma * noise[i * d + j]) }
-    }
+    // Each point's mode, then its coordinates centre + σ·z (transformed together, on all cores for large n).
+    let (modes, scalars) = generator.normalRows(
+      n, count: d, scale: sigma, after: { $0.uniformIndex(below: modeCount) },
+      offset: { k, j in Double(centers[k][j]) })
     return (Tensor(shape: [n, d], scalars: scalars), modes)
   }
 }

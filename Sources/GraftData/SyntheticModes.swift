@@ -67,19 +67,12 @@ public struct SyntheticModes: Sendable, Equatable, Codable {
     let cumulative = modeProbabilities.reduce(into: [Double]()) { $0.append(($0.last ?? 0) + $1) }
     let d = dimension
     let sigma = Double(noise)
-    // Each sample's mode, then its d normals (transformed together, on all cores for large n).
-    let (modes, normals) = generator.normalRows(n, count: d) { g in
+    // Each sample's mode, then its d normals σ·z (transformed together, on all cores for large n).
+    var (modes, scalars) = generator.normalRows(n, count: d, scale: sigma) { g in
       let u = g.nextUnitDouble() * cumulative[modeCount - 1]
       // The first mode whose cumulative probability exceeds u (zero-weight modes are never chosen;
       // the fallback covers rounding at the very top).
       return cumulative.firstIndex { u < $0 } ?? lastPositive
-    }
-    // A loop over the buffers (`map` appends one element at a time, and does not vectorise).
-    var scalars = [Float](unsafeUninitializedCapacity: normals.count) { out, initialized in
-      normals.withUnsafeBufferPointer { z in
-        for i in z.indices { out[i] = Float(sigma * z[i]) }
-      }
-      initialized = normals.count
     }
     for (i, k) in modes.enumerated() { scalars[i * d + k] += norms[k] }
     return (Tensor(shape: [n, d], scalars: scalars), modes)

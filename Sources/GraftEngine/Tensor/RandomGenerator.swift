@@ -83,22 +83,8 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
   public mutating func normalRows<Draw>(
     _ rows: Int, count: Int, after draw: (inout RandomGenerator) -> Draw
   ) -> (draws: [Draw], normals: [Double]) {
-    precondition(rows >= 0 && count >= 0, "RandomGenerator: negative normal rows \(rows) or count \(count)")
     let pairsPerRow = (count + 1) / 2
-    let wordsPerRow = 2 * pairsPerRow
-    var draws: [Draw] = []
-    draws.reserveCapacity(rows)
-    // Written through a pointer: `append` checks capacity and uniqueness per word, which cost more than
-    // drawing the word.
-    var generator = self
-    let words = [UInt64](unsafeUninitializedCapacity: rows * wordsPerRow) { w, initialized in
-      for row in 0..<rows {
-        draws.append(draw(&generator))
-        if wordsPerRow > 0 { generator.fill(w.baseAddress! + row * wordsPerRow, count: wordsPerRow) }
-      }
-      initialized = rows * wordsPerRow
-    }
-    self = generator
+    let (draws, words) = drawRows(rows, count: count, after: draw)
     let normals = [Double](unsafeUninitializedCapacity: rows * count) { out, initialized in
       words.withUnsafeBufferPointer { w in
         let (source, destination) = (UncheckedSendable(w.baseAddress!), UncheckedSendable(out.baseAddress!))
@@ -121,6 +107,87 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
       initialized = rows * count
     }
     return (draws, normals)
+  }
+
+  /// `normalRows` rounded to Float as data samplers use it: for each row, `draw(&self)` and then `count`
+  /// values Float(scale · zⱼ), or Float(offset(draw, j) + scale · zⱼ) with an offset, where z is that
+  /// row's normals from `normalRows`. Exactly those values, bit for bit, but four pairs at a time
+  /// (`BoxMullerKernel`: lane polynomials instead of glibc's `log` and `sincos`, each value certified
+  /// to round as the scalar one does, and computed by the scalar transform where it might not).
+  public mutating func normalRows<Draw>(
+    _ rows: Int, count: Int, scale: Double, after draw: (inout RandomGenerator) -> Draw,
+    offset: ((Draw, Int) -> Double)? = nil
+  ) -> (draws: [Draw], values: [Float]) {
+    let pairsPerRow = (count + 1) / 2
+    let pairCount = rows * pairsPerRow
+    let (draws, words) = drawRows(rows, count: count, after: draw)
+    // Monotone in z (scale ≥ 0 or not), which the certificate relies on.
+    @inline(__always) func rounded(_ z: Double, _ row: Int, _ column: Int) -> Float {
+      guard let offset else { return Float(scale * z) }
+      return Float(offset(draws[row], column) + scale * z)
+    }
+    let values = [Float](unsafeUninitializedCapacity: rows * count) { out, initialized in
+      words.withUnsafeBufferPointer { w in
+        let (source, destination) = (UncheckedSendable(w.baseAddress!), UncheckedSendable(out.baseAddress!))
+        Parallel.forEachChunk(of: pairCount, work: pairCount * 24) { pairs in
+          guard !pairs.isEmpty else { return }
+          var (row, j) = pairs.lowerBound.quotientAndRemainder(dividingBy: pairsPerRow)
+          // Blocks of 64 pairs: the lanes' normals into a buffer that stays in cache, then rounded.
+          withUnsafeTemporaryAllocation(of: Double.self, capacity: 3 * 64) { buffer in
+            let (radii, cosines, sines) = (buffer.baseAddress!, buffer.baseAddress! + 64, buffer.baseAddress! + 128)
+            for start in stride(from: pairs.lowerBound, to: pairs.upperBound, by: 64) {
+              let block = min(64, pairs.upperBound - start)
+              BoxMullerKernel.pairs(source.value + 2 * start, count: block, radius: radii, cosine: cosines, sine: sines)
+              for l in 0..<block {
+                let cosineOnly = 2 * j + 1 == count
+                // Nonzero, so that a value at zero (whose sign the lanes might not get right) is recomputed.
+                let error = radii[l] * BoxMullerKernel.certifiedError + 0x1p-1000
+                var exact: (Double, Double)?
+                func emit(_ z: Double, _ k: Int) {
+                  let low = rounded(z - error, row, 2 * j + k)
+                  var value = rounded(z + error, row, 2 * j + k)
+                  if low.bitPattern != value.bitPattern {
+                    let word = source.value + 2 * (start + l)
+                    let scalar = exact ?? Self.boxMuller(word[0], word[1], cosineOnly: cosineOnly)
+                    exact = scalar
+                    value = rounded(k == 0 ? scalar.0 : scalar.1, row, 2 * j + k)
+                  }
+                  destination.value[row * count + 2 * j + k] = value
+                }
+                emit(cosines[l], 0)
+                if !cosineOnly { emit(sines[l], 1) }
+                j += 1
+                if j == pairsPerRow { (row, j) = (row + 1, 0) }
+              }
+            }
+          }
+        }
+      }
+      initialized = rows * count
+    }
+    return (draws, values)
+  }
+
+  /// For each of `rows` rows, `draw(&self)` and then the words of `count` normals (two per pair).
+  private mutating func drawRows<Draw>(
+    _ rows: Int, count: Int, after draw: (inout RandomGenerator) -> Draw
+  ) -> (draws: [Draw], words: [UInt64]) {
+    precondition(rows >= 0 && count >= 0, "RandomGenerator: negative normal rows \(rows) or count \(count)")
+    let wordsPerRow = 2 * ((count + 1) / 2)
+    var draws: [Draw] = []
+    draws.reserveCapacity(rows)
+    // Written through a pointer: `append` checks capacity and uniqueness per word, which cost more than
+    // drawing the word.
+    var generator = self
+    let words = [UInt64](unsafeUninitializedCapacity: rows * wordsPerRow) { w, initialized in
+      for row in 0..<rows {
+        draws.append(draw(&generator))
+        if wordsPerRow > 0 { generator.fill(w.baseAddress! + row * wordsPerRow, count: wordsPerRow) }
+      }
+      initialized = rows * wordsPerRow
+    }
+    self = generator
+    return (draws, words)
   }
 
   /// Two independent standard normal draws from two uniform ones (Box–Muller); the second is 0 when
