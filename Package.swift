@@ -165,6 +165,9 @@ let package = Package(
         "GraftRun", "GraftGAN", "GraftOptimizers", "GraftSweep", "GraftTestSupport", "GraftGANTestSupport",
       ], swiftSettings: honestImports),
     .testTarget(
+      name: "GraftRunTests", dependencies: ["GraftRun", "GraftIO"], resources: [.copy("Fixtures")],
+      swiftSettings: honestImports),
+    .testTarget(
       name: "GraftStatisticsTests", dependencies: ["GraftStatistics"], swiftSettings: honestImports),
     .testTarget(
       name: "GraftEvalTests", dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval"],

@@ -120,7 +120,8 @@ public struct GraftingExperiment: Experiment {
       let text = try? String(contentsOf: RunDirectory(screenRun("adam", lr).directory).metrics, encoding: .utf8)
     else { return nil }
     let log = MetricsLog(text: text)
-    guard let g = LayerScaleDerivation(log: log, player: "g"), let d = LayerScaleDerivation(log: log, player: "d")
+    guard let g = LayerScaleDerivation(log: log, player: .generator),
+      let d = LayerScaleDerivation(log: log, player: .discriminator)
     else { return nil }
     func steps(_ derived: LayerScaleDerivation) -> LayerScales {
       LayerScales(derived.scales.map { ($0.name, Double(String(format: "%.4g", $0.scale * derived.referenceRate))!) })

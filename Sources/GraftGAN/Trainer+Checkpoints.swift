@@ -91,11 +91,8 @@ extension Trainer {
   /// The losses metrics.jsonl logged for `step`, if it did.
   func loggedLosses(atStep step: Int) -> (discriminator: Float, generator: Float)? {
     guard let text = try? String(contentsOf: run.metrics, encoding: .utf8) else { return nil }
-    for line in text.split(separator: "\n").reversed() {
-      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-        object["step"] as? Int == step, let d = object["loss_d"] as? Double, let g = object["loss_g"] as? Double
-      else { continue }
-      return (Float(d), Float(g))
+    for case .training(let line) in MetricsLine.lines(of: text).lines.reversed() where line.step == step {
+      return (Float(line.discriminatorLoss), Float(line.generatorLoss))
     }
     return nil
   }
@@ -103,12 +100,7 @@ extension Trainer {
   /// Drops metrics lines logged after `step` by an interrupted run, so a resumed run does not repeat them.
   func truncateMetrics(after step: Int) throws {
     guard let text = try? String(contentsOf: run.metrics, encoding: .utf8) else { return }
-    let kept = text.split(separator: "\n").filter { line in
-      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-        let s = object["step"] as? Int
-      else { return false }
-      return s <= step
-    }
+    let kept = text.split(separator: "\n").filter { line in (try? MetricsLine(line.utf8))?.step ?? .max <= step }
     try AtomicFile.write(Data((kept.joined(separator: "\n") + (kept.isEmpty ? "" : "\n")).utf8), to: run.metrics)
   }
 }

@@ -52,16 +52,15 @@ extension Trainer {
 
   /// The run's metrics now as a JSON object: mixture coverage, recovered modes, or (with an
   /// `imageEvaluator`) image metrics of `evaluationSamples` samples.
-  public func evaluationJSON(batchNormTraining: Bool = false) throws -> Any {
+  public func evaluation(batchNormTraining: Bool = false) throws -> Evaluation {
     let (mixture, theory) = evaluate()
-    let encoder = JSONEncoder()
-    if let mixture { return try JSONSerialization.jsonObject(with: try encoder.encode(mixture)) }
-    if let theory { return try JSONSerialization.jsonObject(with: try encoder.encode(theory)) }
+    if let mixture { return .mixture(mixture) }
+    if let theory { return .theory(theory) }
     if let imageEvaluator {
       let samples = evaluationSamples(config.evaluationSamples, batchNormTraining: batchNormTraining)
-      return try JSONSerialization.jsonObject(with: try imageEvaluator(samples))
+      return .images(try JSONValue.parse(try imageEvaluator(samples)))
     }
-    return [String: Any]()
+    return .images(.object([]))
   }
 
   func summary(status: RunStatus, seconds: Double, steps: Int) throws -> TrainingSummary {

@@ -38,7 +38,8 @@ extension Trainer {
       {
         let differing = Self.differences(saved, settings)
         throw TrainingError(
-          message: "\(file.source) was saved with other \(player) optimizer settings than config.json's (\(differing)); "
+          message:
+            "\(file.source) was saved with other \(player) optimizer settings than config.json's (\(differing)); "
             + "put them back in config.json to resume, or start a new run with the new ones: graft train --config "
             + "\(run.config.path) --out <new directory>")
       }
@@ -50,7 +51,9 @@ extension Trainer {
     }
   }
 
-  private var optimizerRecords: [(key: String, optimizer: any Optimizer, settings: OptimizerSettings, grouping: Grouping)] {
+  private var optimizerRecords:
+    [(key: String, optimizer: any Optimizer, settings: OptimizerSettings, grouping: Grouping)]
+  {
     [
       (Self.generatorOptimizerKey, generatorOptimizer, config.generatorSettings, generatorGrouping),
       (Self.discriminatorOptimizerKey, discriminatorOptimizer, config.discriminatorSettings, discriminatorGrouping),

@@ -19,23 +19,16 @@ extension Trainer {
   /// The numbers of a metrics.jsonl line (but the step and the elapsed time, which TensorBoard keeps
   /// itself), plus the G/D magnitude ratio of the applied updates and, for grafted optimizers, of their
   /// magnitude parts: the report's aggregate ratio (`GroupOrdering.meanRatio` over the layers).
-  func tensorBoardScalars(_ line: [String: Any]) -> [(tag: String, value: Float)] {
-    var scalars = Self.numbers(line, prefix: "").filter { $0.tag != "step" && $0.tag != "time" }
-    for field in ["update_norm", "magnitude_norm"] {
-      guard let g = line["g_\(field)"] as? [String: Float], let d = line["d_\(field)"] as? [String: Float] else {
-        continue
-      }
+  func tensorBoardScalars(_ line: TrainingMetrics) -> [(tag: String, value: Float)] {
+    var scalars = line.tensorBoardScalars.map { ($0.tag, Float($0.value)) }
+    for (kind, tag) in [(NormKind.update, "magnitude_ratio"), (.component("magnitude"), "magnitude_ratio/grafted")] {
+      guard let g = line.generator[kind], let d = line.discriminator[kind] else { continue }
       let ratio = GroupOrdering.meanRatio(
-        g.mapValues(Double.init), layers: GroupOrdering.layers(g.keys, shapes: generatorShapes),
-        over: d.mapValues(Double.init), layers: GroupOrdering.layers(d.keys, shapes: discriminatorShapes))
-      scalars.append((field == "update_norm" ? "magnitude_ratio" : "magnitude_ratio/grafted", Float(ratio)))
+        g, layers: GroupOrdering.layers(g.keys, shapes: generatorShapes),
+        over: d, layers: GroupOrdering.layers(d.keys, shapes: discriminatorShapes))
+      scalars.append((tag, Float(ratio)))
     }
     return scalars
-  }
-
-  /// An evaluation's numbers (mode coverage, FID, KID, ...) as `eval/<name>`.
-  static func evaluationScalars(_ evaluation: Any) -> [(tag: String, value: Float)] {
-    (evaluation as? [String: Any]).map { numbers($0, prefix: "eval/") } ?? []
   }
 
   /// Histograms of both players' weights, tagged `weights/generator/<name>` and `weights/discriminator/<name>`;
@@ -55,18 +48,5 @@ extension Trainer {
 
   private static func shapes(_ model: AnyLayer) -> [String: [Int]] {
     Dictionary(zip(model.parameterNames, model.parameters.map(\.shape)), uniquingKeysWith: { a, _ in a })
-  }
-
-  /// The numeric leaves of a JSON-like object, nested keys joined with "/", in key order.
-  private static func numbers(_ object: [String: Any], prefix: String) -> [(tag: String, value: Float)] {
-    object.keys.sorted().flatMap { key -> [(tag: String, value: Float)] in
-      switch object[key] {
-      case let nested as [String: Any]: return numbers(nested, prefix: prefix + key + "/")
-      case let v as Float: return [(prefix + key, v)]
-      case let v as Double: return [(prefix + key, Float(v))]
-      case let v as Int: return [(prefix + key, Float(v))]
-      default: return []
-      }
-    }
   }
 }

@@ -32,7 +32,7 @@ public final class Trainer {
   let fixedLatents: Tensor<Float>
   let evaluationSeed: UInt64
   /// Metrics of generated images (FID, class coverage, ...), JSON-encoded: set by programs that have an
-  /// image evaluator (GraftEval), used by `evaluateEvery` and `evaluationJSON()` for image runs.
+  /// image evaluator (GraftEval), used by `evaluateEvery` and `evaluation()` for image runs.
   public var imageEvaluator: ((Tensor<Float>) throws -> Data)?
   /// Asked before every step: when it says true (e.g. `Interruption.received != nil`), `train` saves a
   /// checkpoint and returns a summary with status "interrupted".

@@ -59,8 +59,10 @@ public struct ComparisonTable: Sendable {
     }
     add("steps", "steps", result: false) { $0.summary?["steps"] ?? $0.metrics.entries.last.map { Double($0.step) } }
     add("stepsPerSecond", "steps/s", result: false) { $0.summary?["stepsPerSecond"] }
-    add("loss_d", "final loss_d", result: false) { Self.finalLoss($0, "d") }
-    add("loss_g", "final loss_g", result: false) { Self.finalLoss($0, "g") }
+    for player in [Player.discriminator, .generator] {
+      let key = TrainingScalar.loss(player).key
+      add(key, "final \(key)", result: false) { Self.finalLoss($0, player) }
+    }
 
     let summaryKeys = GroupOrdering.sorted(
       Set(runs.flatMap { $0.summary?.keys.map { $0 } ?? [] }).subtracting(Self.bookkeeping))
@@ -104,8 +106,9 @@ public struct ComparisonTable: Sendable {
     ["", "PreReLU", "Seed1"].map { key + $0 }
   }
 
-  /// The final loss of player "d" or "g": summary.json's, else the last logged one.
-  public static func finalLoss(_ run: RunRecord, _ player: String) -> Double? {
-    run.summary?[player == "d" ? "discriminatorLoss" : "generatorLoss"] ?? run.metrics.last("loss_\(player)")
+  /// The final loss of a player: summary.json's, else the last logged one.
+  public static func finalLoss(_ run: RunRecord, _ player: Player) -> Double? {
+    run.summary?[player == .discriminator ? "discriminatorLoss" : "generatorLoss"]
+      ?? run.metrics.last(.loss(player))
   }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import GraftRun
 import GraftOptimizers
+import GraftRun
 import GraftStatistics
 
 /// One self-contained HTML page comparing runs: what differs in their configs, a metrics table,
@@ -158,7 +158,9 @@ public struct HTMLReport: Sendable {
   private func seedsSection(_ table: ComparisonTable) -> String {
     let groups = SeedGroups(runs)
     guard groups.hasRepeats else { return "" }
-    let columns = table.columns.filter { $0.isResult || ["loss_d", "loss_g"].contains($0.key) }
+    let columns = table.columns.filter {
+      $0.isResult || [TrainingScalar.discriminatorLoss.key, TrainingScalar.generatorLoss.key].contains($0.key)
+    }
     var s =
       "<section id=\"seeds\">\n<h2>Over seeds</h2>\n<div class=\"scroll\"><table class=\"seeds\">\n<thead><tr><th>configuration</th><th>seeds</th>"
     for c in columns { s += "<th class=\"num\">\(c.label.xmlEscaped)</th>" }
@@ -194,14 +196,16 @@ public struct HTMLReport: Sendable {
 
   private func curvesSection() -> String {
     var charts = [
-      RunPlots.scalar("loss_d", of: runs, title: "Discriminator loss", yLabel: "loss_d"),
-      RunPlots.scalar("loss_g", of: runs, title: "Generator loss", yLabel: "loss_g"),
+      RunPlots.scalar(.discriminatorLoss, of: runs, title: "Discriminator loss"),
+      RunPlots.scalar(.generatorLoss, of: runs, title: "Generator loss"),
     ]
     let evalKeys = GroupOrdering.sorted(Set(runs.flatMap(\.metrics.evaluationKeys)))
     for key in evalKeys where !key.hasSuffix("modeCount") { charts.append(RunPlots.evaluation(key, of: runs)) }
-    let lrs = ["lr_g", "lr_d"].filter { key in runs.contains { Set($0.metrics.series(key).map(\.y)).count > 1 } }
-    for key in lrs {
-      charts.append(RunPlots.scalar(key, of: runs, title: "Learning rate \(key)", yLabel: key, logY: true))
+    let lrs = [TrainingScalar.generatorLearningRate, .discriminatorLearningRate].filter { scalar in
+      runs.contains { Set($0.metrics.series(scalar).map(\.y)).count > 1 }
+    }
+    for scalar in lrs {
+      charts.append(RunPlots.scalar(scalar, of: runs, title: "Learning rate \(scalar.key)", logY: true))
     }
     var s = "<section id=\"curves\">\n<h2>Training curves</h2>\n<div class=\"grid2\">\n"
     s += charts.map { chart($0.render(standalone: false)) }.joined()
@@ -242,8 +246,8 @@ public struct HTMLReport: Sendable {
       }
       let charts = [
         RunPlots.magnitudeRatio(run, width: 400, height: 300),
-        RunPlots.groupNorms(run, player: "g", width: 400, height: 300),
-        RunPlots.groupNorms(run, player: "d", width: 400, height: 300),
+        RunPlots.groupNorms(run, player: .generator, width: 400, height: 300),
+        RunPlots.groupNorms(run, player: .discriminator, width: 400, height: 300),
       ]
       s += "<div class=\"grid3\">\n" + charts.map { chart($0.render(standalone: false)) }.joined() + "</div>\n"
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GraftRun
 
 /// Per-layer learning-rate scales read off a reference run: for each parameter group, its mean update norm
 /// over the last `window` of the logged steps divided by the mean of those means over all groups. So the
@@ -13,17 +14,15 @@ public struct LayerScaleDerivation: Sendable {
   /// Logged steps averaged.
   public var steps: Int
 
-  /// Derives the scales of player `g` or `d` from a run's metrics; nil when the log has no update norms for
-  /// that player.
-  public init?(log: MetricsLog, player: String, window: Double = 0.25) {
-    let field = player + "_update_norm"
-    let logged = log.entries.filter { $0.groups[field] != nil }
+  /// Derives the scales of a player from a run's metrics; nil when the log has no update norms for it.
+  public init?(log: MetricsLog, player: Player, window: Double = 0.25) {
+    let logged = log.entries.compactMap { $0[player][.update] }
     guard !logged.isEmpty else { return nil }
     let count = max(1, Int((Double(logged.count) * window).rounded(.up)))
     let tail = logged.suffix(count)
     var sums: [String: (total: Double, n: Int)] = [:]
-    for entry in tail {
-      for (group, norm) in entry.groups[field]! where norm.isFinite {
+    for norms in tail {
+      for (group, norm) in norms where norm.isFinite {
         sums[group, default: (0, 0)].total += norm
         sums[group, default: (0, 0)].n += 1
       }

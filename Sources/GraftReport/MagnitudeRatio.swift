@@ -1,5 +1,6 @@
 import Foundation
 import GraftOptimizers
+import GraftRun
 
 /// The paper's magnitude figure: the ratio of the generator's to the discriminator's update norm,
 /// per layer, over training (with Adam it settles to a roughly constant value: nSGDA's motivation).
@@ -29,14 +30,15 @@ public struct MagnitudeRatio: Sendable {
   public var layers: [Layer]
   public var aggregate: [SVGPlot.Point]
 
-  /// The ratio from `log`'s `g_<field>` and `d_<field>` (default the applied update norms; pass
-  /// `magnitude_norm` for the grafted optimizers' magnitude part).
+  /// The ratio of the players' `kind` norms in `log` (default the applied update norms; pass
+  /// `.component("magnitude")` for the grafted optimizers' magnitude part).
   /// `shapes`: the run's parameter shapes (`RunRecord.parameterShapes`, keyed `generator.NAME` and
   /// `discriminator.NAME`), to pick the layers; empty to go by group names alone.
-  public init(_ log: MetricsLog, field: String = "update_norm", shapes: [String: [Int]] = [:]) {
-    let (gField, dField) = ("g_\(field)", "d_\(field)")
-    let gLayers = GroupOrdering.layers(log.groupNames(gField), shapes: ParameterShapes.player(shapes, "generator"))
-    let dLayers = GroupOrdering.layers(log.groupNames(dField), shapes: ParameterShapes.player(shapes, "discriminator"))
+  public init(_ log: MetricsLog, kind: NormKind = .update, shapes: [String: [Int]] = [:]) {
+    let gLayers = GroupOrdering.layers(
+      log.groupNames(.generator, kind), shapes: ParameterShapes.player(shapes, "generator"))
+    let dLayers = GroupOrdering.layers(
+      log.groupNames(.discriminator, kind), shapes: ParameterShapes.player(shapes, "discriminator"))
     func ratio(_ g: Double?, _ d: Double?) -> Double {
       guard let g, let d, g.isFinite, d.isFinite, d > 0 else { return .nan }
       return g / d
@@ -45,14 +47,15 @@ public struct MagnitudeRatio: Sendable {
       Layer(
         index: i + 1, generatorGroup: pair.0, discriminatorGroup: pair.1,
         points: log.entries.map { e in
-          SVGPlot.Point(Double(e.step), ratio(e.groups[gField]?[pair.0], e.groups[dField]?[pair.1]))
+          SVGPlot.Point(Double(e.step), ratio(e.generator[kind]?[pair.0], e.discriminator[kind]?[pair.1]))
         })
     }
     aggregate =
       (gLayers.isEmpty || dLayers.isEmpty)
       ? []
       : log.entries.map { e in
-        let r = GroupOrdering.meanRatio(e.groups[gField], layers: gLayers, over: e.groups[dField], layers: dLayers)
+        let r = GroupOrdering.meanRatio(
+          e.generator[kind], layers: gLayers, over: e.discriminator[kind], layers: dLayers)
         return SVGPlot.Point(Double(e.step), r)
       }
   }

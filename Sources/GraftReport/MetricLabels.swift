@@ -1,3 +1,5 @@
+import GraftRun
+
 /// Human names for the metric keys Graft writes; unknown keys are spelled out from camelCase.
 public enum MetricLabels {
   static let known: [String: String] = [
@@ -18,9 +20,7 @@ public enum MetricLabels {
     "wallSeconds": "wall time (s)",
     "discriminatorLoss": "final loss_d",
     "generatorLoss": "final loss_g",
-    "loss_d": "loss_d",
-    "loss_g": "loss_g",
-  ]
+  ].merging(TrainingScalar.allCases.map { ($0.key, $0.key) }) { a, _ in a }
 
   /// The feature spaces beside the first classifier's post-ReLU features, by eval-key suffix.
   static let spaces = [("PreReLU", "pre-ReLU"), ("Seed1", "2nd classifier")]

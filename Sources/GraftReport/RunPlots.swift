@@ -1,5 +1,6 @@
 import Foundation
 import GraftOptimizers
+import GraftRun
 
 /// Charts built from run directories. Comparisons across runs give run i the palette's i-th colour
 /// in every chart, so a run keeps its colour throughout a report.
@@ -9,20 +10,24 @@ public enum RunPlots {
     SVGPlot(
       title: "Losses: \(run.name)", xLabel: "step", yLabel: "loss",
       series: [
-        .init("loss_d (discriminator)", points: run.metrics.series("loss_d"), color: ChartStyle.color(0)),
-        .init("loss_g (generator)", points: run.metrics.series("loss_g"), color: ChartStyle.color(1)),
+        .init(
+          "\(TrainingScalar.discriminatorLoss.key) (discriminator)", points: run.metrics.series(.discriminatorLoss),
+          color: ChartStyle.color(0)),
+        .init(
+          "\(TrainingScalar.generatorLoss.key) (generator)", points: run.metrics.series(.generatorLoss),
+          color: ChartStyle.color(1)),
       ], width: width, height: height)
   }
 
-  /// One training-line scalar (`loss_d`, `loss_g`, `lr_g`, ...) of every run against the step.
+  /// One training-line scalar (a loss, a learning rate, ...) of every run against the step.
   public static func scalar(
-    _ key: String, of runs: [RunRecord], title: String? = nil, yLabel: String? = nil, logY: Bool = false,
+    _ scalar: TrainingScalar, of runs: [RunRecord], title: String? = nil, yLabel: String? = nil, logY: Bool = false,
     width: Double = 600, height: Double = 340
   ) -> SVGPlot {
     SVGPlot(
-      title: title ?? key, xLabel: "step", yLabel: yLabel ?? key,
+      title: title ?? scalar.key, xLabel: "step", yLabel: yLabel ?? scalar.key,
       series: runs.enumerated().map { i, run in
-        .init(run.name, points: run.metrics.series(key), color: ChartStyle.color(i))
+        .init(run.name, points: run.metrics.series(scalar), color: ChartStyle.color(i))
       },
       logY: logY, width: width, height: height)
   }
@@ -53,24 +58,24 @@ public enum RunPlots {
     return (shown, "\(shown.count) of \(layers.count) layers")
   }
 
-  /// Per-group norms of one player (`player` "g" or "d"; `field` "update_norm", "grad_norm",
-  /// "magnitude_norm" or "direction_norm") against the step, log-scaled: one series per group.
+  /// Per-group norms of one player (the applied update's, the gradient's, or a grafted optimizer's
+  /// magnitude or direction part) against the step, log-scaled: one series per group.
   public static func groupNorms(
-    _ run: RunRecord, player: String, field: String = "update_norm", limit: Int = 8, width: Double = 600,
+    _ run: RunRecord, player: Player, kind: NormKind = .update, limit: Int = 8, width: Double = 600,
     height: Double = 340
   ) -> SVGPlot {
-    let key = "\(player)_\(field)"
-    let shapes = ParameterShapes.player(run.parameterShapes, player == "g" ? "generator" : "discriminator")
-    let (groups, note) = readableGroups(run.metrics.groupNames(key), shapes: shapes, limit: limit)
-    let who = player == "g" ? "G" : player == "d" ? "D" : player
-    let what = field.replacingOccurrences(of: "_norm", with: "").replacingOccurrences(of: "_", with: " ")
+    let shapes = ParameterShapes.player(run.parameterShapes, player.rawValue)
+    let (groups, note) = readableGroups(run.metrics.groupNames(player, kind), shapes: shapes, limit: limit)
+    let who = player.prefix.uppercased()
+    let what = kind.key.replacingOccurrences(of: "_norm", with: "").replacingOccurrences(of: "_", with: " ")
     return SVGPlot(
       title: "\(who) \(what) norms\(note.isEmpty ? "" : " (\(note))"): \(run.name)", xLabel: "step",
       yLabel: "‖\(what)‖ per group",
       series: groups.map { group in
         .init(
           group,
-          points: run.metrics.entries.compactMap { e in e.groups[key]?[group].map { SVGPlot.Point(Double(e.step), $0) }
+          points: run.metrics.entries.compactMap { e in
+            e[player][kind]?[group].map { SVGPlot.Point(Double(e.step), $0) }
           })
       }, logY: true, width: width, height: height)
   }
@@ -139,8 +144,10 @@ public enum RunPlots {
     SVGBarChart(
       title: "Final losses", categories: runs.map(\.name),
       series: [
-        .init("loss_d", values: runs.map { ComparisonTable.finalLoss($0, "d") ?? .nan }),
-        .init("loss_g", values: runs.map { ComparisonTable.finalLoss($0, "g") ?? .nan }),
+        .init(
+          TrainingScalar.discriminatorLoss.key,
+          values: runs.map { ComparisonTable.finalLoss($0, .discriminator) ?? .nan }),
+        .init(TrainingScalar.generatorLoss.key, values: runs.map { ComparisonTable.finalLoss($0, .generator) ?? .nan }),
       ], width: width, height: height)
   }
 }

@@ -47,8 +47,8 @@ public struct RunDirectory: Sendable {
   }
 
   /// Appends one line to metrics.jsonl.
-  public func appendMetrics(_ object: [String: Any]) throws {
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) + Data("\n".utf8)
+  public func appendMetrics(_ line: MetricsLine) throws {
+    let data = try line.encoded() + Data("\n".utf8)
     if let handle = try? FileHandle(forWritingTo: metrics) {
       defer { try? handle.close() }
       try handle.seekToEnd()

@@ -37,11 +37,8 @@ public struct TheoryTimeline: Codable, Equatable, Sendable {
     guard let text = try? String(contentsOf: url, encoding: .utf8) else { return nil }
     var steps: [Int] = []
     var modes: [Int] = []
-    for line in text.split(separator: "\n") {
-      guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-        let step = object["step"] as? Int, let evaluation = object["eval"] as? [String: Any],
-        let m = evaluation["modesRecovered"] as? Int
-      else { continue }
+    for case .evaluation(let step, let evaluation) in MetricsLine.lines(of: text).lines {
+      guard let m = evaluation.numbers["modesRecovered"].flatMap({ Int(exactly: $0) }) else { continue }
       steps.append(step)
       modes.append(m)
     }

@@ -39,16 +39,13 @@ struct EvaluateCommand: ParsableCommand {
     defer { lock?.release() }
     let trainer = try Trainer.load(directory, checkpoint: checkpoint.map { URL(fileURLWithPath: $0) })
     attachImageEvaluator(to: trainer)
-    var object = try trainer.evaluationJSON() as? [String: Any] ?? [:]
-    object["step"] = trainer.step
-    // Which binary measured it (a re-measurement can outlive the code that made it).
-    object["provenance"] = try JSONSerialization.jsonObject(with: try JSONEncoder().encode(Provenance.current))
     // Image runs with batch norm: the same metrics with batch norm using each batch's statistics, since
     // a GAN's generator is often sampled that way and the two can differ a lot.
-    if trainer.imageEvaluator != nil && trainer.generatorHasBatchNorm {
-      object["batchNormTrainMode"] = try trainer.evaluationJSON(batchNormTraining: true)
-    }
-    let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+    let trainMode = trainer.imageEvaluator != nil && trainer.generatorHasBatchNorm
+    let data = try EvaluationFile(
+      evaluation: try trainer.evaluation(), step: trainer.step, provenance: .current,
+      batchNormTrainMode: trainMode ? try trainer.evaluation(batchNormTraining: true) : nil
+    ).encoded()
     let file = RunDirectory(directory).evaluation
     try AtomicFile.write(data, to: file)
     print(String(decoding: data, as: UTF8.self))

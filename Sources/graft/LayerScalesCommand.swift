@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GraftReport
+import GraftRun
 
 /// `graft layer-scales RUN`: per-layer learning-rate scales from a reference run's settled update norms.
 struct LayerScalesCommand: ParsableCommand {
@@ -30,8 +31,9 @@ struct LayerScalesCommand: ParsableCommand {
     guard let text = try? String(contentsOf: metrics, encoding: .utf8) else {
       throw ValidationError("cannot read \(metrics.path)")
     }
-    guard let derived = LayerScaleDerivation(log: MetricsLog(text: text), player: player, window: window) else {
-      throw ValidationError("\(metrics.path) has no \(player)_update_norm values")
+    let who: Player = player == "g" ? .generator : .discriminator
+    guard let derived = LayerScaleDerivation(log: MetricsLog(text: text), player: who, window: window) else {
+      throw ValidationError("\(metrics.path) has no \(who.prefix)_\(NormKind.update.key) values")
     }
     let key = player == "g" ? "generatorLayerScales" : "discriminatorLayerScales"
     let json = derived.configJSON(key: key)

@@ -204,7 +204,9 @@ struct ReproduceSmokeTests {
     let adamRun = try #require(
       screen.first { $0.labels["optimizer"] == "adam" && $0.labels["lr"] == "\(adamRate)" })
     let log = MetricsLog(text: try String(contentsOf: RunDirectory(adamRun.directory).metrics, encoding: .utf8))
-    for (player, scales) in [("g", \TrainingConfig.generatorLayerScales), ("d", \.discriminatorLayerScales)] {
+    for (player, scales) in [
+      (Player.generator, \TrainingConfig.generatorLayerScales), (.discriminator, \.discriminatorLayerScales),
+    ] {
       let derived = try #require(LayerScaleDerivation(log: log, player: player))
       let layerwise = runs.filter { $0.labels["optimizer"] == GraftingExperiment.layerwise }
       #expect(layerwise.count == 3 + seeds)

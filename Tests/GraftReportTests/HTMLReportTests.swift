@@ -232,8 +232,8 @@ struct FakeRuns {
   /// lines are skipped and counted.
   @Test func metricsLinesWithStepsThatAreNoIntegersAreSkipped() {
     let log = MetricsLog(
-      text: #"{"step": 1e308, "loss_d": 1}"# + "\n" + #"{"step": -1.5, "loss_d": 1}"# + "\n"
-        + #"{"step": 10, "loss_d": 0.5}"# + "\n")
+      text: #"{"step": 1e308, "loss_d": 1, "loss_g": 1}"# + "\n" + #"{"step": -1.5, "loss_d": 1, "loss_g": 1}"# + "\n"
+        + #"{"step": 10, "loss_d": 0.5, "loss_g": 1}"# + "\n")
     #expect(log.entries.map(\.step) == [10])
     #expect(log.skippedLines == 2)
   }

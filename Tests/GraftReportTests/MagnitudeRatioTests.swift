@@ -3,31 +3,28 @@ import GraftEngine
 import GraftIO
 import GraftOptimizers
 import GraftReport
+import GraftRun
 import GraftTestSupport
 import Testing
+
+/// A training line with only the players' update norms.
+func updateNorms(_ step: Int, g: [String: Double], d: [String: Double]) -> TrainingMetrics {
+  TrainingMetrics(
+    step: step, discriminatorLoss: 0, generatorLoss: 0, generator: PlayerMetrics(norms: [.update: g]),
+    discriminator: PlayerMetrics(norms: [.update: d]))
+}
 
 @Suite struct MagnitudeRatioTests {
   /// G has three layers (weights 0, 2, 10: "10" sorts after "2") plus biases; D has two.
   func log() -> MetricsLog {
     MetricsLog(entries: [
-      .init(
-        step: 10,
-        groups: [
-          "g_update_norm": ["0.weight": 2, "0.bias": 100, "2.weight": 6, "10.weight": 1],
-          "d_update_norm": ["0.weight": 1, "0.bias": 50, "2.weight": 3],
-        ]),
-      .init(
-        step: 20,
-        groups: [
-          "g_update_norm": ["0.weight": 4, "0.bias": 100, "2.weight": 3, "10.weight": 2],
-          "d_update_norm": ["0.weight": 0, "0.bias": 50, "2.weight": 1],
-        ]),
-      .init(
-        step: 30,
-        groups: [
-          "g_update_norm": ["0.weight": 1, "2.weight": .nan, "10.weight": 5],
-          "d_update_norm": ["0.weight": 2, "2.weight": 4],
-        ]),
+      updateNorms(
+        10, g: ["0.weight": 2, "0.bias": 100, "2.weight": 6, "10.weight": 1],
+        d: ["0.weight": 1, "0.bias": 50, "2.weight": 3]),
+      updateNorms(
+        20, g: ["0.weight": 4, "0.bias": 100, "2.weight": 3, "10.weight": 2],
+        d: ["0.weight": 0, "0.bias": 50, "2.weight": 1]),
+      updateNorms(30, g: ["0.weight": 1, "2.weight": .nan, "10.weight": 5], d: ["0.weight": 2, "2.weight": 4]),
     ])
   }
 
@@ -67,7 +64,7 @@ import Testing
 
   @Test func moduleGroupsWithoutWeightSuffixesAreAllLayers() {
     let log = MetricsLog(entries: [
-      .init(step: 1, groups: ["g_update_norm": ["0": 1, "2": 2], "d_update_norm": ["0": 4, "2": 4, "4": 4]])
+      updateNorms(1, g: ["0": 1, "2": 2], d: ["0": 4, "2": 4, "4": 4])
     ])
     let ratio = MagnitudeRatio(log)
     #expect(ratio.layers.map(\.label) == ["layer 1 (0)", "layer 2 (2)"])
@@ -92,12 +89,8 @@ import Testing
     #expect(ParameterShapes.read(file.appendingPathExtension("missing")).isEmpty)
 
     let log = MetricsLog(entries: [
-      .init(
-        step: 1,
-        groups: [
-          "g_update_norm": ["0.weight": 1, "1.weight": 9, "2.weight": 2],
-          "d_update_norm": ["0.weight": 4, "1.weight": 9, "3.weight": 8],
-        ])
+      updateNorms(
+        1, g: ["0.weight": 1, "1.weight": 9, "2.weight": 2], d: ["0.weight": 4, "1.weight": 9, "3.weight": 8])
     ])
     let ratio = MagnitudeRatio(log, shapes: shapes)
     #expect(ratio.layers.map(\.label) == ["layer 1 (0.weight)", "layer 2: G 2.weight / D 3.weight"])
@@ -107,7 +100,7 @@ import Testing
   }
 
   @Test func noNormsNoRatio() {
-    let ratio = MagnitudeRatio(MetricsLog(entries: [.init(step: 1, scalars: ["loss_d": 1])]))
+    let ratio = MagnitudeRatio(MetricsLog(entries: [TrainingMetrics(step: 1, discriminatorLoss: 1, generatorLoss: 0)]))
     #expect(ratio.layers.isEmpty && ratio.aggregate.isEmpty)
     #expect(ratio.settled() == nil)
   }
@@ -131,13 +124,13 @@ import Testing
       """
     let log = MetricsLog(text: text)
     #expect(log.entries.map(\.step) == [10, 20])
-    #expect(log.series("loss_d") == [SVGPlot.Point(10, 1.1), SVGPlot.Point(20, 1.5)])
+    #expect(log.series(.discriminatorLoss) == [SVGPlot.Point(10, 1.1), SVGPlot.Point(20, 1.5)])
     #expect(log.skippedLines == 1)
-    #expect(log.groupNames("g_update_norm") == ["0.bias", "0.weight"])
+    #expect(log.groupNames(.generator, .update) == ["0.bias", "0.weight"])
     #expect(log.evaluations.count == 1)
     #expect(log.evaluations[0].values == ["modesCovered": 3, "highQualityShare": 0.5])
     #expect(log.evaluationSeries("modesCovered") == [SVGPlot.Point(20, 3)])
-    #expect(log.last("loss_g") == 0.5)
+    #expect(log.last(.generatorLoss) == 0.5)
   }
 }
 
@@ -185,9 +178,7 @@ import Testing
 
   @Test func layerAndAggregateDrifts() throws {
     let entries = (0..<8).map { i in
-      MetricsLog.Entry(
-        step: i * 10,
-        groups: ["g_update_norm": ["0.weight": Double(i + 1)], "d_update_norm": ["0.weight": 1]])
+      updateNorms(i * 10, g: ["0.weight": Double(i + 1)], d: ["0.weight": 1])
     }
     let ratio = MagnitudeRatio(MetricsLog(entries: entries))
     // Ratios 1…8: quarters 5, 6 and 7, 8.

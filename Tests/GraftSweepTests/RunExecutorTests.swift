@@ -180,7 +180,7 @@ struct LocalProcessPoolTests {
     // Metrics alone (stopped before its first checkpoint) count as started too.
     let early = RunDirectory(temporaryDirectory("start-metrics"))
     try early.prepare(smallConfig())
-    try early.appendMetrics(["step": 1])
+    try early.appendMetrics(.training(TrainingMetrics(step: 1, discriminatorLoss: 0, generatorLoss: 0)))
     #expect(throws: RunStartConflict.started) { try early.checkCanStart(smallConfig()) }
   }
 

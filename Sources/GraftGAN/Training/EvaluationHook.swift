@@ -9,8 +9,8 @@ struct EvaluationHook: TrainingHook {
   func afterStep(_ trainer: Trainer, _ result: Trainer.IterationResult, elapsed: Double) throws {
     let every = trainer.config.evaluateEvery
     guard every > 0 && trainer.step % every == 0 else { return }
-    let evaluation = try trainer.evaluationJSON()
-    try trainer.run.appendMetrics(["step": trainer.step, "eval": evaluation])
-    try tensorBoard?.addScalars(Trainer.evaluationScalars(evaluation), step: trainer.step)
+    let evaluation = try trainer.evaluation()
+    try trainer.run.appendMetrics(.evaluation(step: trainer.step, evaluation))
+    try tensorBoard?.addScalars(evaluation.tensorBoardScalars.map { ($0.tag, Float($0.value)) }, step: trainer.step)
   }
 }

@@ -12,25 +12,27 @@ struct MetricsHook: TrainingHook {
     guard trainer.step % trainer.config.logEvery == 0 || trainer.step == trainer.config.steps else { return }
     try trainer.checkParametersFinite()
     let line = Self.line(trainer, result, elapsed: elapsed)
-    try trainer.run.appendMetrics(line)
+    try trainer.run.appendMetrics(.training(line))
     try tensorBoard?.addScalars(trainer.tensorBoardScalars(line), step: trainer.step)
   }
 
   /// The metrics.jsonl line of the step just taken.
-  static func line(_ trainer: Trainer, _ r: Trainer.IterationResult, elapsed: Double) -> [String: Any] {
-    func perGroup(_ names: [String], _ values: [Float]) -> [String: Float] {
-      Dictionary(uniqueKeysWithValues: zip(names, values))
+  static func line(_ trainer: Trainer, _ r: Trainer.IterationResult, elapsed: Double) -> TrainingMetrics {
+    func perGroup(_ names: [String], _ values: [Float]) -> [String: Double] {
+      Dictionary(uniqueKeysWithValues: zip(names, values.map(Double.init)))
     }
-    var line: [String: Any] = [
-      "step": trainer.step, "loss_d": r.discriminatorLoss, "loss_g": r.generatorLoss, "time": elapsed,
-      "lr_g": trainer.generatorOptimizer.learningRate, "lr_d": trainer.discriminatorOptimizer.learningRate,
-    ]
-    for (player, d) in [("g", r.generator), ("d", r.discriminator)] {
-      line["\(player)_grad_norm"] = perGroup(d.groups, d.gradientNorms)
-      line["\(player)_update_norm"] = perGroup(d.groups, d.updateNorms)
-      // What the optimizer reports of its own: a grafted one's g_magnitude_norm and g_direction_norm.
-      for c in d.components { line["\(player)_\(c.name)_norm"] = perGroup(d.groups, c.norms) }
+    func player(_ d: StepDiagnostics) -> PlayerMetrics {
+      var norms: [NormKind: [String: Double]] = [
+        .gradient: perGroup(d.groups, d.gradientNorms), .update: perGroup(d.groups, d.updateNorms),
+      ]
+      // What the optimizer reports of its own: a grafted one's magnitude and direction norms.
+      for c in d.components { norms[.component(c.name)] = perGroup(d.groups, c.norms) }
+      return PlayerMetrics(norms: norms)
     }
-    return line
+    return TrainingMetrics(
+      step: trainer.step, discriminatorLoss: Double(r.discriminatorLoss), generatorLoss: Double(r.generatorLoss),
+      seconds: elapsed, generatorLearningRate: trainer.generatorOptimizer.learningRate,
+      discriminatorLearningRate: trainer.discriminatorOptimizer.learningRate, generator: player(r.generator),
+      discriminator: player(r.discriminator))
   }
 }
