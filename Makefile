@@ -1,5 +1,5 @@
 # The two commands of the README. Each installs what is missing, builds, then runs.
-.PHONY: run test test-outcomes bench deps fuzz
+.PHONY: run test test-outcomes bench deps fuzz sanitize
 
 deps:
 	@bash Scripts/ensure-deps.sh
@@ -47,6 +47,19 @@ FUZZ_SEED ?= 1
 fuzz: deps
 	$(BUILD) --product graft-fuzz
 	.build/release/graft-fuzz Tests/Fuzz/Corpus --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED)
+
+## Sanitizers (debug builds in their own folders, as the sanitizers need everything rebuilt):
+## ThreadSanitizer on the engine's parallel kernels (worker pool, Box–Muller, oneDNN's per-thread streams),
+## the run lock and run ownership, the local process pool and sweeps; AddressSanitizer (with LeakSanitizer)
+## on the file readers through the fuzzer, SANITIZE_INPUTS seeded inputs each. A report fails the target.
+TSAN_TESTS ?= ParallelKernelTests|BoxMullerKernelTests|ConvKernelTests|RunOwnership|SweepOwnership|LocalProcessPoolTests|RunStartTests
+SANITIZE_INPUTS ?= 10000
+sanitize: deps
+	swift build --sanitize=thread --build-tests --scratch-path .build-tsan
+	swift test --sanitize=thread --skip-build --scratch-path .build-tsan --no-parallel --filter "$(TSAN_TESTS)"
+	swift build --sanitize=address --product graft-fuzz --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt \
+	  .build-asan/debug/graft-fuzz Tests/Fuzz/Corpus --inputs $(SANITIZE_INPUTS) --seed 2
 
 ## Graft vs PyTorch on this machine (needs torch: pip install -r Scripts/requirements-dev.txt).
 bench: deps
