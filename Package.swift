@@ -115,7 +115,8 @@ let package = Package(
     // Sweeps: many runs through an executor (a local pool of processes, or Slurm), their seed tables.
     .target(
       name: "GraftSweep", dependencies: ["GraftRun", "GraftStatistics"], swiftSettings: honestImports),
-    // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage.
+    // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage; pytorch-fid's
+    // Inception-v3 and the Inception Score.
     .target(
       name: "GraftEval",
       dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "COpenBLAS"],
@@ -176,8 +177,9 @@ let package = Package(
     .testTarget(
       name: "GraftStatisticsTests", dependencies: ["GraftStatistics"], swiftSettings: honestImports),
     .testTarget(
-      name: "GraftEvalTests", dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval"],
-      swiftSettings: honestImports),
+      name: "GraftEvalTests",
+      dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval", "GraftIO", "GraftTestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: honestImports),
     .testTarget(
       name: "GraftReportTests",
       dependencies: [

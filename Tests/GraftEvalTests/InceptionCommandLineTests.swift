@@ -1,0 +1,63 @@
+import Foundation
+import GraftEngine
+import GraftEval
+import GraftIO
+import GraftTestSupport
+import Testing
+
+@Suite("graft features inception and graft fid, through the binary")
+struct InceptionCommandLineTests {
+  @Test func fidOfAStatisticsFileAndAFeaturesFile() throws {
+    let stats = try fixtureURL("metrics/stats_a.npz", in: .module, writtenBy: "Scripts/make_metric_fixtures.py")
+    let features = try fixtureURL("metrics/features_b.npy", in: .module, writtenBy: "Scripts/make_metric_fixtures.py")
+    let expected =
+      try JSONSerialization.jsonObject(
+        with: Data(
+          contentsOf: try fixtureURL("metrics/expected.json", in: .module, writtenBy: "Scripts/make_metric_fixtures.py")
+        )
+      ) as! [String: Any]
+    let (status, output) = try runGraft(["fid", stats.path, features.path])
+    #expect(status == 0, "\(output)")
+    let value = try #require(Double(output.trimmingCharacters(in: .whitespacesAndNewlines)), "\(output)")
+    #expect(abs(value - (expected["fid"] as! Double)) < 1e-3)
+
+    let (badStatus, badOutput) = try runGraft(["fid", stats.path, "/nonexistent/b.npy"])
+    #expect(badStatus != 0)
+    #expect(badOutput.contains("/nonexistent/b.npy") && badOutput.contains("no such file"), "\(badOutput)")
+  }
+
+  @Test func featuresInceptionWritesWhatTheLibraryComputes() throws {
+    try withTemporaryDirectory { dir in
+      var file = SafeTensorsFile()
+      let parameters = try InceptionTestWeights.parameters()
+      let network = try FIDInceptionV3(parameters: { name, shape in
+        let t = try parameters(name, shape)
+        file[name] = .float(t)
+        return t
+      })
+      let weights = dir.appendingPathComponent("inception.safetensors")
+      try file.write(to: weights)
+      let images = try inceptionFixture("images_gray.npy")
+      let expected = try network.features(of: try NPY.read(images, as: Float.self))
+      for (flag, want) in [([String](), expected.pool), (["--logits"], expected.logits)] {
+        let out = dir.appendingPathComponent("out.npy")
+        let (status, output) = try runGraft(
+          ["features", "inception", "--weights", weights.path, "--images", images.path, "--out", out.path] + flag)
+        #expect(status == 0, "\(output)")
+        let got = try NPY.read(out, as: Float.self)
+        #expect(got.shape == want.shape)
+        #expect(got.scalars == want.scalars)
+      }
+      // A weights file that would run code is refused in one line, naming the call.
+      let pickle: [UInt8] = [0x80, 0x02] + Array("cos\nsystem\nX\u{5}\0\0\0echo!\u{85}R.".utf8)
+      let evil = dir.appendingPathComponent("evil.pth")
+      try Data(pickle).write(to: evil)
+      let out = dir.appendingPathComponent("never.npy")
+      let (status, output) = try runGraft(
+        ["features", "inception", "--weights", evil.path, "--images", images.path, "--out", out.path])
+      #expect(status != 0)
+      #expect(output.contains("os.system") && output.contains(evil.path), "\(output)")
+      #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+  }
+}
