@@ -27,16 +27,18 @@ public enum NPZ {
     var arrays: [String: Tensor<S>] = [:]
     for entry in archive where entry.type == .file {
       guard entry.path.hasSuffix(".npy") else {
-        throw malformed("member '\(entry.path)' is not a .npy file, so this is not a .npz file")
+        throw malformed("member '\(entry.path.escapedForMessage)' is not a .npy file, so this is not a .npz file")
       }
       var data = Data()
       do {
         _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
       } catch {
         throw malformed(
-          "member '\(entry.path)' cannot be read (its CRC-32 check fails or it is cut short); get the file again")
+          "member '\(entry.path.escapedForMessage)' cannot be read (its CRC-32 check fails or it is cut short); get the file again"
+        )
       }
-      arrays[String(entry.path.dropLast(4))] = try NPY.read(data: data, source: "\(source)[\(entry.path)]")
+      arrays[String(entry.path.dropLast(4))] = try NPY.read(
+        data: data, source: "\(source)[\(entry.path.escapedForMessage)]")
     }
     return arrays
   }

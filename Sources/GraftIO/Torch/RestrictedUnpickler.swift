@@ -220,7 +220,7 @@ struct RestrictedUnpickler {
         case "00": stack.append(.bool(false))
         default:
           guard let n = Int(text.hasSuffix("L") ? String(text.dropLast()) : text) else {
-            throw malformed("has an integer '\(text)' that is not one")
+            throw malformed("has an integer '\(text.escapedForMessage)' that is not one")
           }
           stack.append(.int(n))
         }
@@ -315,7 +315,8 @@ struct RestrictedUnpickler {
       default:
         position -= 1
         throw malformed(
-          "uses opcode 0x\(String(opcode, radix: 16)) ('\(Character(Unicode.Scalar(opcode)))'), which a PyTorch state dict does not need"
+          "uses opcode 0x\(String(opcode, radix: 16)) ('\(String(Character(Unicode.Scalar(opcode))).escapedForMessage)'), "
+            + "which a PyTorch state dict does not need"
         )
       }
     }
@@ -339,7 +340,7 @@ struct RestrictedUnpickler {
 
   private func allowed(module: String, name: String) throws -> AllowedGlobal {
     guard let global = AllowedGlobal(module: module, name: name) else {
-      throw GraftIOError.refusedPickleGlobal(file: source, global: "\(module).\(name)")
+      throw GraftIOError.refusedPickleGlobal(file: source, global: "\(module).\(name)".escapedForMessage)
     }
     return global
   }
@@ -399,5 +400,13 @@ struct RestrictedUnpickler {
     case .storageType(let dtype):
       throw malformed("calls torch.\(dtype.storageName) directly instead of naming a storage")
     }
+  }
+}
+
+extension String {
+  /// The string with control characters (a newline in a name read from a file, say) written as Swift
+  /// escapes, so that an error message quoting it stays one line.
+  var escapedForMessage: String {
+    unicodeScalars.map { $0.properties.generalCategory == .control ? $0.escaped(asASCII: true) : String($0) }.joined()
   }
 }

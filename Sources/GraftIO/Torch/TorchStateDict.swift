@@ -122,9 +122,11 @@ public struct TorchStateDict: Sendable {
         _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
       } catch Archive.ArchiveError.invalidCRC32 {
         throw malformed(
-          "\(entry.path) fails the zip's CRC-32 check, so bytes changed in a download or copy; get the file again")
+          "\(entry.path.escapedForMessage) fails the zip's CRC-32 check, so bytes changed in a download or copy; get the file again"
+        )
       } catch {
-        throw malformed("\(entry.path) cannot be read from the zip archive (it is damaged); get the file again")
+        throw malformed(
+          "\(entry.path.escapedForMessage) cannot be read from the zip archive (it is damaged); get the file again")
       }
       return [UInt8](data)
     }
@@ -132,14 +134,18 @@ public struct TorchStateDict: Sendable {
       let text = String(decoding: try contents(order), as: UTF8.self)
       guard text == "little" else {
         throw malformed(
-          "its tensors are stored \(text)-endian; Graft reads little-endian files (save it on a little-endian machine)")
+          text == "big"
+            ? "its tensors are stored big-endian; Graft reads little-endian files (save it on a little-endian machine)"
+            : "its byteorder record is neither 'little' nor 'big'; the file is corrupt, so get it again")
       }
     }
     var unpickler = RestrictedUnpickler(bytes: try contents(pickleEntry), source: source)
     let root = try unpickler.load()
     return try materialize(root, source: source) { storage in
       guard let entry = archive[prefix + "data/" + storage.key] else {
-        throw malformed("the pickle names storage '\(storage.key)' but the archive has no \(prefix)data/\(storage.key)")
+        let key = storage.key.escapedForMessage
+        throw malformed(
+          "the pickle names storage '\(key)' but the archive has no \(prefix.escapedForMessage)data/\(key)")
       }
       return try contents(entry)
     }
@@ -175,8 +181,9 @@ public struct TorchStateDict: Sendable {
     var widths: [String: Int] = [:]
     collectWidths(root, into: &widths)
     for keyValue in keyList.elements {
-      guard case .string(let key) = keyValue else { throw malformed("its storage keys are not strings") }
-      guard let width = widths[key] else { throw malformed("lists storage '\(key)', which no tensor uses") }
+      guard case .string(let rawKey) = keyValue else { throw malformed("its storage keys are not strings") }
+      let key = rawKey.escapedForMessage
+      guard let width = widths[rawKey] else { throw malformed("lists storage '\(key)', which no tensor uses") }
       guard bytes.count - offset >= 8 else {
         throw malformed("ends before storage '\(key)' (cut short?); get the file again")
       }
@@ -186,11 +193,13 @@ public struct TorchStateDict: Sendable {
         throw malformed("ends inside storage '\(key)' (cut short?); get the file again")
       }
       let end = offset + Int(count) * width
-      storages[key] = bytes[offset..<end]
+      storages[rawKey] = bytes[offset..<end]
       offset = end
     }
     return try materialize(root, source: source) { storage in
-      guard let data = storages[storage.key] else { throw malformed("has no data for storage '\(storage.key)'") }
+      guard let data = storages[storage.key] else {
+        throw malformed("has no data for storage '\(storage.key.escapedForMessage)'")
+      }
       return Array(data)
     }
   }
@@ -217,35 +226,58 @@ public struct TorchStateDict: Sendable {
     var cache: [String: [UInt8]] = [:]
     var entries: [Entry] = []
     for (key, value) in dict.entries {
-      guard case .string(let name) = key else {
+      guard case .string(let rawName) = key else {
         throw malformed("a key of its state dict is a \(key.typeName), not a name")
       }
+      let name = rawName.escapedForMessage
       guard case .tensor(let view) = value else {
         throw malformed(
           "'\(name)' holds a \(value.typeName), not a tensor; a file that wraps the state dict (e.g. a training "
             + "checkpoint) must be saved as its state dict alone")
       }
       let storage = view.storage
+      let key = storage.key.escapedForMessage
       if cache[storage.key] == nil { cache[storage.key] = try storageBytes(storage) }
       let bytes = cache[storage.key]!
       let width = storage.dtype.byteWidth
-      guard bytes.count >= storage.count * width else {
+      guard storage.count <= bytes.count / width else {
         throw malformed(
           "storage '\(storage.key)' holds \(bytes.count) bytes, fewer than its \(storage.count) elements need")
       }
-      let count = view.shape.reduce(1, *)
-      if count > 0 {
-        let last = zip(view.shape, view.strides).reduce(view.offset) { $0 + ($1.0 - 1) * $1.1 }
-        guard view.offset >= 0, last < storage.count else {
-          throw malformed(
-            "'\(name)' (shape \(view.shape), strides \(view.strides), offset \(view.offset)) reaches beyond its "
-              + "storage of \(storage.count) elements")
-        }
-      }
+      try checkInside(view, name: name, malformed: malformed)
       entries.append(
-        Entry(name: name, tensor: TorchTensor(dtype: storage.dtype, shape: view.shape, bytes: gather(view, bytes))))
+        Entry(name: rawName, tensor: TorchTensor(dtype: storage.dtype, shape: view.shape, bytes: gather(view, bytes))))
     }
     return TorchStateDict(entries: entries, source: source)
+  }
+
+  /// Checks that every element of `view` lies inside its storage, in arithmetic that cannot overflow (the
+  /// numbers come from the file), and that it has no more elements than the storage (an expanded view,
+  /// with a stride of 0, which a state dict never holds, could ask for any amount of memory).
+  private static func checkInside(
+    _ view: TorchTensorView, name: String, malformed: (String) -> GraftIOError
+  ) throws {
+    let described = "'\(name)' (shape \(view.shape), strides \(view.strides), offset \(view.offset))"
+    var count = 1
+    for n in view.shape {
+      let (product, overflow) = count.multipliedReportingOverflow(by: n)
+      guard !overflow else { throw malformed("\(described) has an impossible number of elements") }
+      count = product
+    }
+    guard count > 0 else { return }
+    guard count <= view.storage.count else {
+      throw malformed("\(described) has more elements than its storage of \(view.storage.count)")
+    }
+    var last = view.offset
+    for (n, stride) in zip(view.shape, view.strides) {
+      let (step, overflow) = (n - 1).multipliedReportingOverflow(by: stride)
+      let (sum, overflowSum) = last.addingReportingOverflow(step)
+      guard !overflow, !overflowSum else { throw malformed("\(described) reaches beyond its storage") }
+      last = sum
+    }
+    guard view.offset >= 0, last < view.storage.count else {
+      throw malformed("\(described) reaches beyond its storage of \(view.storage.count) elements")
+    }
   }
 
   /// The view's elements, row-major, copied out of the storage's bytes (one copy when contiguous).
