@@ -19,11 +19,16 @@ struct FeaturesCommand: ParsableCommand {
         "IN.npy holds float32 images [N, C, H, W] in [0, 1], C = 3 (RGB) or 1 (grayscale, replicated to three channels); each is resized to 299x299 (bilinear, as pytorch-fid) and scaled to [-1, 1]. OUT.npy gets float32 [N, 2048] (pytorch-fid's FID features) or, with --logits, [N, 1008] (the fc's output, bias included). The weights are pytorch-fid's pt_inception-2015-12-05-6726825d.pth (or safetensors with its names), read without running any code from the file."
     )
 
-    @Option(help: "pytorch-fid's weights: pt_inception-2015-12-05-6726825d.pth, or safetensors with its names.")
-    var weights: String
+    @Option(
+      help:
+        "pytorch-fid's weights: pt_inception-2015-12-05-6726825d.pth, or safetensors with its names (default: the copy in the cache, $GRAFT_CACHE_DIR or $XDG_CACHE_HOME/graft, downloaded once and verified)."
+    )
+    var weights: String?
     @Option(help: "The images: a .npy of float32 [N, C, H, W] in [0, 1].") var images: String
     @Option(help: "Where to write the features (.npy).") var out: String
     @Flag(help: "Write the 1008 logits instead of the 2048 pool features.") var logits = false
+    @Flag(help: "The images are in [-1, 1] (a tanh generator's range, as graft sample --npy writes them), not [0, 1].")
+    var minusOneToOne = false
     @Option(help: "Images per forward pass (memory grows with it).") var batchSize: Int = 25
 
     func validate() throws {
@@ -31,8 +36,12 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
-      let network = try FIDInceptionV3(weightsAt: URL(fileURLWithPath: weights))
-      let input = try NPY.read(URL(fileURLWithPath: images), as: Float.self)
+      let file = try InceptionWeights.locate(path: weights, flag: "--weights") { line in
+        FileHandle.standardError.write(Data((line + "\n").utf8))
+      }
+      let network = try FIDInceptionV3(weightsAt: file)
+      var input = try NPY.read(URL(fileURLWithPath: images), as: Float.self)
+      if minusOneToOne { input = input * 0.5 + 0.5 }
       let start = Date()
       let output = try network.features(of: input, batchSize: batchSize)
       let seconds = Date().timeIntervalSince(start)

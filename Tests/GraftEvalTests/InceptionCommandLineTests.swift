@@ -48,6 +48,20 @@ struct InceptionCommandLineTests {
         #expect(got.shape == want.shape)
         #expect(got.scalars == want.scalars)
       }
+      // A generator's [-1, 1] samples, rescaled by the flag, give the same features.
+      let signed = dir.appendingPathComponent("signed.npy")
+      try NPY.write(try NPY.read(images, as: Float.self) * 2 - 1, to: signed)
+      let rescaled = dir.appendingPathComponent("rescaled.npy")
+      let (signedStatus, signedOutput) = try runGraft(
+        [
+          "features", "inception", "--weights", weights.path, "--images", signed.path, "--out", rescaled.path,
+          "--minus-one-to-one",
+        ])
+      #expect(signedStatus == 0, "\(signedOutput)")
+      let pool = try NPY.read(rescaled, as: Float.self).scalars
+      let scale = expected.pool.scalars.map(abs).max()!
+      #expect(zip(pool, expected.pool.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * scale })
+
       // A weights file that would run code is refused in one line, naming the call.
       let pickle: [UInt8] = [0x80, 0x02] + Array("cos\nsystem\nX\u{5}\0\0\0echo!\u{85}R.".utf8)
       let evil = dir.appendingPathComponent("evil.pth")
