@@ -18,6 +18,19 @@ struct EvaluateCommand: ParsableCommand {
 
   @Argument(help: "The run directory.") var runDirectory: String
   @Option(help: "A checkpoint file instead of the run's latest.") var checkpoint: String?
+  @Option(
+    help:
+      "pytorch-fid's Inception weights (pt_inception-2015-12-05-6726825d.pth): adds 'inception' to eval.json (FID, KID, precision/recall, Inception Score in its features) for image runs."
+  )
+  var inceptionWeights: String?
+  @Option(help: "Samples and test images for the Inception metrics (papers use 10 000 or 50 000; slow on a CPU).")
+  var inceptionSamples: Int = 1000
+
+  func validate() throws {
+    guard inceptionSamples >= 2 else {
+      throw ValidationError("--inception-samples must be at least 2, got \(inceptionSamples)")
+    }
+  }
 
   func run() throws {
     let directory = URL(fileURLWithPath: runDirectory)
@@ -47,6 +60,10 @@ struct EvaluateCommand: ParsableCommand {
     // a GAN's generator is often sampled that way and the two can differ a lot.
     if trainer.imageEvaluator != nil && trainer.generatorHasBatchNorm {
       object["batchNormTrainMode"] = try trainer.evaluationJSON(batchNormTraining: true)
+    }
+    if let inceptionWeights {
+      object["inception"] = try inceptionMetrics(
+        of: trainer, weights: URL(fileURLWithPath: inceptionWeights), count: inceptionSamples)
     }
     let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
     let file = RunDirectory(directory).evaluation

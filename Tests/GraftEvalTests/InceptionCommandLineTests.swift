@@ -74,4 +74,43 @@ struct InceptionCommandLineTests {
       #expect(!FileManager.default.fileExists(atPath: out.path))
     }
   }
+
+  /// `graft evaluate --inception-weights` adds the Inception metrics of a Fashion-MNIST run to eval.json.
+  @Test(
+    .enabled(
+      if: FileManager.default.fileExists(atPath: "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"),
+      "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)"))
+  func evaluateAddsInceptionMetrics() throws {
+    try withTemporaryDirectory { dir in
+      var file = SafeTensorsFile()
+      let parameters = try InceptionTestWeights.parameters()
+      _ = try FIDInceptionV3(parameters: { name, shape in
+        let t = try parameters(name, shape)
+        file[name] = .float(t)
+        return t
+      })
+      let weights = dir.appendingPathComponent("inception.safetensors")
+      try file.write(to: weights)
+      let run = dir.appendingPathComponent("run")
+      let (trained, trainOutput) = try runGraft([
+        "train", "--preset", "fashion-dcgan", "--steps", "2", "--data-limit", "200", "--width", "8", "--out", run.path,
+      ])
+      #expect(trained == 0, "\(trainOutput)")
+      let (status, output) = try runGraft([
+        "evaluate", run.path, "--inception-weights", weights.path, "--inception-samples", "12",
+      ])
+      #expect(status == 0, "\(output)")
+      let eval = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json")))
+          as? [String: Any])
+      let inception = try #require(eval["inception"] as? [String: Any], "\(eval.keys.sorted())")
+      let fid = try #require(inception["fid"] as? Double)
+      let score = try #require(inception["inceptionScore"] as? Double)
+      #expect(fid.isFinite && fid > 0, "two steps of training cannot match the test set: \(fid)")
+      #expect(score >= 1 && score <= 1008, "\(score)")
+      #expect(inception["sampleCount"] as? Int == 12 && inception["referenceCount"] as? Int == 12)
+      #expect(inception["inceptionScoreSplits"] as? Int == 10)
+      #expect(eval["fid"] is Double, "the classifier's metrics stay beside the Inception's")
+    }
+  }
 }
