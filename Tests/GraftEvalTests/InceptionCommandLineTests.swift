@@ -93,12 +93,14 @@ struct InceptionCommandLineTests {
       try file.write(to: weights)
       let run = dir.appendingPathComponent("run")
       let (trained, trainOutput) = try runGraft([
-        "train", "--preset", "fashion-dcgan", "--steps", "2", "--data-limit", "200", "--width", "8", "--out", run.path,
+        "train", "--preset", "fashion-dcgan", "--steps", "2", "--data-limit", "200", "--width", "8",
+        "--evaluation-samples", "100", "--out", run.path,
       ])
       #expect(trained == 0, "\(trainOutput)")
-      let (status, output) = try runGraft([
-        "evaluate", run.path, "--inception-weights", weights.path, "--inception-samples", "12",
-      ])
+      let cache = dir.appendingPathComponent("cache")
+      let (status, output) = try runGraft(
+        ["evaluate", run.path, "--inception-weights", weights.path, "--inception-samples", "6"],
+        environment: ["GRAFT_CACHE_DIR": cache.path])
       #expect(status == 0, "\(output)")
       let eval = try #require(
         try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json")))
@@ -108,9 +110,29 @@ struct InceptionCommandLineTests {
       let score = try #require(inception["inceptionScore"] as? Double)
       #expect(fid.isFinite && fid > 0, "two steps of training cannot match the test set: \(fid)")
       #expect(score >= 1 && score <= 1008, "\(score)")
-      #expect(inception["sampleCount"] as? Int == 12 && inception["referenceCount"] as? Int == 12)
-      #expect(inception["inceptionScoreSplits"] as? Int == 10)
+      #expect(inception["sampleCount"] as? Int == 6 && inception["referenceCount"] as? Int == 6)
+      #expect(inception["inceptionScoreSplits"] as? Int == 6, "10 splits, or one per sample below 10")
       #expect(eval["fid"] is Double, "the classifier's metrics stay beside the Inception's")
+
+      // The test images' features were cached with their pytorch-fid statistics, and are reused.
+      let cached = try FileManager.default.contentsOfDirectory(atPath: cache.path).sorted()
+      #expect(
+        cached.count == 2 && cached.allSatisfy { $0.hasPrefix("inception-reference-fashion-mnist-6-") }, "\(cached)")
+      let stats = try FeatureStatistics(
+        contentsOf: cache.appendingPathComponent(cached.first { $0.hasSuffix(".npz") }!))
+      #expect(stats.dimension == 2048)
+      // Shift the cached features: a second evaluation that reads them (rather than recomputing) changes.
+      let featuresFile = cache.appendingPathComponent(cached.first { $0.hasSuffix(".npy") }!)
+      try NPY.write(try NPY.read(featuresFile, as: Float.self) + 1, to: featuresFile)
+      let (again, againOutput) = try runGraft(
+        ["evaluate", run.path, "--inception-weights", weights.path, "--inception-samples", "6"],
+        environment: ["GRAFT_CACHE_DIR": cache.path])
+      #expect(again == 0, "\(againOutput)")
+      let second = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json")))
+          as? [String: Any])
+      let secondFID = try #require((second["inception"] as? [String: Any])?["fid"] as? Double)
+      #expect(abs(secondFID - fid) > 1, "the cached features were not reused: \(fid) then \(secondFID)")
     }
   }
 }
