@@ -40,7 +40,7 @@ test-outcomes: deps
 	$(BUILD) --build-tests
 	OPENBLAS_CORETYPE=$(CORETYPE) DNNL_MAX_CPU_ISA=$(DNNL_ISA) $(TEST) --filter "Outcome|ReproduceSmoke"
 
-## The readers of given files (safetensors, npy, IDX, JSON and YAML configs, metrics) fuzzed: 100,000 mutated
+## The readers of given files (safetensors, npy, npz, .pth, IDX, JSON and YAML configs, metrics) fuzzed: 100,000 mutated
 ## inputs each from the real files in Tests/Fuzz/Corpus, seeded (FUZZ_SEED) so that a failure reproduces.
 FUZZ_INPUTS ?= 100000
 FUZZ_SEED ?= 1

@@ -36,6 +36,8 @@ let package = Package(
     // Only its runtime library: the TensorBoard event types are generated once and committed
     // (Scripts/generate-tensorboard-proto.sh), so no build runs protoc or builds its plugin.
     .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    // The zip container of PyTorch's `.pth` files (torch.save's format) and NumPy's `.npz`.
+    .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
   ],
   targets: [
     // OpenBLAS from Debian's libopenblas-dev: every matrix product goes through it.
@@ -71,14 +73,21 @@ let package = Package(
     .target(
       name: "GraftOptimizers", dependencies: ["GraftEngine", "GraftLayers", "GraftIO", "CGlibcExtras"],
       swiftSettings: honestImports),
-    // Files: safetensors and .npy, checkpoints of models and optimizer state.
-    .target(name: "GraftIO", dependencies: ["GraftEngine", "CZlib", "COpenSSL"], swiftSettings: honestImports),
+    // Files: safetensors and .npy, checkpoints of models and optimizer state; PyTorch's `.pth` state dicts
+    // (through a restricted unpickler that runs no code) and NumPy's `.npz`.
+    .target(
+      name: "GraftIO",
+      dependencies: [
+        "GraftEngine", "CGraftZlib", "COpenSSL", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+      ],
+      swiftSettings: honestImports),
     // OpenSSL's libcrypto from Debian's libssl-dev: SHA-256, the checksum of a checkpoint.
     .systemLibrary(name: "COpenSSL", path: "Sources/COpenSSL", providers: [.apt(["libssl-dev"])]),
     // zlib from Debian's zlib1g-dev (gzip'd IDX files, PNG).
-    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+    // (Not "CGraftZlib": ZIPFoundation's own zlib module has that name, and two modules may not share one.)
+    .systemLibrary(name: "CGraftZlib", path: "Sources/CGraftZlib", providers: [.apt(["zlib1g-dev"])]),
     // Data sets: mixtures of Gaussians, the paper's synthetic setting, Fashion-MNIST (IDX), CIFAR-10; loaders.
-    .target(name: "GraftData", dependencies: ["GraftEngine", "CZlib"], swiftSettings: honestImports),
+    .target(name: "GraftData", dependencies: ["GraftEngine", "CGraftZlib"], swiftSettings: honestImports),
     // The git commit a build was made from, written before each build by BuildCommitPlugin.
     .target(name: "GraftBuildInfo", plugins: ["BuildCommitPlugin"]),
     .plugin(name: "BuildCommitPlugin", capability: .buildTool()),
@@ -106,7 +115,8 @@ let package = Package(
     // Sweeps: many runs through an executor (a local pool of processes, or Slurm), their seed tables.
     .target(
       name: "GraftSweep", dependencies: ["GraftRun", "GraftStatistics"], swiftSettings: honestImports),
-    // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage.
+    // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage; pytorch-fid's
+    // Inception-v3 and the Inception Score.
     .target(
       name: "GraftEval",
       dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "COpenBLAS"],
@@ -151,7 +161,7 @@ let package = Package(
       dependencies: ["GraftEngine", "GraftLayers", "GraftIO", "GraftOptimizers", "GraftTestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: honestImports),
     .testTarget(
-      name: "GraftDataTests", dependencies: ["GraftEngine", "GraftData", "CZlib"], swiftSettings: honestImports),
+      name: "GraftDataTests", dependencies: ["GraftEngine", "GraftData", "CGraftZlib"], swiftSettings: honestImports),
     .testTarget(
       name: "GraftGANTests",
       dependencies: [
@@ -170,8 +180,9 @@ let package = Package(
     .testTarget(
       name: "GraftStatisticsTests", dependencies: ["GraftStatistics"], swiftSettings: honestImports),
     .testTarget(
-      name: "GraftEvalTests", dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval"],
-      swiftSettings: honestImports),
+      name: "GraftEvalTests",
+      dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval", "GraftIO", "GraftTestSupport"],
+      resources: [.copy("Fixtures")], swiftSettings: honestImports),
     .testTarget(
       name: "GraftReportTests",
       dependencies: [
@@ -189,7 +200,7 @@ let package = Package(
       name: "GraftTensorBoardTests", dependencies: ["GraftTensorBoard", "GraftIO", "GraftTestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: honestImports),
     .testTarget(
-      name: "GraftIOTests", dependencies: ["GraftEngine", "GraftIO", "CZlib", "GraftTestSupport"],
+      name: "GraftIOTests", dependencies: ["GraftEngine", "GraftIO", "CGraftZlib", "GraftTestSupport"],
       resources: [.copy("Fixtures")],
       swiftSettings: honestImports),
   ]

@@ -1,4 +1,4 @@
-import CZlib
+import CGraftZlib
 
 #if canImport(Glibc)
   import Glibc

@@ -12,6 +12,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable, Sendable {
   case nonFinite(what: String)
   /// Arguments of the wrong shape.
   case badShape(what: String, shape: [Int], expected: String)
+  /// A statistics or features file that does not hold what it should; `problem` says what and the fix.
+  case invalidStatisticsFile(path: String, problem: String)
 
   public var description: String {
     switch self {
@@ -26,6 +28,8 @@ public enum EvalError: Error, CustomStringConvertible, Equatable, Sendable {
       return "\(what) contains NaN or infinite values"
     case .badShape(let what, let shape, let expected):
       return "\(what) has shape \(shape), expected \(expected)"
+    case .invalidStatisticsFile(let path, let problem):
+      return "\(path): \(problem)"
     }
   }
 }

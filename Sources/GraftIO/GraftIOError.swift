@@ -37,6 +37,9 @@ public enum GraftIOError: Error, Equatable, Sendable, CustomStringConvertible, L
   case headerChecksumMismatch(file: String)
   /// What the caller asked to write cannot be written as asked (a reserved or duplicate tensor name).
   case invalidContent(file: String, problem: String)
+  /// The pickle inside a PyTorch file names `global` (e.g. "os.system"), a Python callable a state dict
+  /// never needs: loading it with `torch.load` could run code, so Graft refuses it.
+  case refusedPickleGlobal(file: String, global: String)
 
   public var description: String {
     switch self {
@@ -80,6 +83,10 @@ public enum GraftIOError: Error, Equatable, Sendable, CustomStringConvertible, L
         + "'\(SafeTensorsFile.headerChecksumKey)' metadata entry)"
     case .invalidContent(let file, let problem):
       return "cannot write \(file): \(problem)"
+    case .refusedPickleGlobal(let file, let global):
+      return "\(file): refused: its pickle calls \(global), which a state dict never needs (Graft reads only "
+        + "tensors, storages and ordered dicts, and runs no code from a file); it is not a plain state dict, or "
+        + "it was tampered with: use the file from its original source"
     }
   }
 

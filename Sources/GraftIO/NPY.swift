@@ -33,6 +33,12 @@ public enum NPY {
     }
   }
 
+  /// The bytes of `tensor` as a version 1.0 .npy file (what `write` writes).
+  static func encode<S: TensorScalar>(_ tensor: Tensor<S>) -> [UInt8] {
+    header(descr: S.self == Float.self ? "<f4" : "<f8", shape: tensor.shape)
+      + withLittleEndianBytes(of: tensor.scalars) { [UInt8]($0) }
+  }
+
   private static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
 
   /// Everything before the data for a C-order array: magic, version 1.0, length, and the dict padded

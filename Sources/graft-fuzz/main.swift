@@ -41,6 +41,9 @@ let targets: [Target] = [
   Target(name: "safetensors", read: { data, _ in _ = try SafeTensorsFile.read(data: data, source: "input") }, usesFile: false),
   Target(name: "npy", read: { data, _ in _ = try NPY.read(data: data, source: "input", as: Float.self) }, usesFile: false),
   Target(name: "idx", read: { _, file in _ = try IDXFile(contentsOf: file.path, limit: 100) }, usesFile: true),
+  // PyTorch state dicts (zip and legacy .pth, through the restricted unpickler) and NumPy's .npz.
+  Target(name: "pth", read: { _, file in _ = try TorchStateDict.read(from: file) }, usesFile: true),
+  Target(name: "npz", read: { _, file in _ = try NPZ.read(file, as: Double.self) }, usesFile: true),
   Target(name: "config-json", read: { _, file in _ = try TrainingConfig.load(file: file.path) }, usesFile: true),
   Target(name: "config-yaml", read: { _, file in _ = try TrainingConfig.load(file: file.path) }, usesFile: true),
   Target(

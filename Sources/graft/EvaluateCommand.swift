@@ -18,6 +18,19 @@ struct EvaluateCommand: ParsableCommand {
 
   @Argument(help: "The run directory.") var runDirectory: String
   @Option(help: "A checkpoint file instead of the run's latest.") var checkpoint: String?
+  @Option(
+    help:
+      "pytorch-fid's Inception weights (pt_inception-2015-12-05-6726825d.pth): adds 'inception' to eval.json (FID, KID, precision/recall, Inception Score in its features) for image runs."
+  )
+  var inceptionWeights: String?
+  @Option(help: "Samples and test images for the Inception metrics (papers use 10 000 or 50 000; slow on a CPU).")
+  var inceptionSamples: Int = 1000
+
+  func validate() throws {
+    guard inceptionSamples >= 2 else {
+      throw ValidationError("--inception-samples must be at least 2, got \(inceptionSamples)")
+    }
+  }
 
   func run() throws {
     let directory = URL(fileURLWithPath: runDirectory)
@@ -42,9 +55,14 @@ struct EvaluateCommand: ParsableCommand {
     // Image runs with batch norm: the same metrics with batch norm using each batch's statistics, since
     // a GAN's generator is often sampled that way and the two can differ a lot.
     let trainMode = trainer.imageEvaluator != nil && trainer.generatorHasBatchNorm
+    let inception = try inceptionWeights.map {
+      try JSONValue.parse(
+        JSONEncoder().encode(
+          inceptionMetrics(of: trainer, weights: URL(fileURLWithPath: $0), count: inceptionSamples)))
+    }
     let data = try EvaluationFile(
       evaluation: try trainer.evaluation(), step: trainer.step, provenance: .current,
-      batchNormTrainMode: trainMode ? try trainer.evaluation(batchNormTraining: true) : nil
+      batchNormTrainMode: trainMode ? try trainer.evaluation(batchNormTraining: true) : nil, inception: inception
     ).encoded()
     let file = RunDirectory(directory).evaluation
     try AtomicFile.write(data, to: file)

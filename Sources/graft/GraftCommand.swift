@@ -9,7 +9,7 @@ struct GraftCommand: ParsableCommand {
     subcommands: [
       TrainCommand.self, SampleCommand.self, EvaluateCommand.self, SweepCommand.self, ClassifierCommand.self,
       DissectCommand.self, ReproduceCommand.self, InfoCommand.self, ReportCommand.self, BenchCommand.self,
-      LayerScalesCommand.self,
+      LayerScalesCommand.self, FeaturesCommand.self, FIDCommand.self,
     ],
     defaultSubcommand: TrainCommand.self
   )

@@ -1,4 +1,4 @@
-import CZlib
+import CGraftZlib
 import Foundation
 
 /// A fresh directory under the system's temporary directory, removed by `remove()`.

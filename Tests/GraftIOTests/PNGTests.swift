@@ -1,4 +1,4 @@
-import CZlib
+import CGraftZlib
 import Foundation
 import GraftIO
 import Testing

@@ -1,4 +1,4 @@
-import CZlib
+import CGraftZlib
 import Foundation
 
 /// A minimal, correct PNG encoder (8-bit grayscale or RGB, zlib-compressed, CRC-checked chunks).

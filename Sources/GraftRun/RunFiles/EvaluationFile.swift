@@ -3,22 +3,28 @@ import GraftIO
 
 /// eval.json, written by `graft evaluate`: the latest checkpoint measured again. The evaluation's own
 /// keys (`modesCovered`, `fid`, ...), the step, the binary that measured it, and for image runs with
-/// batch norm `batchNormTrainMode`: the same metrics with batch norm using each batch's statistics.
+/// batch norm `batchNormTrainMode`: the same metrics with batch norm using each batch's statistics; with
+/// `graft evaluate --inception-weights`, `inception`: the metrics in pytorch-fid's Inception features.
 public struct EvaluationFile: Encodable, Sendable {
   public var evaluation: Evaluation
   public var step: Int
   /// Which binary measured it (a re-measurement can outlive the code that made it).
   public var provenance: Provenance
   public var batchNormTrainMode: Evaluation?
+  public var inception: JSONValue?
 
-  public init(evaluation: Evaluation, step: Int, provenance: Provenance, batchNormTrainMode: Evaluation? = nil) {
+  public init(
+    evaluation: Evaluation, step: Int, provenance: Provenance, batchNormTrainMode: Evaluation? = nil,
+    inception: JSONValue? = nil
+  ) {
     self.evaluation = evaluation
     self.step = step
     self.provenance = provenance
     self.batchNormTrainMode = batchNormTrainMode
+    self.inception = inception
   }
 
-  private enum Key: String, CodingKey { case step, provenance, batchNormTrainMode }
+  private enum Key: String, CodingKey { case step, provenance, batchNormTrainMode, inception }
 
   public func encode(to encoder: any Encoder) throws {
     try evaluation.encode(to: encoder)
@@ -26,6 +32,7 @@ public struct EvaluationFile: Encodable, Sendable {
     try c.encode(step, forKey: .step)
     try c.encode(provenance, forKey: .provenance)
     try c.encodeIfPresent(batchNormTrainMode, forKey: .batchNormTrainMode)
+    try c.encodeIfPresent(inception, forKey: .inception)
   }
 
   /// The file's text: pretty-printed, keys sorted.
