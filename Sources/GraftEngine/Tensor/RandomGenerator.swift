@@ -121,10 +121,12 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
     let pairsPerRow = (count + 1) / 2
     let pairCount = rows * pairsPerRow
     let (draws, words) = drawRows(rows, count: count, after: draw)
+    // The column's offset, looked up once per value, whichever of the bounds and the scalar normal it rounds.
+    @inline(__always) func shift(_ row: Int, _ column: Int) -> Double? { offset.map { $0(draws[row], column) } }
     // Monotone in z (scale ≥ 0 or not), which the certificate relies on.
-    @inline(__always) func rounded(_ z: Double, _ row: Int, _ column: Int) -> Float {
-      guard let offset else { return Float(scale * z) }
-      return Float(offset(draws[row], column) + scale * z)
+    @inline(__always) func rounded(_ z: Double, _ shift: Double?) -> Float {
+      guard let shift else { return Float(scale * z) }
+      return Float(shift + scale * z)
     }
     let values = [Float](unsafeUninitializedCapacity: rows * count) { out, initialized in
       words.withUnsafeBufferPointer { w in
@@ -144,13 +146,14 @@ public struct RandomGenerator: RandomNumberGenerator, Sendable, Equatable {
                 let error = radii[l] * BoxMullerKernel.certifiedError + 0x1p-1000
                 var exact: (Double, Double)?
                 func emit(_ z: Double, _ k: Int) {
-                  let low = rounded(z - error, row, 2 * j + k)
-                  var value = rounded(z + error, row, 2 * j + k)
+                  let offset = shift(row, 2 * j + k)
+                  let low = rounded(z - error, offset)
+                  var value = rounded(z + error, offset)
                   if low.bitPattern != value.bitPattern {
                     let word = source.value + 2 * (start + l)
                     let scalar = exact ?? Self.boxMuller(word[0], word[1], cosineOnly: cosineOnly)
                     exact = scalar
-                    value = rounded(k == 0 ? scalar.0 : scalar.1, row, 2 * j + k)
+                    value = rounded(k == 0 ? scalar.0 : scalar.1, offset)
                   }
                   destination.value[row * count + 2 * j + k] = value
                 }

@@ -47,10 +47,11 @@ public struct TrainingMetrics: Sendable, Equatable {
   /// as `key/group` (`g_grad_norm/0.weight`), in key order.
   public var tensorBoardScalars: [(tag: String, value: Double)] {
     var scalars: [(tag: String, value: Double)] = [
-      (Key.discriminatorLoss, discriminatorLoss), (Key.generatorLoss, generatorLoss),
+      (TrainingScalar.discriminatorLoss.key, discriminatorLoss), (TrainingScalar.generatorLoss.key, generatorLoss),
     ]
-    if let generatorLearningRate { scalars.append((Key.generatorLearningRate, generatorLearningRate)) }
-    if let discriminatorLearningRate { scalars.append((Key.discriminatorLearningRate, discriminatorLearningRate)) }
+    for scalar in [TrainingScalar.generatorLearningRate, .discriminatorLearningRate] {
+      if let value = scalar.value(in: self) { scalars.append((scalar.key, value)) }
+    }
     for player in Player.allCases {
       for (norm, groups) in self[player].all {
         scalars += groups.map { ("\(player.prefix)_\(norm.key)/\($0.key)", $0.value) }
@@ -59,14 +60,6 @@ public struct TrainingMetrics: Sendable, Equatable {
     return scalars.sorted { $0.tag < $1.tag }
   }
 
-  enum Key {
-    static let step = "step"
-    static let discriminatorLoss = TrainingScalar.discriminatorLoss.key
-    static let generatorLoss = TrainingScalar.generatorLoss.key
-    static let seconds = TrainingScalar.seconds.key
-    static let generatorLearningRate = TrainingScalar.generatorLearningRate.key
-    static let discriminatorLearningRate = TrainingScalar.discriminatorLearningRate.key
-  }
 }
 
 /// A number every training line may have, by its metrics.jsonl key.
@@ -162,18 +155,19 @@ extension TrainingMetrics: Codable {
     var stringValue: String
     var intValue: Int? { nil }
     init(_ string: String) { stringValue = string }
+    init(_ scalar: TrainingScalar) { stringValue = scalar.key }
     init?(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { nil }
   }
 
   public init(from decoder: any Decoder) throws {
     let c = try decoder.container(keyedBy: DynamicKey.self)
-    step = try c.decode(Int.self, forKey: DynamicKey(Key.step))
-    discriminatorLoss = try c.decode(Double.self, forKey: DynamicKey(Key.discriminatorLoss))
-    generatorLoss = try c.decode(Double.self, forKey: DynamicKey(Key.generatorLoss))
-    seconds = try c.decodeIfPresent(Double.self, forKey: DynamicKey(Key.seconds))
-    generatorLearningRate = try c.decodeIfPresent(Double.self, forKey: DynamicKey(Key.generatorLearningRate))
-    discriminatorLearningRate = try c.decodeIfPresent(Double.self, forKey: DynamicKey(Key.discriminatorLearningRate))
+    step = try c.decode(Int.self, forKey: DynamicKey("step"))
+    discriminatorLoss = try c.decode(Double.self, forKey: DynamicKey(.discriminatorLoss))
+    generatorLoss = try c.decode(Double.self, forKey: DynamicKey(.generatorLoss))
+    seconds = try c.decodeIfPresent(Double.self, forKey: DynamicKey(.seconds))
+    generatorLearningRate = try c.decodeIfPresent(Double.self, forKey: DynamicKey(.generatorLearningRate))
+    discriminatorLearningRate = try c.decodeIfPresent(Double.self, forKey: DynamicKey(.discriminatorLearningRate))
     (generator, discriminator) = (PlayerMetrics(), PlayerMetrics())
     for key in c.allKeys {
       for player in Player.allCases where key.stringValue.hasPrefix(player.prefix + "_") {
@@ -187,12 +181,12 @@ extension TrainingMetrics: Codable {
 
   public func encode(to encoder: any Encoder) throws {
     var c = encoder.container(keyedBy: DynamicKey.self)
-    try c.encode(step, forKey: DynamicKey(Key.step))
-    try c.encode(MeasuredNumber(discriminatorLoss), forKey: DynamicKey(Key.discriminatorLoss))
-    try c.encode(MeasuredNumber(generatorLoss), forKey: DynamicKey(Key.generatorLoss))
-    try c.encodeIfPresent(seconds, forKey: DynamicKey(Key.seconds))
-    try c.encodeIfPresent(generatorLearningRate, forKey: DynamicKey(Key.generatorLearningRate))
-    try c.encodeIfPresent(discriminatorLearningRate, forKey: DynamicKey(Key.discriminatorLearningRate))
+    try c.encode(step, forKey: DynamicKey("step"))
+    try c.encode(MeasuredNumber(discriminatorLoss), forKey: DynamicKey(.discriminatorLoss))
+    try c.encode(MeasuredNumber(generatorLoss), forKey: DynamicKey(.generatorLoss))
+    try c.encodeIfPresent(seconds, forKey: DynamicKey(.seconds))
+    try c.encodeIfPresent(generatorLearningRate, forKey: DynamicKey(.generatorLearningRate))
+    try c.encodeIfPresent(discriminatorLearningRate, forKey: DynamicKey(.discriminatorLearningRate))
     for player in Player.allCases {
       for (kind, groups) in self[player].all {
         try c.encode(groups.mapValues(MeasuredNumber.init), forKey: DynamicKey("\(player.prefix)_\(kind.key)"))
