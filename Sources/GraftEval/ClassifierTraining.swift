@@ -88,7 +88,7 @@ public func trainClassifier(
     for stepInEpoch in 0..<stepsPerEpoch {
       let batch = loader.next()
       let labels = batch.labels!
-      optimizer.learningRate =
+      let learningRate =
         options.learningRate * schedule.multiplier(atStep: (epoch - 1) * stepsPerEpoch + stepInEpoch)
       var batchLogits: Tensor<Float>?
       let (loss, gradients) = try withLearningPhase(training: true) {
@@ -102,7 +102,7 @@ public func trainClassifier(
       guard value.isFinite else {
         throw EvalError.nonFinite(what: "the classifier's training loss (epoch \(epoch), batch \(stepInEpoch + 1))")
       }
-      optimizer.update(&classifier, along: gradients)
+      optimizer.update(&classifier, along: gradients, learningRate: learningRate)
       lossSum += value * Double(labels.count)
       correct += zip(argmaxRows(batchLogits!.detached()), labels).filter { $0 == $1 }.count
       seen += labels.count

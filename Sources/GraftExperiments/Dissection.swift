@@ -43,7 +43,7 @@ public struct Dissection: Sendable {
   /// The config of `optimizer`'s run.
   public func config(_ optimizer: String) -> TrainingConfig {
     var config = MixtureExperiment.comparisonConfig(preset: "ring8-mlp", steps: steps)
-    config.setOptimizer(optimizer)
+    config.setOptimizer(arm: optimizer)
     config.generatorSettings.learningRate = Self.rates[optimizer]!
     config.discriminatorSettings.learningRate = Self.rates[optimizer]!
     config.seed = seed

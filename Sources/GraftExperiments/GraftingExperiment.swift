@@ -1,6 +1,7 @@
 import Foundation
 import GraftGAN
 import GraftIO
+import GraftOptimizers
 import GraftReport
 import GraftRun
 import GraftStatistics
@@ -103,11 +104,11 @@ public struct GraftingExperiment: Experiment {
     if optimizer == Self.layerwise {
       // Listed only once the steps exist (`screen(_:)`), so they are there.
       let steps = adamLayerSteps()!
-      config.setOptimizer("nsgda")
+      config.setOptimizer(.nsgda)
       config.generatorLayerScales = steps.generator
       config.discriminatorLayerScales = steps.discriminator
     } else {
-      config.setOptimizer(optimizer)
+      config.setOptimizer(arm: optimizer)
     }
     config.setLearningRate(lr)
   }

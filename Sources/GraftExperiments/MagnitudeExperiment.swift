@@ -57,7 +57,7 @@ public struct MagnitudeExperiment: Experiment {
   func runs(_ setting: Setting, seeds: [Int]) -> [Sweep.Run] {
     seeds.map { seed in
       var config = setting.config
-      config.setOptimizer("adam")
+      config.setOptimizer(.adam)
       config.seed = UInt64(seed)
       return makeRun("\(setting.name)-seed\(seed)", config, labels: ["setting": setting.name, "seed": "\(seed)"])
     }

@@ -76,7 +76,7 @@ extension Experiment {
       screenSeeds: screenSeeds, confirmationSeeds: confirmationSeeds,
       makeRun: { lr, seed, stage in
         var config = base
-        config.setOptimizer(optimizer)
+        config.setOptimizer(arm: optimizer)
         config.setLearningRate(lr)
         config.seed = UInt64(seed)
         return makeRun(

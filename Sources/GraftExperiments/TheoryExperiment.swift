@@ -83,7 +83,7 @@ public struct TheoryExperiment: Experiment {
         for g in sgdaRates {
           for d in sgdaRates {
             var config = base
-            config.setOptimizer("sgda")
+            config.setOptimizer(.sgda)
             config.generatorSettings.learningRate = g
             config.discriminatorSettings.learningRate = d
             runs.append(
@@ -95,7 +95,7 @@ public struct TheoryExperiment: Experiment {
         }
         for n in nsgdaSettings {
           var config = base
-          config.setOptimizer("nsgda")
+          config.setOptimizer(.nsgda)
           config.generatorSettings.learningRate = n.generatorRate
           config.discriminatorSettings.learningRate = n.discriminatorRate
           config.schedule.decay = n.schedule

@@ -65,9 +65,9 @@ public final class Trainer {
     ema = config.emaDecay == nil ? nil : players.generator
     latent = LatentSampler(config)
     fixedLatents = latent.sample(reference.isImages ? 64 : 1000, generator: &fixedGenerator)
-    (generatorOptimizer, generatorGrouping) = try Self.optimizer(
+    (generatorOptimizer, generatorGrouping) = Self.optimizer(
       config.generatorOptimizer, config.generatorSettings, config.generatorGrouping)
-    (discriminatorOptimizer, discriminatorGrouping) = try Self.optimizer(
+    (discriminatorOptimizer, discriminatorGrouping) = Self.optimizer(
       config.discriminatorOptimizer, config.discriminatorSettings, config.discriminatorGrouping)
     generatorScales = try config.generatorLayerScales.groupScales(
       names: players.generator.parameterNames, grouping: generatorGrouping, player: "generator")
@@ -75,11 +75,10 @@ public final class Trainer {
       names: players.discriminator.parameterNames, grouping: discriminatorGrouping, player: "discriminator")
   }
 
-  private static func optimizer(_ name: String, _ settings: OptimizerSettings, _ grouping: Grouping?) throws -> (
+  private static func optimizer(_ spec: OptimizerSpec, _ settings: OptimizerSettings, _ grouping: Grouping?) -> (
     any Optimizer, Grouping
   ) {
-    let (optimizer, implied) = try OptimizerCatalog.make(name, settings)
-    return (optimizer, grouping ?? implied)
+    (spec.make(settings), grouping ?? spec.grouping)
   }
 
   // MARK: Training
@@ -149,12 +148,8 @@ public final class Trainer {
     return (r.discriminatorLoss, r.generatorLoss)
   }
 
-  /// One step of the game at this step's learning rates; the step counter, the losses and the moving
-  /// average move on.
+  /// One step of the game; the step counter, the losses and the moving average move on.
   private func takeStep() throws -> IterationResult {
-    let multiplier = config.resolvedSchedule.multiplier(atStep: step)
-    generatorOptimizer.learningRate = config.generatorSettings.learningRate * multiplier
-    discriminatorOptimizer.learningRate = config.discriminatorSettings.learningRate * multiplier
     let result = try iterate()
     step += 1
     lastLosses = (result.discriminatorLoss, result.generatorLoss)
@@ -167,16 +162,33 @@ public final class Trainer {
     var generatorLoss: Float
     var discriminator: StepDiagnostics
     var generator: StepDiagnostics
+    /// The rates the players stepped at.
+    var learningRates: PlayerRates
   }
 
-  /// One iteration of the game under the config's rule (`GameRuleName`): for the default, alternating,
-  /// n_dis discriminator steps and then one generator step.
+  /// The two players' learning rates at one step.
+  struct PlayerRates {
+    var generator: Double
+    var discriminator: Double
+  }
+
+  /// The configured rates times the schedule's multiplier at `step`.
+  func learningRates(atStep step: Int) -> PlayerRates {
+    let multiplier = config.resolvedSchedule.multiplier(atStep: step)
+    return PlayerRates(
+      generator: config.generatorSettings.learningRate * multiplier,
+      discriminator: config.discriminatorSettings.learningRate * multiplier)
+  }
+
+  /// One iteration of the game under the config's rule (`GameRuleName`) at this step's learning rates:
+  /// for the default, alternating, n_dis discriminator steps and then one generator step.
   func iterate() throws -> IterationResult {
-    var game = GANGame(trainer: self)
+    let rates = learningRates(atStep: step)
+    var game = GANGame(trainer: self, learningRates: rates)
     let r = try config.game.rule(discriminatorSteps: config.discriminatorSteps).play(&game)
     return IterationResult(
       discriminatorLoss: r.discriminatorLoss, generatorLoss: r.generatorLoss, discriminator: r.discriminator,
-      generator: r.generator)
+      generator: r.generator, learningRates: rates)
   }
 
   private func updateEMA() {

@@ -11,7 +11,7 @@ import GraftEngine
 /// The hyperparameters are doubles, as in PyTorch; 1 − β1, 1 − β2 and the bias corrections are
 /// computed from them in double precision (see `Optimizer`).
 public struct Adam: ElementwiseOptimizer {
-  public var learningRate: Double
+  public let learningRate: Double
   public var beta1: Double
   public var beta2: Double
   public var epsilon: Double

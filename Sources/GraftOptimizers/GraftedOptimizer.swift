@@ -21,10 +21,7 @@ public struct GraftedOptimizer: Optimizer {
   }
 
   /// The magnitude optimizer's learning rate: it alone sets the step size.
-  public var learningRate: Double {
-    get { magnitude.learningRate }
-    set { magnitude.learningRate = newValue }
-  }
+  public var learningRate: Double { magnitude.learningRate }
 
   public var step: Int {
     get { magnitude.step }
@@ -54,10 +51,13 @@ public struct GraftedOptimizer: Optimizer {
   public var summary: String { "graft(magnitude=\(magnitude.summary), direction=\(direction.summary))" }
   public var kind: String { "graft:\(magnitude.kind):\(direction.kind)" }
 
+  /// A step whose size is the magnitude optimizer's at `learningRate`. The direction optimizer steps at
+  /// its own rate, which its normalized step does not depend on (and which keeps its rounding the same
+  /// whatever the schedule).
   public mutating func advance(
-    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
+    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup], learningRate: Double
   ) -> OptimizerStep {
-    let m = magnitude.advance(gradients: gradients, parameters: parameters, groups: groups)
+    let m = magnitude.advance(gradients: gradients, parameters: parameters, groups: groups, learningRate: learningRate)
     let d = direction.advance(gradients: gradients, parameters: parameters, groups: groups)
     var result = d.updates
     var magnitudeNorms: [Float] = []

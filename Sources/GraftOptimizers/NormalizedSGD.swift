@@ -7,7 +7,7 @@ import GraftEngine
 /// layer-wise with `.perTensor` grouping, or over the whole player with `.global`. With momentum μ > 0
 /// the momentum buffer b ← μ·b + g is normalized instead of g. A zero gradient gives a zero step.
 public struct NormalizedSGD: Optimizer {
-  public var learningRate: Double
+  public let learningRate: Double
   public var momentum: Double
   public var step = 0
   public var state: [[String: Tensor<Float>]] = []
@@ -21,7 +21,7 @@ public struct NormalizedSGD: Optimizer {
   public var summary: String { "nsgd(lr=\(learningRate), momentum=\(momentum))" }
 
   public mutating func advance(
-    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
+    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup], learningRate: Double
   ) -> OptimizerStep {
     if state.count != parameters.count { state = Array(repeating: [:], count: parameters.count) }
     step += 1

@@ -12,8 +12,9 @@ import GraftEngine
 /// PyTorch's float kernels round them. A `Float` β2 = 0.999 alone moves Adam's second moment by about
 /// 1e-5 relative from PyTorch's (1.7e-4 at β2 = 0.9999).
 public protocol Optimizer {
-  /// The base learning rate (schedules set it every step).
-  var learningRate: Double { get set }
+  /// The learning rate the optimizer was made with. Each step is given its own (a schedule's), so this
+  /// is only the rate `advance(gradients:parameters:groups:)` steps at.
+  var learningRate: Double { get }
   /// Steps taken so far.
   var step: Int { get set }
   /// Per-parameter state, in parameter order; empty before the first step.
@@ -24,20 +25,29 @@ public protocol Optimizer {
   /// "graft:M:D" for a grafted one. Checkpoints record it, so that a run is not resumed with another
   /// optimizer (whose state would be missing or be read as something else).
   var kind: String { get }
-  /// One step: the update for every parameter given its gradient, with the optimizer's own per-group
-  /// components (none for most); advances the state by one step.
+  /// One step at `learningRate`: the update for every parameter given its gradient, with the
+  /// optimizer's own per-group components (none for most); advances the state by one step.
   mutating func advance(
-    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
+    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup], learningRate: Double
   ) -> OptimizerStep
 }
 
 extension Optimizer {
-  /// The update for every parameter given its gradient (`advance` without the components); advances the
-  /// state by one step.
-  public mutating func updates(
+  /// One step at the optimizer's own learning rate.
+  public mutating func advance(
     gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
+  ) -> OptimizerStep {
+    advance(gradients: gradients, parameters: parameters, groups: groups, learningRate: learningRate)
+  }
+
+  /// The update for every parameter given its gradient (`advance` without the components), at
+  /// `learningRate` (the optimizer's own when nil); advances the state by one step.
+  public mutating func updates(
+    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup], learningRate: Double? = nil
   ) -> [Tensor<Float>] {
-    advance(gradients: gradients, parameters: parameters, groups: groups).updates
+    advance(
+      gradients: gradients, parameters: parameters, groups: groups, learningRate: learningRate ?? self.learningRate
+    ).updates
   }
 }
 
@@ -54,7 +64,7 @@ public protocol ElementwiseOptimizer: Optimizer {
 
 extension ElementwiseOptimizer {
   public mutating func advance(
-    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup]
+    gradients: [Tensor<Float>], parameters: [Tensor<Float>], groups: [ParameterGroup], learningRate: Double
   ) -> OptimizerStep {
     precondition(
       gradients.count == parameters.count, "updates: \(gradients.count) gradients for \(parameters.count) parameters")

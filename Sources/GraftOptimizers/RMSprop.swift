@@ -4,7 +4,7 @@ import GraftEngine
 /// The hyperparameters are doubles, as in PyTorch; 1 − α is computed from α in double precision (see
 /// `Optimizer`).
 public struct RMSprop: ElementwiseOptimizer {
-  public var learningRate: Double
+  public let learningRate: Double
   public var alpha: Double
   public var epsilon: Double
   public var weightDecay: Double

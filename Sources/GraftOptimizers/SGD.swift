@@ -5,7 +5,7 @@ import GraftEngine
 /// own loss). The hyperparameters are doubles, as in PyTorch; 1 − dampening is computed in double
 /// precision (see `Optimizer`).
 public struct SGD: ElementwiseOptimizer {
-  public var learningRate: Double
+  public let learningRate: Double
   public var momentum: Double
   public var dampening: Double
   public var nesterov: Bool

@@ -16,20 +16,21 @@ public struct StepDiagnostics: Sendable, Equatable {
 }
 
 extension Optimizer {
-  /// One step on `model`: every parameter p becomes p + Δ. `gradients` are in `parameterPaths` order
-  /// (as `valueWithGradient` returns them). Returns per-group diagnostics, with the components the
-  /// optimizer reported for this step.
+  /// One step on `model` at `learningRate` (the optimizer's own when nil): every parameter p becomes
+  /// p + Δ. `gradients` are in `parameterPaths` order (as `valueWithGradient` returns them). Returns
+  /// per-group diagnostics, with the components the optimizer reported for this step.
   @discardableResult
   public mutating func update<M: Layer>(
     _ model: inout M, along gradients: [Tensor<Float>], grouping: Grouping = .perTensor,
-    learningRateScales: [String: Double] = [:]
+    learningRateScales: [String: Double] = [:], learningRate: Double? = nil
   ) -> StepDiagnostics {
     let names = model.parameterNames
     precondition(
       gradients.count == names.count, "update: \(gradients.count) gradients for the model's \(names.count) parameters")
     let groups = grouping.groups(for: names, learningRateScales: learningRateScales)
     let parameters = model.parameters
-    let taken = advance(gradients: gradients, parameters: parameters, groups: groups)
+    let taken = advance(
+      gradients: gradients, parameters: parameters, groups: groups, learningRate: learningRate ?? self.learningRate)
     let deltas = taken.updates
     let updated = withoutGradients {
       parameters.indices.map { i in

@@ -1,4 +1,5 @@
 import Foundation
+import GraftOptimizers
 import GraftRun
 
 /// Training runs, each a `TrainingConfig` trained in its own directory under `root` by a `RunExecutor`
@@ -39,7 +40,7 @@ public struct Sweep: Sendable {
   /// Optimizers × learning rates × seeds over `base`: each run is `base` with the optimizer and the
   /// learning rate of both players, and the seed, set.
   public static func grid(
-    root: URL, optimizers: [String], learningRates: [Double], seeds: [UInt64], base: TrainingConfig
+    root: URL, optimizers: [OptimizerSpec], learningRates: [Double], seeds: [UInt64], base: TrainingConfig
   ) -> Sweep {
     var runs: [Run] = []
     for optimizer in optimizers {
@@ -49,11 +50,11 @@ public struct Sweep: Sendable {
           config.setOptimizer(optimizer)
           config.setLearningRate(lr)
           config.seed = seed
-          let name = "\(optimizer.replacingOccurrences(of: ":", with: "_"))-lr\(lr)-seed\(seed)"
+          let name = "\(optimizer.name.replacingOccurrences(of: ":", with: "_"))-lr\(lr)-seed\(seed)"
           runs.append(
             Run(
               name: name, config: config, root: root,
-              labels: ["optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"]))
+              labels: ["optimizer": optimizer.name, "lr": "\(lr)", "seed": "\(seed)"]))
         }
       }
     }

@@ -22,8 +22,11 @@ struct InfoCommand: ParsableCommand {
     print("Game rules (--game):")
     for rule in GameRuleName.allCases { row(rule.rawValue, rule.summary) }
     print("Optimizers (--optimizer, --g-optimizer, --d-optimizer):")
-    for (name, text) in OptimizerCatalog.descriptions { row(name, text) }
-    row("graft:M:D", "any pair from \(OptimizerCatalog.baseNames.joined(separator: ", ")), e.g. graft:adam:sgd")
+    for (spec, text) in OptimizerSpec.descriptions { row(spec.name, text) }
+    row(
+      "graft:M:D",
+      "M's magnitude, D's direction: M and D from \(OptimizerSpec.partNames.joined(separator: ", ")), "
+        + "ada-nsgda, sgda-ada or another graft:M:D, e.g. graft:adam:sgd")
     print("Presets (--preset):")
     for p in TrainingConfig.presets { row(p.name, p.summary) }
     print("")

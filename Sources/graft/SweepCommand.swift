@@ -53,8 +53,7 @@ struct SweepCommand: ParsableCommand {
   }
 
   func run() throws {
-    let optimizerList = optimizers.split(separator: ",").map(String.init)
-    for name in optimizerList { _ = try OptimizerCatalog.make(name, OptimizerSettings()) }
+    let optimizerList = try optimizers.split(separator: ",").map { try OptimizerSpec(parsing: String($0)) }
     let rates = try lrs.split(separator: ",").map { text -> Double in
       guard let v = Double(text), v > 0 else { throw ValidationError("--lrs: '\(text)' is not a positive number") }
       return v

@@ -34,7 +34,7 @@ import Testing
       let c = run.config
       #expect(c.dataset == .ring8 && c.model == .mlp && c.loss == .nonSaturating && c.schedule.decay == .constant)
       #expect(c.steps == Dissection.steps && c.seed == 7)
-      #expect(c.generatorOptimizer == run.name && c.discriminatorOptimizer == run.name)
+      #expect(c.generatorOptimizer.name == run.name && c.discriminatorOptimizer.name == run.name)
       #expect(
         c.generatorSettings.learningRate == rates[run.name] && c.discriminatorSettings.learningRate == rates[run.name])
       #expect(throws: Never.self) { try c.validate() }

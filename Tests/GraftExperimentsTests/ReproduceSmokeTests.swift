@@ -2,6 +2,7 @@ import Foundation
 import GraftData
 import GraftExperiments
 import GraftGAN
+import GraftOptimizers
 import GraftReport
 import GraftRun
 import GraftStatistics
@@ -211,7 +212,7 @@ struct ReproduceSmokeTests {
       let layerwise = runs.filter { $0.labels["optimizer"] == GraftingExperiment.layerwise }
       #expect(layerwise.count == 3 + seeds)
       for run in layerwise {
-        #expect(run.config.generatorOptimizer == "nsgda" && run.config.discriminatorOptimizer == "nsgda")
+        #expect(run.config.generatorOptimizer == .nsgda && run.config.discriminatorOptimizer == .nsgda)
         let entries = run.config[keyPath: scales].entries
         #expect(entries.map(\.pattern) == derived.scales.map(\.name), "\(run.name)")
         for (entry, group) in zip(entries, derived.scales) {

@@ -139,7 +139,7 @@ struct CheckpointIntegrityTests {
 
   @Test func aCheckpointOfAnotherOptimizerIsRefused() throws {
     var config = smallConfig()
-    config.setOptimizer("sgda")
+    config.setOptimizer(.sgda)
     let directory = temporaryDirectory("optimizer-kind")
     try Trainer(config: config, directory: directory).train(stopAt: 10, log: { _ in })
     // The run's config now says adam, as if config.json had been edited or the checkpoint copied over.

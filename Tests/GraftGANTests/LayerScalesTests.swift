@@ -58,8 +58,8 @@ struct LayerScalesTests {
     var config = smallConfig()
     config.steps = 3
     config.logEvery = 1
-    config.generatorOptimizer = "nsgda"
-    config.discriminatorOptimizer = "nsgda"
+    config.generatorOptimizer = .nsgda
+    config.discriminatorOptimizer = .nsgda
     config.generatorSettings.learningRate = 0.01
     config.generatorSettings.momentum = 0
     config.schedule.decay = .constant

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftOptimizers
 import GraftGANTestSupport
 import GraftRun
 import GraftTestSupport
@@ -15,8 +16,8 @@ struct MetricsLineTests {
     var config = smallConfig()
     config.steps = 10
     config.logEvery = 5
-    config.generatorOptimizer = "ada-nsgda"
-    config.discriminatorOptimizer = "adam"
+    config.generatorOptimizer = .adaNSGDA
+    config.discriminatorOptimizer = .adam
     let trainer = try Trainer(config: config, directory: temporaryDirectory("components"))
     try trainer.train(log: { _ in })
     let lines = try String(contentsOf: trainer.run.metrics, encoding: .utf8).split(separator: "\n")

@@ -161,8 +161,8 @@ struct RunOwnershipTests {
   /// which would replay the same step with the same saved config.
   @Test func theNaNStopAdvisesWhatWorks() throws {
     var config = smallConfig()
-    config.generatorOptimizer = "sgda"
-    config.discriminatorOptimizer = "sgda"
+    config.generatorOptimizer = .sgda
+    config.discriminatorOptimizer = .sgda
     config.setLearningRate(1e12)
     let trainer = try Trainer(config: config, directory: temporaryDirectory("nan-first"))
     do {

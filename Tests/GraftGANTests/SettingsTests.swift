@@ -97,7 +97,7 @@ import Testing
     #expect(c.generatorSettings.learningRate == 0.01 && c.discriminatorSettings.learningRate == 0.02)
     #expect(c.dataset == .theory && c.model == .theory && c.theory.gaussianLatent && c.steps == 12)
     #expect(c.emaDecay == 0.99 && c.generatorGrouping == .perModule && c.discriminatorGrouping == .perModule)
-    #expect(c.generatorOptimizer == "graft:adam:sgd" && c.discriminatorOptimizer == "graft:adam:sgd")
+    #expect(c.generatorOptimizer == .graft(magnitude: .adam, direction: .sgda) && c.discriminatorOptimizer.name == "graft:adam:sgd")
     try c.validate()
     // A switch takes an explicit value too, and a later flag wins.
     try c.apply(arguments: ["--theory-gaussian-latent", "false", "--lr", "0.5", "--ema", "none"])

@@ -58,7 +58,9 @@ struct TrainerTests {
 
   @Test(.enabled(if: fashionAvailable, "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist)"))
   func dcganRunsWithEveryOptimizer() throws {
-    for name in OptimizerCatalog.names + ["graft:adam:sgd", "graft:rmsprop:nsgd"] {
+    for name in OptimizerSpec.descriptions.map(\.spec) + [
+      .graft(magnitude: .adam, direction: .sgda), .graft(magnitude: .rmsprop, direction: .nsgda),
+    ] {
       var config = smallConfig(dataset: .fashionMNIST)
       config.dataLimit = 1000
       config.steps = 3
@@ -79,8 +81,8 @@ struct TrainerTests {
   func nonFiniteStepStopsAndKeepsTheLastGoodCheckpoint(loss: GANLoss) throws {
     var config = smallConfig()
     config.loss = loss
-    config.generatorOptimizer = "sgda"
-    config.discriminatorOptimizer = "sgda"
+    config.generatorOptimizer = .sgda
+    config.discriminatorOptimizer = .sgda
     config.generatorSettings.learningRate = 0.01
     config.discriminatorSettings.learningRate = 0.01
     config.checkpointEvery = 1
@@ -141,8 +143,14 @@ struct TrainerTests {
 
   @Test func badSettingsFailBeforeAnyWork() {
     var config = TrainingConfig()
-    config.generatorOptimizer = "adamw"
+    config.generatorSettings.beta1 = 1
     #expect(throws: ConfigError.self) { try config.validate() }
+    do {
+      _ = try JSONDecoder().decode(TrainingConfig.self, from: Data(#"{"generatorOptimizer": "adamw"}"#.utf8))
+      Issue.record("unknown optimizer accepted")
+    } catch {
+      #expect("\(error)".contains("setting 'generatorOptimizer' must be one of sgda, adam"))
+    }
     do {
       _ = try JSONDecoder().decode(TrainingConfig.self, from: Data(#"{"dataset": "mnist"}"#.utf8))
       Issue.record("unknown dataset accepted")

@@ -14,7 +14,7 @@ struct CheckpointStateTests {
     var rng = RandomGenerator(seed: 5)
     var model = NestedGenerator(generator: &rng)
     let settings = OptimizerSettings(learningRate: 0.01, momentum: 0.5)
-    var (optimizer, grouping) = try OptimizerCatalog.make(name, settings)
+    var (optimizer, grouping) = try makeOptimizer(name, settings)
     let x = Tensor<Float>(randomNormal: [2, 2, 3, 3], generator: &rng)
     func step(_ m: inout NestedGenerator, _ o: inout any Optimizer) throws {
       let (_, g) = try m.valueWithGradient { $0(x).squared().mean() }
@@ -31,7 +31,7 @@ struct CheckpointStateTests {
     // A fresh model (different initialisation, own batch-norm boxes) and optimizer, restored.
     var otherRNG = RandomGenerator(seed: 99)
     var restored = NestedGenerator(generator: &otherRNG)
-    var restoredOptimizer = try OptimizerCatalog.make(name, settings).optimizer
+    var restoredOptimizer = try makeOptimizer(name, settings).optimizer
     let loaded = try Checkpoint.load(from: url)
     try loaded.restore(&restored, prefix: "generator")
     try loaded.restore(&restoredOptimizer, of: restored, prefix: "optimizer")
@@ -95,7 +95,7 @@ struct CheckpointStateTests {
   func optimizerStateOfAnotherShapeIsRefused(_ optimizerName: String, _ key: String) throws {
     var rng = RandomGenerator(seed: 6)
     var model = NestedGenerator(generator: &rng)
-    var (optimizer, grouping) = try OptimizerCatalog.make(optimizerName, OptimizerSettings(learningRate: 0.01))
+    var (optimizer, grouping) = try makeOptimizer(optimizerName, OptimizerSettings(learningRate: 0.01))
     let x = Tensor<Float>(randomNormal: [2, 2, 3, 3], generator: &rng)
     let (_, g) = try model.valueWithGradient { $0(x).squared().mean() }
     optimizer.update(&model, along: g, grouping: grouping)
@@ -104,7 +104,7 @@ struct CheckpointStateTests {
     let name = "optimizer." + model.parameterPaths[0].name + "." + key
     #expect(checkpoint[name] != nil, "the checkpoint has no \(name)")
     checkpoint[name] = Tensor<Float>(zeros: [1])
-    var fresh = try OptimizerCatalog.make(optimizerName, OptimizerSettings(learningRate: 0.01)).optimizer
+    var fresh = try makeOptimizer(optimizerName, OptimizerSettings(learningRate: 0.01)).optimizer
     do {
       try checkpoint.restore(&fresh, of: model, prefix: "optimizer")
       Issue.record("\(optimizerName): a \(key) of shape [1] was accepted")

@@ -186,16 +186,16 @@ struct OptimizerPropertyTests {
     #expect(LearningRateSchedule.constant.multiplier(atStep: 1234) == 1)
   }
 
-  @Test func catalogBuildsEveryName() throws {
+  @Test func specBuildsEveryName() throws {
     let settings = OptimizerSettings(learningRate: 0.01)
-    for name in OptimizerCatalog.names + ["graft:adam:sgd", "graft:sgd:adam", "graft:rmsprop:nsgd"] {
-      let (opt, grouping) = try OptimizerCatalog.make(name, settings)
+    for name in OptimizerSpec.descriptions.map(\.spec.name) + ["graft:adam:sgd", "graft:sgd:adam", "graft:rmsprop:nsgd"] {
+      let (opt, grouping) = try makeOptimizer(name, settings)
       #expect(opt.learningRate == 0.01)
       #expect(grouping == (name == "nsgda-global" ? .global : .perTensor))
     }
-    #expect(try OptimizerCatalog.make("ada-nsgda", settings).optimizer is GraftedOptimizer)
-    #expect(throws: OptimizerNameError.self) { try OptimizerCatalog.make("adamw", settings) }
-    #expect(throws: OptimizerNameError.self) { try OptimizerCatalog.make("graft:adam:lbfgs", settings) }
+    #expect(try makeOptimizer("ada-nsgda", settings).optimizer is GraftedOptimizer)
+    #expect(throws: OptimizerNameError.self) { try makeOptimizer("adamw", settings) }
+    #expect(throws: OptimizerNameError.self) { try makeOptimizer("graft:adam:lbfgs", settings) }
     #expect(OptimizerNameError(name: "adamw").description.contains("ada-nsgda"))
   }
 
@@ -207,14 +207,14 @@ struct OptimizerPropertyTests {
       #"{"learningRate": 0.0003, "beta1": 0.9, "beta2": 0.9999, "epsilon": 1e-7, "momentum": 0.7, "#
       + #""weightDecay": 0.01, "alpha": 0.999}"#
     let settings = try JSONDecoder().decode(OptimizerSettings.self, from: Data(json.utf8))
-    let adam = try #require(try OptimizerCatalog.make("adam", settings).optimizer as? Adam)
+    let adam = try #require(try makeOptimizer("adam", settings).optimizer as? Adam)
     #expect(adam.learningRate == 0.0003 && adam.beta1 == 0.9 && adam.beta2 == 0.9999)
     #expect(adam.epsilon == 1e-7 && adam.weightDecay == 0.01)
-    let rmsprop = try #require(try OptimizerCatalog.make("rmsprop", settings).optimizer as? RMSprop)
+    let rmsprop = try #require(try makeOptimizer("rmsprop", settings).optimizer as? RMSprop)
     #expect(rmsprop.alpha == 0.999 && rmsprop.momentum == 0.7 && rmsprop.epsilon == 1e-7)
-    let sgd = try #require(try OptimizerCatalog.make("sgda", settings).optimizer as? SGD)
+    let sgd = try #require(try makeOptimizer("sgda", settings).optimizer as? SGD)
     #expect(sgd.momentum == 0.7 && sgd.weightDecay == 0.01)
-    let nsgd = try #require(try OptimizerCatalog.make("nsgda", settings).optimizer as? NormalizedSGD)
+    let nsgd = try #require(try makeOptimizer("nsgda", settings).optimizer as? NormalizedSGD)
     #expect(nsgd.momentum == 0.7)
     // Written back (a run's config.json) with the same keys and numbers.
     let encoded = try #require(

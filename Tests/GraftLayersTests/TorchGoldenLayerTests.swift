@@ -221,7 +221,7 @@ struct TorchGoldenOptimizerStateTests {
       "weightDecay": \(c.number("weight_decay") ?? 0), "alpha": \(c.number("alpha") ?? 0.99)}
       """
     let settings = try JSONDecoder().decode(OptimizerSettings.self, from: Data(json.utf8))
-    let (optimizer, _) = try OptimizerCatalog.make(c.optimizer!, settings)
+    let (optimizer, _) = try makeOptimizer(c.optimizer!, settings)
     Self.expectTorchTrajectory(optimizer, c)
   }
 

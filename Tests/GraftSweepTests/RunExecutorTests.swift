@@ -48,7 +48,7 @@ struct LocalProcessPoolTests {
   @Test func trainsEachConfigThenSkipsFinishedRuns() throws {
     let root = temporaryDirectory("pool")
     let sweep = Sweep.grid(
-      root: root, optimizers: ["adam", "nsgda"], learningRates: [0.002], seeds: [0, 3], base: base)
+      root: root, optimizers: [.adam, .nsgda], learningRates: [0.002], seeds: [0, 3], base: base)
     #expect(sweep.runs.count == 4)
     let log = LogLines()
     let pool = LocalProcessPool(executable: graftBinary, parallel: 2)
@@ -87,7 +87,7 @@ struct LocalProcessPoolTests {
     var config = base
     config.steps = 12
     config.seed = 9
-    config.setOptimizer("sgda")
+    config.setOptimizer(.sgda)
     config.setLearningRate(0.05)
     let run = Sweep.Run(name: "one", config: config, root: root)
     var stale = config

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftOptimizers
 import GraftRun
 import GraftSweep
 import GraftTestSupport
@@ -22,7 +23,7 @@ import Testing
     let root = temporaryDirectory("sweep")
     defer { try? FileManager.default.removeItem(at: root) }
     let sweep = Sweep.grid(
-      root: root, optimizers: ["adam", "sgda"], learningRates: [0.001], seeds: [0, 1, 2], base: TrainingConfig())
+      root: root, optimizers: [.adam, .sgda], learningRates: [0.001], seeds: [0, 1, 2], base: TrainingConfig())
     #expect(sweep.seedGroups.map { $0.runs.count } == [3, 3])
     #expect(
       sweep.seedGroups.map { $0.labels } == [

@@ -8,6 +8,8 @@ import GraftRun
 /// grouping, each loss and step checked for finiteness as it is taken.
 struct GANGame: TwoPlayerGame {
   let trainer: Trainer
+  /// The rates this iteration's steps are taken at (the schedule's at the trainer's step).
+  let learningRates: Trainer.PlayerRates
 
   /// Both networks' parameters and both optimizers, as values. Batch-norm running statistics are not
   /// part of it: they average every forward pass in training mode, an extrapolation's too.
@@ -68,11 +70,11 @@ struct GANGame: TwoPlayerGame {
       case .discriminator:
         trainer.discriminatorOptimizer.update(
           &trainer.players.discriminator, along: gradient, grouping: trainer.discriminatorGrouping,
-          learningRateScales: trainer.discriminatorScales)
+          learningRateScales: trainer.discriminatorScales, learningRate: learningRates.discriminator)
       case .generator:
         trainer.generatorOptimizer.update(
           &trainer.players.generator, along: gradient, grouping: trainer.generatorGrouping,
-          learningRateScales: trainer.generatorScales)
+          learningRateScales: trainer.generatorScales, learningRate: learningRates.generator)
       }
     try trainer.checkFinite(diagnostics, player.rawValue)
     return diagnostics

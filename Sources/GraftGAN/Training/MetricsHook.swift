@@ -31,8 +31,8 @@ struct MetricsHook: TrainingHook {
     }
     return TrainingMetrics(
       step: trainer.step, discriminatorLoss: Double(r.discriminatorLoss), generatorLoss: Double(r.generatorLoss),
-      seconds: elapsed, generatorLearningRate: trainer.generatorOptimizer.learningRate,
-      discriminatorLearningRate: trainer.discriminatorOptimizer.learningRate, generator: player(r.generator),
+      seconds: elapsed, generatorLearningRate: r.learningRates.generator,
+      discriminatorLearningRate: r.learningRates.discriminator, generator: player(r.generator),
       discriminator: player(r.discriminator))
   }
 }

@@ -24,7 +24,7 @@ struct SampleHook: TrainingHook {
 extension Trainer {
   /// What a sample picture shows: the data and step, the samples and seed, the optimizers.
   var pictureTitle: [String] {
-    func player(_ name: String, _ optimizer: String, _ rate: Double) -> String {
+    func player(_ name: String, _ optimizer: OptimizerSpec, _ rate: Double) -> String {
       "\(name) \(optimizer) lr \(String(format: "%g", rate))"
     }
     return [

@@ -110,6 +110,15 @@ extension SettingChoice {
   public static var kindDescription: String { "one of " + allCases.map(\.rawValue).joined(separator: ", ") }
 }
 
+/// An optimizer by name: one of the named ones, or `graft:M:D`.
+extension OptimizerSpec: SettingValue {
+  public init?(settingText text: String) { try? self.init(parsing: text) }
+  public var settingText: String { name }
+  public static var kindDescription: String {
+    "one of \(descriptions.map(\.spec.name).joined(separator: ", ")), or graft:M:D"
+  }
+}
+
 extension GANLoss: SettingChoice {}
 extension GameRuleName: SettingChoice {}
 extension Grouping: SettingChoice {}

@@ -4,10 +4,10 @@ import GraftOptimizers
 /// Settings as programs set them when they build runs (sweeps, experiments): both players at once, and
 /// the schedule as it will be trained.
 extension TrainingConfig {
-  /// Gives both players the optimizer `name` (as `graft train --optimizer` does).
-  public mutating func setOptimizer(_ name: String) {
-    generatorOptimizer = name
-    discriminatorOptimizer = name
+  /// Gives both players the optimizer `spec` (as `graft train --optimizer` does).
+  public mutating func setOptimizer(_ spec: OptimizerSpec) {
+    generatorOptimizer = spec
+    discriminatorOptimizer = spec
   }
 
   /// Gives both players the learning rate `rate` (as `graft train --lr` does).

@@ -43,8 +43,8 @@ extension TrainingConfig {
     c.schedule = .constant
     c.batchSize = 64
     c.steps = 1000
-    c.generatorOptimizer = "nsgda"
-    c.discriminatorOptimizer = "nsgda"
+    c.generatorOptimizer = .nsgda
+    c.discriminatorOptimizer = .nsgda
     c.generatorSettings = OptimizerSettings(learningRate: 0.02)
     c.discriminatorSettings = OptimizerSettings(learningRate: 0.02)
     c.logEvery = 100

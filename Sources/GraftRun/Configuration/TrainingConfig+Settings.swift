@@ -5,7 +5,6 @@ import GraftOptimizers
 extension TrainingConfig {
   public static let settings: [Setting] = {
     typealias S = Setting
-    let optimizerNames = "one of \(OptimizerCatalog.names.joined(separator: ", ")), or graft:M:D"
     var all: [Setting] = [
       .value("dataset", \.dataset, key: "dataset", .data, "Data set."),
       .value("model", \.model, key: "model", .data, "Generator and discriminator family."),
@@ -63,8 +62,7 @@ extension TrainingConfig {
     }
     all += players(
       "optimizer", \.generatorOptimizer, \.discriminatorOptimizer, key: "Optimizer",
-      "optimizer (see graft info)",
-      valid: Validity(describing: optimizerNames) { (try? OptimizerCatalog.make($0, OptimizerSettings())) != nil })
+      "optimizer (see graft info)")
     all += players(
       "lr", \.generatorSettings.learningRate, \.discriminatorSettings.learningRate, key: "Settings.learningRate",
       "learning rate", valid: .above(0))

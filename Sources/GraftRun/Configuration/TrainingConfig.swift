@@ -31,8 +31,8 @@ public struct TrainingConfig: Codable, Equatable, Sendable {
   public var emaDecay: Float?
 
   // Optimizers, per player.
-  public var generatorOptimizer = "adam"
-  public var discriminatorOptimizer = "adam"
+  public var generatorOptimizer = OptimizerSpec.adam
+  public var discriminatorOptimizer = OptimizerSpec.adam
   public var generatorSettings = OptimizerSettings(learningRate: 1e-3)
   public var discriminatorSettings = OptimizerSettings(learningRate: 1e-3)
   /// Overrides the grouping the optimizer name implies (`tensor`, `module`, `global`).
