@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftReport
 import GraftStatistics
 import GraftSweep
 
@@ -45,21 +46,23 @@ public struct DissectionExperiment: Experiment {
       "Each seed trains the 2×2 square on ring8 (\(Dissection.steps) steps, rates "
       + Dissection.optimizers.map { "\($0) \(Dissection.rates[$0]!)" }.joined(separator: ", ")
       + "). Modes covered (of 8): mean [95% BCa bootstrap interval] (per-seed values).\n\n"
-    md += "| optimizer | modes covered | high-quality share |\n|---|---|---|\n"
+    var table = MarkdownTable(["optimizer", "modes covered", "high-quality share"])
     for name in Dissection.optimizers {
       let modes = SeedStatistics(bySeed: bySeed { $0.optimizers[name].map { Double($0.modesCovered) } }, bounds: 0...8)
       let share = SeedStatistics(bySeed: bySeed { $0.optimizers[name]?.highQualityShare }, bounds: 0...1)
       measures["\(name)/modesCovered"] = modes
       measures["\(name)/highQualityShare"] = share
-      md += "| \(name) | \(modes.formatted()) | \(share.formatted(digits: 2)) |\n"
+      table.add(name, modes.formatted(), share.formatted(digits: 2))
     }
+    md += table.markdown
     let reached = magnitude.values.filter { $0 >= Self.target.effect }.count
-    md += "\n| effect (modes) | mean [95% interval] (per seed) | seeds at each value |\n|---|---|---|\n"
+    var effects = MarkdownTable(["effect (modes)", "mean [95% interval] (per seed)", "seeds at each value"])
     for (label, effect) in [("magnitude", magnitude), ("direction", direction)] {
       let histogram = Dictionary(grouping: effect.values, by: { $0 }).sorted { $0.key < $1.key }
         .map { "\(SeedStatistics.number($0.key, digits: 1)): \($0.value.count)" }.joined(separator: ", ")
-      md += "| \(label) | \(effect.formatted()) | \(histogram) |\n"
+      effects.add(label, effect.formatted(), histogram)
     }
+    md += "\n" + effects.markdown
     md +=
       "\nMagnitude effect ≥ \(SeedStatistics.number(Self.target.effect, digits: 1)) modes on **\(reached) of \(magnitude.count)** seeds"
       + " (\(results.count - magnitude.count) seed(s) with a run that did not finish).\n\n"

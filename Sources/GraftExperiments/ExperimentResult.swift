@@ -107,6 +107,19 @@ public struct ExperimentResult: Codable, Sendable {
   public var figures: [String: String] = [:]
   /// The outcomes the tables and claims come from, per seed, by name (e.g. "ring8/adam/modesCovered").
   public var measures: [String: SeedStatistics] = [:]
+
+  public init(
+    name: String, markdown: String, checks: [ClaimCheck], highlightedRuns: [String], seedPlan: SeedPlan? = nil,
+    figures: [String: String] = [:], measures: [String: SeedStatistics] = [:]
+  ) {
+    self.name = name
+    self.markdown = markdown
+    self.checks = checks
+    self.highlightedRuns = highlightedRuns
+    self.seedPlan = seedPlan
+    self.figures = figures
+    self.measures = measures
+  }
 }
 
 /// "Adam: 7.7 ± 1.4 (n=3: 8, 8, 7), 95% interval [6.2, 9.1]": a measure as evidence text (a bounded

@@ -257,7 +257,8 @@ public struct GraftingExperiment: Experiment {
   /// (training mode), per optimizer over the confirmation runs that `graft evaluate` measured in both.
   func batchNormModes(_ confirmation: [String: [Sweep.Run]]) -> String {
     let shown = [("fid", "FID", 1), ("recall", "recall", 3), ("classesCovered", "classes covered", 1)]
-    var rows = ""
+    var table = MarkdownTable(
+      ["optimizer", "measure", "eval mode", "training mode", "training − eval (paired by seed)"])
     for optimizer in Self.compared {
       var evalMode: [String: [String: Double]] = [:]
       var trainMode: [String: [String: Double]] = [:]
@@ -273,18 +274,17 @@ public struct GraftingExperiment: Experiment {
       for (key, label, digits) in shown {
         guard let e = evalMode[key], let t = trainMode[key] else { continue }
         let (a, b) = (SeedStatistics(bySeed: e), SeedStatistics(bySeed: t))
-        rows +=
-          "| \(optimizer) | \(label) | \(a.formatted(digits: digits)) | \(b.formatted(digits: digits)) | "
-          + "\(b.minus(a).formatted(digits: digits)) |\n"
+        table.add(
+          optimizer, label, a.formatted(digits: digits), b.formatted(digits: digits),
+          b.minus(a).formatted(digits: digits))
       }
     }
-    guard !rows.isEmpty else { return "" }
+    guard !table.rows.isEmpty else { return "" }
     return
       "Batch norm when sampling (post-ReLU features, \(confirmationSamples) samples, from `graft evaluate`): with "
       + "the running statistics (eval mode, what every other table uses) and with each batch's statistics "
       + "(training mode, as a GAN's generator is often sampled); mean ± 95% interval half-width, per-seed values:\n\n"
-      + "| optimizer | measure | eval mode | training mode | training − eval (paired by seed) |\n|---|---|---|---|---|\n"
-      + rows + "\n"
+      + table.markdown + "\n"
   }
 
   public func summarize(_ sweep: Sweep) -> ExperimentResult {
@@ -302,7 +302,7 @@ public struct GraftingExperiment: Experiment {
       + "each rate's final FID (\(screenSamples) samples; lower is better; a failed run ranks last), the "
       + "lowest chosen (in **bold**). Rates on a half-decade lattice; while the best rate sat at an edge of the "
       + "grid, the grid was widened one rate past it (at most \(search("adam").maxExtensions) time(s)).\n\n"
-    md += "| optimizer | final FID by learning rate (seed 0) | chosen rate |\n|---|---|---|\n"
+    var screenTable = MarkdownTable(["optimizer", "final FID by learning rate (seed 0)", "chosen rate"])
     var screenCurves: [RunRecord] = []
     for optimizer in Self.compared {
       let state = states[optimizer]!
@@ -318,12 +318,13 @@ public struct GraftingExperiment: Experiment {
       }
       var chosen = state.chosen.map { "\($0)" } ?? "not yet"
       if state.chosenAtEdge { chosen += " (still at the grid's edge after the extension budget)" }
-      md += "| \(optimizer) | \(cells.joined(separator: ", ")) | \(chosen) |\n"
+      screenTable.add(optimizer, cells.joined(separator: ", "), chosen)
       if let lr = state.chosen, var record = try? RunRecord.load(screenRun(optimizer, lr).directory) {
         record.name = "\(optimizer) (lr \(lr))"
         screenCurves.append(record)
       }
     }
+    md += screenTable.markdown
     figures["fid-over-steps.svg"] = RunPlots.evaluation("fid", of: screenCurves).render()
     md += "\n![FID over steps, screen runs at the chosen rates (seed 0)](fid-over-steps.svg)\n\n"
 
@@ -351,15 +352,13 @@ public struct GraftingExperiment: Experiment {
     }
     for (index, space) in Self.spaces.enumerated() {
       md += "In \(space.label) (\(Self.spaceName(space.suffix))):\n\n"
-      let extra = index == 0 ? "classes covered | failed | samples (first seed) |" : ""
-      md +=
-        "| optimizer | lr | " + Self.measureColumns.map { "\($0.label) | " }.joined() + extra + "\n|---|---|"
-        + String(repeating: "---|", count: Self.measureColumns.count + (index == 0 ? 3 : 0)) + "\n"
+      let extra = index == 0 ? ["classes covered", "failed", "samples (first seed)"] : []
+      var table = MarkdownTable(["optimizer", "lr"] + Self.measureColumns.map(\.label) + extra)
       for optimizer in Self.compared {
         let runs = confirmation[optimizer] ?? []
-        md += "| \(optimizer) | \(states[optimizer]!.chosen.map { "\($0)" } ?? "–") | "
+        var row = [optimizer, states[optimizer]!.chosen.map { "\($0)" } ?? "–"]
         for column in Self.measureColumns {
-          md += measure(optimizer, column.key + space.suffix).formatted(digits: column.digits) + " | "
+          row.append(measure(optimizer, column.key + space.suffix).formatted(digits: column.digits))
         }
         if index == 0 {
           let settled = runs.filter(Sweep.isSettled)
@@ -369,12 +368,14 @@ public struct GraftingExperiment: Experiment {
             runs.first.map {
               "[grid](\($0.name)/samples/step-\(String(format: "%06d", confirmationSteps)).png)"
             } ?? ""
-          md +=
-            "\(measure(optimizer, "classesCovered").formatted(digits: 1)) | \(failed.count) of \(settled.count)\(pending > 0 ? " (\(pending) pending)" : "") | \(grid) |"
+          row += [
+            measure(optimizer, "classesCovered").formatted(digits: 1),
+            "\(failed.count) of \(settled.count)\(pending > 0 ? " (\(pending) pending)" : "")", grid,
+          ]
         }
-        md += "\n"
+        table.add(row)
       }
-      md += "\n"
+      md += table.markdown + "\n"
     }
 
     // Re-measured runs, and batch norm in training mode (both from `graft evaluate`'s eval.json).
@@ -402,16 +403,16 @@ public struct GraftingExperiment: Experiment {
       + "½[(SGDA − SGDA_Ada) − (Ada_nSGDA − Adam)], in FID and KID; with the opposite sign in precision and "
       + "recall, so that **positive always means Adam's component improves the measure**. Mean ± 95% interval "
       + "half-width, then the per-seed values; a seed with a failed run among the four is left out.\n\n"
-    md += "| measure | Adam's magnitude | Adam's direction | interaction |\n|---|---|---|---|\n"
+    var effects = MarkdownTable(["measure", "Adam's magnitude", "Adam's direction", "interaction"])
     for space in Self.spaces {
       for column in Self.measureColumns {
         let f = factorial(column.key + space.suffix, lowerIsBetter: column.lowerIsBetter)
-        md +=
-          "| \(column.label) (\(Self.spaceName(space.suffix))) | \(f.magnitude.formatted(digits: column.digits)) | "
-          + "\(f.direction.formatted(digits: column.digits)) | \(f.interaction.formatted(digits: column.digits)) |\n"
+        effects.add(
+          "\(column.label) (\(Self.spaceName(space.suffix)))", f.magnitude.formatted(digits: column.digits),
+          f.direction.formatted(digits: column.digits), f.interaction.formatted(digits: column.digits))
       }
     }
-    md += "\n"
+    md += effects.markdown + "\n"
 
     // Ranking agreement across feature spaces, over the five optimizers of the paper's comparison.
     var rankingValues: [String: [String: SeedStatistics]] = [:]
@@ -426,20 +427,21 @@ public struct GraftingExperiment: Experiment {
     }
     let agreement = RankingAgreement(measures: rankingMeasures, optimizers: Self.optimizers, values: rankingValues)
     md += "### Do the feature spaces rank the optimizers alike? (confirmation runs)\n\n"
-    md += "| measure | optimizers by mean, best first |\n|---|---|\n"
+    var rankings = MarkdownTable(["measure", "optimizers by mean, best first"])
     for name in rankingMeasures {
-      md += "| \(name) | \((agreement.rankings[name] ?? []).joined(separator: " < ")) |\n"
+      rankings.add(name, (agreement.rankings[name] ?? []).joined(separator: " < "))
     }
+    md += rankings.markdown
     md += "\nKendall's τ between the rankings (1: the same order, −1: reversed):\n\n"
-    md += "| | " + rankingMeasures.dropFirst().map { "\($0) | " }.joined() + "\n|---|"
-    md += String(repeating: "---|", count: rankingMeasures.count - 1) + "\n"
+    var tauTable = MarkdownTable([""] + rankingMeasures.dropFirst())
     for (i, a) in rankingMeasures.dropLast().enumerated() {
-      md += "| \(a) | "
-      for (j, b) in rankingMeasures.enumerated().dropFirst() {
-        md += j > i ? format(agreement.tau["\(a) vs \(b)"] ?? .nan, 2) + " | " : " | "
-      }
-      md += "\n"
+      tauTable.add(
+        [a]
+          + rankingMeasures.enumerated().dropFirst().map { j, b in
+            j > i ? format(agreement.tau["\(a) vs \(b)"] ?? .nan, 2) : ""
+          })
     }
+    md += tauTable.markdown
     md +=
       "\nPairs of optimizers separated in some measure (the 95% interval of their paired difference excludes 0):\n\n"
     if agreement.separations.isEmpty { md += "- none\n" }

@@ -172,36 +172,32 @@ public struct GraftingMatrixExperiment: Experiment {
       "Each pair's learning rate (on its magnitude source's scale) was chosen by a screen on seeds \(screenSeeds.map(String.init).joined(separator: ", ")) (most modes, then highest share; up to \(maxExtensions) rate(s) added past an edge), then trained on seeds \(seeds.first!)…\(seeds.last!), which took no part in the choice. Each cell: the mean and its 95% BCa bootstrap interval over those seeds (modes are bounded, 0…8, and so is the bootstrap's interval), then the per-seed values; a run that stopped early counts as 0. Rows: magnitude source; columns: direction source.\n\n"
     md += plan.markdown
     md += "![modes covered by magnitude and direction source](grafting-matrix.svg)\n\n"
-    md +=
-      "| magnitude \\ direction | " + sources.map { "\($0) | " }.joined() + "\n|---|"
-      + String(repeating: "---|", count: n) + "\n"
-    for (i, m) in sources.enumerated() {
-      md += "| **\(m)** | " + modes[i].map { "\($0.formatted()) | " }.joined() + "\n"
-    }
+    var modeTable = MarkdownTable(["magnitude \\ direction"] + sources)
+    for (i, m) in sources.enumerated() { modeTable.add(["**\(m)**"] + modes[i].map { $0.formatted() }) }
+    md += modeTable.markdown
     md += "\nChosen learning rates (screen means of modes covered by rate in the full table below; † runs failed):\n\n"
-    md +=
-      "| magnitude \\ direction | " + sources.map { "\($0) | " }.joined() + "\n|---|"
-      + String(repeating: "---|", count: n) + "\n"
+    var rateTable = MarkdownTable(["magnitude \\ direction"] + sources)
     for (i, m) in sources.enumerated() {
-      md +=
-        "| **\(m)** | "
-        + chosen[i].indices.map { j in
-          choiceText(chosen[i][j]) + (failed[i][j] > 0 ? " †\(failed[i][j])" : "") + " | "
-        }.joined() + "\n"
+      rateTable.add(
+        ["**\(m)**"]
+          + chosen[i].indices.map { j in choiceText(chosen[i][j]) + (failed[i][j] > 0 ? " †\(failed[i][j])" : "") })
     }
-    md += "\nScreen (mean modes covered by rate, chosen in bold):\n\n| magnitude | direction | rates |\n|---|---|---|\n"
+    md += rateTable.markdown
+    var screenTable = MarkdownTable(["magnitude", "direction", "rates"])
     for m in sources {
-      for d in sources { md += "| \(m) | \(d) | \(screenSummary(screen(m, d, confirmationSeeds: seeds)).text) |\n" }
+      for d in sources { screenTable.add(m, d, screenSummary(screen(m, d, confirmationSeeds: seeds)).text) }
     }
+    md += "\nScreen (mean modes covered by rate, chosen in bold):\n\n" + screenTable.markdown
     // Effects, paired by seed: a source's row mean (its magnitude with every direction) and column mean.
     let (rowMeans, columnMeans) = sourceMeans(modes)
     md += "\nSources averaged over the other axis (per seed, the mean over the \(n) pairs):\n\n"
-    md += "| source | as magnitude (row mean) | as direction (column mean) |\n|---|---|---|\n"
+    var sourceTable = MarkdownTable(["source", "as magnitude (row mean)", "as direction (column mean)"])
     for (i, s) in sources.enumerated() {
       measures["magnitude/\(s)/modesCovered"] = rowMeans[i]
       measures["direction/\(s)/modesCovered"] = columnMeans[i]
-      md += "| \(s) | \(withInterval(rowMeans[i])) | \(withInterval(columnMeans[i])) |\n"
+      sourceTable.add(s, withInterval(rowMeans[i]), withInterval(columnMeans[i]))
     }
+    md += sourceTable.markdown
     let sgd = sources.firstIndex(of: "sgd")!
     let adam = sources.firstIndex(of: "adam")!
     let magnitudeEffect = rowMeans[adam].minus(rowMeans[sgd])

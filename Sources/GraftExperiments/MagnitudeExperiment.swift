@@ -149,8 +149,10 @@ public struct MagnitudeExperiment: Experiment {
       + "[\(band.lowerBound), \(band.upperBound)]. Per-layer drift: the same per paired layer, mean over the seeds. "
       + "The raw ratio's coefficient of variation over the second half is shown for reference only: it measures step noise, not drift.\n\n"
     var plans = ""
-    var table =
-      "| setting | seeds | steps | settled ratio (mean over 2nd half) | drift Q4/Q3 | runs in band | per-layer drift (mean over seeds) | raw coefficient of variation | missing runs | figure (seed 0) |\n|---|---|---|---|---|---|---|---|---|---|\n"
+    var table = MarkdownTable([
+      "setting", "seeds", "steps", "settled ratio (mean over 2nd half)", "drift Q4/Q3", "runs in band",
+      "per-layer drift (mean over seeds)", "raw coefficient of variation", "missing runs", "figure (seed 0)",
+    ])
     var checks: [ClaimCheck] = []
     var measures: [String: SeedStatistics] = [:]
     for setting in settings {
@@ -171,12 +173,14 @@ public struct MagnitudeExperiment: Experiment {
         "\(i + 1): " + (values.isEmpty ? "–" : format(values.reduce(0, +) / Double(values.count), 3))
       }.joined(separator: ", ")
       let figure = runs.first.map { "[svg](\($0.name)/magnitude-ratio.svg)" } ?? ""
-      table +=
-        "| \(setting.name) | \(plan.seeds) | \(m.steps) | \(m.ratio.formatted(digits: 3)) | \(m.drift.formatted(digits: 3)) | \(inBand) of \(m.drift.count) | \(perLayer) | \(m.variation.formatted(digits: 3)) | \(m.missing) of \(runs.count) | \(figure) |\n"
+      table.add(
+        setting.name, "\(plan.seeds)", "\(m.steps)", m.ratio.formatted(digits: 3), m.drift.formatted(digits: 3),
+        "\(inBand) of \(m.drift.count)", perLayer, m.variation.formatted(digits: 3), "\(m.missing) of \(runs.count)",
+        figure)
       checks.append(claim(setting.name, m).check)
     }
     return ExperimentResult(
-      name: Self.name, markdown: md + plans + table, checks: checks,
+      name: Self.name, markdown: md + plans + table.markdown, checks: checks,
       highlightedRuns: sweep.runs.filter { $0.labels["seed"] == "0" }.map(\.directory.path), measures: measures)
   }
 }

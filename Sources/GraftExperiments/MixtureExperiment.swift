@@ -1,6 +1,7 @@
 import Foundation
 import GraftGAN
 import GraftOptimizers
+import GraftReport
 import GraftRun
 import GraftStatistics
 import GraftSweep
@@ -151,14 +152,16 @@ public struct MixtureExperiment: Experiment {
     for (dataset, _, steps, k) in datasets {
       let seeds = confirmationSeeds(dataset, plan: plan)
       let seedList = "seeds \(seeds.first!)…\(seeds.last!)"
-      var screenTable =
-        "Screen (\(screenSeeds.count) seed(s): \(screenSeeds.map(String.init).joined(separator: ", "))): each rate's mean modes covered, the chosen rate in bold (most modes, then highest share; a rate may be added past an edge of the grid up to \(maxExtensions) time(s) while the best rate sits there).\n\n| optimizer | mean modes by learning rate | chosen |\n|---|---|---|\n"
-      var table =
-        "| optimizer | lr | modes covered | high-quality share (%) | failed runs | samples (seed \(seeds.first!)) |\n|---|---|---|---|---|---|\n"
+      let screenIntroduction =
+        "Screen (\(screenSeeds.count) seed(s): \(screenSeeds.map(String.init).joined(separator: ", "))): each rate's mean modes covered, the chosen rate in bold (most modes, then highest share; a rate may be added past an edge of the grid up to \(maxExtensions) time(s) while the best rate sits there).\n\n"
+      var screenTable = MarkdownTable(["optimizer", "mean modes by learning rate", "chosen"])
+      var table = MarkdownTable([
+        "optimizer", "lr", "modes covered", "high-quality share (%)", "failed runs", "samples (seed \(seeds.first!))",
+      ])
       for optimizer in Self.optimizers {
         let screen = screen(dataset, optimizer, confirmationSeeds: seeds)
         let (text, state) = screenSummary(screen)
-        screenTable += "| \(optimizer) | \(text) | \(choiceText(state)) |\n"
+        screenTable.add(optimizer, text, choiceText(state))
         let c = confirmation(screen, chosen: state.chosen, modeCount: k)
         results[dataset, default: [:]][optimizer] = c
         measures["\(dataset)/\(optimizer)/modesCovered"] = c.modes
@@ -166,15 +169,16 @@ public struct MixtureExperiment: Experiment {
         let first = c.runs.first
         let picture = first.map { "\($0.name)/samples/step-\(String(format: "%06d", steps)).png" } ?? ""
         highlighted += first.map { [$0.directory.path] } ?? []
-        table +=
-          "| \(optimizer) | \(c.lr) | \(c.modes.formatted()) | \(c.quality.formatted()) | \(c.failed) of \(c.runs.count) | \(first == nil ? "" : "[scatter](\(picture))") |\n"
+        table.add(
+          optimizer, c.lr, c.modes.formatted(), c.quality.formatted(), "\(c.failed) of \(c.runs.count)",
+          first == nil ? "" : "[scatter](\(picture))")
       }
       md +=
         "### \(dataset): modes covered (of \(k)) and high-quality share, \(steps) steps, chosen rate on \(seeds.count) fresh seeds\n\n"
       md +=
         "Each optimizer at the rate its screen chose, on fresh seeds (\(seedList)) that took no part in the choice. Each cell: the mean and its 95% BCa bootstrap interval over those seeds (modes and shares are bounded, and the bootstrap's interval stays within them), then the per-seed values in seed order; a run that stopped early counts as 0.\n\n"
       if dataset == "ring8" { md += plan.markdown }
-      md += table + "\n" + screenTable + "\n"
+      md += table.markdown + "\n" + screenIntroduction + screenTable.markdown + "\n"
     }
     let claims = claims(results["ring8"] ?? [:])
     return ExperimentResult(

@@ -1,4 +1,5 @@
 import GraftGAN
+import GraftReport
 import GraftStatistics
 
 /// How many confirmation seeds an experiment runs, fixed by a power analysis on a pilot before the
@@ -86,12 +87,13 @@ public struct SeedPlan: Codable, Sendable, Equatable {
     var md =
       "Seed plan (power analysis on a pilot): the first \(pilot) confirmation seeds (\(first)…\(first + pilot - 1)) estimated each claim's spread and distance from its threshold; the seeds each claim needs for 80% power of its 95% interval clearing the threshold (Guenther's closed form) were fixed from them before the other seeds were looked at, at least \(minimum) and at most the budget of \(budget) (`--max-seeds`)."
     guard isFixed else { return md + " The pilot has not settled yet: \(minimum) seeds.\n\n" }
-    md += " **\(seeds) seeds** (\(first)…\(first + seeds - 1)).\n\n| claim | seeds needed by the pilot |\n|---|---|\n"
+    md += " **\(seeds) seeds** (\(first)…\(first + seeds - 1)).\n\n"
+    var table = MarkdownTable(["claim", "seeds needed by the pilot"])
     for need in needs {
       let over: Bool
       if case .count(let n) = need.seeds { over = n > budget } else { over = true }
-      md += "| \(need.claim) | \(need.seeds.text)\(over ? " (beyond the budget)" : "") |\n"
+      table.add(need.claim, need.seeds.text + (over ? " (beyond the budget)" : ""))
     }
-    return md + "\n"
+    return md + table.markdown + "\n"
   }
 }

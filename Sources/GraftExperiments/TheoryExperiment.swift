@@ -232,15 +232,13 @@ public struct TheoryExperiment: Experiment {
     md += "Variant `\(variant.name)`: \(variant.summary) (`graft train --preset theory \(variant.flags)`).\n\n"
     md +=
       "SGDA, rows η_G, columns η_D; each cell is the mean over the seeds, then the per-seed values in seed order (\(seedText)); `†` marks a seed that diverged (stopped on a non-finite loss), which counts as 0 modes:\n\n"
-    md +=
-      "| η_G \\ η_D | " + sgdaRates.map { "\($0) | " }.joined() + "\n|---|"
-      + String(repeating: "---|", count: sgdaRates.count) + "\n"
+    var sgdaTable = MarkdownTable(["η_G \\ η_D"] + sgdaRates.map { "\($0)" })
     var sgdaCells: [(label: String, cell: Cell)] = []
     var measures: [String: SeedStatistics] = [:]
     var grid: [[Double?]] = []
     var notes: [[String]] = []
     for g in sgdaRates {
-      md += "| \(g) | "
+      var row = ["\(g)"]
       grid.append([])
       notes.append([])
       for d in sgdaRates {
@@ -250,28 +248,36 @@ public struct TheoryExperiment: Experiment {
         measures["\(prefix)sgda/g\(g)-d\(d)/bestCosine"] = c.bestCosine
         grid[grid.count - 1].append(c.modes.mean.isFinite ? c.modes.mean : nil)
         notes[notes.count - 1].append(c.diverged.isEmpty ? "" : "†\(c.diverged.count) of \(c.modes.count)")
-        md += c.text + " | "
+        row.append(c.text)
       }
-      md += "\n"
+      sgdaTable.add(row)
     }
+    md += sgdaTable.markdown
     // Collapse (one mode) and not learning (none) both read "at most one": the histogram tells them apart.
     md +=
       "\nSGDA per cell: seeds that recovered exactly 0, 1, …, \(modeCount) modes (diverged runs count as 0), and the best cosine (max over modes and generator neurons; mean over the finished seeds, then per seed; a mode counts as recovered above 0.9 with a sample share of at least 5%):\n\n"
     md +=
       "Over time (variants evaluated during training): the share of evaluations at which a run held exactly one mode (mean ± 95% interval, per seed), and the seeds that held one mode and later two or more.\n\n"
-    md +=
-      "| η_G | η_D | " + (0...modeCount).map { "\($0) mode\($0 == 1 ? "" : "s") | " }.joined()
-      + "best cosine | over time: share at 1 mode |\n|---|---|" + String(repeating: "---|", count: modeCount + 3) + "\n"
+    var histograms = MarkdownTable(
+      ["η_G", "η_D"] + (0...modeCount).map { "\($0) mode\($0 == 1 ? "" : "s")" }
+        + ["best cosine", "over time: share at 1 mode"])
     for (g, row) in zip(sgdaRates, sgdaCells.chunked(sgdaRates.count)) {
       for (d, entry) in zip(sgdaRates, row) {
         let n = entry.cell.modes.count
-        md += "| \(g) | \(d) | " + entry.cell.histogram(modeCount).map { "\($0)/\(n) | " }.joined()
-        md += entry.cell.bestCosine.count == 0 ? "– | " : "\(entry.cell.bestCosine.formatted(digits: 2)) | "
-        md += Self.overTime(entry.cell) + " |\n"
+        histograms.add(
+          ["\(g)", "\(d)"] + entry.cell.histogram(modeCount).map { "\($0)/\(n)" }
+            + [
+              entry.cell.bestCosine.count == 0 ? "–" : entry.cell.bestCosine.formatted(digits: 2),
+              Self.overTime(entry.cell),
+            ])
       }
     }
-    md +=
-      "\nnSGDA (layer-wise): modes recovered, mean ± 95% interval (per-seed values):\n\n| η_G, η_D, schedule | modes recovered | seeds with 0…\(modeCount) modes | best cosine | diverged | over time: share at 1 mode |\n|---|---|---|---|---|---|\n"
+    md += histograms.markdown
+    md += "\nnSGDA (layer-wise): modes recovered, mean ± 95% interval (per-seed values):\n\n"
+    var nsgdaTable = MarkdownTable([
+      "η_G, η_D, schedule", "modes recovered", "seeds with 0…\(modeCount) modes", "best cosine", "diverged",
+      "over time: share at 1 mode",
+    ])
     var nsgda = SeedStatistics([], bounds: 0...Double(modeCount))
     var nsgdaLabel = ""
     for n in nsgdaSettings {
@@ -282,9 +288,11 @@ public struct TheoryExperiment: Experiment {
         nsgda = c.modes
         nsgdaLabel = n.label
       }
-      md +=
-        "| \(n.label) | \(c.modes.formatted(digits: 2)) | \(c.histogram(modeCount).map(String.init).joined(separator: " / ")) | \(c.bestCosine.formatted(digits: 2)) | \(c.diverged.count) of \(c.modes.count) | \(Self.overTime(c)) |\n"
+      nsgdaTable.add(
+        n.label, c.modes.formatted(digits: 2), c.histogram(modeCount).map(String.init).joined(separator: " / "),
+        c.bestCosine.formatted(digits: 2), "\(c.diverged.count) of \(c.modes.count)", Self.overTime(c))
     }
+    md += nsgdaTable.markdown
     // Today's figure names as before; other variants' start with their name (the family puts them in one folder).
     let figureName = variant.prefix + (prefix.isEmpty ? "heatmap.svg" : "heatmap-\(prefix.dropLast()).svg")
     let heatMap = SVGHeatMap(

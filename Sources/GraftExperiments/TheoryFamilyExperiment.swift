@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftReport
 import GraftRun
 import GraftStatistics
 import GraftSweep
@@ -104,13 +105,20 @@ public struct TheoryFamilyExperiment: Experiment {
     var md = "### The synthetic model family: where does SGDA collapse while nSGDA recovers all?\n\n"
     md +=
       "K = 2 modes, \(seeds) seeds. SGDA over its \(scale.quick ? "quick" : "full") grid of (η_G, η_D): the cells where some seed learned ≥ 1 mode (learning cells), those where no seed ended with more than one mode, and those where every seed ended with exactly one; the SGDA runs that held ≥ 2 modes at any evaluation during training (of the runs evaluated during training); nSGDA's best setting, modes at the end, mean ± 95% interval (per seed), and its runs that held one mode and later two or more. Time: the wall seconds of the variant's K = 2 runs (one run at a time).\n\n"
-    md +=
-      "| variant | settings | SGDA learning cells | ≤ 1 mode on every seed | exactly 1 on every seed | SGDA runs ever at ≥ 2 modes | SGDA never above one mode | nSGDA | nSGDA modes | nSGDA seeds with all modes | nSGDA left 1 → ≥ 2 | time |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+    var table = MarkdownTable([
+      "variant", "settings", "SGDA learning cells", "≤ 1 mode on every seed", "exactly 1 on every seed",
+      "SGDA runs ever at ≥ 2 modes", "SGDA never above one mode", "nSGDA", "nSGDA modes", "nSGDA seeds with all modes",
+      "nSGDA left 1 → ≥ 2", "time",
+    ])
     for r in rows {
       let ever = r.evaluated == 0 ? "– (not evaluated during training)" : "\(r.everTwo) of \(r.evaluated)"
-      md +=
-        "| \(r.variant.name) | `\(r.variant.flags)` | \(r.learning) of \(r.cells) | \(r.atMostOne) of \(r.learning) | \(r.exactlyOne) of \(r.learning) | \(ever) | \(r.sgdaCollapses ? "yes" : "no") | \(r.nsgdaLabel) | \(r.nsgda.formatted(digits: 2)) | \(r.nsgdaAll) of \(r.nsgda.count) | \(r.nsgdaLeft) of \(r.nsgda.count) | \(Int(r.seconds.rounded())) s |\n"
+      table.add(
+        r.variant.name, "`\(r.variant.flags)`", "\(r.learning) of \(r.cells)", "\(r.atMostOne) of \(r.learning)",
+        "\(r.exactlyOne) of \(r.learning)", ever, r.sgdaCollapses ? "yes" : "no", r.nsgdaLabel,
+        r.nsgda.formatted(digits: 2), "\(r.nsgdaAll) of \(r.nsgda.count)", "\(r.nsgdaLeft) of \(r.nsgda.count)",
+        "\(Int(r.seconds.rounded())) s")
     }
+    md += table.markdown
     let shows = rows.filter(\.sgdaCollapses)
     let best = shows.max { ($0.nsgdaAll, $0.nsgda.mean) < ($1.nsgdaAll, $1.nsgda.mean) }
     md +=

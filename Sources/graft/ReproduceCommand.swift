@@ -89,73 +89,15 @@ struct ReproduceCommand: ParsableCommand {
       let result = try runner.stoppable("reproduce") {
         try make(experiment, directory, scale).run(on: executor)
       }
-      try write(result, to: directory)
+      print(try ResultsFiles.write(result, to: directory))
       results.append(result)
     }
     for check in results.flatMap(\.checks) {
       print("reproduce: [\(check.verdict.rawValue)] \(check.claim): \(check.evidence) (\(check.basis))")
     }
-    if name == "all" { try writeCombined(results, to: root) }
-  }
-
-  /// results.md with every experiment, and report.html: the claims with their evidence, then the
-  /// report comparing the highlighted runs.
-  private func writeCombined(_ results: [ExperimentResult], to root: URL) throws {
-    var md = "# Graft: the paper's experiments on this machine (\(quick ? "quick" : "full") versions)\n\n"
-    for r in results {
-      let section =
-        (try? String(
-          contentsOf: root.appendingPathComponent(r.name).appendingPathComponent("results.md"), encoding: .utf8)) ?? ""
-      // Links in an experiment's results.md are relative to its directory.
-      md += section.replacingOccurrences(of: "](", with: "](\(r.name)/") + "\n"
+    if name == "all" {
+      let files = try ResultsFiles.writeCombined(results, to: root, quick: quick)
+      print("reproduce: wrote \(files.markdown.path) and \(files.report.path)")
     }
-    try Data(md.utf8).write(to: root.appendingPathComponent("results.md"))
-    var claims =
-      "<section id=\"claims\">\n<h2>The paper's claims, measured</h2>\n<div class=\"scroll\"><table class=\"claims\">\n<thead><tr><th>experiment</th><th>claim</th><th>measured (95% intervals, per-seed values)</th><th>seeds, interval</th><th>verdict</th></tr></thead>\n<tbody>\n"
-    for r in results {
-      for c in r.checks {
-        claims +=
-          "<tr><td>\(r.name.xmlEscaped)</td><td>\(c.claim.xmlEscaped)</td><td>\(c.evidence.xmlEscaped)<br><small>Rule: \(c.rule.xmlEscaped)</small></td><td>\(c.basis.xmlEscaped)</td><td>\(Self.verdictHTML(c.verdict))</td></tr>\n"
-      }
-    }
-    claims += "</tbody>\n</table></div>\n"
-    for r in results {
-      claims += "<h3>\(r.name.xmlEscaped)</h3>\n"
-      for name in r.figures.keys.sorted() { claims += "<div class=\"scroll\">\(r.figures[name]!)</div>\n" }
-      claims += "<pre style=\"white-space: pre-wrap\">\(r.markdown.xmlEscaped)</pre>\n"
-    }
-    claims += "</section>\n"
-    let directories = results.flatMap(\.highlightedRuns).map { URL(fileURLWithPath: $0) }
-      .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }
-    var report = try HTMLReport.load(directories, title: "Graft: the paper's experiments")
-    report.leadingSections = [claims]
-    let file = root.appendingPathComponent("report.html")
-    try Data(report.render().utf8).write(to: file)
-    print("reproduce: wrote \(root.appendingPathComponent("results.md").path) and \(file.path)")
-  }
-
-  /// The verdict word, "not held" in bold (it is the one to look at).
-  static func verdictMarkdown(_ verdict: Verdict) -> String {
-    verdict == .notHeld ? "**not held**" : verdict.rawValue
-  }
-
-  static func verdictHTML(_ verdict: Verdict) -> String {
-    verdict == .notHeld ? "<strong>not held</strong>" : verdict.rawValue
-  }
-
-  private func write(_ result: ExperimentResult, to directory: URL) throws {
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    var md =
-      "## \(result.name)\n\n" + result.markdown
-      + "\n| claim | measured (95% intervals, per-seed values) | seeds, interval | verdict |\n|---|---|---|---|\n"
-    for c in result.checks {
-      md += "| \(c.claim) | \(c.evidence). Rule: \(c.rule). | \(c.basis) | \(Self.verdictMarkdown(c.verdict)) |\n"
-    }
-    try Data(md.utf8).write(to: directory.appendingPathComponent("results.md"))
-    for (name, svg) in result.figures { try Data(svg.utf8).write(to: directory.appendingPathComponent(name)) }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try encoder.encode(result).write(to: directory.appendingPathComponent("results.json"))
-    print(md)
   }
 }
