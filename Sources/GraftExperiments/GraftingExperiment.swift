@@ -156,18 +156,17 @@ public struct GraftingExperiment: Experiment {
   /// (eval.json, the same checkpoint and samples measured by the current code) when there is one for the
   /// last step, else the evaluation logged in training.
   static func finalEvaluation(_ run: Sweep.Run) -> [String: Double]? {
-    if let measured = reevaluation(run) { return measured }
+    if let measured = reevaluation(run) { return measured.evaluation.numbers }
     guard let text = try? String(contentsOf: RunDirectory(run.directory).metrics, encoding: .utf8),
       let last = MetricsLog(text: text).evaluations.last, last.step == run.config.steps
     else { return nil }
     return last.values
   }
 
-  /// The numeric leaves of the run's eval.json (`fid`, `batchNormTrainMode.fid`, …) when `graft evaluate`
-  /// wrote it for the run's last step.
-  static func reevaluation(_ run: Sweep.Run) -> [String: Double]? {
+  /// The run's eval.json when `graft evaluate` wrote it for the run's last step.
+  static func reevaluation(_ run: Sweep.Run) -> EvaluationFile? {
     guard let data = try? Data(contentsOf: RunDirectory(run.directory).evaluation),
-      let measured = try? JSONValue.parse(data).numericLeaves(), measured["step"] == Double(run.config.steps)
+      let measured = try? EvaluationFile.read(data), measured.step == run.config.steps
     else { return nil }
     return measured
   }
@@ -265,7 +264,9 @@ public struct GraftingExperiment: Experiment {
       for run in confirmation[optimizer] ?? [] {
         guard let measured = Self.reevaluation(run), let seed = run.labels["seed"] else { continue }
         for (key, _, _) in shown {
-          if let v = measured[key], v.isFinite, let w = measured["batchNormTrainMode.\(key)"], w.isFinite {
+          if let v = measured.evaluation.numbers[key], v.isFinite, let w = measured.batchNormTrainMode?.numbers[key],
+            w.isFinite
+          {
             evalMode[key, default: [:]][seed] = v
             trainMode[key, default: [:]][seed] = w
           }

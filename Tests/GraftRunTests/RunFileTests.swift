@@ -121,5 +121,34 @@ struct RunFileTests {
     }
     let written = try EvaluationFile(evaluation: evaluation, step: step, provenance: provenance).encoded()
     #expect(String(decoding: written, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+    // Read back as the type, and written again byte for byte.
+    let read = try EvaluationFile.read(expected)
+    #expect(read.step == step && read.evaluation == evaluation && read.batchNormTrainMode == nil)
+    #expect(String(decoding: try read.encoded(), as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+  }
+
+  @Test func anImageEvaluationReadsWithItsBatchNormAndInceptionParts() throws {
+    let fixture = try #require(JSONValue.parse(try Self.fixture("theory.eval.json")).dictionary)
+    let provenance = String(decoding: try #require(fixture["provenance"]).jsonData(), as: UTF8.self)
+    let text = """
+      {"fid": 12.5, "classCount": 10, "step": 300, "provenance": \(provenance), "batchNormTrainMode": {"fid": 14.0},
+       "inception": {"fid": 40.1}}
+      """
+    let read = try EvaluationFile.read(Data(text.utf8))
+    #expect(read.step == 300 && read.evaluation.numbers == ["fid": 12.5, "classCount": 10])
+    #expect(read.batchNormTrainMode?.numbers == ["fid": 14.0] && read.inception?.numericLeaves() == ["fid": 40.1])
+    #expect(read.provenance != nil)
+    #expect(try EvaluationFile.read(Data(#"{"fid": 3, "step": 2}"#.utf8)).provenance == nil)
+    for (bad, says) in [
+      ("[1]", "not a JSON object"), ("{\"fid\": 1}", "has no step"), ("{\"step\": 1.5}", "has no step"),
+      ("{\"step\": 3, \"provenance\": 7}", "provenance cannot be read"), ("{", "not valid JSON"),
+    ] {
+      #expect("\((try? EvaluationFile.read(Data(bad.utf8))).map { "\($0.step)" } ?? "refused")" == "refused")
+      do {
+        _ = try EvaluationFile.read(Data(bad.utf8))
+      } catch {
+        #expect("\(error)".contains(says), "\(bad): \(error)")
+      }
+    }
   }
 }

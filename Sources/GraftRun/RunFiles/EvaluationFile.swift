@@ -8,13 +8,14 @@ import GraftIO
 public struct EvaluationFile: Encodable, Sendable {
   public var evaluation: Evaluation
   public var step: Int
-  /// Which binary measured it (a re-measurement can outlive the code that made it).
-  public var provenance: Provenance
+  /// Which binary measured it (a re-measurement can outlive the code that made it); nil in a file
+  /// written without it (by hand or by another tool).
+  public var provenance: Provenance?
   public var batchNormTrainMode: Evaluation?
   public var inception: JSONValue?
 
   public init(
-    evaluation: Evaluation, step: Int, provenance: Provenance, batchNormTrainMode: Evaluation? = nil,
+    evaluation: Evaluation, step: Int, provenance: Provenance?, batchNormTrainMode: Evaluation? = nil,
     inception: JSONValue? = nil
   ) {
     self.evaluation = evaluation
@@ -30,7 +31,7 @@ public struct EvaluationFile: Encodable, Sendable {
     try evaluation.encode(to: encoder)
     var c = encoder.container(keyedBy: Key.self)
     try c.encode(step, forKey: .step)
-    try c.encode(provenance, forKey: .provenance)
+    try c.encodeIfPresent(provenance, forKey: .provenance)
     try c.encodeIfPresent(batchNormTrainMode, forKey: .batchNormTrainMode)
     try c.encodeIfPresent(inception, forKey: .inception)
   }
@@ -40,5 +41,41 @@ public struct EvaluationFile: Encodable, Sendable {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return try encoder.encode(self)
+  }
+}
+
+extension EvaluationFile {
+  /// An eval.json that is not one, named with what is wrong.
+  public struct ReadError: Error, CustomStringConvertible {
+    public let description: String
+  }
+
+  /// Reads an eval.json's text: the evaluation's own keys, and the step, provenance, batch-norm and
+  /// Inception parts beside them.
+  public static func read(_ data: Data) throws -> EvaluationFile {
+    let value: JSONValue
+    do {
+      value = try JSONValue.parse(data)
+    } catch {
+      throw ReadError(description: "eval.json is not valid JSON (\(error))")
+    }
+    guard case .object(let members) = value else { throw ReadError(description: "eval.json is not a JSON object") }
+    let fields = Dictionary(members.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    guard let step = fields[Key.step.rawValue]?.number, step >= 0, step == step.rounded() else {
+      throw ReadError(description: "eval.json has no step (a whole number ≥ 0)")
+    }
+    let provenance: Provenance?
+    do {
+      provenance = try fields[Key.provenance.rawValue].map {
+        try JSONDecoder().decode(Provenance.self, from: try $0.jsonData())
+      }
+    } catch {
+      throw ReadError(description: "eval.json's provenance cannot be read (\(error))")
+    }
+    let own = Set([Key.step, .provenance, .batchNormTrainMode, .inception].map(\.rawValue))
+    return EvaluationFile(
+      evaluation: Evaluation(json: .object(members.filter { !own.contains($0.key) })), step: Int(step),
+      provenance: provenance, batchNormTrainMode: fields[Key.batchNormTrainMode.rawValue].map(Evaluation.init(json:)),
+      inception: fields[Key.inception.rawValue])
   }
 }
