@@ -17,7 +17,7 @@ import GraftRun
 /// by SIGKILL), the kernel sends each run SIGTERM: `graft` asks for it when `GRAFT_SWEEP_PID` names its
 /// parent. A run whose directory a live process holds is skipped, never started a second time. A run
 /// that fails gets a failed.json (`RunFailureRecord`) and is not run again unless `retryFailed`; one
-/// stopped by a signal is not a failure and resumes.
+/// stopped by a signal (SIGINT, SIGTERM, or SIGKILL from outside) is not a failure and resumes.
 public struct LocalProcessPool: RunExecutor {
   /// The environment variable that tells a run the PID of the sweep that started it.
   public static let sweepEnvironmentKey = "GRAFT_SWEEP_PID"
@@ -153,6 +153,14 @@ public struct LocalProcessPool: RunExecutor {
     // Stopped by a signal (forwarded by this pool or sent from elsewhere): it resumes next time.
     if cells.isStopping || status == Interruption.exitStatus(SIGINT) || status == Interruption.exitStatus(SIGTERM) {
       log("sweep: \(run.name) stopped (status \(status), log \(logFile.path)); it resumes when run again")
+      return nil
+    }
+    // Killed from outside (`kill -9`, a scheduler, the kernel's out-of-memory killer), not failed: its
+    // checkpoints and metrics are intact up to the last one written (each written whole or not at all).
+    if status == 128 + SIGKILL {
+      log(
+        "sweep: \(run.name) was killed (SIGKILL: by another process or the out-of-memory killer; log "
+          + "\(logFile.path)); it resumes from its last checkpoint when run again")
       return nil
     }
     let record = RunFailureRecord(status: status, log: logFile.lastPathComponent)
