@@ -59,6 +59,7 @@ extension Experiment {
     if failures.contains(where: \.isEarlier) {
       print("reproduce: some of them failed in an earlier execution and were not run again (--retry-failed)")
     }
+    try sweep.checkRunFilesRead()
     return try summarize(sweep)
   }
 }

@@ -267,12 +267,15 @@ private final class SubmittedToSlurm {
 
   /// Why `run` is left alone (its task is queued or running under Slurm, or Slurm cannot be asked), or nil.
   func reasonToLeave(_ run: Sweep.Run) -> String? {
-    guard let task = SlurmTaskRecord.read(run.directory), RunFailureRecord.read(run.directory) == nil else { return nil }
+    guard let task = SlurmTaskRecord.read(run.directory), RunFailureRecord.read(run.directory) == nil else {
+      return nil
+    }
     if queue == nil { queue = Result { try SlurmClient().tasks() } }
     switch queue! {
     case .success(let states):
       guard let state = task.liveState(in: states) else { return nil }
-      return "is \(state.state.lowercased()) under Slurm (task \(task.id)); skipped (scancel \(task.id) to train it here)"
+      return
+        "is \(state.state.lowercased()) under Slurm (task \(task.id)); skipped (scancel \(task.id) to train it here)"
     case .failure(let error):
       return "was submitted to Slurm as task \(task.id), and Slurm cannot be asked from here whether it still is "
         + "(\(error)); skipped: if it is not, delete \(SlurmTaskRecord.file(in: run.directory).path) to train it here"

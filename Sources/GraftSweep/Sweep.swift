@@ -78,6 +78,7 @@ public struct Sweep: Sendable {
   ) throws -> [RunFailure] {
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     try checkStartedRunsMatch()
+    try checkRunFilesRead()
     return try executor.execute(runs, log: log)
   }
 
@@ -98,7 +99,35 @@ public struct Sweep: Sendable {
       let (a, b) = (stored.scheduleResolved, run.config.scheduleResolved)
       if a != b {
         let keys = RunDirectory.differingKeys(a, b)
-        throw StoredRunMismatch(run: run, problem: "it holds a run of another config (differs in \(keys.joined(separator: ", ")))")
+        throw StoredRunMismatch(
+          run: run, problem: "it holds a run of another config (differs in \(keys.joined(separator: ", ")))")
+      }
+    }
+  }
+
+  /// Refuses to go on when a run's summary.json or eval.json is there but does not read: the tables and
+  /// verdicts read them where they are, and would count a damaged one as a run that has not finished.
+  public func checkRunFilesRead() throws {
+    for run in runs {
+      let directory = RunDirectory(run.directory)
+      if let data = try? Data(contentsOf: directory.summary) {
+        do {
+          _ = try JSONDecoder().decode(TrainingSummary.self, from: data)
+        } catch {
+          let reason = (error as? DecodingError)?.reason ?? "\(error)"
+          throw DamagedRunFile(
+            run: run, file: "summary.json", problem: reason,
+            fix: "move it away and run again: the run resumes from its last checkpoint and writes it again")
+        }
+      }
+      if let data = try? Data(contentsOf: directory.evaluation) {
+        do {
+          _ = try EvaluationFile.read(data)
+        } catch {
+          throw DamagedRunFile(
+            run: run, file: "eval.json", problem: "\(error)",
+            fix: "move it away, or measure the run again with `graft evaluate \(run.directory.path)`")
+        }
       }
     }
   }
@@ -133,6 +162,18 @@ public struct Sweep: Sendable {
   public static func summary(_ run: Run) -> TrainingSummary? {
     guard let data = try? Data(contentsOf: run.directory.appendingPathComponent("summary.json")) else { return nil }
     return try? JSONDecoder().decode(TrainingSummary.self, from: data)
+  }
+}
+
+/// A run's file that is there but does not read as what it should be.
+public struct DamagedRunFile: Error, CustomStringConvertible {
+  public var run: Sweep.Run
+  public var file: String
+  public var problem: String
+  public var fix: String
+
+  public var description: String {
+    "sweep: run \(run.name): \(run.directory.appendingPathComponent(file).path) cannot be read (\(problem)); \(fix)"
   }
 }
 
