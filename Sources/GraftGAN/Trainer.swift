@@ -166,20 +166,6 @@ public final class Trainer {
     var learningRates: PlayerRates
   }
 
-  /// The two players' learning rates at one step.
-  struct PlayerRates {
-    var generator: Double
-    var discriminator: Double
-  }
-
-  /// The configured rates times the schedule's multiplier at `step`.
-  func learningRates(atStep step: Int) -> PlayerRates {
-    let multiplier = config.resolvedSchedule.multiplier(atStep: step)
-    return PlayerRates(
-      generator: config.generatorSettings.learningRate * multiplier,
-      discriminator: config.discriminatorSettings.learningRate * multiplier)
-  }
-
   /// One iteration of the game under the config's rule (`GameRuleName`) at this step's learning rates:
   /// for the default, alternating, n_dis discriminator steps and then one generator step.
   func iterate() throws -> IterationResult {
