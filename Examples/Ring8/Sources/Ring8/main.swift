@@ -18,17 +18,16 @@ let decay = LearningRateSchedule(.cosine, totalSteps: steps)
 let loss = GANLoss.hinge
 
 for step in 0..<steps {
-  gAdam.learningRate = 1e-3 * decay.multiplier(atStep: step)
-  dAdam.learningRate = gAdam.learningRate
+  let lr = 1e-3 * decay.multiplier(atStep: step)  // each step is given its rate, as PyTorch's scheduler sets it
   // D learns to score real points above G's; then G learns to raise D's score of its points. Each
   // closure gets a copy of the model whose parameters record gradients.
   let real = data.sample(batch, generator: &rng)
   let fake = g(Tensor(randomNormal: [batch, latent], generator: &rng))
   let (dLoss, dGrad) = try d.valueWithGradient { d in loss.discriminatorLoss(real: d(real), fake: d(fake)) }
-  dAdam.update(&d, along: dGrad)
+  dAdam.update(&d, along: dGrad, learningRate: lr)
   let z = Tensor<Float>(randomNormal: [batch, latent], generator: &rng)
   let (gLoss, gGrad) = try g.valueWithGradient { g in loss.generatorLoss(fake: d(g(z))) }
-  gAdam.update(&g, along: gGrad)
+  gAdam.update(&g, along: gGrad, learningRate: lr)
   if step % 1000 == 0 { print("step \(step): loss D \(dLoss.scalar), G \(gLoss.scalar)") }
 }
 
