@@ -172,7 +172,7 @@ let package = Package(
     .testTarget(
       name: "GraftSweepTests",
       dependencies: [
-        "GraftRun", "GraftGAN", "GraftOptimizers", "GraftSweep", "GraftTestSupport", "GraftGANTestSupport",
+        "GraftEngine", "GraftRun", "GraftGAN", "GraftOptimizers", "GraftSweep", "GraftTestSupport", "GraftGANTestSupport",
       ], swiftSettings: honestImports),
     .testTarget(
       name: "GraftRunTests", dependencies: ["GraftRun", "GraftIO"], resources: [.copy("Fixtures")],

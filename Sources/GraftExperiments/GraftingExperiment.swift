@@ -165,8 +165,8 @@ public struct GraftingExperiment: Experiment {
 
   /// The run's eval.json when `graft evaluate` wrote it for the run's last step.
   static func reevaluation(_ run: Sweep.Run) -> EvaluationFile? {
-    guard let data = try? Data(contentsOf: RunDirectory(run.directory).evaluation),
-      let measured = try? EvaluationFile.read(data), measured.step == run.config.steps
+    guard let measured = (try? RunDirectory(run.directory).readEvaluation()) ?? nil,
+      measured.step == run.config.steps
     else { return nil }
     return measured
   }
@@ -263,10 +263,9 @@ public struct GraftingExperiment: Experiment {
       var trainMode: [String: [String: Double]] = [:]
       for run in confirmation[optimizer] ?? [] {
         guard let measured = Self.reevaluation(run), let seed = run.labels["seed"] else { continue }
+        let (eval, train) = (measured.evaluation.numbers, measured.batchNormTrainMode?.numbers ?? [:])
         for (key, _, _) in shown {
-          if let v = measured.evaluation.numbers[key], v.isFinite, let w = measured.batchNormTrainMode?.numbers[key],
-            w.isFinite
-          {
+          if let v = eval[key], v.isFinite, let w = train[key], w.isFinite {
             evalMode[key, default: [:]][seed] = v
             trainMode[key, default: [:]][seed] = w
           }

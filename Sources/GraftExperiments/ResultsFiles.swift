@@ -28,15 +28,13 @@ public enum ResultsFiles {
     return md
   }
 
-  /// The combined results.md: every experiment's section (as written in its directory, links made
-  /// relative to `root`) under one title.
-  public static func combinedMarkdown(_ results: [ExperimentResult], root: URL, quick: Bool) -> String {
+  /// The combined results.md: every experiment's section (what `write` puts in its directory, links
+  /// made relative to the root) under one title.
+  public static func combinedMarkdown(_ results: [ExperimentResult], quick: Bool) -> String {
     var md = "# Graft: the paper's experiments on this machine (\(quick ? "quick" : "full") versions)\n\n"
     for r in results {
-      let file = root.appendingPathComponent(r.name).appendingPathComponent("results.md")
-      let section = (try? String(contentsOf: file, encoding: .utf8)) ?? Self.section(r)
       // Links in an experiment's results.md are relative to its directory.
-      md += section.replacingOccurrences(of: "](", with: "](\(r.name)/") + "\n"
+      md += section(r).replacingOccurrences(of: "](", with: "](\(r.name)/") + "\n"
     }
     return md
   }
@@ -72,7 +70,7 @@ public enum ResultsFiles {
     markdown: URL, report: URL
   ) {
     let markdown = root.appendingPathComponent("results.md")
-    try Data(combinedMarkdown(results, root: root, quick: quick).utf8).write(to: markdown)
+    try Data(combinedMarkdown(results, quick: quick).utf8).write(to: markdown)
     let directories = results.flatMap(\.highlightedRuns).map { URL(fileURLWithPath: $0) }
       .filter { FileManager.default.fileExists(atPath: $0.appendingPathComponent("config.json").path) }
     // The claims stand without runs to show (their directories removed, or none highlighted).

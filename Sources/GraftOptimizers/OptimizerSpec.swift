@@ -65,15 +65,10 @@ public indirect enum OptimizerSpec: Sendable, Hashable {
       guard let m = part(&tokens), let d = part(&tokens) else { return nil }
       return .graft(magnitude: m, direction: d)
     }
-    switch first {
-    case "sgd", "sgda": return .sgda
-    case "nsgd", "nsgda": return .nsgda
-    case "adam": return .adam
-    case "rmsprop": return .rmsprop
-    case "ada-nsgda": return .adaNSGDA
-    case "sgda-ada": return .sgdaAda
-    default: return nil
-    }
+    // A part is any named optimizer but the global one (grouping is a player's, not a part's), or
+    // `nsgd`, the name a part is written with.
+    if first == "nsgd" { return .nsgda }
+    return named(first).flatMap { $0 == .nsgdaGlobal ? nil : $0 }
   }
 
   /// The name as it is written in config files and on the command line.

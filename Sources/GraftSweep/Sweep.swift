@@ -110,24 +110,15 @@ public struct Sweep: Sendable {
   public func checkRunFilesRead() throws {
     for run in runs {
       let directory = RunDirectory(run.directory)
-      if let data = try? Data(contentsOf: directory.summary) {
-        do {
-          _ = try JSONDecoder().decode(TrainingSummary.self, from: data)
-        } catch {
-          let reason = (error as? DecodingError)?.reason ?? "\(error)"
-          throw DamagedRunFile(
-            run: run, file: "summary.json", problem: reason,
-            fix: "move it away and run again: the run resumes from its last checkpoint and writes it again")
-        }
-      }
-      if let data = try? Data(contentsOf: directory.evaluation) {
-        do {
-          _ = try EvaluationFile.read(data)
-        } catch {
-          throw DamagedRunFile(
-            run: run, file: "eval.json", problem: "\(error)",
-            fix: "move it away, or measure the run again with `graft evaluate \(run.directory.path)`")
-        }
+      do {
+        _ = try directory.readSummary()
+        _ = try directory.readEvaluation()
+      } catch let error as UnreadableRunFile {
+        let fix =
+          error.file == directory.summary
+          ? "move it away and run again: the run resumes from its last checkpoint and writes it again"
+          : "move it away, or measure the run again with `graft evaluate \(run.directory.path)`"
+        throw DamagedRunFile(run: run, unreadable: error, fix: fix)
       }
     }
   }
@@ -158,23 +149,19 @@ public struct Sweep: Sendable {
     return lines.joined(separator: "\n")
   }
 
-  /// A run's summary.json, if it finished.
+  /// A run's summary.json, if it finished (and it reads: `checkRunFilesRead` refuses one that does not).
   public static func summary(_ run: Run) -> TrainingSummary? {
-    guard let data = try? Data(contentsOf: run.directory.appendingPathComponent("summary.json")) else { return nil }
-    return try? JSONDecoder().decode(TrainingSummary.self, from: data)
+    (try? RunDirectory(run.directory).readSummary()) ?? nil
   }
 }
 
-/// A run's file that is there but does not read as what it should be.
+/// A sweep's run whose summary.json or eval.json is there but does not read, with what to do.
 public struct DamagedRunFile: Error, CustomStringConvertible {
   public var run: Sweep.Run
-  public var file: String
-  public var problem: String
+  public var unreadable: UnreadableRunFile
   public var fix: String
 
-  public var description: String {
-    "sweep: run \(run.name): \(run.directory.appendingPathComponent(file).path) cannot be read (\(problem)); \(fix)"
-  }
+  public var description: String { "sweep: run \(run.name): \(unreadable); \(fix)" }
 }
 
 /// A sweep's run directory that holds a started run this sweep did not ask for.

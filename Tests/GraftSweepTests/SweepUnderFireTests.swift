@@ -1,4 +1,5 @@
 import Foundation
+import GraftEngine
 import GraftTestSupport
 import Testing
 
@@ -19,18 +20,6 @@ import Testing
     "--", "--preset", "ring8-mlp", "--width", "16", "--batch-size", "32", "--steps", "60", "--checkpoint-every", "20",
     "--log-every", "10",
   ]
-
-  /// SplitMix64: the kill schedule from a seed.
-  struct Schedule {
-    var state: UInt64
-    mutating func next(below n: Int) -> Int {
-      state &+= 0x9E37_79B9_7F4A_7C15
-      var z = state
-      z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-      z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-      return Int((z ^ (z >> 31)) % UInt64(n))
-    }
-  }
 
   static func sweep(_ out: URL) throws -> Process {
     let sweep = Process()
@@ -59,7 +48,8 @@ import Testing
     reference.waitUntilExit()
     #expect(reference.terminationStatus == 0)
 
-    var schedule = Schedule(state: 28)
+    // The kill schedule: when, what, and which run, from one seed.
+    var schedule = RandomGenerator(seed: 28)
     var shots: [String: Int] = [:]
     var starts = 0
     while starts < 100 {
@@ -67,16 +57,17 @@ import Testing
       let sweep = try Self.sweep(fire)
       // At most 40 shots in all, so that the sweep gets to finish.
       while sweep.isRunning && shots.values.reduce(0, +) < 40 {
-        usleep(UInt32(20_000 + 20_000 * schedule.next(below: 15)))
+        usleep(UInt32(20_000 + 20_000 * Int.random(in: 0..<15, using: &schedule)))
         guard sweep.isRunning else { break }
-        let children = processes(mentioning: fire.path).filter { $0 != sweep.processIdentifier }
-        switch schedule.next(below: 10) {
+        let children = processes(mentioning: fire.path).filter { $0 != sweep.processIdentifier }.sorted()
+        let child = children.isEmpty ? nil : children[Int.random(in: children.indices, using: &schedule)]
+        switch Int.random(in: 0..<10, using: &schedule) {
         case 0..<5:
-          guard let child = children.randomElement() else { continue }
+          guard let child else { continue }
           kill(child, SIGKILL)
           shots["run SIGKILL", default: 0] += 1
         case 5..<8:
-          guard let child = children.randomElement() else { continue }
+          guard let child else { continue }
           kill(child, SIGTERM)
           shots["run SIGTERM", default: 0] += 1
         case 8:
