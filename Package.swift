@@ -119,7 +119,7 @@ let package = Package(
     // Inception-v3 and the Inception Score.
     .target(
       name: "GraftEval",
-      dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "COpenBLAS"],
+      dependencies: ["GraftEngine", "GraftLayers", "GraftOptimizers", "GraftIO", "GraftData", "GraftRun", "COpenBLAS"],
       resources: [.copy("Resources")], swiftSettings: honestImports),
     // Pictures people look at: SVG plots and the HTML report comparing runs.
     .target(
@@ -181,7 +181,7 @@ let package = Package(
       name: "GraftStatisticsTests", dependencies: ["GraftStatistics"], swiftSettings: honestImports),
     .testTarget(
       name: "GraftEvalTests",
-      dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval", "GraftIO", "GraftTestSupport"],
+      dependencies: ["GraftEngine", "GraftLayers", "GraftData", "GraftEval", "GraftIO", "GraftRun", "GraftTestSupport"],
       resources: [.copy("Fixtures")], swiftSettings: honestImports),
     .testTarget(
       name: "GraftReportTests",

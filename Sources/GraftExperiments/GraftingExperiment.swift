@@ -156,11 +156,14 @@ public struct GraftingExperiment: Experiment {
   /// (eval.json, the same checkpoint and samples measured by the current code) when there is one for the
   /// last step, else the evaluation logged in training.
   static func finalEvaluation(_ run: Sweep.Run) -> [String: Double]? {
-    if let measured = reevaluation(run) { return measured.evaluation.numbers }
+    func values(_ measures: [Measure]) -> [String: Double] {
+      Dictionary(measures.map { ($0.key, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+    if let measured = reevaluation(run) { return values(measured.evaluation.measures) }
     guard let text = try? String(contentsOf: RunDirectory(run.directory).metrics, encoding: .utf8),
       let last = MetricsLog(text: text).evaluations.last, last.step == run.config.steps
     else { return nil }
-    return last.values
+    return values(last.measures)
   }
 
   /// The run's eval.json when `graft evaluate` wrote it for the run's last step.
@@ -325,8 +328,12 @@ public struct GraftingExperiment: Experiment {
       }
     }
     md += screenTable.markdown
-    figures["fid-over-steps.svg"] = RunPlots.evaluation("fid", of: screenCurves).render()
-    md += "\n![FID over steps, screen runs at the chosen rates (seed 0)](fid-over-steps.svg)\n\n"
+    if let fid = screenCurves.lazy.flatMap(\.metrics.evaluationMeasures).first(where: { $0.key == "fid" }) {
+      figures["fid-over-steps.svg"] = RunPlots.evaluation(fid, of: screenCurves).render()
+      md += "\n![FID over steps, screen runs at the chosen rates (seed 0)](fid-over-steps.svg)\n\n"
+    } else {
+      md += "\n"
+    }
 
     // The confirmation.
     let plan = seedPlan

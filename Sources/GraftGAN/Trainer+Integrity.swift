@@ -114,10 +114,18 @@ extension Trainer {
   /// replay the same step from the same checkpoint with the same saved config, so the advice is a new run,
   /// from this run's config, with a lower rate.
   func stopped(_ what: String, atStep: Int? = nil) -> TrainingError {
-    let checkpoint =
-      FileManager.default.fileExists(atPath: run.latestCheckpoint.path)
-      ? "the last good checkpoint is \(run.latestCheckpoint.path) (for graft sample and evaluate)"
-      : "no checkpoint had been written"
+    let latest = run.latestCheckpoint
+    let checkpoint: String
+    if !FileManager.default.fileExists(atPath: latest.path) {
+      checkpoint = "no checkpoint had been written"
+    } else if (try? SafeTensorsHeader.read(from: latest).metadata[SafeTensorsFile.checksumKey]) == nil {
+      // Resumed from a file without Graft's checksum: it loaded finite, but a changed weight would not show.
+      checkpoint =
+        "the last checkpoint is \(latest.path), but it carries no checksum, so it cannot be called good: "
+        + "a weight changed after it was written would not show"
+    } else {
+      checkpoint = "the last good checkpoint is \(latest.path) (for graft sample and evaluate)"
+    }
     let at = atStep ?? step + 1
     return TrainingError(
       message: "training stopped at step \(at): \(what); \(checkpoint). Resuming would repeat "

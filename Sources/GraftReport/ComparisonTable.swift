@@ -20,10 +20,12 @@ public struct ComparisonTable: Sendable {
     /// The range the metric's values lie in (modes covered: 0…K; shares: 0…1), nil when unbounded: over
     /// seeds, a bounded metric gets a bootstrap interval (`SeedStatistics.bounds`).
     public var bounds: ClosedRange<Double>?
+    /// Decimals of its mean over seeds.
+    public var digits: Int
 
     public init(
       key: String, label: String, values: [Double?], isResult: Bool = true, texts: [String?]? = nil,
-      bounds: ClosedRange<Double>? = nil
+      bounds: ClosedRange<Double>? = nil, digits: Int = 3
     ) {
       self.key = key
       self.label = label
@@ -31,6 +33,7 @@ public struct ComparisonTable: Sendable {
       self.isResult = isResult
       self.texts = texts ?? values.map { _ in nil }
       self.bounds = bounds
+      self.digits = digits
     }
 
     public func text(_ run: Int) -> String {
@@ -43,72 +46,61 @@ public struct ComparisonTable: Sendable {
   public var statuses: [String]
   public var columns: [Column]
 
-  /// Keys of summary.json shown in their own columns or not at all.
-  static let bookkeeping: Set<String> = [
-    "steps", "stepsPerSecond", "wallSeconds", "discriminatorLoss", "generatorLoss",
-  ]
-
   public init(_ runs: [RunRecord]) {
     runNames = runs.map(\.name)
-    statuses = runs.map { $0.status?.rawValue ?? ($0.summary == nil ? "no summary" : "?") }
+    statuses = runs.map { $0.status?.rawValue ?? "no summary" }
     var columns: [Column] = []
     func add(_ key: String, _ label: String, result: Bool, _ value: (RunRecord) -> Double?) {
       let values = runs.map(value)
       guard values.contains(where: { $0 != nil }) else { return }
-      columns.append(Column(key: key, label: label, values: values, isResult: result, texts: values.map { _ in nil }))
+      columns.append(Column(key: key, label: label, values: values, isResult: result))
     }
-    add("steps", "steps", result: false) { $0.summary?["steps"] ?? $0.metrics.entries.last.map { Double($0.step) } }
-    add("stepsPerSecond", "steps/s", result: false) { $0.summary?["stepsPerSecond"] }
+    // A column per measure any run has, in the order the runs' files declare them; a count out of a
+    // total reads "3 / 8", and its bounds cover every run's.
+    func addMeasures(_ prefix: String, _ suffix: String, _ measures: (RunRecord) -> [Measure]) {
+      let perRun = runs.map(measures)
+      var keys: [String] = []
+      for m in perRun.joined() where !keys.contains(m.key) { keys.append(m.key) }
+      for key in keys {
+        let found = perRun.map { $0.first { $0.key == key } }
+        let first = found.lazy.compactMap { $0 }.first!
+        let bounds = found.compactMap { $0?.bounds }.reduce(nil as ClosedRange<Double>?) { union, b in
+          union.map { min($0.lowerBound, b.lowerBound)...max($0.upperBound, b.upperBound) } ?? b
+        }
+        let texts = found.map { m in
+          m.flatMap { m in m.total.map { "\(NumberFormatting.metric(m.value)) / \(NumberFormatting.metric($0))" } }
+        }
+        columns.append(
+          Column(
+            key: prefix + key, label: first.label + suffix, values: found.map { $0?.value }, texts: texts,
+            bounds: bounds, digits: first.digits))
+      }
+    }
+    add("steps", "steps", result: false) {
+      $0.summary.map { Double($0.steps) } ?? $0.metrics.entries.last.map { Double($0.step) }
+    }
+    add("stepsPerSecond", "steps/s", result: false) { $0.summary?.stepsPerSecond }
     for player in [Player.discriminator, .generator] {
       let key = TrainingScalar.loss(player).key
       add(key, "final \(key)", result: false) { Self.finalLoss($0, player) }
     }
-
-    let summaryKeys = GroupOrdering.sorted(
-      Set(runs.flatMap { $0.summary?.keys.map { $0 } ?? [] }).subtracting(Self.bookkeeping))
-    for key in summaryKeys where !key.hasSuffix("modeCount") {
-      add(key, MetricLabels.label(key), result: true) { $0.summary?[key] }
-    }
-    // "modes covered" reads better as "3 / 8", with the mode count from the same object.
-    for i in columns.indices where columns[i].key.hasSuffix("modesCovered") {
-      let countKey = String(columns[i].key.dropLast("modesCovered".count)) + "modeCount"
-      columns[i].bounds = runs.compactMap { $0.summary?[countKey] }.max().map { 0...$0 }
-      columns[i].texts = runs.indices.map { r in
-        guard let covered = columns[i].values[r], let count = runs[r].summary?[countKey] else { return nil }
-        return "\(NumberFormatting.metric(covered)) / \(NumberFormatting.metric(count))"
-      }
-    }
-    // The other bounded summary metrics: shares, and the synthetic setting's modes (of its K modes).
-    for i in columns.indices where columns[i].key.hasSuffix("Share") { columns[i].bounds = 0...1 }
-    for i in columns.indices where columns[i].key.hasSuffix("modesRecovered") {
-      columns[i].bounds = runs.compactMap { $0.config["theory.modes"]?.number }.max().map { 0...$0 }
-    }
+    add("peakMemory", "peak memory (MB)", result: false) { $0.summary?.peakResidentMegabytes }
+    addMeasures("", "") { $0.summary?.measures ?? [] }
     add("updateRatio", "G/D update ratio (settled)", result: false) { $0.magnitudeRatio.settled()?.mean }
     add("updateRatioVariation", "ratio variation", result: false) { $0.magnitudeRatio.settled()?.variation }
-
-    let evalKeys = GroupOrdering.sorted(Set(runs.flatMap { $0.evaluation?.keys.map { $0 } ?? [] }))
-    for key in evalKeys {
-      add("eval." + key, "\(MetricLabels.label(key)) (eval)", result: true) { $0.evaluation?[key] }
-    }
-    // The last evaluation during training (metrics.jsonl's `eval` lines): image metrics in each feature
-    // space it measured (runs evaluated only by `graft evaluate` have them in the eval.json columns).
-    for key in Self.trainingEvaluationKeys {
-      add("lastEval." + key, "\(MetricLabels.label(key)) (last eval)", result: true) {
-        $0.metrics.evaluations.last?.values[key]
-      }
+    addMeasures("eval.", " (eval)") { $0.evaluation?.measures ?? [] }
+    // The last evaluation during training (metrics.jsonl's `eval` lines): the image metrics of each
+    // feature space it measured (runs evaluated only by `graft evaluate` have them in the eval.json columns).
+    addMeasures("lastEval.", " (last eval)") {
+      $0.metrics.evaluations.last?.measures.filter { $0.featureSpace != nil } ?? []
     }
     self.columns = columns
   }
 
-  /// The image metrics a training-time evaluation writes, in the three feature spaces (GraftEval's
-  /// ImageMetrics), shown from the last `eval` line.
-  public static let trainingEvaluationKeys = ["fid", "kid", "precision", "recall"].flatMap { key in
-    ["", "PreReLU", "Seed1"].map { key + $0 }
-  }
-
   /// The final loss of a player: summary.json's, else the last logged one.
   public static func finalLoss(_ run: RunRecord, _ player: Player) -> Double? {
-    run.summary?[player == .discriminator ? "discriminatorLoss" : "generatorLoss"]
-      ?? run.metrics.last(.loss(player))
+    let final = run.summary.map { Double(player == .discriminator ? $0.discriminatorLoss : $0.generatorLoss) }
+    // NaN: a summary that does not know the loss (written as null).
+    return final.flatMap { $0.isFinite ? $0 : nil } ?? run.metrics.last(.loss(player))
   }
 }

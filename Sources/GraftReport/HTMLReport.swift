@@ -169,9 +169,7 @@ public struct HTMLReport: Sendable {
       s +=
         "<tr class=\"seed-row\"><td>\(group.label.xmlEscaped)</td><td>\(group.seeds.joined(separator: ", ").xmlEscaped)</td>"
       for c in columns {
-        let digits =
-          c.key.hasSuffix("modesCovered") || c.key.hasSuffix("modesRecovered") || c.key.hasSuffix("fid") ? 1 : 3
-        s += "<td class=\"num\">\(groups.statistics(c, group).formatted(digits: digits).xmlEscaped)</td>"
+        s += "<td class=\"num\">\(groups.statistics(c, group).formatted(digits: c.digits).xmlEscaped)</td>"
       }
       s += "</tr>\n"
     }
@@ -199,8 +197,11 @@ public struct HTMLReport: Sendable {
       RunPlots.scalar(.discriminatorLoss, of: runs, title: "Discriminator loss"),
       RunPlots.scalar(.generatorLoss, of: runs, title: "Generator loss"),
     ]
-    let evalKeys = GroupOrdering.sorted(Set(runs.flatMap(\.metrics.evaluationKeys)))
-    for key in evalKeys where !key.hasSuffix("modeCount") { charts.append(RunPlots.evaluation(key, of: runs)) }
+    var evaluated: [Measure] = []
+    for m in runs.flatMap(\.metrics.evaluationMeasures) where !evaluated.contains(where: { $0.key == m.key }) {
+      evaluated.append(m)
+    }
+    for measure in evaluated { charts.append(RunPlots.evaluation(measure, of: runs)) }
     let lrs = [TrainingScalar.generatorLearningRate, .discriminatorLearningRate].filter { scalar in
       runs.contains { Set($0.metrics.series(scalar).map(\.y)).count > 1 }
     }
@@ -209,7 +210,7 @@ public struct HTMLReport: Sendable {
     }
     var s = "<section id=\"curves\">\n<h2>Training curves</h2>\n<div class=\"grid2\">\n"
     s += charts.map { chart($0.render(standalone: false)) }.joined()
-    if evalKeys.isEmpty {
+    if evaluated.isEmpty {
       s +=
         "<p class=\"note\">No evaluations during training (train with <code>--evaluate-every N</code> to plot metrics over steps).</p>\n"
     }

@@ -8,14 +8,16 @@ import GraftRun
 /// (e.g. the torn last line of a killed run) is counted and skipped; a step logged twice keeps its
 /// last line.
 public struct MetricsLog: Sendable {
-  /// One evaluation: its numeric metrics (nested objects flattened to dotted keys, arrays left out).
+  /// One evaluation: what it measured.
   public struct Evaluation: Sendable {
     public var step: Int
-    public var values: [String: Double]
-    public init(step: Int, values: [String: Double]) {
+    public var measures: [Measure]
+    public init(step: Int, measures: [Measure]) {
       self.step = step
-      self.values = values
+      self.measures = measures
     }
+
+    public func value(_ key: String) -> Double? { measures.first { $0.key == key }?.value }
   }
 
   public var entries: [TrainingMetrics]
@@ -36,7 +38,7 @@ public struct MetricsLog: Sendable {
     for line in lines {
       switch line {
       case .training(let t): entries[t.step] = t
-      case .evaluation(let step, let e): evaluations[step] = Evaluation(step: step, values: e.numbers)
+      case .evaluation(let step, let e): evaluations[step] = Evaluation(step: step, measures: e.measures)
       }
     }
     self.entries = entries.values.sorted { $0.step < $1.step }
@@ -49,9 +51,9 @@ public struct MetricsLog: Sendable {
     entries.compactMap { e in scalar.value(in: e).map { SVGPlot.Point(Double(e.step), $0) } }
   }
 
-  /// (step, value) of an evaluation metric.
+  /// (step, value) of an evaluation measure, by its key.
   public func evaluationSeries(_ key: String) -> [SVGPlot.Point] {
-    evaluations.compactMap { e in e.values[key].map { SVGPlot.Point(Double(e.step), $0) } }
+    evaluations.compactMap { e in e.value(key).map { SVGPlot.Point(Double(e.step), $0) } }
   }
 
   /// The group names a player's per-group norm uses anywhere in the log, in network order.
@@ -59,8 +61,12 @@ public struct MetricsLog: Sendable {
     GroupOrdering.sorted(Set(entries.flatMap { $0[player][kind]?.keys.map { $0 } ?? [] }))
   }
 
-  /// Every evaluation metric in the log.
-  public var evaluationKeys: Set<String> { Set(evaluations.flatMap(\.values.keys)) }
+  /// Every measure the log's evaluations have, each once (the first evaluation's that has it), in the order
+  /// the evaluations list them.
+  public var evaluationMeasures: [Measure] {
+    var seen: Set<String> = []
+    return evaluations.flatMap(\.measures).filter { seen.insert($0.key).inserted }
+  }
 
   /// The last value of a scalar.
   public func last(_ scalar: TrainingScalar) -> Double? { entries.reversed().lazy.compactMap(scalar.value).first }

@@ -34,13 +34,13 @@ public enum RunPlots {
 
   /// An evaluation metric (from metrics.jsonl's `eval` lines) against the step, for the runs that
   /// evaluated it (each in its report colour).
-  public static func evaluation(_ key: String, of runs: [RunRecord], width: Double = 600, height: Double = 300)
+  public static func evaluation(_ measure: Measure, of runs: [RunRecord], width: Double = 600, height: Double = 300)
     -> SVGPlot
   {
     SVGPlot(
-      title: "\(MetricLabels.label(key)) during training", xLabel: "step", yLabel: MetricLabels.label(key),
+      title: "\(measure.label) during training", xLabel: "step", yLabel: measure.label,
       series: runs.enumerated().compactMap { i, run in
-        let points = run.metrics.evaluationSeries(key)
+        let points = run.metrics.evaluationSeries(measure.key)
         return points.isEmpty ? nil : .init(run.name, points: points, color: ChartStyle.color(i), markers: true)
       }, width: width, height: height)
   }

@@ -12,11 +12,10 @@ public struct RunRecord: Sendable {
   /// config.json's `config` object, flattened to dotted keys, plus `gitCommit`.
   public var config: [String: JSONValue]
   public var metrics: MetricsLog
-  /// summary.json, when the run finished: numeric fields flattened (`mixture.modesCovered`, ...).
-  public var summary: [String: Double]?
-  public var status: RunStatus?
-  /// eval.json's numeric fields, flattened.
-  public var evaluation: [String: Double]?
+  /// summary.json, when the run finished (or stopped).
+  public var summary: TrainingSummary?
+  /// eval.json, when `graft evaluate` measured the run.
+  public var evaluation: EvaluationFile?
   /// The latest samples/step-NNNNNN.png.
   public var latestSample: (step: Int, png: Data)?
   /// Parameter shapes from the latest checkpoint's header (`generator.0.weight` → [512, 100]); empty
@@ -25,7 +24,7 @@ public struct RunRecord: Sendable {
 
   public init(
     name: String, url: URL, config: [String: JSONValue], metrics: MetricsLog = MetricsLog(),
-    summary: [String: Double]? = nil, status: RunStatus? = nil, evaluation: [String: Double]? = nil,
+    summary: TrainingSummary? = nil, evaluation: EvaluationFile? = nil,
     latestSample: (step: Int, png: Data)? = nil
   ) {
     self.name = name
@@ -33,10 +32,11 @@ public struct RunRecord: Sendable {
     self.config = config
     self.metrics = metrics
     self.summary = summary
-    self.status = status
     self.evaluation = evaluation
     self.latestSample = latestSample
   }
+
+  public var status: RunStatus? { summary?.status }
 
   public var generatorOptimizer: String { config["generatorOptimizer"]?.text ?? "?" }
   public var discriminatorOptimizer: String { config["discriminatorOptimizer"]?.text ?? "?" }
@@ -85,16 +85,14 @@ public struct RunRecord: Sendable {
 
     var record = RunRecord(name: name ?? url.lastPathComponent, url: url, config: config)
     if let text = try? String(contentsOf: run.metrics, encoding: .utf8) { record.metrics = MetricsLog(text: text) }
-    if let data = try? Data(contentsOf: run.summary) {
-      guard let summary = try? JSONValue.parse(data) else { throw ReportError("\(run.summary.path) is not valid JSON") }
-      // The provenance (thread count, ...) describes the machine, not the run's results.
-      record.summary = summary.numericLeaves().filter { !$0.key.hasPrefix("provenance.") }
-      record.status = summary["status"]?.string.flatMap(RunStatus.init(rawValue:))
-    }
-    let evalFile = run.evaluation
-    if let data = try? Data(contentsOf: evalFile) {
-      guard let evaluation = try? JSONValue.parse(data) else { throw ReportError("\(evalFile.path) is not valid JSON") }
-      record.evaluation = evaluation.numericLeaves()
+    // A damaged summary or evaluation stops the report: shown as missing, it would read as a run that
+    // never finished.
+    do {
+      record.summary = try run.readSummary()
+      record.evaluation = try run.readEvaluation()
+    } catch let error as UnreadableRunFile {
+      throw ReportError(
+        "\(error); move it away to report the run without it (`graft train --resume` writes summary.json again, `graft evaluate` eval.json)")
     }
     record.parameterShapes = ParameterShapes.read(run.latestCheckpoint)
     if let latest = latestSampleFile(run) {

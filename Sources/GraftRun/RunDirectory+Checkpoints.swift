@@ -9,11 +9,18 @@ extension RunDirectory {
     let damage: String
     do {
       let checkpoint = try Checkpoint.load(from: file)
-      if checkpoint.verification == .data {
+      switch checkpoint.verification {
+      case .whole: break
+      case .data:
         FileHandle.standardError.write(
           Data(
             ("graft: note: \(file.path) predates checksums of a checkpoint's metadata: its tensors are verified, "
               + "its step and settings are not\n").utf8))
+      case .none:
+        FileHandle.standardError.write(
+          Data(
+            ("graft: note: \(file.path) carries no checksum (written outside Graft, or by a Graft before "
+              + "checksums): neither its tensors nor its step and settings can be verified\n").utf8))
       }
       guard let tensor = checkpoint.firstNonFiniteTensor else { return checkpoint }
       damage = "\(file.path) is corrupt: tensor '\(tensor)' holds a NaN or infinite value, which Graft never saves"

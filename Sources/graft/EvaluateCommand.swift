@@ -56,9 +56,7 @@ struct EvaluateCommand: ParsableCommand {
     // a GAN's generator is often sampled that way and the two can differ a lot.
     let trainMode = trainer.imageEvaluator != nil && trainer.generatorHasBatchNorm
     let inception = try inceptionWeights.map {
-      try JSONValue.parse(
-        JSONEncoder().encode(
-          inceptionMetrics(of: trainer, weights: URL(fileURLWithPath: $0), count: inceptionSamples)))
+      try inceptionMetrics(of: trainer, weights: URL(fileURLWithPath: $0), count: inceptionSamples)
     }
     let data = try EvaluationFile(
       evaluation: try trainer.evaluation(), step: trainer.step, provenance: .current,

@@ -29,24 +29,6 @@ func inceptionMetrics(of trainer: Trainer, weights: URL, count: Int) throws -> I
     referenceFeatures: cached.path)
 }
 
-/// eval.json's `inception` object: the metrics in pytorch-fid's Inception features, and what they came from.
-struct InceptionMetrics: Encodable {
-  var fid: Double
-  var kid: Double
-  var kidStd: Double
-  var precision: Double
-  var recall: Double
-  var inceptionScore: Double
-  var inceptionScoreStd: Double
-  var inceptionScoreSplits: Int
-  var sampleCount: Int
-  var referenceCount: Int
-  /// The weights file.
-  var weights: String
-  /// The cached features of the reference images.
-  var referenceFeatures: String
-}
-
 /// The pool features of the first `count` test images of the run's data set, computed once per data set,
 /// count and weights file and kept in the cache directory (`InceptionWeights.cacheDirectory()`) as
 /// `inception-reference-DATASET-COUNT-WEIGHTS.npy`, with their statistics beside it as pytorch-fid's

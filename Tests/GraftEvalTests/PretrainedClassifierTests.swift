@@ -2,6 +2,7 @@ import Foundation
 import GraftData
 import GraftEngine
 import GraftEval
+import GraftRun
 import Testing
 
 /// The first 2000 test and training images of Fashion-MNIST at 32×32, or nil when the data set is not

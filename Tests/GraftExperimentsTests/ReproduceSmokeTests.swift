@@ -229,7 +229,9 @@ struct ReproduceSmokeTests {
       let record = try RunRecord.load(run.directory)
       // Evaluated once, at the end, in every feature space.
       #expect(record.metrics.evaluations.map(\.step) == [40], "\(run.name)")
-      let last = try #require(record.metrics.evaluations.last?.values)
+      let last = try #require(record.metrics.evaluations.last?.measures).reduce(into: [String: Double]()) {
+        $0[$1.key] = $1.value
+      }
       for key in ["fid", "kid", "precision", "recall"].flatMap({ k in ["", "PreReLU", "Seed1"].map { k + $0 } }) {
         let value = try #require(last[key], "\(run.name) has no \(key)")
         #expect(value.isFinite, "\(run.name) \(key)")
@@ -251,8 +253,8 @@ struct ReproduceSmokeTests {
     // eval.json of another step is ignored.
     let adamRuns = confirmation.filter { $0.labels["optimizer"] == "adam" }
     for (index, run) in adamRuns.enumerated() {
-      let logged = try #require(RunRecord.load(run.directory).metrics.evaluations.last?.values)
-      var measured: [String: Any] = logged.mapValues { $0 as Any }
+      let logged = try #require(RunRecord.load(run.directory).metrics.evaluations.last?.measures)
+      var measured: [String: Any] = Dictionary(uniqueKeysWithValues: logged.map { ($0.key, $0.value as Any) })
       measured["fid"] = 1000.0 + Double(index)
       measured["step"] = index == 2 ? 39 : 40
       measured["batchNormTrainMode"] = ["fid": 2000.0 + Double(index), "recall": 0.5, "classesCovered": 7]

@@ -170,6 +170,9 @@ struct CheckpointIntegrityTests {
     let trainer = try Trainer.resume(directory)
     let message = thrownMessage { try trainer.train(log: { _ in }) }
     #expect(message.contains("training stopped at step"), "\(message)")
+    // The file it resumed from is still the latest: loaded finite but unverifiable, it is not called good.
+    #expect(message.contains("carries no checksum, so it cannot be called good"), "\(message)")
+    #expect(!message.contains("last good checkpoint"), "\(message)")
     for url in RunDirectory(directory).stepCheckpoints() + [latest] {
       // Skip the damaged one this test wrote: the only one without a checksum.
       if try SafeTensorsHeader.read(from: url).metadata[SafeTensorsFile.checksumKey] == nil { continue }

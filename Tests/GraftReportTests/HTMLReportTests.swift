@@ -21,8 +21,13 @@ struct FakeRuns {
     sgda = root.appendingPathComponent("sgda<run>")
     try Self.write(adam, optimizer: "adam", lr: 0.001, modes: 7, eval: nil)
     try Self.write(
-      sgda, optimizer: "sgda", lr: 0.01, modes: 1, eval: #"{"fid": 42.5, "classesCovered": 9, "perClass": [1, 2]}"#)
+      sgda, optimizer: "sgda", lr: 0.01, modes: 1, eval: #"{"step": 40, "fid": 42.5, "#  + Self.imageMetricsRest + "}")
   }
+
+  /// The fields of GraftEval's ImageMetrics other than FID and the feature-space metrics.
+  static let imageMetricsRest = #""classesCovered": 9, "classCount": 10, "klToUniform": 0.2, "meanConfidence": 0.8, "#
+    + #""classCounts": [1, 2, 3, 4, 5, 6, 7, 8, 9, 0], "minimumClassShare": 0.01, "classifierAccuracy": 0.9, "#
+    + #""sampleCount": 100, "referenceCount": 100"#
 
   static func write(_ dir: URL, optimizer: String, lr: Double, modes: Int, eval: String?, seed: Int? = nil) throws {
     try FileManager.default.createDirectory(
@@ -44,7 +49,10 @@ struct FakeRuns {
         "d_update_norm": {"0.weight": 0.01, "0.bias": 0.001, "2.weight": 0.02}}
 
         """
-      if step % 20 == 0 { lines += #"{"step": \#(step), "eval": {"modesCovered": \#(modes), "modeCount": 8}}"# + "\n" }
+      if step % 20 == 0 {
+        lines += #"{"step": \#(step), "eval": {"modesCovered": \#(modes), "modeCount": 8, "highQualityShare": 0.5, "#
+        lines += #""klToUniform": 0.1, "counts": [1, 2, 3, 4, 5, 6, 7, 8]}}"# + "\n"
+      }
     }
     try Data(lines.utf8).write(to: dir.appendingPathComponent("metrics.jsonl"))
     let summary = """
@@ -110,7 +118,7 @@ struct FakeRuns {
     for (step, fid) in [(20, 80.0), (40, 61.5)] {
       lines += #"{"step": \#(step), "eval": {"fid": \#(fid), "kid": 0.25, "precision": 0.71, "recall": 0.42, "#
       lines += #""fidPreReLU": 70.5, "kidPreReLU": 0.31, "recallPreReLU": 0.38, "fidSeed1": 55.5, "#
-      lines += #""precisionSeed1": 0.66}}"# + "\n"
+      lines += #""precisionSeed1": 0.66, "# + FakeRuns.imageMetricsRest + "}}\n"
     }
     let metrics = runs.adam.appendingPathComponent("metrics.jsonl")
     try Data((try String(contentsOf: metrics, encoding: .utf8) + lines).utf8).write(to: metrics)
@@ -130,8 +138,9 @@ struct FakeRuns {
     let titles = inlineSVGs(html).compactMap { XMLTree.parse($0)?.all("text", class: "title").first?.text }
     #expect(titles.contains("recall (pre-ReLU) during training"))
     #expect(titles.contains("FID (2nd classifier) during training"))
-    #expect(MetricLabels.label("kidStdSeed1") == "KID std (2nd classifier)")
-    #expect(MetricLabels.label("Seed1") == "seed1")
+    // The other numbers of an image evaluation are not feature-space metrics: no "last eval" column.
+    #expect(column("classesCovered") == nil && column("sampleCount") == nil)
+    #expect(Measure.label(fromKey: "inception.someNewMetric") == "some new metric")
   }
 
   @Test func ratioInTheTableMatchesTheHandComputedOne() throws {
@@ -158,10 +167,14 @@ struct FakeRuns {
     #expect(record.config["generatorSettings.learningRate"] == .number("0.01"))
     #expect(record.config["gitCommit"] == .string("abc"))
     #expect(record.status == .finished)
-    #expect(record.summary?["mixture.modesCovered"] == 1)
-    #expect(record.summary?["mixture.counts"] == nil)
-    #expect(record.summary?.keys.contains { $0.hasPrefix("provenance") } == false)  // the machine, not results
-    #expect(record.evaluation == ["fid": 42.5, "classesCovered": 9])
+    #expect(record.summary?.mixture?.modesCovered == 1)
+    // Its results as tables read them: the mixture's measures, with their bounds (not the counts or the
+    // provenance, which describes the machine).
+    #expect(record.summary?.measures.map(\.key) == ["mixture.modesCovered", "mixture.highQualityShare", "mixture.klToUniform"])
+    #expect(record.summary?.measures.first?.bounds == 0...8 && record.summary?.measures.first?.total == 8)
+    let evaluation = try #require(record.evaluation?.measures)
+    #expect(evaluation.first { $0.key == "fid" }?.value == 42.5)
+    #expect(evaluation.first { $0.key == "classesCovered" }.map { ($0.value, $0.total, $0.label) }! == (9, 10, "classes covered"))
     #expect(record.latestSample?.step == 40)
     #expect(record.metrics.entries.count == 4 && record.metrics.evaluations.count == 2)
   }
@@ -190,6 +203,16 @@ struct FakeRuns {
     #expect(e4?.message.contains("not valid JSON") == true)
 
     #expect(throws: ReportError.self) { try HTMLReport.load([]) }
+
+    // A damaged summary or eval.json stops the report, named, instead of showing the run as unfinished.
+    for (file, text) in [("summary.json", #"{"status": "finished"}"#), ("eval.json", "{\"fid\": 1")] {
+      let copy = runs.root.appendingPathComponent("damaged-" + file)
+      try FileManager.default.copyItem(at: runs.sgda, to: copy)
+      try Data(text.utf8).write(to: copy.appendingPathComponent(file))
+      let e = #expect(throws: ReportError.self) { try RunRecord.load(copy) }
+      #expect(e?.message.contains("damaged-\(file)/\(file) cannot be read") == true, "\(e?.message ?? "")")
+      #expect(e?.message.contains("move it away") == true)
+    }
   }
 
   @Test func aRunWithOnlyAConfigStillRenders() throws {

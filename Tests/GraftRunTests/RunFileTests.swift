@@ -132,16 +132,21 @@ struct RunFileTests {
     let provenance = String(decoding: try #require(fixture["provenance"]).jsonData(), as: UTF8.self)
     let text = """
       {"fid": 12.5, "classCount": 10, "step": 300, "provenance": \(provenance), "batchNormTrainMode": {"fid": 14.0},
-       "inception": {"fid": 40.1}}
+       "inception": \(Self.inceptionPart)}
       """
     let read = try EvaluationFile.read(Data(text.utf8))
     #expect(read.step == 300 && read.evaluation.numbers == ["fid": 12.5, "classCount": 10])
-    #expect(read.batchNormTrainMode?.numbers == ["fid": 14.0] && read.inception?.numericLeaves() == ["fid": 40.1])
+    #expect(read.batchNormTrainMode?.numbers == ["fid": 14.0] && read.inception?.fid == 40.1)
+    #expect(read.inception?.inceptionScoreSplits == 10 && read.inception?.weights == "/w/pt_inception.pth")
+    // Every number of the file, as tables read them: the image part's, batch norm's, Inception's.
+    #expect(read.measures.map(\.key).contains("batchNormTrainMode.fid"))
+    #expect(read.measures.first { $0.key == "inception.fid" }.map { ($0.value, $0.label) }! == (40.1, "FID (Inception)"))
     #expect(read.provenance != nil)
     #expect(try EvaluationFile.read(Data(#"{"fid": 3, "step": 2}"#.utf8)).provenance == nil)
     for (bad, says) in [
       ("[1]", "not a JSON object"), ("{\"fid\": 1}", "has no step"), ("{\"step\": 1.5}", "has no step"),
       ("{\"step\": 3, \"provenance\": 7}", "provenance cannot be read"), ("{", "not valid JSON"),
+      ("{\"step\": 3, \"inception\": {\"fid\": 40.1}}", "inception cannot be read"),
     ] {
       #expect("\((try? EvaluationFile.read(Data(bad.utf8))).map { "\($0.step)" } ?? "refused")" == "refused")
       do {
@@ -151,4 +156,11 @@ struct RunFileTests {
       }
     }
   }
+
+  /// eval.json's `inception` object as `graft evaluate --inception-weights` writes it.
+  static let inceptionPart = """
+    {"fid": 40.1, "kid": 0.02, "kidStd": 0.001, "precision": 0.6, "recall": 0.5, "inceptionScore": 3.2,
+     "inceptionScoreStd": 0.1, "inceptionScoreSplits": 10, "sampleCount": 500, "referenceCount": 500,
+     "weights": "/w/pt_inception.pth", "referenceFeatures": "/c/ref.npy"}
+    """
 }

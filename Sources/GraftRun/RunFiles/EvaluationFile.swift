@@ -12,11 +12,11 @@ public struct EvaluationFile: Encodable, Sendable {
   /// written without it (by hand or by another tool).
   public var provenance: Provenance?
   public var batchNormTrainMode: Evaluation?
-  public var inception: JSONValue?
+  public var inception: InceptionMetrics?
 
   public init(
     evaluation: Evaluation, step: Int, provenance: Provenance?, batchNormTrainMode: Evaluation? = nil,
-    inception: JSONValue? = nil
+    inception: InceptionMetrics? = nil
   ) {
     self.evaluation = evaluation
     self.step = step
@@ -64,18 +64,36 @@ extension EvaluationFile {
     guard let step = fields[Key.step.rawValue]?.number, step >= 0, step == step.rounded() else {
       throw ReadError(description: "eval.json has no step (a whole number ≥ 0)")
     }
-    let provenance: Provenance?
-    do {
-      provenance = try fields[Key.provenance.rawValue].map {
-        try JSONDecoder().decode(Provenance.self, from: try $0.jsonData())
+    // A part of the file that must read as its type, when present.
+    func part<T: Decodable>(_ key: Key, as type: T.Type) throws -> T? {
+      do {
+        return try fields[key.rawValue].map { try JSONDecoder().decode(type, from: try $0.jsonData()) }
+      } catch {
+        throw ReadError(
+          description: "eval.json's \(key.rawValue) cannot be read (\((error as? DecodingError)?.reason ?? "\(error)"))")
       }
-    } catch {
-      throw ReadError(description: "eval.json's provenance cannot be read (\(error))")
     }
+    let provenance = try part(.provenance, as: Provenance.self)
+    let inception = try part(.inception, as: InceptionMetrics.self)
     let own = Set([Key.step, .provenance, .batchNormTrainMode, .inception].map(\.rawValue))
     return EvaluationFile(
       evaluation: Evaluation(json: .object(members.filter { !own.contains($0.key) })), step: Int(step),
       provenance: provenance, batchNormTrainMode: fields[Key.batchNormTrainMode.rawValue].map(Evaluation.init(json:)),
-      inception: fields[Key.inception.rawValue])
+      inception: inception)
+  }
+}
+
+extension EvaluationFile {
+  /// Everything the file measured: the evaluation's measures, then those with batch norm in training mode
+  /// (`batchNormTrainMode.` keys, "… (BN train)" labels) and in Inception features (`inception.` keys).
+  public var measures: [Measure] {
+    var out = evaluation.measures
+    for var m in batchNormTrainMode?.measures ?? [] {
+      m = m.nested(in: Key.batchNormTrainMode.rawValue)
+      m.label += " (BN train)"
+      out.append(m)
+    }
+    out += (inception?.measures ?? []).map { $0.nested(in: Key.inception.rawValue) }
+    return out
   }
 }
