@@ -140,10 +140,13 @@ let package = Package(
       ],
       swiftSettings: honestImports
     ),
-    // A seeded mutation fuzzer of the readers of given files (safetensors, npy, IDX, configs, metrics): `make fuzz`.
-    .executableTarget(
-      name: "graft-fuzz", dependencies: ["GraftEngine", "GraftIO", "GraftData", "GraftRun", "GraftReport"],
+    // The readers of given files (safetensors, npy, IDX, .pth, npz, configs, metrics) as fuzz targets, and
+    // the fuzzers that call them: a seeded mutation loop, and libFuzzer's (`make fuzz`).
+    .target(
+      name: "GraftFuzzTargets", dependencies: ["GraftEngine", "GraftIO", "GraftData", "GraftRun", "GraftReport"],
       swiftSettings: honestImports),
+    .executableTarget(name: "graft-fuzz", dependencies: ["GraftEngine", "GraftFuzzTargets"], swiftSettings: honestImports),
+    .executableTarget(name: "graft-libfuzzer", dependencies: ["GraftFuzzTargets"], swiftSettings: honestImports),
     // What several test targets share: the finite-difference gradient check, tolerance checks, fixture
     // loading, temporary directories. A plain target (not a test target), so that test targets can import it.
     .target(

@@ -10,22 +10,12 @@
 // input and carries no raw Foundation or Swift error text. A trap or a hang (2 s) writes the input to
 // fuzz-failure-TARGET.bin, says so and exits non-zero.
 import Foundation
-import GraftData
 import GraftEngine
-import GraftIO
-import GraftReport
-import GraftRun
+import GraftFuzzTargets
 
 #if canImport(Glibc)
   import Glibc
 #endif
-
-struct Target {
-  let name: String
-  /// Reads `input` (written at `file` for the readers that take a path); throws what the reader throws.
-  let read: (_ input: Data, _ file: URL) throws -> Void
-  let usesFile: Bool
-}
 
 /// One line to standard output at once: a trap ends the process with _exit, which flushes no buffer.
 func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
@@ -36,23 +26,6 @@ let scratchRoot =
 let scratch = scratchRoot.appendingPathComponent("graft-fuzz-\(getpid())")
 try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: scratch) }
-
-let targets: [Target] = [
-  Target(name: "safetensors", read: { data, _ in _ = try SafeTensorsFile.read(data: data, source: "input") }, usesFile: false),
-  Target(name: "npy", read: { data, _ in _ = try NPY.read(data: data, source: "input", as: Float.self) }, usesFile: false),
-  Target(name: "idx", read: { _, file in _ = try IDXFile(contentsOf: file.path, limit: 100) }, usesFile: true),
-  // PyTorch state dicts (zip and legacy .pth, through the restricted unpickler) and NumPy's .npz.
-  Target(name: "pth", read: { _, file in _ = try TorchStateDict.read(from: file) }, usesFile: true),
-  Target(name: "npz", read: { _, file in _ = try NPZ.read(file, as: Double.self) }, usesFile: true),
-  Target(name: "config-json", read: { _, file in _ = try TrainingConfig.load(file: file.path) }, usesFile: true),
-  Target(name: "config-yaml", read: { _, file in _ = try TrainingConfig.load(file: file.path) }, usesFile: true),
-  Target(
-    name: "metrics",
-    read: { data, file in
-      _ = MetricsLog(text: String(decoding: data, as: UTF8.self))
-      _ = TheoryTimeline(metrics: file)
-    }, usesFile: true),
-]
 
 // MARK: Arguments
 
@@ -137,12 +110,10 @@ func mutate(_ input: [UInt8], corpus: [[UInt8]], rng: inout RandomGenerator) -> 
 
 // MARK: The loop
 
-/// Raw error texts that must never reach a user.
 var rng = RandomGenerator(seed: seed)
-let rawTexts = ["DecodingError", "NSCocoaErrorDomain", "Foundation.", "Swift.Decoding", "codingPath", "Error Domain="]
 var failed = false
 let started = Date()
-for target in targets where only == nil || only == target.name {
+for target in FuzzTarget.all where only == nil || only == target.name {
   let folder = corpusRoot.appendingPathComponent(target.name)
   let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).sorted()
   let corpus = files.compactMap { FileManager.default.contents(atPath: folder.appendingPathComponent($0).path) }
@@ -154,8 +125,7 @@ for target in targets where only == nil || only == target.name {
   }
   free(failureFile)
   failureFile = strdup("fuzz-failure-\(target.name).bin")!
-  let suffix = target.name == "config-yaml" ? ".yaml" : target.name == "config-json" ? ".json" : ".bin"
-  let file = scratch.appendingPathComponent("input" + suffix)
+  let file = scratch.appendingPathComponent("input" + target.fileSuffix)
   var refused = 0
   var badMessages = 0
   let targetStart = Date()
@@ -173,7 +143,7 @@ for target in targets where only == nil || only == target.name {
     } catch {
       refused += 1
       let text = "\(error)"
-      if text.contains("\n") || rawTexts.contains(where: text.contains) {
+      if !FuzzTarget.isFit(text) {
         badMessages += 1
         if badMessages <= 3 {
           say("graft-fuzz: \(target.name): input \(i) (seed \(seed)) is refused with an unfit message: \(text)")

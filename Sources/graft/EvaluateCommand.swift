@@ -23,6 +23,11 @@ struct EvaluateCommand: ParsableCommand {
       "pytorch-fid's Inception weights (pt_inception-2015-12-05-6726825d.pth): adds 'inception' to eval.json (FID, KID, precision/recall, Inception Score in its features) for image runs."
   )
   var inceptionWeights: String?
+  @Flag(
+    help:
+      "Add the Inception metrics with pytorch-fid's weights from the cache ($GRAFT_CACHE_DIR, else $XDG_CACHE_HOME/graft, else ~/.cache/graft), downloaded there once and verified when missing ($GRAFT_INCEPTION_WEIGHTS_URL names a mirror)."
+  )
+  var inception = false
   @Option(help: "Samples and test images for the Inception metrics (papers use 10 000 or 50 000; slow on a CPU).")
   var inceptionSamples: Int = 1000
 
@@ -55,9 +60,11 @@ struct EvaluateCommand: ParsableCommand {
     // Image runs with batch norm: the same metrics with batch norm using each batch's statistics, since
     // a GAN's generator is often sampled that way and the two can differ a lot.
     let trainMode = trainer.imageEvaluator != nil && trainer.generatorHasBatchNorm
-    let inception = try inceptionWeights.map {
-      try inceptionMetrics(of: trainer, weights: URL(fileURLWithPath: $0), count: inceptionSamples)
-    }
+    let weights =
+      inception || inceptionWeights != nil
+      ? try InceptionWeights.locate(path: inceptionWeights) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+      : nil
+    let inception = try weights.map { try inceptionMetrics(of: trainer, weights: $0, count: inceptionSamples) }
     let data = try EvaluationFile(
       evaluation: try trainer.evaluation(), step: trainer.step, provenance: .current,
       batchNormTrainMode: trainMode ? try trainer.evaluation(batchNormTraining: true) : nil, inception: inception

@@ -133,6 +133,35 @@ struct InceptionCommandLineTests {
           as? [String: Any])
       let secondFID = try #require((second["inception"] as? [String: Any])?["fid"] as? Double)
       #expect(abs(secondFID - fid) > 1, "the cached features were not reused: \(fid) then \(secondFID)")
+
+      // `--inception` without a path: the weights from the cache, under pytorch-fid's published name.
+      let published = InceptionWeights.publishedURL.lastPathComponent
+      try FileManager.default.copyItem(at: weights, to: cache.appendingPathComponent(published))
+      let (cachedStatus, cachedOutput) = try runGraft(
+        ["evaluate", run.path, "--inception", "--inception-samples", "6"], environment: ["GRAFT_CACHE_DIR": cache.path])
+      #expect(cachedStatus == 0, "\(cachedOutput)")
+      let third = try #require(
+        try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json")))
+          as? [String: Any])
+      #expect((third["inception"] as? [String: Any])?["fid"] as? Double == secondFID)
+      #expect((third["inception"] as? [String: Any])?["weights"] as? String == cache.appendingPathComponent(published).path)
+
+      // Not in the cache and no server: one line saying what was tried, where to put the file, the flag; the
+      // eval.json already written stays.
+      let empty = dir.appendingPathComponent("empty-cache")
+      let (offline, offlineOutput) = try runGraft(
+        ["evaluate", run.path, "--inception", "--inception-samples", "6"],
+        environment: [
+          "GRAFT_CACHE_DIR": empty.path, "GRAFT_INCEPTION_WEIGHTS_URL": "http://127.0.0.1:9/weights/\(published)",
+        ])
+      #expect(offline != 0)
+      let errorLines = offlineOutput.split(separator: "\n").filter { $0.hasPrefix("Error:") || $0.hasPrefix("graft: error") }
+      #expect(errorLines.count == 1, "\(offlineOutput)")
+      #expect(offlineOutput.contains("could not download http://127.0.0.1:9/weights/\(published)"), "\(offlineOutput)")
+      #expect(offlineOutput.contains(empty.path) && offlineOutput.contains("--inception-weights"), "\(offlineOutput)")
+      #expect(
+        (try JSONSerialization.jsonObject(with: Data(contentsOf: run.appendingPathComponent("eval.json")))
+          as? [String: Any])?["inception"] != nil)
     }
   }
 }

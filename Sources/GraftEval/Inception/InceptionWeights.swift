@@ -18,6 +18,12 @@ public enum InceptionWeights {
     string: "https://github.com/mseitzer/pytorch-fid/releases/download/fid_weights/pt_inception-2015-12-05-6726825d.pth"
   )!
 
+  /// Where the weights are downloaded from: `$GRAFT_INCEPTION_WEIGHTS_URL` (a mirror of the same file,
+  /// named as published so that its hash prefix is checked), else pytorch-fid's URL.
+  public static func source(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+    environment["GRAFT_INCEPTION_WEIGHTS_URL"].flatMap { $0.isEmpty ? nil : URL(string: $0) } ?? publishedURL
+  }
+
   /// Why the weights could not be had: one line naming what was tried, where to put the file, the flag.
   public struct Unavailable: Error, CustomStringConvertible, LocalizedError {
     public let description: String
@@ -49,7 +55,7 @@ public enum InceptionWeights {
   ///
   /// Throws `Unavailable` when the download fails or is refused.
   public static func locate(
-    path: String? = nil, source: URL = publishedURL, cache: URL = cacheDirectory(), attempts: Int = 3,
+    path: String? = nil, source: URL = source(), cache: URL = cacheDirectory(), attempts: Int = 3,
     flag: String = "--inception-weights", log: (String) -> Void = { _ in }
   ) throws -> URL {
     if let path { return URL(fileURLWithPath: path) }
