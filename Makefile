@@ -40,26 +40,27 @@ test-outcomes: deps
 	$(BUILD) --build-tests
 	OPENBLAS_CORETYPE=$(CORETYPE) DNNL_MAX_CPU_ISA=$(DNNL_ISA) $(TEST) --filter "Outcome|ReproduceSmoke"
 
-## The readers of given files (safetensors, npy, npz, .pth, IDX, JSON and YAML configs, metrics) fuzzed: 100,000 mutated
-## inputs each from the real files in Tests/Fuzz/Corpus, seeded (FUZZ_SEED) so that a failure reproduces.
-FUZZ_INPUTS ?= 100000
+## The readers of given files (safetensors, npy, npz, .pth, IDX, JSON and YAML configs, metrics) under libFuzzer:
+## FUZZ_RUNS coverage-guided inputs per reader, grown from the real files in Tests/Fuzz/Corpus, seeded by
+## FUZZ_SEED (Scripts/libfuzz.sh says what fails it and where the input is kept).
+FUZZ_RUNS ?= 100000
 FUZZ_SEED ?= 1
 fuzz: deps
-	$(BUILD) --product graft-fuzz
-	.build/release/graft-fuzz Tests/Fuzz/Corpus --inputs $(FUZZ_INPUTS) --seed $(FUZZ_SEED)
+	swift build -c release --sanitize=fuzzer --product graft-libfuzzer --scratch-path .build-fuzzer
+	Scripts/libfuzz.sh .build-fuzzer $(FUZZ_RUNS) $(FUZZ_SEED)
 
-## Sanitizers (debug builds in their own folders, as the sanitizers need everything rebuilt):
-## ThreadSanitizer on the engine's parallel kernels (worker pool, Box–Muller, oneDNN's per-thread streams),
-## the run lock and run ownership, the local process pool and sweeps; AddressSanitizer (with LeakSanitizer)
-## on the file readers through the fuzzer, SANITIZE_INPUTS seeded inputs each. A report fails the target.
+## Sanitizers (builds in their own folders, as the sanitizers need everything rebuilt): ThreadSanitizer on the
+## engine's parallel kernels (worker pool, Box–Muller, oneDNN's per-thread streams), the run lock and run
+## ownership, the local process pool and sweeps; AddressSanitizer with LeakSanitizer on the readers under
+## libFuzzer, SANITIZE_RUNS inputs each. A report fails the target.
 TSAN_TESTS ?= ParallelKernelTests|BoxMullerKernelTests|ConvKernelTests|RunOwnership|SweepOwnership|LocalProcessPoolTests|RunStartTests
-SANITIZE_INPUTS ?= 10000
+SANITIZE_RUNS ?= 10000
 sanitize: deps
 	swift build --sanitize=thread --build-tests --scratch-path .build-tsan
 	swift test --sanitize=thread --skip-build --scratch-path .build-tsan --no-parallel --filter "$(TSAN_TESTS)"
-	swift build --sanitize=address --product graft-fuzz --scratch-path .build-asan
-	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan-suppressions.txt \
-	  .build-asan/debug/graft-fuzz Tests/Fuzz/Corpus --inputs $(SANITIZE_INPUTS) --seed 2
+	swift build -c release --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address --product graft-libfuzzer \
+	  --scratch-path .build-fuzzer-asan
+	Scripts/libfuzz.sh .build-fuzzer-asan $(SANITIZE_RUNS) 2
 
 ## Graft vs PyTorch on this machine (needs torch: pip install -r Scripts/requirements-dev.txt).
 bench: deps

@@ -27,7 +27,6 @@ let package = Package(
     .library(name: "GraftReport", targets: ["GraftReport"]),
     .library(name: "GraftExperiments", targets: ["GraftExperiments"]),
     .executable(name: "graft", targets: ["graft"]),
-    .executable(name: "graft-fuzz", targets: ["graft-fuzz"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -141,11 +140,10 @@ let package = Package(
       swiftSettings: honestImports
     ),
     // The readers of given files (safetensors, npy, IDX, .pth, npz, configs, metrics) as fuzz targets, and
-    // the fuzzers that call them: a seeded mutation loop, and libFuzzer's (`make fuzz`).
+    // libFuzzer's driver that calls them (`make fuzz`).
     .target(
       name: "GraftFuzzTargets", dependencies: ["GraftEngine", "GraftIO", "GraftData", "GraftRun", "GraftReport"],
       swiftSettings: honestImports),
-    .executableTarget(name: "graft-fuzz", dependencies: ["GraftEngine", "GraftFuzzTargets"], swiftSettings: honestImports),
     .executableTarget(name: "graft-libfuzzer", dependencies: ["GraftFuzzTargets"], swiftSettings: honestImports),
     // What several test targets share: the finite-difference gradient check, tolerance checks, fixture
     // loading, temporary directories. A plain target (not a test target), so that test targets can import it.

@@ -18,6 +18,9 @@ public enum NPZ {
     guard FileManager.default.isReadableFile(atPath: source) else {
       throw GraftIOError.unreadable(file: source, reason: GraftIOError.readFailure(url, CocoaError(.fileReadUnknown)))
     }
+    if let problem = try GraftIOError.readingBytes(of: url, ZipDirectory.problem) {
+      throw malformed("\(problem), so it is not a readable .npz file")
+    }
     let archive: Archive
     do {
       archive = try Archive(url: url, accessMode: .read)

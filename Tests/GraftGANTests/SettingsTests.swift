@@ -76,6 +76,9 @@ import Testing
     ("json", #"{"steps": 5, "steps": 6}"#, "duplicate key"),
     ("json", #"{"steps": 5,"#, "is not valid JSON"),
     ("yaml", "steps: [5\n", "is not valid YAML"),
+    // Found by libFuzzer (`make fuzz`): a list or mapping as a key trapped the YAML library (Yams 6).
+    ("yaml", "steps: 5\n? [a, b]\n: 3\n", "uses a YAML list or mapping as a key (under 'the top level')"),
+    ("yaml", "theory:\n  ? {a: 1}\n  : 3\n", "uses a YAML list or mapping as a key (under 'theory')"),
   ])
   func keysGivenTwiceAndBrokenFilesAreRefused(format: String, text: String, expected: String) throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("settings-\(UUID().uuidString).\(format)")

@@ -102,6 +102,14 @@ struct TorchStateDictTests {
       ("legacy-pickle-cut.pth", legacy.prefix(200)),
       ("empty.pth", Data()),
       ("flipped.pth", flipping(good, at: try #require(good.range(of: Data("_rebuild_tensor_v2".utf8))).lowerBound)),
+      // Found by libFuzzer (`make fuzz`, kept in its corpus): a ZIP64 directory entry whose local header
+      // offset is near 2⁶⁴ trapped ZIPFoundation 0.9.20 ("Not enough bits to represent the passed value").
+      (
+        "zip-offset-past-end.pth",
+        try Data(
+          contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fuzz/Corpus/pth/regression-zip-offset-past-end.pth"))
+      ),
     ]
     for (name, data) in cases {
       let url = dir.appendingPathComponent(name)

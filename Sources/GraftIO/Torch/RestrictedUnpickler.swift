@@ -120,6 +120,36 @@ struct RestrictedUnpickler {
   private var stack: [PickleValue] = []
   private var marks: [Int] = []
   private var memo: [Int: PickleValue] = [:]
+  /// Every list and dict made so far. A pickle can put a container inside itself (a cycle, which reference
+  /// counting never frees: found by libFuzzer's leak check), so the reader empties them all once it has
+  /// what it needs (`releaseContainers`).
+  private let made = MadeContainers()
+
+  private final class MadeContainers {
+    var lists: [PickleList] = []
+    var dicts: [PickleDict] = []
+  }
+
+  private func newList() -> PickleList {
+    let list = PickleList()
+    made.lists.append(list)
+    return list
+  }
+
+  private func newDict() -> PickleDict {
+    let dict = PickleDict()
+    made.dicts.append(dict)
+    return dict
+  }
+
+  /// Empties every list and dict this unpickler made, which breaks any cycle among them. The values
+  /// `load` returned lose their contents: call it after reading them.
+  func releaseContainers() {
+    for list in made.lists { list.elements = [] }
+    for dict in made.dicts { dict.entries = [] }
+    made.lists = []
+    made.dicts = []
+  }
 
   private func malformed(_ problem: String) -> GraftIOError {
     .malformed(
@@ -242,14 +272,14 @@ struct RestrictedUnpickler {
         let c = try pop()
         let b = try pop()
         stack.append(.tuple([try pop(), b, c]))
-      case UInt8(ascii: "]"): stack.append(.list(PickleList()))  // EMPTY_LIST
+      case UInt8(ascii: "]"): stack.append(.list(newList()))  // EMPTY_LIST
       case UInt8(ascii: "l"):  // LIST
-        let list = PickleList()
+        let list = newList()
         list.elements = try popMark()
         stack.append(.list(list))
-      case UInt8(ascii: "}"): stack.append(.dict(PickleDict()))  // EMPTY_DICT
+      case UInt8(ascii: "}"): stack.append(.dict(newDict()))  // EMPTY_DICT
       case UInt8(ascii: "d"):  // DICT
-        let dict = PickleDict()
+        let dict = newDict()
         try setItems(dict, try popMark())
         stack.append(.dict(dict))
       case UInt8(ascii: "a"):  // APPEND
@@ -374,7 +404,7 @@ struct RestrictedUnpickler {
     switch global {
     case .orderedDict:
       guard args.isEmpty else { throw malformed("builds an OrderedDict from arguments") }
-      return .dict(PickleDict())
+      return .dict(newDict())
     case .rebuildParameter:
       guard let first = args.first, case .tensor = first else { throw malformed("builds a parameter from no tensor") }
       return first

@@ -100,6 +100,9 @@ public struct TorchStateDict: Sendable {
   private static func readZip(_ url: URL) throws -> TorchStateDict {
     let source = url.path
     func malformed(_ problem: String) -> GraftIOError { .malformed(file: source, problem: problem) }
+    if let problem = try GraftIOError.readingBytes(of: url, ZipDirectory.problem) {
+      throw malformed("\(problem); the file is damaged, so download or copy it again")
+    }
     let archive: Archive
     do {
       archive = try Archive(url: url, accessMode: .read)
@@ -140,6 +143,7 @@ public struct TorchStateDict: Sendable {
       }
     }
     var unpickler = RestrictedUnpickler(bytes: try contents(pickleEntry), source: source)
+    defer { unpickler.releaseContainers() }
     let root = try unpickler.load()
     return try materialize(root, source: source) { storage in
       guard let entry = archive[prefix + "data/" + storage.key] else {
@@ -159,6 +163,7 @@ public struct TorchStateDict: Sendable {
   private static func readLegacy(_ bytes: [UInt8], source: String) throws -> TorchStateDict {
     func malformed(_ problem: String) -> GraftIOError { .malformed(file: source, problem: problem) }
     var unpickler = RestrictedUnpickler(bytes: bytes, source: source)
+    defer { unpickler.releaseContainers() }
     guard case .bigInt(let magic) = try unpickler.load(), magic == legacyMagic else {
       throw malformed("it is a pickle but not a torch.save file (no magic number 0x1950a86a20f9469cfc6c)")
     }

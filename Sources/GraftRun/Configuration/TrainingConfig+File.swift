@@ -15,8 +15,8 @@ extension TrainingConfig {
       // A key given twice is an error, not "the last one wins": one of the two values is a mistake.
       if path.hasSuffix(".yaml") || path.hasSuffix(".yml") {
         let text = String(decoding: data, as: UTF8.self)
-        if let node = try Yams.compose(yaml: text), let key = firstDuplicateKey(node) {
-          throw ConfigError("config file \(path) gives '\(key)' twice: keep one")
+        if let node = try Yams.compose(yaml: text), let problem = firstKeyProblem(node) {
+          throw ConfigError("config file \(path) \(problem)")
         }
         parsed = try Yams.load(yaml: text)
       } else {
@@ -65,17 +65,23 @@ extension TrainingConfig {
   }
 }
 
-/// The dotted key of the first key a YAML mapping in `node` gives twice, or nil.
-private func firstDuplicateKey(_ node: Node, prefix: String = "") -> String? {
+/// What is wrong with the first bad key of a YAML mapping in `node` (a key given twice, or one that is not a
+/// plain scalar), or nil.
+private func firstKeyProblem(_ node: Node, prefix: String = "") -> String? {
   if let mapping = node.mapping {
     var seen = Set<String>()
     for (key, value) in mapping {
-      let name = key.string ?? "\(key)"
-      if !seen.insert(name).inserted { return prefix + name }
-      if let found = firstDuplicateKey(value, prefix: prefix + name + ".") { return found }
+      // Settings are named by plain scalars; a list or mapping as a key (YAML's `? [a, b]`) names none,
+      // and the YAML library traps on it rather than throwing.
+      guard let name = key.scalar?.string else {
+        return "uses a YAML list or mapping as a key (under '\(prefix.isEmpty ? "the top level" : String(prefix.dropLast()))'): "
+          + "settings are named by plain keys"
+      }
+      if !seen.insert(name).inserted { return "gives '\(prefix + name)' twice: keep one" }
+      if let found = firstKeyProblem(value, prefix: prefix + name + ".") { return found }
     }
   } else if let sequence = node.sequence {
-    for element in sequence { if let found = firstDuplicateKey(element, prefix: prefix) { return found } }
+    for element in sequence { if let found = firstKeyProblem(element, prefix: prefix) { return found } }
   }
   return nil
 }
