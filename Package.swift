@@ -113,7 +113,7 @@ let package = Package(
       swiftSettings: honestImports),
     // Sweeps: many runs through an executor (a local pool of processes, or Slurm), their seed tables.
     .target(
-      name: "GraftSweep", dependencies: ["GraftRun", "GraftOptimizers", "GraftStatistics"], swiftSettings: honestImports),
+      name: "GraftSweep", dependencies: ["GraftRun", "GraftIO", "GraftOptimizers", "GraftStatistics"], swiftSettings: honestImports),
     // Evaluation: the Fashion-MNIST feature classifier, FID in its features, class coverage; pytorch-fid's
     // Inception-v3 and the Inception Score.
     .target(

@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftIO
 import GraftReport
 import GraftStatistics
 import GraftSweep

@@ -1,4 +1,5 @@
 import Foundation
+import GraftIO
 import GraftReport
 import GraftStatistics
 

@@ -1,4 +1,5 @@
 import GraftGAN
+import GraftIO
 import GraftReport
 import GraftStatistics
 

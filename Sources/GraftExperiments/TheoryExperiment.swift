@@ -1,5 +1,6 @@
 import Foundation
 import GraftGAN
+import GraftIO
 import GraftOptimizers
 import GraftReport
 import GraftRun

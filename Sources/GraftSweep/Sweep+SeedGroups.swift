@@ -1,4 +1,5 @@
 import Foundation
+import GraftIO
 import GraftRun
 import GraftStatistics
 
@@ -54,24 +55,21 @@ extension Sweep {
     let metrics = Self.seedMetrics.filter { metric in
       summaries.joined().contains { $0.summary.flatMap(metric.value) != nil }
     }
-    var lines = [
-      "| " + keys.map { $0 + " | " }.joined() + "seeds | finished | " + metrics.map { $0.label + " | " }.joined(),
-      "|" + String(repeating: "---|", count: keys.count + 2 + metrics.count),
-    ]
+    var table = MarkdownTable(keys + ["seeds", "finished"] + metrics.map(\.label))
     for (group, runs) in zip(groups, summaries) {
       let seeds = runs.map { $0.run.labels["seed"] ?? $0.run.name }
       let finished = runs.filter { $0.summary?.status == .finished }.count
-      var row = "| " + keys.map { (group.labels[$0] ?? "") + " | " }.joined()
-      row += zip(seeds, runs).map { $0 + ($1.summary == nil ? "†" : "") }.joined(separator: ", ")
-      row += " | \(finished) of \(runs.count) | "
+      var row = keys.map { group.labels[$0] ?? "" }
+      row.append(zip(seeds, runs).map { $0 + ($1.summary == nil ? "†" : "") }.joined(separator: ", "))
+      row.append("\(finished) of \(runs.count)")
       for metric in metrics {
         let entries = zip(seeds, runs).map { (seed: $0, value: $1.summary.flatMap(metric.value)) }
         let bounds = runs.lazy.compactMap { $0.summary.flatMap(metric.bounds) }.first
-        row += SeedStatistics(leavingOutMissing: entries, bounds: bounds).formatted(digits: metric.digits) + " | "
+        row.append(SeedStatistics(leavingOutMissing: entries, bounds: bounds).formatted(digits: metric.digits))
       }
-      lines.append(row)
+      table.add(row)
     }
-    return lines.joined(separator: "\n")
+    return table.markdown
   }
 
   /// summary.md of a sweep: the per-configuration table over seeds, then the per-run table.

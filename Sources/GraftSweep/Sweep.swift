@@ -1,4 +1,5 @@
 import Foundation
+import GraftIO
 import GraftOptimizers
 import GraftRun
 
@@ -126,14 +127,11 @@ public struct Sweep: Sendable {
   /// A table of the runs' summaries (Markdown).
   public func summaryTable() -> String {
     let keys = Array(Set(runs.flatMap { $0.labels.keys })).sorted()
-    var lines = [
-      "| run | " + keys.map { $0 + " | " }.joined() + "status | loss D | loss G | metric |",
-      "|---|" + String(repeating: "---|", count: keys.count + 4),
-    ]
+    var table = MarkdownTable(["run"] + keys + ["status", "loss D", "loss G", "metric"])
     for run in runs {
-      let labels = keys.map { (run.labels[$0] ?? "") + " | " }.joined()
+      let labels = keys.map { run.labels[$0] ?? "" }
       guard let s = Self.summary(run) else {
-        lines.append("| \(run.name) | \(labels)missing | | | |")
+        table.add([run.name] + labels + ["missing", "", "", ""])
         continue
       }
       var metric = ""
@@ -141,12 +139,11 @@ public struct Sweep: Sendable {
         metric = "modes \(m.modesCovered)/\(m.modeCount), hq \(String(format: "%.1f%%", m.highQualityShare * 100))"
       }
       if let t = s.theory { metric = "modes recovered \(t.modesRecovered)/\(t.bestCosines.count)" }
-      lines.append(
-        "| \(run.name) | \(labels)\(s.status) | "
-          + String(format: "%.4f | %.4f | ", s.discriminatorLoss, s.generatorLoss)
-          + metric + " |")
+      table.add(
+        [run.name] + labels
+          + ["\(s.status)", String(format: "%.4f", s.discriminatorLoss), String(format: "%.4f", s.generatorLoss), metric])
     }
-    return lines.joined(separator: "\n")
+    return table.markdown
   }
 
   /// A run's summary.json, if it finished (and it reads: `checkRunFilesRead` refuses one that does not).

@@ -38,7 +38,7 @@ import Testing
     let lines = table.split(separator: "\n").map(String.init)
     #expect(lines.count == 4)
     #expect(
-      lines[0] == "| lr | optimizer | seeds | finished | loss D | loss G | modes covered | high-quality share (%) | ")
+      lines[0] == "| lr | optimizer | seeds | finished | loss D | loss G | modes covered | high-quality share (%) |")
     // Losses: Student t. Modes covered [7, 5, 8] (bounded, 0…8): the BCa bootstrap interval [5.0, 7.67]
     // (scipy.stats.bootstrap(method='BCa') gives the same), not t's 6.667 ± 3.795, which reaches 10.5 of 8.
     #expect(lines[2].hasPrefix("| 0.001 | adam | 0, 1, 2 | 3 of 3 | 1.250 ± 0.000 (n=3: 1.250, 1.250, 1.250) |"))

@@ -1,4 +1,4 @@
-import GraftReport
+import GraftIO
 import Testing
 
 struct MarkdownTableTests {
