@@ -59,9 +59,7 @@ public struct ComparisonTable: Sendable {
     // total reads "3 / 8", and its bounds cover every run's.
     func addMeasures(_ prefix: String, _ suffix: String, _ measures: (RunRecord) -> [Measure]) {
       let perRun = runs.map(measures)
-      var keys: [String] = []
-      for m in perRun.joined() where !keys.contains(m.key) { keys.append(m.key) }
-      for key in keys {
+      for key in perRun.joined().firstOfEachKey().map(\.key) {
         let found = perRun.map { $0.first { $0.key == key } }
         let first = found.lazy.compactMap { $0 }.first!
         let bounds = found.compactMap { $0?.bounds }.reduce(nil as ClosedRange<Double>?) { union, b in

@@ -197,10 +197,7 @@ public struct HTMLReport: Sendable {
       RunPlots.scalar(.discriminatorLoss, of: runs, title: "Discriminator loss"),
       RunPlots.scalar(.generatorLoss, of: runs, title: "Generator loss"),
     ]
-    var evaluated: [Measure] = []
-    for m in runs.flatMap(\.metrics.evaluationMeasures) where !evaluated.contains(where: { $0.key == m.key }) {
-      evaluated.append(m)
-    }
+    let evaluated = runs.flatMap(\.metrics.evaluationMeasures).firstOfEachKey()
     for measure in evaluated { charts.append(RunPlots.evaluation(measure, of: runs)) }
     let lrs = [TrainingScalar.generatorLearningRate, .discriminatorLearningRate].filter { scalar in
       runs.contains { Set($0.metrics.series(scalar).map(\.y)).count > 1 }

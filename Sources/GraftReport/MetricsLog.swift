@@ -63,10 +63,7 @@ public struct MetricsLog: Sendable {
 
   /// Every measure the log's evaluations have, each once (the first evaluation's that has it), in the order
   /// the evaluations list them.
-  public var evaluationMeasures: [Measure] {
-    var seen: Set<String> = []
-    return evaluations.flatMap(\.measures).filter { seen.insert($0.key).inserted }
-  }
+  public var evaluationMeasures: [Measure] { evaluations.flatMap(\.measures).firstOfEachKey() }
 
   /// The last value of a scalar.
   public func last(_ scalar: TrainingScalar) -> Double? { entries.reversed().lazy.compactMap(scalar.value).first }

@@ -69,6 +69,15 @@ public struct Measure: Sendable, Equatable {
   }
 }
 
+extension Sequence<Measure> {
+  /// Each key once, its first measure kept, in the order they come (the columns or charts of several
+  /// runs' or evaluations' measures).
+  public func firstOfEachKey() -> [Measure] {
+    var seen: Set<String> = []
+    return filter { seen.insert($0.key).inserted }
+  }
+}
+
 extension MixtureCoverage {
   /// Modes covered (of the mixture's), the high-quality share and the KL to uniform.
   public var measures: [Measure] {
