@@ -62,7 +62,7 @@ public struct Dissection: Sendable {
     var optimizers: [String: DissectionResult.Outcome] = [:]
     for run in runs {
       guard let summary = Sweep.summary(run), let mixture = summary.mixture else { continue }
-      let name = run.labels["optimizer"]!
+      let name = run.config.generatorOptimizer.name
       optimizers[name] = .init(
         modesCovered: mixture.modesCovered, modeCount: mixture.modeCount,
         highQualityShare: Double(mixture.highQualityShare), learningRate: Self.rates[name]!,

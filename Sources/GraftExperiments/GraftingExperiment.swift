@@ -240,7 +240,7 @@ public struct GraftingExperiment: Experiment {
       for run in runs {
         guard let last = finalEvaluation(run), let fid = last["fid"], fid.isFinite else { continue }
         for key in measuredKeys {
-          if let v = last[key], v.isFinite { values[key, default: [:]][run.labels["seed"]!] = v }
+          if let v = last[key], v.isFinite { values[key, default: [:]][run.seedKey] = v }
         }
       }
       for (key, bySeed) in values {
@@ -265,7 +265,8 @@ public struct GraftingExperiment: Experiment {
       var evalMode: [String: [String: Double]] = [:]
       var trainMode: [String: [String: Double]] = [:]
       for run in confirmation[optimizer] ?? [] {
-        guard let measured = Self.reevaluation(run), let seed = run.labels["seed"] else { continue }
+        guard let measured = Self.reevaluation(run) else { continue }
+        let seed = run.seedKey
         let (eval, train) = (measured.evaluation.numbers, measured.batchNormTrainMode?.numbers ?? [:])
         for (key, _, _) in shown {
           if let v = eval[key], v.isFinite, let w = train[key], w.isFinite {

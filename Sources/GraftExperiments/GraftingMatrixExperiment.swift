@@ -74,7 +74,7 @@ public struct GraftingMatrixExperiment: Experiment {
 
   /// Modes covered (of 8) by seed over `runs`; a run that stopped early counts as 0.
   static func modes(_ runs: [Sweep.Run]) -> SeedStatistics {
-    let outcomes = runs.map { ($0.labels["seed"]!, mixtureOutcome($0).modes) }
+    let outcomes = runs.map { ($0.seedKey, mixtureOutcome($0).modes) }
     return SeedStatistics(bySeed: Dictionary(uniqueKeysWithValues: outcomes), bounds: 0...8)
   }
   var steps: Int { scale.quick ? 300 : 4000 }

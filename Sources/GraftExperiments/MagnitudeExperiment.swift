@@ -101,7 +101,7 @@ public struct MagnitudeExperiment: Experiment {
           missing += 1
           continue
         }
-        let seed = run.labels["seed"] ?? run.name
+        let seed = run.seedKey
         ratios[seed] = settled.mean
         variations[seed] = settled.variation
         drifts[seed] = drift
@@ -182,6 +182,6 @@ public struct MagnitudeExperiment: Experiment {
     }
     return ExperimentResult(
       name: Self.name, markdown: md + plans + table.markdown, checks: checks,
-      highlightedRuns: sweep.runs.filter { $0.labels["seed"] == "0" }.map(\.directory.path), measures: measures)
+      highlightedRuns: sweep.runs.filter { $0.config.seed == 0 }.map(\.directory.path), measures: measures)
   }
 }

@@ -133,7 +133,7 @@ public struct MixtureExperiment: Experiment {
     var quality: [String: Double] = [:]
     var failed = 0
     for run in runs {
-      let seed = run.labels["seed"] ?? run.name
+      let seed = run.seedKey
       let outcome = mixtureOutcome(run)
       if outcome.failed { failed += 1 }
       modes[seed] = outcome.modes

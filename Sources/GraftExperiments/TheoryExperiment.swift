@@ -148,16 +148,18 @@ public struct TheoryExperiment: Experiment {
     var learnsAny: Bool { modes.values.contains { $0 >= 1 } }
   }
 
-  /// The cell of this variant's runs with mode count `k`, `optimizer` at rates `g`, `d` (as labelled)
-  /// and, for nSGDA, `schedule` (nil: constant).
+  /// The cell of this variant's runs with mode count `k`, `optimizer` (both players) at rates `g`, `d`
+  /// and, for nSGDA, learning-rate `schedule` (nil: the variant's one), read from each run's config.
   func cell(
-    _ sweep: Sweep, _ k: Int, _ optimizer: String, _ g: String, _ d: String, schedule: String? = nil
+    _ sweep: Sweep, _ k: Int, _ optimizer: OptimizerSpec, _ g: Double, _ d: Double,
+    schedule: LearningRateSchedule.Decay? = nil
   ) -> Cell {
-    let modesLabel = Self.prefix(k).isEmpty ? nil : "\(k)"
     let runs = sweep.runs.filter {
-      $0.labels["optimizer"] == optimizer && $0.labels["lr_g"] == g && $0.labels["lr_d"] == d
-        && $0.labels["modes"] == modesLabel && $0.labels["variant"] == variant.label
-        && $0.labels["schedule"] == schedule
+      let config = $0.config
+      return config.generatorOptimizer == optimizer && config.discriminatorOptimizer == optimizer
+        && config.generatorSettings.learningRate == g && config.discriminatorSettings.learningRate == d
+        && config.theory.modes == k && (schedule.map { config.schedule.decay == $0 } ?? true)
+        && $0.labels["variant"] == variant.label
     }
     var modes: [String: Double] = [:]
     var cosines: [String: Double] = [:]
@@ -166,7 +168,7 @@ public struct TheoryExperiment: Experiment {
     var diverged: Set<String> = []
     var left: Set<String> = []
     for run in runs {
-      let seed = run.labels["seed"] ?? run.name
+      let seed = run.seedKey
       if let summary = Sweep.summary(run), let theory = summary.theory {
         modes[seed] = Double(theory.modesRecovered)
         if let best = theory.bestCosines.max(), best.isFinite { cosines[seed] = Double(best) }
@@ -199,7 +201,7 @@ public struct TheoryExperiment: Experiment {
   public func summarize(_ sweep: Sweep) -> ExperimentResult {
     let plan = seedPlan
     let seeds = plan?.confirmationSeeds ?? Array(0..<self.seeds)
-    let firstSeed = "\(seeds.first ?? 0)"
+    let firstSeed = UInt64(seeds.first ?? 0)
     var md = plan?.markdown ?? ""
     var checks: [ClaimCheck] = []
     var figures: [String: String] = [:]
@@ -213,7 +215,7 @@ public struct TheoryExperiment: Experiment {
     }
     return ExperimentResult(
       name: Self.name, markdown: md, checks: checks,
-      highlightedRuns: sweep.runs.filter { $0.labels["seed"] == firstSeed && $0.labels["optimizer"] == "nsgda" }.map(
+      highlightedRuns: sweep.runs.filter { $0.config.seed == firstSeed && $0.config.generatorOptimizer == .nsgda }.map(
         \.directory.path), seedPlan: plan, figures: figures, measures: measures)
   }
 
@@ -243,7 +245,7 @@ public struct TheoryExperiment: Experiment {
       grid.append([])
       notes.append([])
       for d in sgdaRates {
-        let c = cell(sweep, modeCount, "sgda", "\(g)", "\(d)")
+        let c = cell(sweep, modeCount, .sgda, g, d)
         sgdaCells.append(("η_G \(g), η_D \(d)", c))
         measures["\(prefix)sgda/g\(g)-d\(d)/modesRecovered"] = c.modes
         measures["\(prefix)sgda/g\(g)-d\(d)/bestCosine"] = c.bestCosine
@@ -282,9 +284,7 @@ public struct TheoryExperiment: Experiment {
     var nsgda = SeedStatistics([], bounds: 0...Double(modeCount))
     var nsgdaLabel = ""
     for n in nsgdaSettings {
-      let c = cell(
-        sweep, modeCount, "nsgda", "\(n.generatorRate)", "\(n.discriminatorRate)",
-        schedule: n.scheduleLabel)
+      let c = cell(sweep, modeCount, .nsgda, n.generatorRate, n.discriminatorRate, schedule: n.schedule)
       if nsgda.count == 0 || c.modes.mean > nsgda.mean {
         nsgda = c.modes
         nsgdaLabel = n.label

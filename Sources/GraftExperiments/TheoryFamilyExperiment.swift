@@ -1,6 +1,7 @@
 import Foundation
 import GraftGAN
 import GraftIO
+import GraftOptimizers
 import GraftReport
 import GraftRun
 import GraftStatistics
@@ -72,7 +73,7 @@ public struct TheoryFamilyExperiment: Experiment {
     var evaluated = 0
     for g in e.sgdaRates {
       for d in e.sgdaRates {
-        let c = e.cell(sweep, k, "sgda", "\(g)", "\(d)")
+        let c = e.cell(sweep, k, .sgda, g, d)
         everTwo += c.maximumModes.values.filter { $0 >= 2 }.count
         evaluated += c.maximumModes.count
         guard c.learnsAny else { continue }
@@ -85,9 +86,7 @@ public struct TheoryFamilyExperiment: Experiment {
     var label = ""
     var left = 0
     for n in e.nsgdaSettings {
-      let c = e.cell(
-        sweep, k, "nsgda", "\(n.generatorRate)", "\(n.discriminatorRate)",
-        schedule: n.scheduleLabel)
+      let c = e.cell(sweep, k, .nsgda, n.generatorRate, n.discriminatorRate, schedule: n.schedule)
       if nsgda.count == 0 || c.modes.mean > nsgda.mean {
         nsgda = c.modes
         label = n.label

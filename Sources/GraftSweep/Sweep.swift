@@ -18,6 +18,10 @@ public struct Sweep: Sendable {
     /// What the run varies, for tables (e.g. ["optimizer": "adam", "lr": "0.001", "seed": "0"]).
     public var labels: [String: String]
 
+    /// The run's seed (from its config) as the key that pairs runs of different arms by seed in
+    /// `SeedStatistics` ("7").
+    public var seedKey: String { String(config.seed) }
+
     public init(name: String, config: TrainingConfig, root: URL, labels: [String: String] = [:]) {
       self.init(name: name, config: config, directory: root.appendingPathComponent(name), labels: labels)
     }
