@@ -193,8 +193,8 @@ let package = Package(
     .testTarget(
       name: "GraftExperimentsTests",
       dependencies: [
-        "GraftData", "GraftOptimizers", "GraftRun", "GraftGAN", "GraftReport", "GraftExperiments", "GraftStatistics",
-        "GraftSweep", "GraftTestSupport",
+        "GraftData", "GraftEngine", "GraftEval", "GraftIO", "GraftOptimizers", "GraftRun", "GraftGAN", "GraftReport",
+        "GraftExperiments", "GraftStatistics", "GraftSweep", "GraftTestSupport",
       ],
       swiftSettings: honestImports),
     .testTarget(

@@ -152,6 +152,15 @@ public struct GraftingExperiment: Experiment {
       labels: ["stage": "confirmation", "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"])
   }
 
+  /// The confirmation runs that finished (have a summary) but have no Inception metrics for their last
+  /// step in eval.json: what `graft reproduce` measures with `graft evaluate --inception` when the weights
+  /// are at hand.
+  public var confirmationRunsWithoutInception: [Sweep.Run] {
+    runs.filter {
+      $0.labels["stage"] == "confirmation" && Sweep.summary($0) != nil && Self.reevaluation($0)?.inception == nil
+    }
+  }
+
   /// The final evaluation of a run (at its last step), if it has one: its re-measurement by `graft evaluate`
   /// (eval.json, the same checkpoint and samples measured by the current code) when there is one for the
   /// last step, else the evaluation logged in training.
@@ -291,6 +300,52 @@ public struct GraftingExperiment: Experiment {
       + table.markdown + "\n"
   }
 
+  /// The Inception metrics (pytorch-fid's network, as papers report them) per optimizer over the
+  /// confirmation runs whose eval.json has them (`graft evaluate RUN --inception`, which `graft reproduce`
+  /// runs when the weights are at hand): the Markdown section (empty when no run has them) and the
+  /// measures, as "optimizer/inception/key".
+  func inceptionSection(_ confirmation: [String: [Sweep.Run]]) -> (markdown: String, measures: [String: SeedStatistics]) {
+    let shown = ["fid", "kid", "precision", "recall", "inceptionScore"]
+    var labels: [String: Measure] = [:]
+    var measures: [String: SeedStatistics] = [:]
+    var rows: [(optimizer: String, count: Int, samples: Set<Int>)] = []
+    for optimizer in Self.compared {
+      var values: [String: [String: Double]] = [:]
+      var samples: Set<Int> = []
+      var count = 0
+      for run in confirmation[optimizer] ?? [] {
+        guard let inception = Self.reevaluation(run)?.inception else { continue }
+        count += 1
+        samples.insert(inception.sampleCount)
+        for measure in inception.measures where shown.contains(measure.key) && measure.value.isFinite {
+          labels[measure.key] = measure
+          values[measure.key, default: [:]][run.seedKey] = measure.value
+        }
+      }
+      guard count > 0 else { continue }
+      rows.append((optimizer, count, samples))
+      for (key, bySeed) in values {
+        measures["\(optimizer)/inception/\(key)"] = SeedStatistics(bySeed: bySeed, bounds: labels[key]?.bounds)
+      }
+    }
+    guard !rows.isEmpty else { return ("", [:]) }
+    let keys = shown.filter { labels[$0] != nil }
+    var table = MarkdownTable(["optimizer", "runs measured"] + keys.map { labels[$0]!.label })
+    for row in rows {
+      table.add(
+        [row.optimizer, "\(row.count) of \(confirmation[row.optimizer]?.count ?? 0)"]
+          + keys.map { measures["\(row.optimizer)/inception/\($0)"]?.formatted(digits: labels[$0]!.digits) ?? "–" })
+    }
+    let sampleCounts = Set(rows.flatMap(\.samples)).sorted().map(String.init).joined(separator: ", ")
+    let markdown =
+      "### In Inception features (pytorch-fid's network, as papers report FID)\n\n"
+      + "Confirmation runs measured by `graft evaluate RUN --inception` (\(sampleCounts) samples against as many "
+      + "test images, resized to 299x299 as pytorch-fid does; Inception Score over 10 splits). Numbers from so few "
+      + "samples run higher than the 10,000–50,000-sample FIDs papers print, so compare them with each other, not "
+      + "with a paper's. Mean ± 95% interval half-width, then the per-seed values:\n\n" + table.markdown + "\n"
+    return (markdown, measures)
+  }
+
   public func summarize(_ sweep: Sweep) -> ExperimentResult {
     var md = ""
     var measures: [String: SeedStatistics] = [:]
@@ -396,6 +451,9 @@ public struct GraftingExperiment: Experiment {
         + "metrics code), which the tables use in place of the evaluation logged in training.\n\n"
       md += batchNormModes(confirmation)
     }
+    let inception = inceptionSection(confirmation)
+    md += inception.markdown
+    measures.merge(inception.measures) { $1 }
 
     // Magnitude source × direction source.
     func factorial(_ key: String, lowerIsBetter: Bool) -> MagnitudeDirectionFactorial {

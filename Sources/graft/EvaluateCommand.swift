@@ -38,42 +38,54 @@ struct EvaluateCommand: ParsableCommand {
   }
 
   func run() throws {
-    let directory = URL(fileURLWithPath: runDirectory)
-    // eval.json is one of the run's files: written holding the run's lock, like every other, so that it is
-    // not measured from (or written beside) a checkpoint a live training is replacing. (A missing
-    // directory is Trainer.load's to report: taking the lock would create it.)
-    var isDirectory: ObjCBool = false
-    var lock: RunLock?
-    if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue {
-      do {
-        lock = try RunLock.acquire(directory)
-      } catch let error as RunLockedError {
-        let who = error.holder > 0 ? "process \(error.holder)" : "another process"
-        throw TrainingError(
-          message: "\(directory.path) is being written by \(who); evaluate it once that has stopped (graft evaluate "
-            + "writes the run's eval.json, so it takes the run's lock like training does)")
-      }
-    }
-    defer { lock?.release() }
-    let trainer = try Trainer.load(directory, checkpoint: checkpoint.map { URL(fileURLWithPath: $0) })
-    attachImageEvaluator(to: trainer)
-    // Image runs with batch norm: the same metrics with batch norm using each batch's statistics, since
-    // a GAN's generator is often sampled that way and the two can differ a lot.
-    let trainMode = trainer.imageEvaluator != nil && trainer.generatorHasBatchNorm
     let weights =
       inception || inceptionWeights != nil
       ? try InceptionWeights.locate(path: inceptionWeights) { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
       : nil
-    let inception = try weights.map { try inceptionMetrics(of: trainer, weights: $0, count: inceptionSamples) }
-    let data = try EvaluationFile(
-      evaluation: try trainer.evaluation(), step: trainer.step, provenance: .current,
-      batchNormTrainMode: trainMode ? try trainer.evaluation(batchNormTraining: true) : nil, inception: inception
-    ).encoded()
-    let file = RunDirectory(directory).evaluation
-    try AtomicFile.write(data, to: file)
+    let (data, file) = try writeEvaluation(
+      of: URL(fileURLWithPath: runDirectory), checkpoint: checkpoint.map { URL(fileURLWithPath: $0) },
+      inception: weights.map { ($0, inceptionSamples) })
     print(String(decoding: data, as: UTF8.self))
     print("graft: wrote \(file.path)")
   }
+}
+
+/// Measures the run in `directory` at `checkpoint` (nil: its latest) and writes its eval.json, holding the
+/// run's lock: the evaluation, with batch norm in training mode too for image runs that have it, and
+/// pytorch-fid's Inception metrics on `inception.samples` samples when `inception` names the weights.
+/// Returns the file's bytes and its path.
+func writeEvaluation(
+  of directory: URL, checkpoint: URL? = nil, inception: (weights: URL, samples: Int)? = nil
+) throws -> (Data, URL) {
+  // eval.json is one of the run's files: written holding the run's lock, like every other, so that it is
+  // not measured from (or written beside) a checkpoint a live training is replacing. (A missing
+  // directory is Trainer.load's to report: taking the lock would create it.)
+  var isDirectory: ObjCBool = false
+  var lock: RunLock?
+  if FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) && isDirectory.boolValue {
+    do {
+      lock = try RunLock.acquire(directory)
+    } catch let error as RunLockedError {
+      let who = error.holder > 0 ? "process \(error.holder)" : "another process"
+      throw TrainingError(
+        message: "\(directory.path) is being written by \(who); evaluate it once that has stopped (graft evaluate "
+          + "writes the run's eval.json, so it takes the run's lock like training does)")
+    }
+  }
+  defer { lock?.release() }
+  let trainer = try Trainer.load(directory, checkpoint: checkpoint)
+  attachImageEvaluator(to: trainer)
+  // Image runs with batch norm: the same metrics with batch norm using each batch's statistics, since
+  // a GAN's generator is often sampled that way and the two can differ a lot.
+  let trainMode = trainer.imageEvaluator != nil && trainer.generatorHasBatchNorm
+  let inceptionResult = try inception.map { try inceptionMetrics(of: trainer, weights: $0.weights, count: $0.samples) }
+  let data = try EvaluationFile(
+    evaluation: try trainer.evaluation(), step: trainer.step, provenance: .current,
+    batchNormTrainMode: trainMode ? try trainer.evaluation(batchNormTraining: true) : nil, inception: inceptionResult
+  ).encoded()
+  let file = RunDirectory(directory).evaluation
+  try AtomicFile.write(data, to: file)
+  return (data, file)
 }
 
 /// Gives Fashion-MNIST runs the committed classifiers' metrics (FID, KID, precision/recall, class coverage). The

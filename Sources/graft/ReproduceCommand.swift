@@ -1,9 +1,11 @@
 import ArgumentParser
 import Foundation
+import GraftEval
 import GraftExperiments
 import GraftGAN
 import GraftReport
 import GraftStatistics
+import GraftSweep
 
 /// `graft reproduce NAME`: the paper's experiments measured on this machine.
 struct ReproduceCommand: ParsableCommand {
@@ -32,6 +34,13 @@ struct ReproduceCommand: ParsableCommand {
         + "theory-family these (default all). Known: \(TheoryVariant.all.map(\.name).joined(separator: ", ")).",
       valueName: "names"))
   var variant: String?
+  @Option(
+    help:
+      "pytorch-fid's Inception weights for the grafting protocol: each finished confirmation run is measured by `graft evaluate --inception` and the results gain a table in Inception features. Without it, the weights are used when already in the cache (see `graft evaluate --inception`)."
+  ) var inceptionWeights: String?
+  @Flag(help: "As --inception-weights, with the weights from the cache, downloaded there once when missing.")
+  var inception = false
+  @Option(help: "Samples per run for the Inception metrics (default 1000; quick: 50).") var inceptionSamples: Int?
   @OptionGroup var runner: RunnerOptions
 
   func validate() throws {
@@ -42,6 +51,9 @@ struct ReproduceCommand: ParsableCommand {
     }
     if let seeds, seeds < 1 { throw ValidationError("--seeds must be at least 1") }
     if let maxSeeds, maxSeeds < 2 { throw ValidationError("--max-seeds must be at least 2, got \(maxSeeds)") }
+    if let inceptionSamples, inceptionSamples < 2 {
+      throw ValidationError("--inception-samples must be at least 2, got \(inceptionSamples)")
+    }
     if variant != nil {
       guard name == TheoryExperiment.name || name == TheoryFamilyExperiment.name else {
         throw ValidationError("--variant applies to theory and theory-family only, not \(name): drop it")
@@ -65,6 +77,16 @@ struct ReproduceCommand: ParsableCommand {
     }
   }
 
+  /// pytorch-fid's weights for the Inception metrics: the path given, else the cache's copy (downloaded
+  /// into it when `--inception` asks), else nil: the protocol then goes without them.
+  private func inceptionWeightsAtHand() throws -> URL? {
+    if let inceptionWeights { return URL(fileURLWithPath: inceptionWeights) }
+    if inception {
+      return try InceptionWeights.locate { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+    }
+    return InceptionWeights.cached()
+  }
+
   /// The experiment `type` in `directory`, with the variants `--variant` names.
   private func make(_ type: any Experiment.Type, _ directory: URL, _ scale: ExperimentScale) throws -> any Experiment {
     guard variant != nil else { return type.init(root: directory, scale: scale) }
@@ -86,8 +108,18 @@ struct ReproduceCommand: ParsableCommand {
     for experiment in experiments {
       let directory = root.appendingPathComponent(experiment.name)
       print("reproduce: \(experiment.name) (\(quick ? "quick" : "full")) → \(directory.path)")
-      let result = try runner.stoppable("reproduce") {
-        try make(experiment, directory, scale).run(on: executor)
+      let made = try make(experiment, directory, scale)
+      var result = try runner.stoppable("reproduce") { try made.run(on: executor) }
+      if let grafting = made as? GraftingExperiment, case let pending = grafting.confirmationRunsWithoutInception,
+        !pending.isEmpty, let weights = try inceptionWeightsAtHand()
+      {
+        let samples = inceptionSamples ?? (quick ? 50 : 1000)
+        for (index, run) in pending.enumerated() {
+          print("reproduce: Inception metrics of \(run.name), \(samples) samples (\(index + 1) of \(pending.count))")
+          _ = try writeEvaluation(of: run.directory, inception: (weights, samples))
+        }
+        // Every run has finished: this only summarizes again, now with the Inception table.
+        result = try runner.stoppable("reproduce") { try made.run(on: executor) }
       }
       print(try ResultsFiles.write(result, to: directory))
       results.append(result)

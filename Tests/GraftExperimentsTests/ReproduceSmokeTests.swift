@@ -1,7 +1,10 @@
 import Foundation
 import GraftData
+import GraftEngine
+import GraftEval
 import GraftExperiments
 import GraftGAN
+import GraftIO
 import GraftOptimizers
 import GraftReport
 import GraftRun
@@ -177,8 +180,9 @@ struct ReproduceSmokeTests {
   @Test(.enabled(if: FashionMNIST.isAvailable(split: .train), "Fashion-MNIST is not installed"))
   func graftingQuick() throws {
     // Screen (two rates per optimizer, one extension) then confirmation on three fresh seeds.
-    let experiment = GraftingExperiment(
-      root: temporaryDirectory("reproduce-grafting"), scale: ExperimentScale(quick: true))
+    // Under OUT/grafting, as `graft reproduce grafting --out OUT` keeps it (used at the end).
+    let out = temporaryDirectory("reproduce-grafting")
+    let experiment = GraftingExperiment(root: out.appendingPathComponent("grafting"), scale: ExperimentScale(quick: true))
     let seeds = experiment.scale.seeds
     #expect(seeds == 3)
     let result = try experiment.run(on: localPool)
@@ -258,6 +262,11 @@ struct ReproduceSmokeTests {
       measured["fid"] = 1000.0 + Double(index)
       measured["step"] = index == 2 ? 39 : 40
       measured["batchNormTrainMode"] = ["fid": 2000.0 + Double(index), "recall": 0.5, "classesCovered": 7]
+      measured["inception"] = [
+        "fid": 300.0 + Double(index), "kid": 0.25, "kidStd": 0.01, "precision": 0.5, "recall": 0.25,
+        "inceptionScore": 1.5, "inceptionScoreStd": 0.1, "inceptionScoreSplits": 10, "sampleCount": 50,
+        "referenceCount": 50, "weights": "/w.pth", "referenceFeatures": "/r.npy",
+      ]
       try JSONSerialization.data(withJSONObject: measured).write(to: RunDirectory(run.directory).evaluation)
     }
     let again = experiment.summarize(experiment.sweep)
@@ -267,6 +276,47 @@ struct ReproduceSmokeTests {
     #expect(
       again.markdown.contains(
         "| adam | FID | 1000.5 ± 6.4 (n=2: 1000, 1001) | 2000.5 ± 6.4 (n=2: 2000, 2001) | 1000.0 ± 0.0 "))
+    // The Inception part of the two eval.json of the last step: a table of its own, Adam only.
+    #expect(again.measures["adam/inception/fid"]?.values.sorted() == [300, 301])
+    #expect(again.markdown.contains("### In Inception features"))
+    #expect(again.markdown.contains("| adam | 2 of 3 | 300.5 ± 6.4 (n=2: 300, 301) |"), "\(again.markdown)")
+    #expect(again.measures["sgda/inception/fid"] == nil)
+    // What `graft reproduce` measures when the weights are at hand: every finished confirmation run but those two.
+    let pending = experiment.confirmationRunsWithoutInception
+    #expect(pending.count == confirmation.count - 2)
+
+    // `graft reproduce grafting` with weights (pytorch-fid's network with random weights): all runs have
+    // finished, so it measures the pending runs with `graft evaluate --inception` and summarizes again.
+    var file = SafeTensorsFile()
+    var generator = RandomGenerator(seed: 7)
+    _ = try FIDInceptionV3(parameters: { name, shape in
+      let fanIn = Float(shape.dropFirst().reduce(1, *))
+      let t: Tensor<Float> =
+        name.hasSuffix("running_var") || name.hasSuffix("bn.weight")
+        ? Tensor(ones: shape)
+        : name.hasSuffix("weight") && shape.count > 1
+          ? Tensor(randomNormal: shape, standardDeviation: (2 / fanIn).squareRoot(), generator: &generator)
+          : Tensor(zeros: shape)
+      file[name] = .float(t)
+      return t
+    })
+    let weights = out.appendingPathComponent("inception.safetensors")
+    try file.write(to: weights)
+    let (status, output) = try runGraft(
+      [
+        "reproduce", "grafting", "--quick", "--out", out.path, "--inception-weights", weights.path,
+        "--inception-samples", "4",
+      ],
+      environment: ["GRAFT_CACHE_DIR": out.appendingPathComponent("cache").path])
+    #expect(status == 0, "\(output)")
+    #expect(output.contains("Inception metrics of \(pending[0].name), 4 samples (1 of \(pending.count))"), "\(output)")
+    #expect(experiment.confirmationRunsWithoutInception.isEmpty)
+    for run in pending {
+      let inception = try #require(try RunDirectory(run.directory).readEvaluation()?.inception, "\(run.name)")
+      #expect(inception.sampleCount == 4 && inception.fid.isFinite, "\(run.name)")
+    }
+    let results = try String(contentsOf: experiment.root.appendingPathComponent("results.md"), encoding: .utf8)
+    #expect(results.contains("### In Inception features") && results.contains("| sgda | 3 of 3 |"), "\(results)")
   }
 
   @Test(

@@ -49,6 +49,12 @@ public enum InceptionWeights {
     return String(digits)
   }
 
+  /// The cached copy of `source`'s file in `cache`, if it is there (nothing is downloaded).
+  public static func cached(source: URL = source(), cache: URL = cacheDirectory()) -> URL? {
+    let target = cache.appendingPathComponent(source.lastPathComponent)
+    return FileManager.default.fileExists(atPath: target.path) ? target : nil
+  }
+
   /// The weights file: `path` when given (not checked here: the reader checks it), else the copy in
   /// `cache` named as `source`'s last path component, else `source` downloaded into `cache` (up to
   /// `attempts` tries) and verified against the prefix in its name. `flag` is the option messages name.
@@ -59,9 +65,9 @@ public enum InceptionWeights {
     flag: String = "--inception-weights", log: (String) -> Void = { _ in }
   ) throws -> URL {
     if let path { return URL(fileURLWithPath: path) }
+    if let cached = cached(source: source, cache: cache) { return cached }
     let name = source.lastPathComponent
     let target = cache.appendingPathComponent(name)
-    if FileManager.default.fileExists(atPath: target.path) { return target }
     let advice =
       "put \(name) (from \(source.absoluteString)) in \(cache.path), or pass its path with \(flag)"
     var failures: [String] = []
