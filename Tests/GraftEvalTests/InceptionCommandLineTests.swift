@@ -46,15 +46,7 @@ struct InceptionCommandLineTests {
         #expect(status == 0, "\(output)")
         let got = try NPY.read(out, as: Float.self)
         #expect(got.shape == want.shape)
-        // Not bit for bit: the binary and this test bundle are two processes whose buffers OpenBLAS finds at
-        // different addresses, and its SkylakeX kernels (Intel AVX-512) round differently by alignment
-        // (OpenBLAS issue #317). Measured on an Intel Xeon: 6.6e-5 of the largest pool feature (4.9) and
-        // 3.0e-5 of the largest logit, each side the same bits on every call within its own process; equal
-        // bits under OPENBLAS_CORETYPE=Haswell. A wiring error (a wrong input scale, layer or file) is O(1).
-        let scale = want.scalars.map(abs).max()!
-        #expect(
-          zip(got.scalars, want.scalars).allSatisfy { abs($0 - $1) <= 1e-4 * scale },
-          "\(zip(got.scalars, want.scalars).map { abs($0 - $1) }.max()!) of \(scale)")
+        #expect(got.scalars == want.scalars)
       }
       // A generator's [-1, 1] samples, rescaled by the flag, give the same features.
       let signed = dir.appendingPathComponent("signed.npy")
@@ -68,8 +60,7 @@ struct InceptionCommandLineTests {
       #expect(signedStatus == 0, "\(signedOutput)")
       let pool = try NPY.read(rescaled, as: Float.self).scalars
       let scale = expected.pool.scalars.map(abs).max()!
-      // Two processes again, and the rescaling's own rounding (x·2 − 1 then back): as above.
-      #expect(zip(pool, expected.pool.scalars).allSatisfy { abs($0 - $1) <= 1e-4 * scale })
+      #expect(zip(pool, expected.pool.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * scale })
 
       // A weights file that would run code is refused in one line, naming the call.
       let pickle: [UInt8] = [0x80, 0x02] + Array("cos\nsystem\nX\u{5}\0\0\0echo!\u{85}R.".utf8)
