@@ -26,9 +26,14 @@ run: deps
 ## `swift build` then `swift test --skip-build`: the same build flags as `make run` (plain `swift test`
 ## compiles everything again with testability enabled), so neither rebuilds after the other.
 ## Serially: Graft's kernels already use every core, and tests running side by side only fight over them.
+## The tests run the OpenBLAS kernels `graft` itself runs here: on CPUs Debian's OpenBLAS does not recognise
+## (it falls back to its generic SSE3 kernels) graft restarts itself with faster ones, which a test bundle
+## cannot do, so OPENBLAS_CORETYPE is set from `graft info` (unless given).
+BLAS_ENV = $$(c=$${OPENBLAS_CORETYPE:-$$(.build/release/graft info | sed -n 's/.*OpenBLAS \([A-Za-z0-9]*\),.*/\1/p')}; \
+	[ -n "$$c" ] && echo OPENBLAS_CORETYPE=$$c)
 test: deps
 	$(BUILD) --build-tests
-	$(TEST)
+	env $(BLAS_ENV) $(TEST)
 
 ## The outcome tests (GAN results over seed sets) again with another CPU's OpenBLAS and oneDNN kernels, e.g.
 ## `make test-outcomes CORETYPE=Haswell` (CI runs this after `make test`).

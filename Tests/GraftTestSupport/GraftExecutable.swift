@@ -1,8 +1,20 @@
 import Foundation
+import GraftEngine
 
 /// The `graft` executable, built next to the test runner (`swift build --build-tests` builds both).
-public let graftExecutable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-  .appendingPathComponent("graft")
+///
+/// First use also pins the OpenBLAS kernels of every process the tests start to this process's own:
+/// OpenBLAS 0.3.21 does not recognise some CPUs (Sapphire Rapids and later) and runs its generic
+/// "Prescott" kernels there, which `graft` replaces by restarting itself with faster ones
+/// (`Runtime.restartWithFasterKernelsIfNeeded`) but a test bundle cannot. Kernels round differently, so
+/// without this a test that compares what the binary wrote with what it computes in-process would
+/// compare two kernel sets. (`make test` sets OPENBLAS_CORETYPE to graft's choice, so both use the fast ones.)
+public let graftExecutable: URL = {
+  if ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil, Runtime.blasCoreName != "unknown" {
+    setenv("OPENBLAS_CORETYPE", Runtime.blasCoreName, 1)
+  }
+  return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("graft")
+}()
 
 /// Runs the `graft` executable built next to the test bundle, with `environment` added to this process's
 /// and in `directory` if given; returns (exit status, stdout + stderr).
