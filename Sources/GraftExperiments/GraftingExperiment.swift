@@ -187,7 +187,7 @@ public struct GraftingExperiment: Experiment {
   /// finite final FID (a diverged run ranks below every finished one).
   static func score(_ run: Sweep.Run) -> Double? {
     guard Sweep.isSettled(run) else { return nil }
-    guard let fid = finalEvaluation(run)?["fid"], fid.isFinite else { return -.infinity }
+    guard let fid = finalEvaluation(run)?[Self.fidKey], fid.isFinite else { return -.infinity }
     return -fid
   }
 
@@ -217,27 +217,22 @@ public struct GraftingExperiment: Experiment {
     return runs
   }
 
-  /// The three feature spaces the evaluation measures in: eval-key suffix and description.
-  static let spaces: [(suffix: String, label: String)] = [
-    ("", "the classifier's penultimate features (after the ReLU)"),
-    ("PreReLU", "the same classifier's penultimate features before the ReLU"),
-    ("Seed1", "a second classifier's penultimate features (another seed and width)"),
-  ]
-  /// The columns of each space's table: eval key stem, label, decimals, whether lower is better.
-  static let measureColumns: [(key: String, label: String, digits: Int, lowerIsBetter: Bool)] = [
-    ("fid", "FID", 1, true), ("kid", "KID", 3, true), ("precision", "precision", 3, false),
-    ("recall", "recall", 3, false),
-  ]
+  /// FID in the classifier's features: what the screen ranks by and the claims rest on.
+  static let fidKey = ImageMetrics.SpaceMetric.fid.key(in: .classifier)
+  /// The metrics the confirmation's tables show in each feature space (KID's spread across subsets is left out).
+  static let shownMetrics: [ImageMetrics.SpaceMetric] = [.fid, .kid, .precision, .recall]
   /// The eval keys the confirmation reports.
   static let measuredKeys =
-    GraftingExperiment.spaces.flatMap { space in GraftingExperiment.measureColumns.map { $0.key + space.suffix } } + [
-      "classesCovered"
-    ]
+    ImageMetrics.FeatureSpace.allCases.flatMap { space in shownMetrics.map { $0.key(in: space) } }
+    + [ImageMetrics.classesCoveredKey]
   /// The range of a measured key's values (precision and recall are shares, classes covered counts 10
   /// classes), nil for FID and KID: it chooses the interval (`SeedStatistics.bounds`).
   static func bounds(_ key: String) -> ClosedRange<Double>? {
-    if key.hasPrefix("precision") || key.hasPrefix("recall") { return 0...1 }
-    return key == "classesCovered" ? 0...10 : nil
+    if key == ImageMetrics.classesCoveredKey { return 0...10 }
+    let metric = ImageMetrics.FeatureSpace.allCases.lazy.compactMap { space in
+      shownMetrics.first { $0.key(in: space) == key }
+    }.first
+    return metric?.bounds
   }
 
   /// Each optimizer's measures (`measuredKeys`, as "optimizer/key") over its settled confirmation runs
@@ -247,7 +242,7 @@ public struct GraftingExperiment: Experiment {
     for (optimizer, runs) in confirmation {
       var values: [String: [String: Double]] = [:]
       for run in runs {
-        guard let last = finalEvaluation(run), let fid = last["fid"], fid.isFinite else { continue }
+        guard let last = finalEvaluation(run), let fid = last[fidKey], fid.isFinite else { continue }
         for key in measuredKeys {
           if let v = last[key], v.isFinite { values[key, default: [:]][run.seedKey] = v }
         }
@@ -259,15 +254,14 @@ public struct GraftingExperiment: Experiment {
     return measures
   }
 
-  static func spaceName(_ suffix: String) -> String {
-    suffix == "" ? "post-ReLU" : suffix == "PreReLU" ? "pre-ReLU" : "2nd classifier"
-  }
-
   /// Batch norm's two sampling modes side by side (issue 16, item 2): FID, recall and classes covered with
   /// the generator's running statistics (eval mode, what every table uses) and with each batch's statistics
   /// (training mode), per optimizer over the confirmation runs that `graft evaluate` measured in both.
   func batchNormModes(_ confirmation: [String: [Sweep.Run]]) -> String {
-    let shown = [("fid", "FID", 1), ("recall", "recall", 3), ("classesCovered", "classes covered", 1)]
+    let shown = [
+      (Self.fidKey, "FID", 1), (ImageMetrics.SpaceMetric.recall.key(in: .classifier), "recall", 3),
+      (ImageMetrics.classesCoveredKey, "classes covered", 1),
+    ]
     var table = MarkdownTable(
       ["optimizer", "measure", "eval mode", "training mode", "training − eval (paired by seed)"])
     for optimizer in Self.compared {
@@ -384,7 +378,7 @@ public struct GraftingExperiment: Experiment {
       }
     }
     md += screenTable.markdown
-    if let fid = screenCurves.lazy.flatMap(\.metrics.evaluationMeasures).first(where: { $0.key == "fid" }) {
+    if let fid = screenCurves.lazy.flatMap(\.metrics.evaluationMeasures).first(where: { $0.key == Self.fidKey }) {
       figures["fid-over-steps.svg"] = RunPlots.evaluation(fid, of: screenCurves).render()
       md += "\n![FID over steps, screen runs at the chosen rates (seed 0)](fid-over-steps.svg)\n\n"
     } else {
@@ -413,26 +407,27 @@ public struct GraftingExperiment: Experiment {
     func measure(_ optimizer: String, _ key: String) -> SeedStatistics {
       measures["\(optimizer)/\(key)"] ?? SeedStatistics([])
     }
-    for (index, space) in Self.spaces.enumerated() {
-      md += "In \(space.label) (\(Self.spaceName(space.suffix))):\n\n"
-      let extra = index == 0 ? ["classes covered", "failed", "samples (first seed)"] : []
-      var table = MarkdownTable(["optimizer", "lr"] + Self.measureColumns.map(\.label) + extra)
+    for space in ImageMetrics.FeatureSpace.allCases {
+      md += "In \(space.summary) (\(space.shortName)):\n\n"
+      let first = space == .classifier
+      let extra = first ? ["classes covered", "failed", "samples (first seed)"] : []
+      var table = MarkdownTable(["optimizer", "lr"] + Self.shownMetrics.map(\.label) + extra)
       for optimizer in Self.compared {
         let runs = confirmation[optimizer] ?? []
         var row = [optimizer, states[optimizer]!.chosen.map { "\($0)" } ?? "–"]
-        for column in Self.measureColumns {
-          row.append(measure(optimizer, column.key + space.suffix).formatted(digits: column.digits))
+        for metric in Self.shownMetrics {
+          row.append(measure(optimizer, metric.key(in: space)).formatted(digits: metric.digits))
         }
-        if index == 0 {
+        if first {
           let settled = runs.filter(Sweep.isSettled)
-          let failed = settled.filter { Self.finalEvaluation($0)?["fid"]?.isFinite != true }
+          let failed = settled.filter { Self.finalEvaluation($0)?[Self.fidKey]?.isFinite != true }
           let pending = runs.count - settled.count
           let grid =
             runs.first.map {
               "[grid](\($0.name)/samples/step-\(String(format: "%06d", confirmationSteps)).png)"
             } ?? ""
           row += [
-            measure(optimizer, "classesCovered").formatted(digits: 1),
+            measure(optimizer, ImageMetrics.classesCoveredKey).formatted(digits: 1),
             "\(failed.count) of \(settled.count)\(pending > 0 ? " (\(pending) pending)" : "")", grid,
           ]
         }
@@ -470,12 +465,12 @@ public struct GraftingExperiment: Experiment {
       + "recall, so that **positive always means Adam's component improves the measure**. Mean ± 95% interval "
       + "half-width, then the per-seed values; a seed with a failed run among the four is left out.\n\n"
     var effects = MarkdownTable(["measure", "Adam's magnitude", "Adam's direction", "interaction"])
-    for space in Self.spaces {
-      for column in Self.measureColumns {
-        let f = factorial(column.key + space.suffix, lowerIsBetter: column.lowerIsBetter)
+    for space in ImageMetrics.FeatureSpace.allCases {
+      for metric in Self.shownMetrics {
+        let f = factorial(metric.key(in: space), lowerIsBetter: metric.lowerIsBetter)
         effects.add(
-          "\(column.label) (\(Self.spaceName(space.suffix)))", f.magnitude.formatted(digits: column.digits),
-          f.direction.formatted(digits: column.digits), f.interaction.formatted(digits: column.digits))
+          "\(metric.label) (\(space.shortName))", f.magnitude.formatted(digits: metric.digits),
+          f.direction.formatted(digits: metric.digits), f.interaction.formatted(digits: metric.digits))
       }
     }
     md += effects.markdown + "\n"
@@ -483,12 +478,12 @@ public struct GraftingExperiment: Experiment {
     // Ranking agreement across feature spaces, over the five optimizers of the paper's comparison.
     var rankingValues: [String: [String: SeedStatistics]] = [:]
     var rankingMeasures: [String] = []
-    for key in ["fid", "kid"] {
-      for space in Self.spaces {
-        let name = "\(key == "fid" ? "FID" : "KID") (\(Self.spaceName(space.suffix)))"
+    for metric in [ImageMetrics.SpaceMetric.fid, .kid] {
+      for space in ImageMetrics.FeatureSpace.allCases {
+        let name = "\(metric.label) (\(space.shortName))"
         rankingMeasures.append(name)
         rankingValues[name] = Dictionary(
-          uniqueKeysWithValues: Self.optimizers.map { ($0, measure($0, key + space.suffix)) })
+          uniqueKeysWithValues: Self.optimizers.map { ($0, measure($0, metric.key(in: space))) })
       }
     }
     let agreement = RankingAgreement(measures: rankingMeasures, optimizers: Self.optimizers, values: rankingValues)
@@ -521,7 +516,7 @@ public struct GraftingExperiment: Experiment {
     md += "\nThe ranking agrees across feature spaces: **\(agreement.verdict.rawValue)**.\n"
 
     // Claims, on the confirmation seeds.
-    let sgdaMinusAdam = measure("sgda", "fid").minus(measure("adam", "fid"))
+    let sgdaMinusAdam = measure("sgda", Self.fidKey).minus(measure("adam", Self.fidKey))
     // The first separated pair in the first measure that separates it (else SGDA − Adam in FID).
     let separated =
       agreement.separations.first.flatMap { s in
@@ -560,12 +555,12 @@ public struct GraftingExperiment: Experiment {
         adam: measure("adam"), adaNSGDA: measure("ada-nsgda"), sgdaAda: measure("sgda-ada"), sgda: measure("sgda"),
         lowerIsBetter: lowerIsBetter)
     }
-    func fid(_ name: String) -> SeedStatistics { measures["\(name)/fid"] ?? SeedStatistics([]) }
+    func fid(_ name: String) -> SeedStatistics { measures["\(name)/\(Self.fidKey)"] ?? SeedStatistics([]) }
     let (adam, sgda, adaN, sgdaAda, nsgda) = (fid("adam"), fid("sgda"), fid("ada-nsgda"), fid("sgda-ada"), fid("nsgda"))
     let nsgdaLayers = fid(Self.layerwise)
-    let effects = factorial("fid", lowerIsBetter: true)
-    let recallEffects = factorial("recall", lowerIsBetter: false)
-    let precisionEffects = factorial("precision", lowerIsBetter: false)
+    let effects = factorial(Self.fidKey, lowerIsBetter: true)
+    let recallEffects = factorial(ImageMetrics.SpaceMetric.recall.key(in: .classifier), lowerIsBetter: false)
+    let precisionEffects = factorial(ImageMetrics.SpaceMetric.precision.key(in: .classifier), lowerIsBetter: false)
     let sgdaMinusAdam = sgda.minus(adam)  // = magnitude effect + direction effect, per seed
     return [
       Claim(

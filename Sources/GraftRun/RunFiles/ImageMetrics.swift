@@ -62,31 +62,106 @@ public struct ImageMetrics: Codable, Equatable, Sendable {
     self.referenceCount = referenceCount
   }
 
+  /// A feature space the sample metrics are measured in.
+  public enum FeatureSpace: CaseIterable, Sendable {
+    /// The committed classifier's penultimate features, after the ReLU (FID's space since the start).
+    case classifier
+    /// The same layer before its ReLU.
+    case preReLU
+    /// A second classifier's penultimate (post-ReLU) features, of another seed and width.
+    case secondClassifier
+
+    /// The suffix of its keys in eval.json and metrics.jsonl ("fid", "fidPreReLU", "fidSeed1").
+    public var keySuffix: String {
+      switch self {
+      case .classifier: ""
+      case .preReLU: "PreReLU"
+      case .secondClassifier: "Seed1"
+      }
+    }
+    /// Its name in measures (`Measure.featureSpace`) and labels: "classifier", "pre-ReLU", "2nd classifier".
+    public var name: String {
+      switch self {
+      case .classifier: "classifier"
+      case .preReLU: "pre-ReLU"
+      case .secondClassifier: "2nd classifier"
+      }
+    }
+    /// Its name beside the other two in the experiments' tables: "post-ReLU", "pre-ReLU", "2nd classifier".
+    public var shortName: String { self == .classifier ? "post-ReLU" : name }
+    /// What it is, in a sentence's words.
+    public var summary: String {
+      switch self {
+      case .classifier: "the classifier's penultimate features (after the ReLU)"
+      case .preReLU: "the same classifier's penultimate features before the ReLU"
+      case .secondClassifier: "a second classifier's penultimate features (another seed and width)"
+      }
+    }
+  }
+
+  /// A metric of the samples measured in each feature space.
+  public enum SpaceMetric: String, CaseIterable, Sendable {
+    case fid, kid, kidStd, precision, recall
+
+    /// Its key in eval.json and metrics.jsonl for `space`: "kid", "kidPreReLU", "kidSeed1".
+    public func key(in space: FeatureSpace) -> String { rawValue + space.keySuffix }
+    public var label: String {
+      switch self {
+      case .fid: "FID"
+      case .kid: "KID"
+      case .kidStd: "KID std"
+      case .precision: "precision"
+      case .recall: "recall"
+      }
+    }
+    /// Decimals shown.
+    public var digits: Int { self == .fid ? 1 : self == .kid || self == .kidStd ? 4 : 3 }
+    /// Precision and recall are shares; FID and KID are unbounded.
+    public var bounds: ClosedRange<Double>? { self == .precision || self == .recall ? 0...1 : nil }
+    /// FID and KID are distances (lower is better); precision and recall shares (higher is better).
+    public var lowerIsBetter: Bool { self != .precision && self != .recall }
+  }
+
+  /// The value of `metric` in `space`, nil where it was not measured.
+  public func value(_ metric: SpaceMetric, in space: FeatureSpace) -> Double? {
+    switch (metric, space) {
+    case (.fid, .classifier): fid
+    case (.kid, .classifier): kid
+    case (.kidStd, .classifier): kidStd
+    case (.precision, .classifier): precision
+    case (.recall, .classifier): recall
+    case (.fid, .preReLU): fidPreReLU
+    case (.kid, .preReLU): kidPreReLU
+    case (.kidStd, .preReLU): kidStdPreReLU
+    case (.precision, .preReLU): precisionPreReLU
+    case (.recall, .preReLU): recallPreReLU
+    case (.fid, .secondClassifier): fidSeed1
+    case (.kid, .secondClassifier): kidSeed1
+    case (.kidStd, .secondClassifier): kidStdSeed1
+    case (.precision, .secondClassifier): precisionSeed1
+    case (.recall, .secondClassifier): recallSeed1
+    }
+  }
+
+  /// The key of classes covered in eval.json and metrics.jsonl.
+  public static let classesCoveredKey = "classesCovered"
+
   /// Its numbers as tables show them: FID, KID and precision/recall in each feature space measured,
   /// then class coverage and the classifier's accuracy, then the counts behind them.
   public var measures: [Measure] {
     var out: [Measure] = []
-    let spaces: [(suffix: String, space: String, fid: Double?, kid: Double?, kidStd: Double?, precision: Double?, recall: Double?)] = [
-      ("", "classifier", fid, kid, kidStd, precision, recall),
-      ("PreReLU", "pre-ReLU", fidPreReLU, kidPreReLU, kidStdPreReLU, precisionPreReLU, recallPreReLU),
-      ("Seed1", "2nd classifier", fidSeed1, kidSeed1, kidStdSeed1, precisionSeed1, recallSeed1),
-    ]
-    for s in spaces {
-      let named = s.suffix.isEmpty ? "" : " (\(s.space))"
-      func add(_ key: String, _ label: String, _ value: Double?, digits: Int = 3, bounds: ClosedRange<Double>? = nil) {
-        guard let value else { return }
+    for space in FeatureSpace.allCases {
+      let named = space == .classifier ? "" : " (\(space.name))"
+      for metric in SpaceMetric.allCases {
+        guard let value = value(metric, in: space) else { continue }
         out.append(
           Measure(
-            key: key + s.suffix, label: label + named, value: value, digits: digits, bounds: bounds, featureSpace: s.space))
+            key: metric.key(in: space), label: metric.label + named, value: value, digits: metric.digits,
+            bounds: metric.bounds, featureSpace: space.name))
       }
-      add("fid", "FID", s.fid, digits: 1)
-      add("kid", "KID", s.kid, digits: 4)
-      add("kidStd", "KID std", s.kidStd, digits: 4)
-      add("precision", "precision", s.precision, bounds: 0...1)
-      add("recall", "recall", s.recall, bounds: 0...1)
     }
     out += [
-      .count("classesCovered", "classes covered", classesCovered, of: classCount),
+      .count(Self.classesCoveredKey, "classes covered", classesCovered, of: classCount),
       Measure(key: "klToUniform", label: "KL to uniform", value: klToUniform),
       .share("meanConfidence", "mean confidence", meanConfidence),
       .share("classifierAccuracy", "classifier accuracy", classifierAccuracy),
