@@ -298,7 +298,9 @@ public struct GraftingExperiment: Experiment {
   /// confirmation runs whose eval.json has them (`graft evaluate RUN --inception`, which `graft reproduce`
   /// runs when the weights are at hand): the Markdown section (empty when no run has them) and the
   /// measures, as "optimizer/inception/key".
-  func inceptionSection(_ confirmation: [String: [Sweep.Run]]) -> (markdown: String, measures: [String: SeedStatistics]) {
+  func inceptionSection(
+    _ confirmation: [String: [Sweep.Run]]
+  ) -> (markdown: String, measures: [String: SeedStatistics]) {
     let shown = ["fid", "kid", "precision", "recall", "inceptionScore"]
     var labels: [String: Measure] = [:]
     var measures: [String: SeedStatistics] = [:]

@@ -182,7 +182,8 @@ struct ReproduceSmokeTests {
     // Screen (two rates per optimizer, one extension) then confirmation on three fresh seeds.
     // Under OUT/grafting, as `graft reproduce grafting --out OUT` keeps it (used at the end).
     let out = temporaryDirectory("reproduce-grafting")
-    let experiment = GraftingExperiment(root: out.appendingPathComponent("grafting"), scale: ExperimentScale(quick: true))
+    let experiment = GraftingExperiment(
+      root: out.appendingPathComponent("grafting"), scale: ExperimentScale(quick: true))
     let seeds = experiment.scale.seeds
     #expect(seeds == 3)
     let result = try experiment.run(on: localPool)
