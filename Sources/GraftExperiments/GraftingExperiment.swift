@@ -221,19 +221,12 @@ public struct GraftingExperiment: Experiment {
   static let fidKey = ImageMetrics.SpaceMetric.fid.key(in: .classifier)
   /// The metrics the confirmation's tables show in each feature space (KID's spread across subsets is left out).
   static let shownMetrics: [ImageMetrics.SpaceMetric] = [.fid, .kid, .precision, .recall]
-  /// The eval keys the confirmation reports.
-  static let measuredKeys =
-    ImageMetrics.FeatureSpace.allCases.flatMap { space in shownMetrics.map { $0.key(in: space) } }
-    + [ImageMetrics.classesCoveredKey]
-  /// The range of a measured key's values (precision and recall are shares, classes covered counts 10
-  /// classes), nil for FID and KID: it chooses the interval (`SeedStatistics.bounds`).
-  static func bounds(_ key: String) -> ClosedRange<Double>? {
-    if key == ImageMetrics.classesCoveredKey { return 0...10 }
-    let metric = ImageMetrics.FeatureSpace.allCases.lazy.compactMap { space in
-      shownMetrics.first { $0.key(in: space) == key }
-    }.first
-    return metric?.bounds
-  }
+  /// The eval keys the confirmation reports, each with the range of its values (precision and recall are
+  /// shares, classes covered counts 10 classes; nil for FID and KID), which chooses its interval
+  /// (`SeedStatistics.bounds`).
+  static let measuredKeys: [(key: String, bounds: ClosedRange<Double>?)] =
+    ImageMetrics.FeatureSpace.allCases.flatMap { space in shownMetrics.map { ($0.key(in: space), $0.bounds) } }
+    + [(ImageMetrics.classesCoveredKey, 0...10)]
 
   /// Each optimizer's measures (`measuredKeys`, as "optimizer/key") over its settled confirmation runs
   /// whose final FID is finite; a failed run has no value and is left out.
@@ -243,12 +236,12 @@ public struct GraftingExperiment: Experiment {
       var values: [String: [String: Double]] = [:]
       for run in runs {
         guard let last = finalEvaluation(run), let fid = last[fidKey], fid.isFinite else { continue }
-        for key in measuredKeys {
+        for (key, _) in measuredKeys {
           if let v = last[key], v.isFinite { values[key, default: [:]][run.seedKey] = v }
         }
       }
-      for (key, bySeed) in values {
-        measures["\(optimizer)/\(key)"] = SeedStatistics(bySeed: bySeed, bounds: bounds(key))
+      for (key, bounds) in measuredKeys {
+        if let bySeed = values[key] { measures["\(optimizer)/\(key)"] = SeedStatistics(bySeed: bySeed, bounds: bounds) }
       }
     }
     return measures
@@ -258,10 +251,10 @@ public struct GraftingExperiment: Experiment {
   /// the generator's running statistics (eval mode, what every table uses) and with each batch's statistics
   /// (training mode), per optimizer over the confirmation runs that `graft evaluate` measured in both.
   func batchNormModes(_ confirmation: [String: [Sweep.Run]]) -> String {
-    let shown = [
-      (Self.fidKey, "FID", 1), (ImageMetrics.SpaceMetric.recall.key(in: .classifier), "recall", 3),
-      (ImageMetrics.classesCoveredKey, "classes covered", 1),
-    ]
+    let shown =
+      [ImageMetrics.SpaceMetric.fid, .recall].map { ($0.key(in: .classifier), $0.label, $0.digits) } + [
+        (ImageMetrics.classesCoveredKey, "classes covered", 1)
+      ]
     var table = MarkdownTable(
       ["optimizer", "measure", "eval mode", "training mode", "training − eval (paired by seed)"])
     for optimizer in Self.compared {
