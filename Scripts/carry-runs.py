@@ -7,8 +7,8 @@
 `save` packs, for every run under the root that has settled (its summary.json or failed.json is there),
 the files `graft sweep` and `graft reproduce` read to skip it and to build their tables: the run's own
 files (config.json, metrics.jsonl, summary.json, eval.json, failed.json, its logs) and its last sample
-grid, but not its checkpoints, TensorBoard events or earlier samples (about 20 KB a run instead of
-megabytes). Runs still training stay behind: elsewhere they start again from step 0.
+grid (`--samples-of GLOB`: only the runs whose directory name matches), but not its checkpoints,
+TensorBoard events or earlier samples: kilobytes a run instead of megabytes. Runs still training stay behind: elsewhere they start again from step 0.
 
 `restore` unpacks such an archive under a root, never overwriting: a run directory already there is kept
 as it is (the archive's copy of that run is skipped whole), and one that holds a run of another config
@@ -21,6 +21,7 @@ checkout, a scratch disk wiped between jobs) finishes over several sittings this
 """
 
 import argparse
+import fnmatch
 import json
 import lzma
 import shutil
@@ -45,10 +46,10 @@ def is_settled(run):
     return (run / "summary.json").exists() or (run / "failed.json").exists()
 
 
-def carried_files(run):
-    """The files of `run` that travel: its own small files and logs, and its last sample grid."""
+def carried_files(run, with_samples):
+    """The files of `run` that travel: its own small files and logs, and (`with_samples`) its last sample grid."""
     files = [f for f in sorted(run.iterdir()) if f.is_file() and (f.name in RUN_FILES or f.suffix == ".log")]
-    samples = sorted((run / "samples").glob("step-*.png")) if (run / "samples").is_dir() else []
+    samples = sorted((run / "samples").glob("step-*.png")) if with_samples and (run / "samples").is_dir() else []
     return files + samples[-1:]
 
 
@@ -60,7 +61,7 @@ def settings(config_bytes):
         return None
 
 
-def save(root, archive):
+def save(root, archive, samples_of):
     if not root.is_dir():
         fail(f"{root} is not a directory: give the sweep's or experiment's output directory")
     runs = run_directories(root)
@@ -70,7 +71,7 @@ def save(root, archive):
     partial = archive.with_name(archive.name + ".partial")
     with tarfile.open(partial, "w:xz", preset=9) as tar:
         for run in settled:
-            for f in carried_files(run):
+            for f in carried_files(run, fnmatch.fnmatchcase(run.name, samples_of)):
                 info = tar.gettarinfo(str(f), arcname=str(f.relative_to(root)))
                 info.uid = info.gid = 0
                 info.uname = info.gname = ""
@@ -137,12 +138,15 @@ def main():
     s = commands.add_parser("save", help="pack the settled runs under ROOT into ARCHIVE (.tar.xz)")
     s.add_argument("root", type=Path)
     s.add_argument("archive", type=Path)
+    s.add_argument("--samples-of", default="*", metavar="GLOB",
+                   help="the runs (directory names) whose last sample grid travels (default: every run; "
+                        "a grid is ~10-100 KB, the rest of a run ~5-20 KB compressed)")
     r = commands.add_parser("restore", help="unpack ARCHIVE under ROOT, never overwriting")
     r.add_argument("archive", type=Path)
     r.add_argument("root", type=Path)
     args = parser.parse_args()
     if args.command == "save":
-        save(args.root, args.archive)
+        save(args.root, args.archive, args.samples_of)
     else:
         restore(args.archive, args.root)
 

@@ -2,6 +2,7 @@ import Foundation
 import GraftGAN
 import GraftIO
 import GraftReport
+import GraftRun
 import GraftStatistics
 import GraftSweep
 
@@ -51,7 +52,7 @@ public struct DissectionExperiment: Experiment {
     for name in Dissection.optimizers {
       let modes = SeedStatistics(bySeed: bySeed { $0.optimizers[name].map { Double($0.modesCovered) } }, bounds: 0...8)
       let share = SeedStatistics(bySeed: bySeed { $0.optimizers[name]?.highQualityShare }, bounds: 0...1)
-      measures["\(name)/modesCovered"] = modes
+      measures["\(name)/\(MixtureCoverage.modesCoveredKey)"] = modes
       measures["\(name)/highQualityShare"] = share
       table.add(name, modes.formatted(), share.formatted(digits: 2))
     }
@@ -79,7 +80,7 @@ public struct DissectionExperiment: Experiment {
       Claim(
         claim: "Adam and Ada_nSGDA cover at least 6 of 8 modes on average",
         parts: ["adam", "ada-nsgda"].map { name in
-          ClaimPart(what: "\(name) modes", statistics: measures["\(name)/modesCovered"]!, criterion: .atLeast(6))
+          ClaimPart(what: "\(name) modes", statistics: measures["\(name)/\(MixtureCoverage.modesCoveredKey)"]!, criterion: .atLeast(6))
         }
       ).check,
     ]

@@ -294,7 +294,7 @@ public struct GraftingExperiment: Experiment {
   func inceptionSection(
     _ confirmation: [String: [Sweep.Run]]
   ) -> (markdown: String, measures: [String: SeedStatistics]) {
-    let shown = ["fid", "kid", "precision", "recall", "inceptionScore"]
+    var declared: [String] = []  // The scores' keys, in the order InceptionMetrics declares them.
     var labels: [String: Measure] = [:]
     var measures: [String: SeedStatistics] = [:]
     var rows: [(optimizer: String, count: Int, samples: Set<Int>)] = []
@@ -306,7 +306,8 @@ public struct GraftingExperiment: Experiment {
         guard let inception = Self.reevaluation(run)?.inception else { continue }
         count += 1
         samples.insert(inception.sampleCount)
-        for measure in inception.measures where shown.contains(measure.key) && measure.value.isFinite {
+        declared = inception.scores.map(\.key)
+        for measure in inception.scores where measure.value.isFinite {
           labels[measure.key] = measure
           values[measure.key, default: [:]][run.seedKey] = measure.value
         }
@@ -318,7 +319,7 @@ public struct GraftingExperiment: Experiment {
       }
     }
     guard !rows.isEmpty else { return ("", [:]) }
-    let keys = shown.filter { labels[$0] != nil }
+    let keys = declared.filter { labels[$0] != nil }
     var table = MarkdownTable(["optimizer", "runs measured"] + keys.map { labels[$0]!.label })
     for row in rows {
       table.add(

@@ -3,6 +3,7 @@ import GraftGAN
 import GraftIO
 import GraftOptimizers
 import GraftReport
+import GraftRun
 import GraftStatistics
 import GraftSweep
 
@@ -155,7 +156,7 @@ public struct GraftingMatrixExperiment: Experiment {
         let state = screen.state
         let runs = state.chosen.map(screen.confirmationRuns) ?? []
         let cell = Self.modes(runs)
-        measures["\(m)/\(d)/modesCovered"] = cell
+        measures["\(m)/\(d)/\(MixtureCoverage.modesCoveredKey)"] = cell
         highlighted += runs.prefix(1).map(\.directory.path)
         row.append(cell)
         states.append(state)
@@ -194,8 +195,8 @@ public struct GraftingMatrixExperiment: Experiment {
     md += "\nSources averaged over the other axis (per seed, the mean over the \(n) pairs):\n\n"
     var sourceTable = MarkdownTable(["source", "as magnitude (row mean)", "as direction (column mean)"])
     for (i, s) in sources.enumerated() {
-      measures["magnitude/\(s)/modesCovered"] = rowMeans[i]
-      measures["direction/\(s)/modesCovered"] = columnMeans[i]
+      measures["magnitude/\(s)/\(MixtureCoverage.modesCoveredKey)"] = rowMeans[i]
+      measures["direction/\(s)/\(MixtureCoverage.modesCoveredKey)"] = columnMeans[i]
       sourceTable.add(s, withInterval(rowMeans[i]), withInterval(columnMeans[i]))
     }
     md += sourceTable.markdown

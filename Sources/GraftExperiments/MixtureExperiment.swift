@@ -165,7 +165,7 @@ public struct MixtureExperiment: Experiment {
         screenTable.add(optimizer, text, choiceText(state))
         let c = confirmation(screen, chosen: state.chosen, modeCount: k)
         results[dataset, default: [:]][optimizer] = c
-        measures["\(dataset)/\(optimizer)/modesCovered"] = c.modes
+        measures["\(dataset)/\(optimizer)/\(MixtureCoverage.modesCoveredKey)"] = c.modes
         measures["\(dataset)/\(optimizer)/highQualityShare"] = c.quality
         let first = c.runs.first
         let picture = first.map { "\($0.name)/samples/step-\(String(format: "%06d", steps)).png" } ?? ""

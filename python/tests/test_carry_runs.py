@@ -45,11 +45,14 @@ def test_unsettled_runs_stay_behind_and_present_runs_are_kept(sweep_dir, tmp_pat
     shutil.copytree(sweep_dir, root)
     (root / "adam-lr0.01-seed1" / "summary.json").unlink()  # As if it were still training.
     archive = tmp_path / "runs.tar.xz"
-    done = carry("save", root, archive)
+    done = carry("save", root, archive, "--samples-of", "*-seed0")
     assert done.returncode == 0, done.stderr
     assert "7 settled runs of 8" in done.stdout
     with tarfile.open(archive) as tar:
-        assert not any(n.startswith("adam-lr0.01-seed1/") for n in tar.getnames())
+        names = tar.getnames()
+    assert not any(n.startswith("adam-lr0.01-seed1/") for n in names)
+    grids = sorted(n.split("/")[0] for n in names if "/samples/" in n)
+    assert grids == ["adam-lr0.001-seed0", "adam-lr0.01-seed0", "sgda-lr0.001-seed0", "sgda-lr0.01-seed0"]
 
     target = tmp_path / "target"
     shutil.copytree(sweep_dir / "sgda-lr0.01-seed0", target / "sgda-lr0.01-seed0")

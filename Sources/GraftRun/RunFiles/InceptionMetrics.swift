@@ -34,17 +34,36 @@ public struct InceptionMetrics: Codable, Sendable, Equatable {
     self.referenceFeatures = referenceFeatures
   }
 
-  /// FID, KID, precision/recall and the Inception Score, as tables show them.
+  /// FID, KID, precision/recall and the Inception Score, as tables show them, with the spreads of KID's
+  /// and the Inception Score's estimates over subsets.
   public var measures: [Measure] {
-    let space = "Inception"
-    return [
-      Measure(key: "fid", label: "FID (Inception)", value: fid, digits: 1, featureSpace: space),
-      Measure(key: "kid", label: "KID (Inception)", value: kid, digits: 4, featureSpace: space),
-      Measure(key: "kidStd", label: "KID std (Inception)", value: kidStd, digits: 4, featureSpace: space),
-      Measure(key: "precision", label: "precision (Inception)", value: precision, bounds: 0...1, featureSpace: space),
-      Measure(key: "recall", label: "recall (Inception)", value: recall, bounds: 0...1, featureSpace: space),
-      Measure(key: "inceptionScore", label: "Inception Score", value: inceptionScore, digits: 2),
-      Measure(key: "inceptionScoreStd", label: "Inception Score std", value: inceptionScoreStd, digits: 2),
-    ]
+    [fidMeasure, kidMeasure, kidStdMeasure, precisionMeasure, recallMeasure, scoreMeasure, scoreStdMeasure]
   }
+
+  /// The scores papers compare runs by: `measures` without the spreads of the estimates.
+  public var scores: [Measure] { [fidMeasure, kidMeasure, precisionMeasure, recallMeasure, scoreMeasure] }
+
+  private static let space = "Inception"
+  private var fidMeasure: Measure {
+    Measure(key: "fid", label: "FID (Inception)", value: fid, digits: 1, featureSpace: Self.space)
+  }
+  private var kidMeasure: Measure {
+    Measure(key: "kid", label: "KID (Inception)", value: kid, digits: 4, featureSpace: Self.space)
+  }
+  private var kidStdMeasure: Measure {
+    Measure(key: "kidStd", label: "KID std (Inception)", value: kidStd, digits: 4, featureSpace: Self.space)
+  }
+  private var precisionMeasure: Measure {
+    Measure(key: "precision", label: "precision (Inception)", value: precision, bounds: 0...1, featureSpace: Self.space)
+  }
+  private var recallMeasure: Measure {
+    Measure(key: "recall", label: "recall (Inception)", value: recall, bounds: 0...1, featureSpace: Self.space)
+  }
+  private var scoreMeasure: Measure {
+    Measure(key: "inceptionScore", label: "Inception Score", value: inceptionScore, digits: 2)
+  }
+  private var scoreStdMeasure: Measure {
+    Measure(key: "inceptionScoreStd", label: "Inception Score std", value: inceptionScoreStd, digits: 2)
+  }
+
 }

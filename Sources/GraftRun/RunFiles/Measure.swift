@@ -79,10 +79,13 @@ extension Sequence<Measure> {
 }
 
 extension MixtureCoverage {
+  /// The key of modes covered in summary.json's `mixture` and eval.json, and in experiments' measure names.
+  public static let modesCoveredKey = "modesCovered"
+
   /// Modes covered (of the mixture's), the high-quality share and the KL to uniform.
   public var measures: [Measure] {
     [
-      .count("modesCovered", "modes covered", modesCovered, of: modeCount),
+      .count(Self.modesCoveredKey, "modes covered", modesCovered, of: modeCount),
       .share("highQualityShare", "high-quality share", Double(highQualityShare)),
       Measure(key: "klToUniform", label: "KL to uniform", value: Double(klToUniform)),
     ]
