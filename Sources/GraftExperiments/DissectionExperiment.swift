@@ -80,7 +80,9 @@ public struct DissectionExperiment: Experiment {
       Claim(
         claim: "Adam and Ada_nSGDA cover at least 6 of 8 modes on average",
         parts: ["adam", "ada-nsgda"].map { name in
-          ClaimPart(what: "\(name) modes", statistics: measures["\(name)/\(MixtureCoverage.modesCoveredKey)"]!, criterion: .atLeast(6))
+          ClaimPart(
+            what: "\(name) modes", statistics: measures["\(name)/\(MixtureCoverage.modesCoveredKey)"]!,
+            criterion: .atLeast(6))
         }
       ).check,
     ]

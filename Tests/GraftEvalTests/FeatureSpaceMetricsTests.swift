@@ -90,6 +90,35 @@ struct FeatureSpaceMetricsTests {
     #expect(pr.precision == 0.4 && pr.recall == 0.5, "\(pr)")
   }
 
+  /// The k-NN radii are found by selection, not by sorting each row: the same precision and recall as the
+  /// definition computed directly (every distance, each row sorted), on integer features with many tied
+  /// distances, for several k.
+  @Test func precisionAndRecallEqualTheDefinitionComputedBySorting() throws {
+    func definition(real: [[Double]], fake: [[Double]], k: Int) -> (Double, Double) {
+      func d2(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } }
+      func radii(_ x: [[Double]]) -> [Double] {
+        x.indices.map { i in x.indices.filter { $0 != i }.map { d2(x[i], x[$0]) }.sorted()[k - 1] }
+      }
+      func share(_ y: [[Double]], inside x: [[Double]], _ r: [Double]) -> Double {
+        Double(y.filter { p in x.indices.contains { d2(p, x[$0]) <= r[$0] } }.count) / Double(y.count)
+      }
+      return (share(fake, inside: real, radii(real)), share(real, inside: fake, radii(fake)))
+    }
+    var rng = RandomGenerator(seed: 11)
+    func integerRows(_ n: Int, _ d: Int, _ range: ClosedRange<Int>) -> [[Double]] {
+      (0..<n).map { _ in (0..<d).map { _ in Double(Int.random(in: range, using: &rng)) } }
+    }
+    for (k, n, m, range) in [(1, 40, 30, 0...3), (3, 120, 90, -2...2), (5, 70, 110, 0...4)] {
+      let real = integerRows(n, 3, range)
+      let fake = integerRows(m, 3, range).map { $0.map { $0 + 1 } }
+      let tensor = { (x: [[Double]]) in Tensor<Float>(shape: [x.count, 3], scalars: x.flatMap { $0.map(Float.init) }) }
+      let pr = try precisionRecall(real: tensor(real), fake: tensor(fake), k: k)
+      let (precision, recall) = definition(real: real, fake: fake, k: k)
+      #expect(pr.precision == precision && pr.recall == recall, "k \(k): \(pr) against \((precision, recall))")
+      #expect(precision > 0 && precision < 1 || recall > 0 && recall < 1, "a case that tells apart")
+    }
+  }
+
   @Test func identicalSetsAreFullyPreciseAndCoveredFarClustersNotAtAll() throws {
     let x = gaussian(300, 8, shift: 0, seed: 5)
     let same = try precisionRecall(real: x, fake: x)
