@@ -22,6 +22,34 @@ extension GANLoss {
   }
 }
 
+/// What the discriminator minimizes, as a value: its loss on a real and a fake batch, plus the gradient
+/// penalty times its weight λ where the loss calls for one (WGAN-GP).
+public struct DiscriminatorObjective: Sendable, Equatable {
+  public var loss: GANLoss
+  /// λ of the gradient penalty; nil for a loss without one.
+  public var penaltyWeight: Float?
+
+  public init(loss: GANLoss, penaltyWeight: Float?) {
+    self.loss = loss
+    self.penaltyWeight = penaltyWeight
+  }
+
+  /// The run's objective: its loss, with `gradientPenaltyWeight` when the loss is WGAN-GP's.
+  public init(_ config: TrainingConfig) {
+    self.init(loss: config.loss, penaltyWeight: config.loss == .wganGP ? config.gradientPenaltyWeight : nil)
+  }
+
+  /// The objective of `discriminator` on `real` and `fake`; the penalty (if any) draws its interpolation
+  /// weights from `penaltyDraws`, and only then.
+  public func value<D: Network>(
+    _ discriminator: D, real: Tensor<Float>, fake: Tensor<Float>, penaltyDraws: inout RandomGenerator
+  ) throws -> Tensor<Float> {
+    let l = loss.discriminatorLoss(real: discriminator(real), fake: discriminator(fake))
+    guard let weight = penaltyWeight else { return l }
+    return l + (try gradientPenalty(discriminator, real: real, fake: fake, generator: &penaltyDraws)) * weight
+  }
+}
+
 /// WGAN-GP's penalty E[(‖∇_x̂ D(x̂)‖₂ − 1)²] on random interpolates x̂ = εx + (1 − ε)x̃, ε ~ U[0, 1] per
 /// sample. Its gradient with respect to D's parameters goes through the gradient ∇_x̂ D, which is why
 /// it is computed with `createGraph: true`.

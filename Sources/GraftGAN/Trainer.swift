@@ -27,6 +27,7 @@ public final class Trainer {
   var data: any RealDataSource
   public let reference: DataReference
   let latent: LatentSampler
+  let discriminatorObjective: DiscriminatorObjective
   var latentGenerator: RandomGenerator
   var penaltyGenerator: RandomGenerator
   let fixedLatents: Tensor<Float>
@@ -64,6 +65,7 @@ public final class Trainer {
     players = Players(config, channels: data.channels, rng: &initGenerator)
     ema = config.emaDecay == nil ? nil : players.generator
     latent = LatentSampler(config)
+    discriminatorObjective = DiscriminatorObjective(config)
     fixedLatents = latent.sample(reference.isImages ? 64 : 1000, generator: &fixedGenerator)
     (generatorOptimizer, generatorGrouping) = Self.optimizer(
       config.generatorOptimizer, config.generatorSettings, config.generatorGrouping)

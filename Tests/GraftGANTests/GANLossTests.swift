@@ -1,6 +1,7 @@
 import Foundation
 import GraftEngine
 import GraftGAN
+import GraftLayers
 import GraftRun
 import GraftTestSupport
 import Testing
@@ -69,6 +70,30 @@ struct GANLossTests {
       for (j, (a, n)) in zip(analytic[i].scalars, numeric[i]).enumerated() {
         #expect(abs(a - n) <= 1e-6 * max(1, abs(n)), "param \(i)[\(j)]: \(a) vs \(n)")
       }
+    }
+  }
+
+  /// The discriminator's objective is its loss, plus λ·penalty only for WGAN-GP, which alone draws from
+  /// the penalty's stream (so the other losses never shift it).
+  @Test func discriminatorObjectiveIsTheLossPlusThePenaltyWhereTheLossHasOne() throws {
+    var rng = RandomGenerator(seed: 3)
+    let d = Linear(1, 1, generator: &rng)
+    var config = TrainingConfig()
+    config.gradientPenaltyWeight = 7
+    for loss in GANLoss.allCases {
+      config.loss = loss
+      let objective = DiscriminatorObjective(config)
+      #expect(objective.penaltyWeight == (loss == .wganGP ? 7 : nil))
+      var draws = RandomGenerator(seed: 9)
+      let value = try objective.value(d, real: real, fake: fake, penaltyDraws: &draws)
+      var expectedDraws = RandomGenerator(seed: 9)
+      var expected = loss.discriminatorLoss(real: d(real), fake: d(fake))
+      if loss == .wganGP {
+        expected = expected + (try gradientPenalty(d, real: real, fake: fake, generator: &expectedDraws)) * 7
+        #expect(expected.scalar != loss.discriminatorLoss(real: d(real), fake: d(fake)).scalar)
+      }
+      #expect(value.scalar == expected.scalar, "\(loss)")
+      #expect(draws.next() == expectedDraws.next(), "\(loss): the penalty's draws")
     }
   }
 }

@@ -43,13 +43,7 @@ struct GANGame: TwoPlayerGame {
       let z = trainer.latent.sample(n, generator: &trainer.latentGenerator)
       let fake = withoutGradients { trainer.players.generator(z) }
       let (loss, gradient) = try trainer.players.discriminator.valueWithGradient { d in
-        var l = config.loss.discriminatorLoss(real: d(real), fake: d(fake))
-        if config.loss == .wganGP {
-          l =
-            l + (try gradientPenalty(d, real: real, fake: fake, generator: &trainer.penaltyGenerator))
-            * config.gradientPenaltyWeight
-        }
-        return l
+        try trainer.discriminatorObjective.value(d, real: real, fake: fake, penaltyDraws: &trainer.penaltyGenerator)
       }
       try trainer.checkFinite(loss.scalar, "discriminator")
       return (loss.scalar, gradient)
