@@ -2,6 +2,8 @@
 
 // The allocator's tuning (mallopt).
 #include <malloc.h>
+// Standard output's buffering (setvbuf).
+#include <stdio.h>
 // prctl, variadic in C (Swift cannot call it): a sweep's child asks for a signal when the sweep dies.
 #include <sys/prctl.h>
 
@@ -23,3 +25,7 @@ static inline graft_float8 graft_adam_step8(
 // Asks the kernel to send `signal` to this process when the thread that started it exits
 // (PR_SET_PDEATHSIG); 0 on success, -1 with errno set otherwise.
 static inline int graft_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, signal); }
+
+// Makes standard output flush at each newline even when it is a file or a pipe, which glibc otherwise
+// fills in 4 KiB blocks (`stdout` is a C global that Swift 6 code may not touch).
+static inline void graft_flush_standard_output_by_line(void) { setvbuf(stdout, NULL, _IOLBF, 0); }

@@ -18,6 +18,7 @@ struct GraftCommand: ParsableCommand {
 @main
 enum Entry {
   static func main() {
+    Runtime.flushStandardOutputByLine()
     Runtime.prepareForTraining()
     SweepParent.follow()
     do {

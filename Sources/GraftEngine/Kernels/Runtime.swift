@@ -13,6 +13,12 @@ public enum Runtime {
     keepFreedMemoryForReuse()
   }
 
+  /// Makes standard output (`print`) reach a file or pipe line by line, as it reaches a terminal, so that a
+  /// long command's log (`graft reproduce ... > log`) shows each line when it is printed, not minutes later.
+  public static func flushStandardOutputByLine() {
+    graft_flush_standard_output_by_line()
+  }
+
   /// Makes glibc keep large freed blocks in its heap instead of returning them to the kernel.
   ///
   /// Training allocates and frees the same large buffers (im2col columns, activations) every step. By
