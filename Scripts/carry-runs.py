@@ -8,13 +8,14 @@
 the files `graft sweep` and `graft reproduce` read to skip it and to build their tables: the run's own
 files (config.json, metrics.jsonl, summary.json, eval.json, failed.json, its logs) and its last sample
 grid (`--samples-of GLOB`: only the runs whose directory name matches), but not its checkpoints,
-TensorBoard events or earlier samples: kilobytes a run instead of megabytes. Runs still training stay behind: elsewhere they start again from step 0.
+TensorBoard events or earlier samples: kilobytes a run instead of megabytes. Runs still training stay
+behind: elsewhere they start again from step 0.
 
 `restore` unpacks such an archive under a root, never overwriting: a run directory already there is kept
 as it is (the archive's copy of that run is skipped whole), and one that holds a run of another config
-(its settings differ) stops the restore before anything is written. Running the same `graft reproduce` (or `graft sweep`) command there then skips the
-restored runs and trains the rest. Restored runs have no checkpoints, so they cannot be resumed, sampled
-or measured again (`graft evaluate`).
+(its settings differ) stops the restore before anything is written. Running the same `graft reproduce`
+(or `graft sweep`) command there then skips the restored runs and trains the rest. Restored runs have no
+checkpoints, so they cannot be resumed, sampled or measured again (`graft evaluate`).
 
 Why: a protocol longer than one sitting on a machine whose run directories do not last (a fresh
 checkout, a scratch disk wiped between jobs) finishes over several sittings this way.
