@@ -6,27 +6,13 @@ import GraftLayers
 import GraftOptimizers
 import GraftRun
 
-/// What a checkpoint holds of a run (players, EMA, optimizers, random streams, data position, step), saved
-/// and restored; and the metrics log kept in step with it.
+/// The run's state saved in its checkpoints and restored from one (see `TrainingState.store`), and the
+/// metrics log kept in step with it.
 extension Trainer {
-  fileprivate var generatorNames: [String] { players.generator.parameterNames }
-  fileprivate var discriminatorNames: [String] { players.discriminator.parameterNames }
-
   /// Saves latest.safetensors and, with `stepFile` and `keepCheckpoints` > 0, step-NNNNNN.safetensors.
   func saveCheckpoint(stepFile: Bool = true) throws {
     var file = Checkpoint(metadata: ["format": "pt"])
-    file.setInt(step, forKey: "graft.step")
-    // The last step's losses, for the summary of a run resumed at its end (NaN before the first step).
-    file.metadata["graft.loss.discriminator"] = "\(lastLosses.discriminator)"
-    file.metadata["graft.loss.generator"] = "\(lastLosses.generator)"
-    file.store(players.generator, prefix: "generator")
-    file.store(players.discriminator, prefix: "discriminator")
-    if let ema { file.store(ema, prefix: "ema") }
-    file.store(generatorOptimizer, parameterNames: generatorNames, prefix: "optimizer.generator")
-    file.store(discriminatorOptimizer, parameterNames: discriminatorNames, prefix: "optimizer.discriminator")
-    file.setGenerator(latentGenerator, forKey: "graft.rng.latent")
-    file.setGenerator(penaltyGenerator, forKey: "graft.rng.penalty")
-    file.metadata["graft.data"] = data.savedState
+    game.state.store(in: &file)
     recordOptimizers(in: &file)
     // Only finite weights and state are ever checkpointed: a checkpoint is the last good state.
     if let tensor = file.firstNonFiniteTensor {
@@ -53,39 +39,11 @@ extension Trainer {
     }
   }
 
+  /// Restores the run's state from `file`, refusing one saved with other optimizers or by another model.
   func restore(from file: Checkpoint) throws {
     try checkOptimizers(of: file)
     try checkNoExtraTensors(in: file)
-    try file.restore(&players.generator, prefix: "generator")
-    try file.restore(&players.discriminator, prefix: "discriminator")
-    if ema != nil {
-      var average = players.generator
-      // The EMA copy shares batch-norm buffers with the generator; only its parameters are its own.
-      average.setParameters(
-        try players.generator.parameterPaths.map { path in
-          try file.tensor("ema." + path.name, shape: players.generator[keyPath: path.keyPath].shape)
-        })
-      ema = average
-    }
-    try file.restore(&generatorOptimizer, of: players.generator, prefix: "optimizer.generator")
-    try file.restore(&discriminatorOptimizer, of: players.discriminator, prefix: "optimizer.discriminator")
-    latentGenerator = try file.generator(forKey: "graft.rng.latent")
-    penaltyGenerator = try file.generator(forKey: "graft.rng.penalty")
-    guard let dataState = file.metadata["graft.data"] else {
-      throw GraftIOError.missingMetadata(file: file.source, key: "graft.data", available: file.metadata.keys.sorted())
-    }
-    try data.restore(dataState)
-    step = try file.int(forKey: "graft.step")
-    guard step >= 0 else {
-      throw TrainingError(
-        message: "\(file.source) is corrupt: its step is \(step), which no run reaches; use another copy of it "
-          + "(a checkpoints/step-N file of the run)")
-    }
-    // Checkpoints written before the losses were saved in them leave NaN: the summary then reads metrics.
-    lastLosses = (
-      file.metadata["graft.loss.discriminator"].flatMap(Float.init) ?? .nan,
-      file.metadata["graft.loss.generator"].flatMap(Float.init) ?? .nan
-    )
+    try game.state.restore(from: file)
   }
 
   /// The losses metrics.jsonl logged for `step`, if it did.

@@ -34,7 +34,7 @@ extension Trainer {
   /// each batch's statistics; the running statistics are left as they were either way.
   public func evaluationSamples(_ count: Int, batchSize: Int = 500, batchNormTraining: Bool = false) -> Tensor<Float> {
     var g = RandomGenerator(seed: evaluationSeed)
-    let z = latent.sample(count, generator: &g)
+    let z = game.latent.sample(count, generator: &g)
     // Training mode moves the running statistics (shared boxes): put them back afterwards.
     var generator = players.generator
     let saved = generator.bufferPaths.map { ($0.keyPath, generator[keyPath: $0.keyPath]) }
@@ -66,7 +66,7 @@ extension Trainer {
   func summary(status: RunStatus, seconds: Double, steps: Int) throws -> TrainingSummary {
     let (mixture, theory) = evaluate()
     if !lastLosses.discriminator.isFinite || !lastLosses.generator.isFinite, let logged = loggedLosses(atStep: step) {
-      lastLosses = logged
+      game.state.lastLosses = logged
     }
     return TrainingSummary(
       status: status, steps: step, wallSeconds: seconds, stepsPerSecond: seconds > 0 ? Double(steps) / seconds : 0,

@@ -54,9 +54,10 @@ extension Trainer {
   private var optimizerRecords:
     [(key: String, optimizer: any Optimizer, settings: OptimizerSettings, grouping: Grouping)]
   {
-    [
-      (Self.generatorOptimizerKey, generatorOptimizer, config.generatorSettings, generatorGrouping),
-      (Self.discriminatorOptimizerKey, discriminatorOptimizer, config.discriminatorSettings, discriminatorGrouping),
+    let (g, d) = (game.state.generatorOptimizer, game.state.discriminatorOptimizer)
+    return [
+      (Self.generatorOptimizerKey, g.optimizer, config.generatorSettings, g.grouping),
+      (Self.discriminatorOptimizerKey, d.optimizer, config.discriminatorSettings, d.grouping),
     ]
   }
 
@@ -86,26 +87,6 @@ extension Trainer {
     for (player, model) in players {
       if let name = model.namedParameters.first(where: { !$0.value.isAllFinite })?.name {
         throw stopped("the \(player)'s weight \(name) is no longer finite. It was not written", atStep: step)
-      }
-    }
-  }
-
-  func checkFinite(_ value: Float, _ player: String) throws {
-    guard value.isFinite else {
-      throw stopped("the \(player) loss is \(value). Nothing was updated with it")
-    }
-  }
-
-  /// A step whose gradient or update is not finite has left NaN or infinite weights. The loss alone
-  /// does not show it: ReLU and the hinge loss map NaN to 0, so a run could go on (and checkpoint)
-  /// with NaN weights and finite losses.
-  func checkFinite(_ diagnostics: StepDiagnostics, _ player: String) throws {
-    for (i, group) in diagnostics.groups.enumerated() {
-      let (g, u) = (diagnostics.gradientNorms[i], diagnostics.updateNorms[i])
-      guard g.isFinite && u.isFinite else {
-        throw stopped(
-          "the \(player)'s \(g.isFinite ? "update" : "gradient") for \(group) has norm \(g.isFinite ? u : g), "
-            + "so its weights are no longer finite. They were not written")
       }
     }
   }

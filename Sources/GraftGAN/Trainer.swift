@@ -12,24 +12,13 @@ import GraftTensorBoard
 public final class Trainer {
   public let config: TrainingConfig
   public let run: RunDirectory
-  public internal(set) var players: Players
-  public internal(set) var ema: AnyLayer?
-  public internal(set) var step = 0
-  public internal(set) var lastLosses: (discriminator: Float, generator: Float) = (.nan, .nan)
-
-  var generatorOptimizer: any Optimizer
-  var discriminatorOptimizer: any Optimizer
-  let generatorGrouping: Grouping
-  let discriminatorGrouping: Grouping
-  /// Learning-rate scales by group name, from the config's layer scales.
-  let generatorScales: [String: Double]
-  let discriminatorScales: [String: Double]
-  var data: any RealDataSource
+  /// The run's state (what a checkpoint holds) and the rules it is played by.
+  var game: GANGame
+  public var players: Players { game.state.players }
+  public var ema: AnyLayer? { game.state.ema }
+  public var step: Int { game.state.step }
+  public var lastLosses: (discriminator: Float, generator: Float) { game.state.lastLosses }
   public let reference: DataReference
-  let latent: LatentSampler
-  let discriminatorObjective: DiscriminatorObjective
-  var latentGenerator: RandomGenerator
-  var penaltyGenerator: RandomGenerator
   let fixedLatents: Tensor<Float>
   let evaluationSeed: UInt64
   /// Metrics of generated images (FID, class coverage, ...), JSON-encoded: set by programs that have an
@@ -56,31 +45,27 @@ public final class Trainer {
     var root = RandomGenerator(seed: config.seed)
     var initGenerator = root.split()
     let dataGenerator = root.split()
-    latentGenerator = root.split()
-    penaltyGenerator = root.split()
+    let latentGenerator = root.split()
+    let penaltyGenerator = root.split()
     var fixedGenerator = root.split()
     evaluationSeed = root.next()
 
+    let data: any RealDataSource
     (data, reference) = try realData ?? makeRealData(config, generator: dataGenerator)
-    players = Players(config, channels: data.channels, rng: &initGenerator)
-    ema = config.emaDecay == nil ? nil : players.generator
-    latent = LatentSampler(config)
-    discriminatorObjective = DiscriminatorObjective(config)
-    fixedLatents = latent.sample(reference.isImages ? 64 : 1000, generator: &fixedGenerator)
-    (generatorOptimizer, generatorGrouping) = Self.optimizer(
-      config.generatorOptimizer, config.generatorSettings, config.generatorGrouping)
-    (discriminatorOptimizer, discriminatorGrouping) = Self.optimizer(
-      config.discriminatorOptimizer, config.discriminatorSettings, config.discriminatorGrouping)
-    generatorScales = try config.generatorLayerScales.groupScales(
-      names: players.generator.parameterNames, grouping: generatorGrouping, player: "generator")
-    discriminatorScales = try config.discriminatorLayerScales.groupScales(
-      names: players.discriminator.parameterNames, grouping: discriminatorGrouping, player: "discriminator")
-  }
-
-  private static func optimizer(_ spec: OptimizerSpec, _ settings: OptimizerSettings, _ grouping: Grouping?) -> (
-    any Optimizer, Grouping
-  ) {
-    (spec.make(settings), grouping ?? spec.grouping)
+    let players = Players(config, channels: data.channels, rng: &initGenerator)
+    let state = TrainingState(
+      players: players, ema: config.emaDecay == nil ? nil : players.generator,
+      generatorOptimizer: try PlayerOptimizer(
+        config.generatorOptimizer, config.generatorSettings, grouping: config.generatorGrouping,
+        layerScales: config.generatorLayerScales, parameterNames: players.generator.parameterNames,
+        player: "generator"),
+      discriminatorOptimizer: try PlayerOptimizer(
+        config.discriminatorOptimizer, config.discriminatorSettings, grouping: config.discriminatorGrouping,
+        layerScales: config.discriminatorLayerScales, parameterNames: players.discriminator.parameterNames,
+        player: "discriminator"),
+      data: data, latentGenerator: latentGenerator, penaltyGenerator: penaltyGenerator)
+    game = GANGame(state: state, config: config)
+    fixedLatents = game.latent.sample(reference.isImages ? 64 : 1000, generator: &fixedGenerator)
   }
 
   // MARK: Training
@@ -153,9 +138,7 @@ public final class Trainer {
   /// One step of the game; the step counter, the losses and the moving average move on.
   private func takeStep() throws -> IterationResult {
     let result = try iterate()
-    step += 1
-    lastLosses = (result.discriminatorLoss, result.generatorLoss)
-    updateEMA()
+    game.state.finishStep(losses: (result.discriminatorLoss, result.generatorLoss), emaDecay: config.emaDecay)
     return result
   }
 
@@ -171,21 +154,15 @@ public final class Trainer {
   /// One iteration of the game under the config's rule (`GameRuleName`) at this step's learning rates:
   /// for the default, alternating, n_dis discriminator steps and then one generator step.
   func iterate() throws -> IterationResult {
-    let rates = learningRates(atStep: step)
-    var game = GANGame(trainer: self, learningRates: rates)
-    let r = try config.game.rule(discriminatorSteps: config.discriminatorSteps).play(&game)
-    return IterationResult(
-      discriminatorLoss: r.discriminatorLoss, generatorLoss: r.generatorLoss, discriminator: r.discriminator,
-      generator: r.generator, learningRates: rates)
-  }
-
-  private func updateEMA() {
-    guard let decay = config.emaDecay, var average = ema else { return }
-    let current = players.generator.parameters
-    withoutGradients {
-      average.setParameters(zip(average.parameters, current).map { $0 * decay + $1 * (1 - decay) })
+    game.learningRates = PlayerRates(config, atStep: step)
+    do {
+      let r = try config.game.rule(discriminatorSteps: config.discriminatorSteps).play(&game)
+      return IterationResult(
+        discriminatorLoss: r.discriminatorLoss, generatorLoss: r.generatorLoss, discriminator: r.discriminator,
+        generator: r.generator, learningRates: game.learningRates)
+    } catch let move as NonFiniteMove {
+      throw stopped(move.description)
     }
-    ema = average
   }
 
   // MARK: Outputs
