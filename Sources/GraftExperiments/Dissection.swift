@@ -53,7 +53,7 @@ public struct Dissection: Sendable {
   /// The four runs (their directories under `root`, labelled by optimizer).
   public var runs: [Sweep.Run] {
     Self.optimizers.map {
-      Sweep.Run(name: prefix + $0, config: config($0), root: root, labels: ["optimizer": $0, "seed": "\(seed)"])
+      Sweep.Run(name: prefix + $0, config: config($0), root: root, labels: [.optimizer: $0, .seed: "\(seed)"])
     }
   }
 

@@ -31,7 +31,7 @@ extension Experiment {
   var seeds: Int { scale.seeds }
 
   /// A run of this experiment, its directory under `root`.
-  func makeRun(_ name: String, _ config: TrainingConfig, labels: [String: String]) -> Sweep.Run {
+  func makeRun(_ name: String, _ config: TrainingConfig, labels: [RunLabel: String]) -> Sweep.Run {
     Sweep.Run(name: name, config: config, root: root, labels: labels)
   }
 

@@ -138,7 +138,7 @@ public struct GraftingExperiment: Experiment {
     config.seed = 0
     return makeRun(
       "screen-\(optimizer)-lr\(lr)", config,
-      labels: ["stage": "screen", "optimizer": optimizer, "lr": "\(lr)", "seed": "0"])
+      labels: [.stage: RunStage.screen.rawValue, .optimizer: optimizer, .learningRate: "\(lr)", .seed: "0"])
   }
 
   func confirmationRun(_ optimizer: String, _ lr: Double, seed: Int) -> Sweep.Run {
@@ -149,7 +149,9 @@ public struct GraftingExperiment: Experiment {
     config.seed = UInt64(seed)
     return makeRun(
       "confirm-\(optimizer)-lr\(lr)-seed\(seed)", config,
-      labels: ["stage": "confirmation", "optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)"])
+      labels: [
+        .stage: RunStage.confirmation.rawValue, .optimizer: optimizer, .learningRate: "\(lr)", .seed: "\(seed)",
+      ])
   }
 
   /// The confirmation runs that finished (have a summary) but have no Inception metrics for their last
@@ -157,7 +159,7 @@ public struct GraftingExperiment: Experiment {
   /// are at hand.
   public var confirmationRunsWithoutInception: [Sweep.Run] {
     runs.filter {
-      $0.labels["stage"] == "confirmation" && Sweep.summary($0) != nil && Self.reevaluation($0)?.inception == nil
+      $0.isIn(.confirmation) && Sweep.summary($0) != nil && Self.reevaluation($0)?.inception == nil
     }
   }
 
@@ -395,7 +397,7 @@ public struct GraftingExperiment: Experiment {
     md += plan.markdown
     var confirmation: [String: [Sweep.Run]] = [:]
     for optimizer in Self.compared {
-      let runs = sweep.runs.filter { $0.labels["stage"] == "confirmation" && $0.labels["optimizer"] == optimizer }
+      let runs = sweep.runs.filter { $0.isIn(.confirmation) && $0.labels[.optimizer] == optimizer }
       confirmation[optimizer] = runs
       highlighted += runs.prefix(1).map(\.directory.path)
     }

@@ -86,7 +86,7 @@ public struct GraftingMatrixExperiment: Experiment {
     return mixtureScreen(
       base, optimizer: "graft:\(magnitude):\(direction)", grid: rates(magnitude: magnitude),
       maxExtensions: maxExtensions, screenSeeds: screenSeeds, confirmationSeeds: confirmationSeeds,
-      name: "graft_\(magnitude)_\(direction)", labels: ["magnitude": magnitude, "direction": direction])
+      name: "graft_\(magnitude)_\(direction)", labels: [.magnitude: magnitude, .direction: direction])
   }
 
   public var runs: [Sweep.Run] {

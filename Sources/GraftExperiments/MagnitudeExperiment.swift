@@ -60,7 +60,7 @@ public struct MagnitudeExperiment: Experiment {
       var config = setting.config
       config.setOptimizer(.adam)
       config.seed = UInt64(seed)
-      return makeRun("\(setting.name)-seed\(seed)", config, labels: ["setting": setting.name, "seed": "\(seed)"])
+      return makeRun("\(setting.name)-seed\(seed)", config, labels: [.setting: setting.name, .seed: "\(seed)"])
     }
   }
 
@@ -159,7 +159,7 @@ public struct MagnitudeExperiment: Experiment {
     for setting in settings {
       let plan = seedPlan(setting)
       plans += "**\(setting.name)**. " + plan.markdown
-      let runs = sweep.runs.filter { $0.labels["setting"] == setting.name }
+      let runs = sweep.runs.filter { $0.labels[.setting] == setting.name }
       let m = Measurement(runs)
       for (run, record) in m.records {
         let figure = run.directory.appendingPathComponent("magnitude-ratio.svg")

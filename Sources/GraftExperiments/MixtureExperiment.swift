@@ -89,7 +89,7 @@ public struct MixtureExperiment: Experiment {
     return mixtureScreen(
       base, optimizer: optimizer, grid: rates(optimizer), maxExtensions: maxExtensions,
       screenSeeds: screenSeeds, confirmationSeeds: confirmationSeeds, name: "\(dataset)-\(optimizer)",
-      labels: ["dataset": dataset])
+      labels: [.dataset: dataset])
   }
 
   /// The MLP GAN of `preset` as the optimizers are compared on mixtures: the standard non-saturating

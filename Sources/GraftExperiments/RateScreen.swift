@@ -14,18 +14,17 @@ struct RateScreen {
   var search: RateSearch
   var screenSeeds: [Int]
   var confirmationSeeds: [Int]
-  /// The run of this configuration at a learning rate and seed (`stage` is "screen" or "confirmation",
-  /// for its labels).
-  var makeRun: (_ rate: Double, _ seed: Int, _ stage: String) -> Sweep.Run
+  /// The run of this configuration at a learning rate, seed and stage (for its labels).
+  var makeRun: (_ rate: Double, _ seed: Int, _ stage: RunStage) -> Sweep.Run
   /// A rate's score from its settled screen runs (higher is better; a failed run should score lowest).
   var score: ([Sweep.Run]) -> Double
 
   /// The screen's runs at `rate`.
-  func screenRuns(_ rate: Double) -> [Sweep.Run] { screenSeeds.map { makeRun(rate, $0, "screen") } }
+  func screenRuns(_ rate: Double) -> [Sweep.Run] { screenSeeds.map { makeRun(rate, $0, .screen) } }
 
   /// The confirmation's runs at `rate`.
   func confirmationRuns(_ rate: Double) -> [Sweep.Run] {
-    confirmationSeeds.map { makeRun(rate, $0, "confirmation") }
+    confirmationSeeds.map { makeRun(rate, $0, .confirmation) }
   }
 
   /// Where the search stands: a rate's score is nil until all its screen runs have settled.
@@ -69,7 +68,7 @@ extension Experiment {
   /// the optimizer, rate, seed and stage, scored by modes covered (`mixtureScore`).
   func mixtureScreen(
     _ base: TrainingConfig, optimizer: String, grid: [Double], maxExtensions: Int, screenSeeds: [Int],
-    confirmationSeeds: [Int], name: String, labels: [String: String]
+    confirmationSeeds: [Int], name: String, labels: [RunLabel: String]
   ) -> RateScreen {
     RateScreen(
       search: RateSearch(from: grid.first!, to: grid.last!, maxExtensions: maxExtensions),
@@ -81,7 +80,9 @@ extension Experiment {
         config.seed = UInt64(seed)
         return makeRun(
           "\(name)-lr\(lr)-seed\(seed)", config,
-          labels: labels.merging(["optimizer": optimizer, "lr": "\(lr)", "seed": "\(seed)", "stage": stage]) { $1 })
+          labels: labels.merging([
+            .optimizer: optimizer, .learningRate: "\(lr)", .seed: "\(seed)", .stage: stage.rawValue,
+          ]) { $1 })
       }, score: mixtureScore)
   }
 }

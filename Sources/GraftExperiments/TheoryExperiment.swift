@@ -77,8 +77,8 @@ public struct TheoryExperiment: Experiment {
     for k in modeCounts {
       var base = variant.config(modes: k, quick: scale.quick)
       let prefix = variant.prefix + Self.prefix(k)
-      var common: [String: String] = Self.prefix(k).isEmpty ? [:] : ["modes": "\(k)"]
-      if let label = variant.label { common["variant"] = label }
+      var common: [RunLabel: String] = Self.prefix(k).isEmpty ? [:] : [.modes: "\(k)"]
+      if let label = variant.label { common[.variant] = label }
       for seed in seeds {
         base.seed = UInt64(seed)
         for g in sgdaRates {
@@ -90,7 +90,8 @@ public struct TheoryExperiment: Experiment {
             runs.append(
               makeRun(
                 "\(prefix)sgda-g\(g)-d\(d)-seed\(seed)", config,
-                labels: ["optimizer": "sgda", "lr_g": "\(g)", "lr_d": "\(d)", "seed": "\(seed)"].merging(common) { $1 })
+                labels: [.optimizer: "sgda", .generatorRate: "\(g)", .discriminatorRate: "\(d)", .seed: "\(seed)"]
+                  .merging(common) { $1 })
             )
           }
         }
@@ -100,10 +101,11 @@ public struct TheoryExperiment: Experiment {
           config.generatorSettings.learningRate = n.generatorRate
           config.discriminatorSettings.learningRate = n.discriminatorRate
           config.schedule.decay = n.schedule
-          var labels = [
-            "optimizer": "nsgda", "lr_g": "\(n.generatorRate)", "lr_d": "\(n.discriminatorRate)", "seed": "\(seed)",
+          var labels: [RunLabel: String] = [
+            .optimizer: "nsgda", .generatorRate: "\(n.generatorRate)", .discriminatorRate: "\(n.discriminatorRate)",
+            .seed: "\(seed)",
           ]
-          if let schedule = n.scheduleLabel { labels["schedule"] = schedule }
+          if let schedule = n.scheduleLabel { labels[.schedule] = schedule }
           runs.append(makeRun("\(prefix)\(n.name)-seed\(seed)", config, labels: labels.merging(common) { $1 }))
         }
       }
@@ -159,7 +161,7 @@ public struct TheoryExperiment: Experiment {
       return config.generatorOptimizer == optimizer && config.discriminatorOptimizer == optimizer
         && config.generatorSettings.learningRate == g && config.discriminatorSettings.learningRate == d
         && config.theory.modes == k && (schedule.map { config.schedule.decay == $0 } ?? true)
-        && $0.labels["variant"] == variant.label
+        && $0.labels[.variant] == variant.label
     }
     var modes: [String: Double] = [:]
     var cosines: [String: Double] = [:]

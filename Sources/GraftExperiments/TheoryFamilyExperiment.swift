@@ -93,7 +93,7 @@ public struct TheoryFamilyExperiment: Experiment {
         left = c.leftOneMode.count
       }
     }
-    let seconds = e.runs.filter { $0.labels["modes"] == nil }.compactMap { Sweep.summary($0)?.wallSeconds }.reduce(0, +)
+    let seconds = e.runs.filter { $0.labels[.modes] == nil }.compactMap { Sweep.summary($0)?.wallSeconds }.reduce(0, +)
     return Row(
       variant: variant, learning: learning, atMostOne: atMostOne, exactlyOne: exactlyOne,
       cells: e.sgdaRates.count * e.sgdaRates.count, everTwo: everTwo, evaluated: evaluated, nsgda: nsgda,

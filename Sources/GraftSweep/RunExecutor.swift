@@ -68,7 +68,8 @@ extension Sweep.Run {
     let folder = try RunDirectory(directory).setAsideAttempt()
     log(
       "sweep: \(name) diverged at step \(divergence.step) before; starting it again from its config (resuming "
-        + "would repeat the divergence; that attempt is kept in \(folder.path); --retry-failed --resume resumes instead)")
+        + "would repeat the divergence; that attempt is kept in \(folder.path); --retry-failed --resume resumes instead)"
+    )
   }
 
   /// Readies the run's directory and returns the `graft` arguments that train it. A run that has

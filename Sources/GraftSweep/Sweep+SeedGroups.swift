@@ -6,7 +6,7 @@ import GraftStatistics
 extension Sweep {
   /// Runs that differ only in their seed: the labels they share (all but "seed") and the runs.
   public struct SeedGroup: Sendable {
-    public var labels: [String: String]
+    public var labels: [RunLabel: String]
     public var runs: [Run]
   }
 
@@ -14,7 +14,7 @@ extension Sweep {
   public var seedGroups: [SeedGroup] {
     var groups: [SeedGroup] = []
     for run in runs {
-      let labels = run.labels.filter { $0.key != "seed" }
+      let labels = run.labels.filter { $0.key != .seed }
       if let i = groups.firstIndex(where: { $0.labels == labels }) {
         groups[i].runs.append(run)
       } else {
@@ -50,14 +50,14 @@ extension Sweep {
   /// configuration with one seed shows n=1 and no interval.
   public func seedSummaryTable() -> String {
     let groups = seedGroups
-    let keys = Array(Set(runs.flatMap { $0.labels.keys }).subtracting(["seed"])).sorted()
+    let keys = Array(Set(runs.flatMap { $0.labels.keys }).subtracting([.seed])).sorted()
     let summaries = groups.map { $0.runs.map { (run: $0, summary: Self.summary($0)) } }
     let metrics = Self.seedMetrics.filter { metric in
       summaries.joined().contains { $0.summary.flatMap(metric.value) != nil }
     }
-    var table = MarkdownTable(keys + ["seeds", "finished"] + metrics.map(\.label))
+    var table = MarkdownTable(keys.map(\.rawValue) + ["seeds", "finished"] + metrics.map(\.label))
     for (group, runs) in zip(groups, summaries) {
-      let seeds = runs.map { $0.run.labels["seed"] ?? $0.run.name }
+      let seeds = runs.map { $0.run.labels[.seed] ?? $0.run.name }
       let finished = runs.filter { $0.summary?.status == .finished }.count
       var row = keys.map { group.labels[$0] ?? "" }
       row.append(zip(seeds, runs).map { $0 + ($1.summary == nil ? "†" : "") }.joined(separator: ", "))

@@ -15,18 +15,18 @@ public struct Sweep: Sendable {
     /// Every setting of the run: what `graft train --config` trains.
     public var config: TrainingConfig
     public var directory: URL
-    /// What the run varies, for tables (e.g. ["optimizer": "adam", "lr": "0.001", "seed": "0"]).
-    public var labels: [String: String]
+    /// What the run varies, for tables (e.g. [.optimizer: "adam", .learningRate: "0.001", .seed: "0"]).
+    public var labels: [RunLabel: String]
 
     /// The run's seed (from its config) as the key that pairs runs of different arms by seed in
     /// `SeedStatistics` ("7").
     public var seedKey: String { String(config.seed) }
 
-    public init(name: String, config: TrainingConfig, root: URL, labels: [String: String] = [:]) {
+    public init(name: String, config: TrainingConfig, root: URL, labels: [RunLabel: String] = [:]) {
       self.init(name: name, config: config, directory: root.appendingPathComponent(name), labels: labels)
     }
 
-    public init(name: String, config: TrainingConfig, directory: URL, labels: [String: String] = [:]) {
+    public init(name: String, config: TrainingConfig, directory: URL, labels: [RunLabel: String] = [:]) {
       self.name = name
       self.config = config
       self.directory = directory
@@ -59,7 +59,7 @@ public struct Sweep: Sendable {
           runs.append(
             Run(
               name: name, config: config, root: root,
-              labels: ["optimizer": optimizer.name, "lr": "\(lr)", "seed": "\(seed)"]))
+              labels: [.optimizer: optimizer.name, .learningRate: "\(lr)", .seed: "\(seed)"]))
         }
       }
     }
@@ -131,7 +131,7 @@ public struct Sweep: Sendable {
   /// A table of the runs' summaries (Markdown).
   public func summaryTable() -> String {
     let keys = Array(Set(runs.flatMap { $0.labels.keys })).sorted()
-    var table = MarkdownTable(["run"] + keys + ["status", "loss D", "loss G", "metric"])
+    var table = MarkdownTable(["run"] + keys.map(\.rawValue) + ["status", "loss D", "loss G", "metric"])
     for run in runs {
       let labels = keys.map { run.labels[$0] ?? "" }
       guard let s = Self.summary(run) else {
@@ -145,7 +145,9 @@ public struct Sweep: Sendable {
       if let t = s.theory { metric = "modes recovered \(t.modesRecovered)/\(t.bestCosines.count)" }
       table.add(
         [run.name] + labels
-          + ["\(s.status)", String(format: "%.4f", s.discriminatorLoss), String(format: "%.4f", s.generatorLoss), metric])
+          + [
+            "\(s.status)", String(format: "%.4f", s.discriminatorLoss), String(format: "%.4f", s.generatorLoss), metric,
+          ])
     }
     return table.markdown
   }

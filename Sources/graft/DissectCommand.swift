@@ -98,7 +98,7 @@ struct DissectCommand: ParsableCommand {
     var standardDeviation: Float = 0
     var extent: Float = 2.5
     for run in dissection.runs {
-      let name = run.labels["optimizer"]!
+      let name = run.labels[.optimizer]!
       let anatomy = DissectionResult.anatomy[name]!
       let parts = "magnitude: \(anatomy.magnitude) · direction: \(anatomy.direction)"
       guard let outcome = result.optimizers[name] else {
@@ -190,7 +190,7 @@ struct DissectProgress {
       let filled = total > 0 ? min(width, width * step / total) : 0
       let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
       let state = failed ? "failed" : done ? "done" : step > 0 ? "training" : "waiting"
-      let name = run.labels["optimizer"] ?? run.name
+      let name = run.labels[.optimizer] ?? run.name
       return (
         "  \(name.padding(toLength: 10, withPad: " ", startingAt: 0)) \(bar) \(step)/\(total)  \(state)", done || failed
       )

@@ -87,9 +87,9 @@ import Testing
     // Seeds 100…137: Adam 8, Ada_nSGDA 6, SGDA 1, SGDA_Ada 0 (effect 6.5); 138 and 139: Adam 2,
     // Ada_nSGDA 4 (effect 2.5).
     for run in runs {
-      let seed = Int(run.labels["seed"]!)!
+      let seed = Int(run.labels[.seed]!)!
       let low = seed >= 138
-      let modes = ["adam": low ? 2 : 8, "ada-nsgda": low ? 4 : 6, "sgda": 1, "sgda-ada": 0][run.labels["optimizer"]!]!
+      let modes = ["adam": low ? 2 : 8, "ada-nsgda": low ? 4 : 6, "sgda": 1, "sgda-ada": 0][run.labels[.optimizer]!]!
       try settle(run, modes: modes)
     }
     var result = try experiment.summarize(experiment.sweep)
@@ -97,8 +97,8 @@ import Testing
     #expect(result.checks[0].verdict == .held)
     #expect(result.measures["magnitudeEffect"]?.count == 40)
     // One more low seed: 37 of 40 is not enough.
-    for run in runs where run.labels["seed"] == "137" && run.labels["optimizer"] == "adam" { try settle(run, modes: 2) }
-    for run in runs where run.labels["seed"] == "137" && run.labels["optimizer"] == "ada-nsgda" {
+    for run in runs where run.labels[.seed] == "137" && run.labels[.optimizer] == "adam" { try settle(run, modes: 2) }
+    for run in runs where run.labels[.seed] == "137" && run.labels[.optimizer] == "ada-nsgda" {
       try settle(run, modes: 4)
     }
     result = try experiment.summarize(experiment.sweep)

@@ -48,7 +48,9 @@ import Testing
     for (run, want) in zip(runs, expected) {
       // As `graft train --config` resolves it: a schedule of 0 total steps runs over the run's steps.
       #expect(run.config.scheduleResolved == want.config, "\(run.name)")
-      #expect(run.labels == want.labels, "\(run.name)")
+      // As the tables spell them.
+      let labels = Dictionary(uniqueKeysWithValues: run.labels.map { ($0.key.rawValue, $0.value) })
+      #expect(labels == want.labels, "\(run.name)")
       #expect(run.directory == root.appendingPathComponent(want.name))
     }
   }
@@ -148,16 +150,16 @@ import Testing
       let own = TheoryExperiment(
         root: root, scale: ExperimentScale(quick: false), variant: variant, planned: false
       ).runs
-      #expect(runs.filter { $0.labels["variant"] == variant.label }.map(\.name) == own.map(\.name), "\(variant.name)")
+      #expect(runs.filter { $0.labels[.variant] == variant.label }.map(\.name) == own.map(\.name), "\(variant.name)")
     }
-    #expect(runs.contains { $0.name == "sgda-g0.1-d0.1-seed0" && $0.labels["variant"] == nil })
+    #expect(runs.contains { $0.name == "sgda-g0.1-d0.1-seed0" && $0.labels[.variant] == nil })
     // The family runs each variant on seeds 0…4, without a plan.
-    #expect(Set(runs.compactMap { $0.labels["seed"] }) == Set((0..<5).map(String.init)))
-    let d300 = try #require(runs.first { $0.labels["variant"] == "d300" })
+    #expect(Set(runs.compactMap { $0.labels[.seed] }) == Set((0..<5).map(String.init)))
+    let d300 = try #require(runs.first { $0.labels[.variant] == "d300" })
     #expect(d300.config.theory.dimension == 300 && d300.config.theory.generatorNeurons == 12)
-    let power4 = try #require(runs.first { $0.labels["variant"] == "power4" })
+    let power4 = try #require(runs.first { $0.labels[.variant] == "power4" })
     #expect(power4.config.theory.power == 4)
-    let gaussian = try #require(runs.first { $0.labels["variant"] == "gaussian-latent" })
+    let gaussian = try #require(runs.first { $0.labels[.variant] == "gaussian-latent" })
     #expect(gaussian.config.theory.gaussianLatent)
     for run in runs { #expect(throws: Never.self) { try run.config.validate() } }
     #expect(Experiments.named("theory-family") != nil && !Experiments.names.contains("theory-family"))
@@ -232,10 +234,10 @@ import Testing
     // SGDA peaks at its top rate 0.3 (an edge); Adam at 3e-3 (interior), with its top rate failing on
     // one seed; every other optimizer covers 2 modes at every rate (a plateau: the middle is chosen).
     func modes(_ run: Sweep.Run) -> Int? {
-      let lr = Double(run.labels["lr"]!)!
-      switch run.labels["optimizer"]! {
+      let lr = Double(run.labels[.learningRate]!)!
+      switch run.labels[.optimizer]! {
       case "sgda": return lr == 0.3 ? 3 : 1
-      case "adam": return lr == 1e-2 && run.labels["seed"] == "1" ? nil : lr == 3e-3 ? 6 : 4
+      case "adam": return lr == 1e-2 && run.labels[.seed] == "1" ? nil : lr == 3e-3 ? 6 : 4
       default: return 2
       }
     }
@@ -244,13 +246,13 @@ import Testing
     let second = experiment.runs
     let added = second.filter { run in !first.contains { $0.name == run.name } }
     func addedRuns(_ dataset: String, _ optimizer: String) -> [Sweep.Run] {
-      added.filter { $0.labels["dataset"] == dataset && $0.labels["optimizer"] == optimizer }
+      added.filter { $0.labels[.dataset] == dataset && $0.labels[.optimizer] == optimizer }
     }
     for dataset in ["ring8", "grid25"] {
       // SGDA: one rate past the top edge, on the screen seeds, no confirmation yet.
       let sgda = addedRuns(dataset, "sgda")
       #expect(sgda.map(\.name) == [0, 1, 2].map { "\(dataset)-sgda-lr1.0-seed\($0)" })
-      #expect(sgda.allSatisfy { $0.labels["stage"] == "screen" && $0.config.generatorSettings.learningRate == 1 })
+      #expect(sgda.allSatisfy { $0.labels[.stage] == "screen" && $0.config.generatorSettings.learningRate == 1 })
       // Adam: the confirmation at 3e-3 on seeds 100…109, configs as the screen's but for the seed.
       let adam = addedRuns(dataset, "adam")
       let steps = dataset == "ring8" ? 4000 : 6000
@@ -259,14 +261,14 @@ import Testing
       // A plateau: the lower middle rate, confirmed.
       let nsgda = addedRuns(dataset, "nsgda")
       #expect(
-        nsgda.count == 10 && nsgda.allSatisfy { $0.labels["lr"] == "0.01" && $0.labels["stage"] == "confirmation" })
+        nsgda.count == 10 && nsgda.allSatisfy { $0.labels[.learningRate] == "0.01" && $0.labels[.stage] == "confirmation" })
     }
     // The extension settles below the edge: SGDA's confirmation at 0.3 follows.
-    for run in added where run.labels["stage"] == "screen" { try settle(run, modes: 0) }
+    for run in added where run.labels[.stage] == "screen" { try settle(run, modes: 0) }
     let third = experiment.runs.filter { run in !second.contains { $0.name == run.name } }
     #expect(third.count == 20)
-    #expect(third.allSatisfy { $0.labels["optimizer"] == "sgda" && $0.labels["lr"] == "0.3" })
-    #expect(Set(third.compactMap { Int($0.labels["seed"]!) }) == Set(100...109))
+    #expect(third.allSatisfy { $0.labels[.optimizer] == "sgda" && $0.labels[.learningRate] == "0.3" })
+    #expect(Set(third.compactMap { Int($0.labels[.seed]!) }) == Set(100...109))
   }
 
   /// The ring8 confirmation's seed count is fixed by the claims on the pilot (seeds 100…104) alone: the
@@ -283,9 +285,9 @@ import Testing
       "nsgda": [8, 6, 8, 7, 8],
     ]
     func modes(_ run: Sweep.Run) -> Int {
-      guard run.labels["stage"] == "confirmation", let seed = Int(run.labels["seed"]!) else { return 2 }
+      guard run.labels[.stage] == "confirmation", let seed = Int(run.labels[.seed]!) else { return 2 }
       // Seeds past the pilot: values that would call for other counts if they were looked at.
-      return seed < 105 ? pilot[run.labels["optimizer"]!]![seed - 100] : seed % 2 == 0 ? 0 : 8
+      return seed < 105 ? pilot[run.labels[.optimizer]!]![seed - 100] : seed % 2 == 0 ? 0 : 8
     }
     #expect(!experiment.seedPlan.isFixed && experiment.seedPlan.seeds == 10)
     for _ in 0..<3 {
@@ -299,11 +301,11 @@ import Testing
     #expect(plan.needs.map(\.seeds) == [.count(2), .count(2), .count(9), .count(42)])
     let expected = maxSeeds == nil ? 40 : 42
     #expect(plan.seeds == expected && plan.budget == (maxSeeds ?? 40))
-    let confirmation = experiment.runs.filter { $0.labels["stage"] == "confirmation" }
+    let confirmation = experiment.runs.filter { $0.labels[.stage] == "confirmation" }
     for dataset in ["ring8", "grid25"] {
       for optimizer in MixtureExperiment.optimizers {
-        let seeds = confirmation.filter { $0.labels["dataset"] == dataset && $0.labels["optimizer"] == optimizer }
-          .compactMap { Int($0.labels["seed"]!) }
+        let seeds = confirmation.filter { $0.labels[.dataset] == dataset && $0.labels[.optimizer] == optimizer }
+          .compactMap { Int($0.labels[.seed]!) }
         #expect(Set(seeds) == Set(100..<(100 + (dataset == "ring8" ? expected : 10))), "\(dataset) \(optimizer)")
       }
     }
@@ -322,10 +324,10 @@ import Testing
     // Pilot: SGDA learns one mode at η_G = η_D = 0.3 (1, 1, 1, 2, 1) and nothing elsewhere; nSGDA (both
     // settings) recovers 2, 2, 1, 2, 2. Later seeds: values that would call for other counts.
     func modes(_ run: Sweep.Run) -> Int {
-      let seed = Int(run.labels["seed"]!)!
+      let seed = Int(run.labels[.seed]!)!
       guard seed < 105 else { return seed % 2 == 0 ? 0 : 2 }
-      if run.labels["optimizer"] == "nsgda" { return [2, 2, 1, 2, 2][seed - 100] }
-      return run.labels["lr_g"] == "0.3" && run.labels["lr_d"] == "0.3" ? [1, 1, 1, 2, 1][seed - 100] : 0
+      if run.labels[.optimizer] == "nsgda" { return [2, 2, 1, 2, 2][seed - 100] }
+      return run.labels[.generatorRate] == "0.3" && run.labels[.discriminatorRate] == "0.3" ? [1, 1, 1, 2, 1][seed - 100] : 0
     }
     func settle(_ run: Sweep.Run) throws {
       try FileManager.default.createDirectory(at: run.directory, withIntermediateDirectories: true)
@@ -396,11 +398,11 @@ import Testing
     expectRuns(experiment.runs, expected, root: root)
     // Once the screen has settled, each pair's confirmation follows at its chosen rate.
     for run in experiment.runs {
-      try settle(run, modes: run.labels["lr"] == "\(grids[run.labels["magnitude"]!]![1])" ? 5 : 1)
+      try settle(run, modes: run.labels[.learningRate] == "\(grids[run.labels[.magnitude]!]![1])" ? 5 : 1)
     }
-    let confirmation = experiment.runs.filter { $0.labels["stage"] == "confirmation" }
+    let confirmation = experiment.runs.filter { $0.labels[.stage] == "confirmation" }
     #expect(confirmation.count == sources.count * sources.count * experiment.confirmationSeeds.count)
-    #expect(confirmation.allSatisfy { $0.labels["lr"] == "\(grids[$0.labels["magnitude"]!]![1])" })
+    #expect(confirmation.allSatisfy { $0.labels[.learningRate] == "\(grids[$0.labels[.magnitude]!]![1])" })
   }
 
   /// The grafting experiment's screen grid per optimizer (full version) and the expected config of one run.
@@ -463,8 +465,8 @@ import Testing
       "nsgda": [3e-3: 80, 1e-2: 60, 3e-2: 70, 0.1: nil],
     ]
     for run in experiment.runs {
-      let optimizer = try #require(run.labels["optimizer"])
-      let lr = try #require(run.labels["lr"].flatMap(Double.init))
+      let optimizer = try #require(run.labels[.optimizer])
+      let lr = try #require(run.labels[.learningRate].flatMap(Double.init))
       if let fid = fids[optimizer]?[lr] { try fakeFinishedRun(run, fid: fid) }
     }
     let runs = experiment.runs
@@ -486,7 +488,7 @@ import Testing
     try fakeFinishedRun(try #require(experiment.runs.first { $0.name == "screen-sgda-lr0.3" }), fid: 44)
     let sgda = experiment.screen("sgda")
     #expect(sgda.chosen == 0.3 && sgda.chosenAtEdge)
-    #expect(!experiment.runs.contains { $0.labels["stage"] == "confirmation" })
+    #expect(!experiment.runs.contains { $0.labels[.stage] == "confirmation" })
     // SGDA_Ada's last run settles (its best, 1e-2, is inside the grid): every screen has chosen, and
     // the confirmation runs appear, seed by seed, each optimizer at its chosen rate on seeds 100…109 (the
     // seed plan's minimum, run before its pilot has settled).

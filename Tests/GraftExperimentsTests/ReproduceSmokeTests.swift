@@ -57,7 +57,7 @@ struct ReproduceSmokeTests {
     expectIntervalsAndVerdicts(result, seeds: seeds)
     #expect(result.checks.count == 3)
     // Every nSGDA run finished with finite losses.
-    for run in experiment.sweep.runs where run.labels["optimizer"] == "nsgda" {
+    for run in experiment.sweep.runs where run.labels[.optimizer] == "nsgda" {
       let summary = try #require(Sweep.summary(run))
       #expect(summary.discriminatorLoss.isFinite && summary.generatorLoss.isFinite)
     }
@@ -73,7 +73,7 @@ struct ReproduceSmokeTests {
     #expect(cells.count == 1)
     let sgda = try #require(cells.first?.value)
     #expect(sgda.values.contains { $0 >= 1 }, "SGDA learns in the quick cell: \(sgda.formatted())")
-    for run in experiment.sweep.runs where run.labels["optimizer"] == "sgda" {
+    for run in experiment.sweep.runs where run.labels[.optimizer] == "sgda" {
       if let timeline = Sweep.summary(run)?.theoryTimeline {
         #expect(timeline.maximumModes <= 1, "\(run.name): \(timeline.modes)")
       }
@@ -97,8 +97,8 @@ struct ReproduceSmokeTests {
     try expectPilotPlanned(result, before: before)
     let seeds = experiment.confirmationSeeds
     // The screen (1 seed, 2 rates, at most 1 more past an edge), then the confirmation at the chosen rate.
-    let screen = experiment.sweep.runs.filter { $0.labels["stage"] == "screen" }
-    let confirmation = experiment.sweep.runs.filter { $0.labels["stage"] == "confirmation" }
+    let screen = experiment.sweep.runs.filter { $0.isIn(.screen) }
+    let confirmation = experiment.sweep.runs.filter { $0.isIn(.confirmation) }
     #expect(
       screen.count >= 2 * MixtureExperiment.optimizers.count && screen.count <= 3 * MixtureExperiment.optimizers.count)
     #expect(confirmation.count == MixtureExperiment.optimizers.count * seeds.count)
@@ -108,7 +108,7 @@ struct ReproduceSmokeTests {
       // The tables come from the confirmation seeds only.
       #expect(modes.seeds == seeds.map { "\($0)" })
       #expect(result.markdown.contains("| \(optimizer) | ") && result.markdown.contains(modes.formatted()))
-      let chosen = Set(confirmation.filter { $0.labels["optimizer"] == optimizer }.map { $0.labels["lr"]! })
+      let chosen = Set(confirmation.filter { $0.labels[.optimizer] == optimizer }.map { $0.labels[.learningRate]! })
       #expect(chosen.count == 1)
       #expect(result.markdown.contains("**\(chosen.first!): "))
     }
@@ -191,16 +191,16 @@ struct ReproduceSmokeTests {
     #expect(result.checks.count == 7)
     expectIntervalsAndVerdicts(result, seeds: seeds)
     let runs = experiment.sweep.runs
-    let screen = runs.filter { $0.labels["stage"] == "screen" }
-    let confirmation = runs.filter { $0.labels["stage"] == "confirmation" }
+    let screen = runs.filter { $0.isIn(.screen) }
+    let confirmation = runs.filter { $0.isIn(.confirmation) }
     for optimizer in GraftingExperiment.compared {
       // Two rates always leave the best at an edge (or a tie, resolved to the lower): one extension each.
       let state = experiment.screen(optimizer)
       #expect(state.rates.count == 3, "\(optimizer): \(state.rates)")
       let chosen = try #require(state.chosen, "\(optimizer) has no chosen rate")
-      #expect(screen.filter { $0.labels["optimizer"] == optimizer }.count == 3)
-      let confirmed = confirmation.filter { $0.labels["optimizer"] == optimizer }
-      #expect(confirmed.map { $0.labels["lr"] } == Array(repeating: "\(chosen)", count: seeds))
+      #expect(screen.filter { $0.labels[.optimizer] == optimizer }.count == 3)
+      let confirmed = confirmation.filter { $0.labels[.optimizer] == optimizer }
+      #expect(confirmed.map { $0.labels[.learningRate] } == Array(repeating: "\(chosen)", count: seeds))
       #expect(confirmed.map { $0.config.seed } == [100, 101, 102])
     }
     #expect(runs.count == GraftingExperiment.compared.count * (3 + seeds))
@@ -208,13 +208,13 @@ struct ReproduceSmokeTests {
     // chosen rate, last quarter of the log) as that group's layer scale, in screen and confirmation alike.
     let adamRate = try #require(experiment.screen("adam").chosen)
     let adamRun = try #require(
-      screen.first { $0.labels["optimizer"] == "adam" && $0.labels["lr"] == "\(adamRate)" })
+      screen.first { $0.labels[.optimizer] == "adam" && $0.labels[.learningRate] == "\(adamRate)" })
     let log = MetricsLog(text: try String(contentsOf: RunDirectory(adamRun.directory).metrics, encoding: .utf8))
     for (player, scales) in [
       (Player.generator, \TrainingConfig.generatorLayerScales), (.discriminator, \.discriminatorLayerScales),
     ] {
       let derived = try #require(LayerScaleDerivation(log: log, player: player))
-      let layerwise = runs.filter { $0.labels["optimizer"] == GraftingExperiment.layerwise }
+      let layerwise = runs.filter { $0.labels[.optimizer] == GraftingExperiment.layerwise }
       #expect(layerwise.count == 3 + seeds)
       for run in layerwise {
         #expect(run.config.generatorOptimizer == .nsgda && run.config.discriminatorOptimizer == .nsgda)
@@ -256,7 +256,7 @@ struct ReproduceSmokeTests {
     // `graft evaluate RUN` writes eval.json (the final checkpoint measured again, with batch norm in both
     // modes); the summary then uses it in place of the logged evaluation and adds the batch-norm table. An
     // eval.json of another step is ignored.
-    let adamRuns = confirmation.filter { $0.labels["optimizer"] == "adam" }
+    let adamRuns = confirmation.filter { $0.labels[.optimizer] == "adam" }
     for (index, run) in adamRuns.enumerated() {
       let logged = try #require(RunRecord.load(run.directory).metrics.evaluations.last?.measures)
       var measured: [String: Any] = Dictionary(uniqueKeysWithValues: logged.map { ($0.key, $0.value as Any) })

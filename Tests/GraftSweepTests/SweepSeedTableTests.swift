@@ -27,7 +27,7 @@ import Testing
     #expect(sweep.seedGroups.map { $0.runs.count } == [3, 3])
     #expect(
       sweep.seedGroups.map { $0.labels } == [
-        ["optimizer": "adam", "lr": "0.001"], ["optimizer": "sgda", "lr": "0.001"],
+        [.optimizer: "adam", .learningRate: "0.001"], [.optimizer: "sgda", .learningRate: "0.001"],
       ])
     // Adam: 7, 5, 8 modes; SGDA: seed 0 only (the others never finished).
     for (run, modes) in zip(sweep.runs.prefix(3), [7, 5, 8]) {
