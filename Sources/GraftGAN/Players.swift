@@ -58,4 +58,11 @@ public struct LatentSampler {
     for i in 0..<n { scalars[i * dimension + Int(generator.next() % UInt64(dimension))] = 1 }
     return Tensor(shape: [n, dimension], scalars: scalars)
   }
+
+  /// Every one-hot code once, in order: the identity matrix [dimension, dimension].
+  public var basis: Tensor<Float> {
+    var scalars = [Float](repeating: 0, count: dimension * dimension)
+    for i in 0..<dimension { scalars[i * dimension + i] = 1 }
+    return Tensor(shape: [dimension, dimension], scalars: scalars)
+  }
 }

@@ -22,7 +22,8 @@ extension Trainer {
       )
     case .theory(let modes):
       let fake = evaluationSamples(config.evaluationSamples)
-      let neurons = (sampler.base as? TheoryGenerator)?.neurons ?? fake
+      // G(z) = zV: the one-hot codes in order give the neurons' vectors, exactly.
+      let neurons = withoutGradients { sampler(game.latent.basis) }
       return (nil, TheoryRecovery(neurons: neurons, modes: modes, samples: fake))
     case .images:
       return (nil, nil)

@@ -1,39 +1,32 @@
-/// A name under which a sweep's run says what it varies: a column of the sweep's tables, and how an
-/// experiment finds its runs again. The labels Graft's sweeps and experiments use are declared here, so
-/// that the code that labels a run and the code that reads the label spell it alike.
-public struct RunLabel: RawRepresentable, Hashable, Comparable, Sendable {
-  /// The column's name in tables ("lr").
-  public let rawValue: String
-
-  public init(rawValue: String) { self.rawValue = rawValue }
-
-  public static func < (a: RunLabel, b: RunLabel) -> Bool { a.rawValue < b.rawValue }
-
+/// A name under which a sweep's run says what it varies (its raw value is the column's name in tables),
+/// and by which an experiment finds its runs again: declared once here, so that the code that labels a
+/// run and the code that reads the label spell it alike.
+public enum RunLabel: String, Comparable, Sendable {
   /// Both players' optimizer, by its name ("adam", "graft:sgd:adam").
-  public static let optimizer = RunLabel(rawValue: "optimizer")
-  /// Both players' learning rate.
-  public static let learningRate = RunLabel(rawValue: "lr")
-  /// The generator's learning rate, where the players' differ.
-  public static let generatorRate = RunLabel(rawValue: "lr_g")
-  /// The discriminator's learning rate, where the players' differ.
-  public static let discriminatorRate = RunLabel(rawValue: "lr_d")
+  case optimizer
+  /// Both players' learning rate; the generator's and the discriminator's where they differ.
+  case learningRate = "lr"
+  case generatorRate = "lr_g"
+  case discriminatorRate = "lr_d"
   /// The run's seed; runs equal but for it form a seed group.
-  public static let seed = RunLabel(rawValue: "seed")
+  case seed
   /// A staged experiment's stage (`RunStage`).
-  public static let stage = RunLabel(rawValue: "stage")
+  case stage
   /// A named setting of an experiment's arm.
-  public static let setting = RunLabel(rawValue: "setting")
+  case setting
   /// A model variant (the synthetic setting's).
-  public static let variant = RunLabel(rawValue: "variant")
+  case variant
   /// The learning-rate schedule, where an arm has one.
-  public static let schedule = RunLabel(rawValue: "schedule")
-  /// The number of modes of the data.
-  public static let modes = RunLabel(rawValue: "modes")
-  /// The data set.
-  public static let dataset = RunLabel(rawValue: "dataset")
+  case schedule
+  /// The number of modes of the data, and the data set.
+  case modes
+  case dataset
   /// A grafted optimizer's magnitude and direction parts.
-  public static let magnitude = RunLabel(rawValue: "magnitude")
-  public static let direction = RunLabel(rawValue: "direction")
+  case magnitude
+  case direction
+
+  /// In the order of their names, as tables list them.
+  public static func < (a: RunLabel, b: RunLabel) -> Bool { a.rawValue < b.rawValue }
 }
 
 /// The values of `RunLabel.stage`: a rate screen's runs, then the confirmation's.
