@@ -81,7 +81,8 @@ public final class Trainer {
     runLock = lock
     defer { runLock = nil }
     do {
-      return try trainSteps(stopAt: stopAt, log: log)
+      // The progress hook keeps `log` only for the duration of this call.
+      return try withoutActuallyEscaping(log) { try trainSteps(stopAt: stopAt, log: $0) }
     } catch let error as TrainingError where error.divergedAtStep != nil {
       // Said in the run directory too, so that a sweep retrying the run starts it again instead of
       // resuming into the same divergence.
@@ -90,7 +91,7 @@ public final class Trainer {
     }
   }
 
-  private func trainSteps(stopAt: Int?, log: (String) -> Void) throws -> TrainingSummary {
+  private func trainSteps(stopAt: Int?, log: @escaping (String) -> Void) throws -> TrainingSummary {
     let target = min(stopAt ?? config.steps, config.steps)
     if step == 0 {
       try run.create()
@@ -98,28 +99,26 @@ public final class Trainer {
       try saveCheckpoint(stepFile: false)
     }
     let tensorBoard = try openTensorBoard()
-    let progress = ProgressLine(total: config.steps, startStep: step)
     let checkpoints = CheckpointHook(target: target)
     let hooks: [any TrainingHook] = [
       MetricsHook(tensorBoard: tensorBoard), EvaluationHook(tensorBoard: tensorBoard),
       SampleHook(tensorBoard: tensorBoard), checkpoints,
+      ProgressHook(total: config.steps, startStep: step, logEvery: config.logEvery, log: log),
     ]
+    defer { for hook in hooks { hook.trainingEnded() } }
     let started = Date()
     let firstStep = step
     while step < target {
       if stopRequested() {
         // The state a `train` call starts from is saved already (the checkpoint it resumed, or step 0's).
         if step != firstStep && !checkpoints.saves(afterStep: step, config) { try saveCheckpoint() }
-        progress.finish()
         return try summary(
           status: .interrupted, seconds: Date().timeIntervalSince(started), steps: step - firstStep)
       }
       let result = try takeStep()
       let elapsed = Date().timeIntervalSince(started)
       for hook in hooks { try hook.afterStep(self, result, elapsed: elapsed) }
-      progress.update(step: step, losses: lastLosses, log: log, force: step % config.logEvery == 0)
     }
-    progress.finish()
     let seconds = Date().timeIntervalSince(started)
     let summary = try summary(
       status: step >= config.steps ? .finished : .stopped, seconds: seconds, steps: step - firstStep)

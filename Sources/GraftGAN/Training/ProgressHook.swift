@@ -2,19 +2,27 @@ import Foundation
 
 /// Progress on a terminal: one line rewritten in place (step, steps/s, ETA, latest losses); plain log
 /// lines every `logEvery` steps when the output is not a terminal.
-final class ProgressLine {
+final class ProgressHook: TrainingHook {
   let total: Int
   let startStep: Int
+  let logEvery: Int
+  let log: (String) -> Void
   let started = Date()
   let isTerminal = isatty(STDOUT_FILENO) != 0
   var lastDraw = Date.distantPast
 
-  init(total: Int, startStep: Int) {
+  init(total: Int, startStep: Int, logEvery: Int, log: @escaping (String) -> Void) {
     self.total = total
     self.startStep = startStep
+    self.logEvery = logEvery
+    self.log = log
   }
 
-  func update(step: Int, losses: (discriminator: Float, generator: Float), log: (String) -> Void, force: Bool) {
+  func afterStep(_ trainer: Trainer, _ result: Trainer.IterationResult, elapsed: Double) {
+    update(step: trainer.step, losses: trainer.lastLosses, force: trainer.step % logEvery == 0)
+  }
+
+  func update(step: Int, losses: (discriminator: Float, generator: Float), force: Bool) {
     let now = Date()
     guard force || (isTerminal && now.timeIntervalSince(lastDraw) > 0.2) || step == total else { return }
     lastDraw = now
@@ -32,7 +40,7 @@ final class ProgressLine {
     }
   }
 
-  func finish() {
+  func trainingEnded() {
     if isTerminal { FileHandle.standardOutput.write(Data("\n".utf8)) }
   }
 
