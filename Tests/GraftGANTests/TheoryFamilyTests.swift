@@ -91,6 +91,20 @@ import Testing
     #expect(Players(try TrainingConfig.preset("theory"), channels: 1, rng: &g2).discriminator.parameterNames.count == 3)
   }
 
+  /// The one-hot codes in order (`LatentSampler.basis`) through G(z) = zV give the neurons' rows exactly:
+  /// what the recovered-modes metric reads instead of reaching into the generator's type.
+  @Test func theOneHotBasisGivesTheGeneratorsNeurons() throws {
+    var config = try TrainingConfig.preset("theory")
+    try config.apply(arguments: ["--theory-g-neurons", "7", "--theory-init", "3"])
+    var g = RandomGenerator(seed: 5)
+    let generator = Players(config, channels: 1, rng: &g).generator
+    let basis = LatentSampler(config).basis
+    #expect(basis.shape == [7, 7] && basis.scalars.reduce(0, +) == 7)
+    let neurons = generator.parameters[0]
+    #expect(neurons.shape == [7, config.theory.dimension])
+    #expect(withoutGradients { generator(basis) }.scalars == neurons.scalars)
+  }
+
   /// The settings reach the data: a mode of norm 0.25 and weight 3 : 1.
   @Test func normsAndWeightsReachTheData() throws {
     var config = try TrainingConfig.preset("theory")
