@@ -59,9 +59,9 @@ extension Trainer {
     if let theory { return .theory(theory) }
     if let imageEvaluator {
       let samples = evaluationSamples(config.evaluationSamples, batchNormTraining: batchNormTraining)
-      return .images(try JSONValue.parse(try imageEvaluator(samples)))
+      return .images(try imageEvaluator(samples))
     }
-    return .images(.object([]))
+    return .other(.object([]))
   }
 
   func summary(status: RunStatus, seconds: Double, steps: Int) throws -> TrainingSummary {

@@ -21,9 +21,9 @@ public final class Trainer {
   public let reference: DataReference
   let fixedLatents: Tensor<Float>
   let evaluationSeed: UInt64
-  /// Metrics of generated images (FID, class coverage, ...), JSON-encoded: set by programs that have an
-  /// image evaluator (GraftEval), used by `evaluateEvery` and `evaluation()` for image runs.
-  public var imageEvaluator: ((Tensor<Float>) throws -> Data)?
+  /// Metrics of generated images (FID, class coverage, ...): set by programs that have an image evaluator
+  /// (GraftEval), used by `evaluateEvery` and `evaluation()` for image runs.
+  public var imageEvaluator: ((Tensor<Float>) throws -> ImageMetrics)?
   /// Asked before every step: when it says true (e.g. `Interruption.received != nil`), `train` saves a
   /// checkpoint and returns a summary with status "interrupted".
   public var stopRequested: () -> Bool = { false }

@@ -98,7 +98,7 @@ func attachImageEvaluator(to trainer: Trainer) {
     let evaluator = try built.value ?? ImageEvaluator.fashionMNIST(directory: directory)
     built.value = evaluator
     let padded = trainer.config.imageSize == 32 ? samples : pad(samples, to: 32)
-    return try JSONEncoder().encode(try evaluator.evaluate(samples: padded))
+    return try evaluator.evaluate(samples: padded)
   }
 }
 

@@ -83,8 +83,8 @@ struct RunFileTests {
     }
     #expect(old.seconds == nil && old.generatorLearningRate == nil && old.generator.norms.isEmpty)
     #expect(String(decoding: try lines[0].encoded(), as: UTF8.self) == #"{"loss_d":1,"loss_g":0.7,"step":10}"#)
-    // Neither a mixture's nor the synthetic setting's fields: kept as JSON (an image evaluator's).
-    guard case .images = evaluation else { throw CancellationError() }
+    // Neither a mixture's, nor the synthetic setting's, nor today's image metrics' fields: kept as JSON.
+    guard case .other = evaluation else { throw CancellationError() }
     #expect(evaluation.numbers == ["fid": 12.5, "features2.fid": 13])
     #expect(evaluation.tensorBoardScalars.map(\.tag) == ["eval/features2/fid", "eval/fid"])
   }
@@ -155,6 +155,28 @@ struct RunFileTests {
         #expect("\(error)".contains(says), "\(bad): \(error)")
       }
     }
+  }
+
+  /// An image evaluator's metrics travel as `ImageMetrics`, and read back as them from the JSON they are
+  /// written as; an object with a number they do not hold, or without one they need, stays JSON whole.
+  @Test func imageMetricsReadBackAsTheirTypeAndNothingIsDropped() throws {
+    var metrics = ImageMetrics(
+      fid: 12.5, classesCovered: 9, classCount: 10, klToUniform: 0.05, meanConfidence: 0.9,
+      classCounts: [10, 9, 11, 10, 10, 10, 10, 10, 10, 0], minimumClassShare: 0.02, classifierAccuracy: 0.91,
+      sampleCount: 90, referenceCount: 100)
+    metrics.kid = 0.01
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = .sortedKeys
+    let written = try JSONValue.parse(try encoder.encode(Evaluation.images(metrics)))
+    #expect(written == (try JSONValue.parse(try encoder.encode(metrics))))
+    #expect(Evaluation(json: written) == .images(metrics))
+    #expect(Evaluation(json: written).measures.map(\.key) == metrics.measures.map(\.key))
+    guard case .object(let members) = written else { Issue.record("not an object"); return }
+    let extra = JSONValue.object(members + [(key: "fidNew", value: .number("3"))])
+    #expect(Evaluation(json: extra) == .other(extra))
+    #expect(Evaluation(json: extra).numbers["fidNew"] == 3)
+    let partial = JSONValue.object(members.filter { $0.key != "classCount" })
+    #expect(Evaluation(json: partial) == .other(partial))
   }
 
   /// eval.json's `inception` object as `graft evaluate --inception-weights` writes it.

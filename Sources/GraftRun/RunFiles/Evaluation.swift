@@ -1,20 +1,23 @@
 import Foundation
 import GraftIO
 
-/// What an evaluation measured: a mixture's mode coverage, the synthetic setting's recovered modes, or
-/// an image evaluator's metrics (FID, KID, precision/recall, class coverage: GraftEval's, kept as JSON,
-/// since this module does not know the evaluators).
+/// What an evaluation measured: a mixture's mode coverage, the synthetic setting's recovered modes, an
+/// image evaluator's metrics (FID, KID, precision/recall, class coverage), or, kept as JSON, an evaluation
+/// of a kind this build has no type for.
 public enum Evaluation: Sendable, Equatable {
   case mixture(MixtureCoverage)
   case theory(TheoryRecovery)
-  case images(JSONValue)
+  case images(ImageMetrics)
+  /// An older run's evaluation of another shape, or an image run's evaluated without an evaluator (`{}`).
+  case other(JSONValue)
 
   /// The evaluation as a JSON value (the object metrics.jsonl's `eval` and eval.json hold).
   public var json: JSONValue {
     switch self {
-    case .images(let value): return value
+    case .other(let value): return value
     case .mixture(let m): return Self.jsonValue(m)
     case .theory(let t): return Self.jsonValue(t)
+    case .images(let m): return Self.jsonValue(m)
     }
   }
 
@@ -32,16 +35,21 @@ public enum Evaluation: Sendable, Equatable {
     return members.flatMap { leaves($0.value, "eval/" + $0.key) }.sorted { $0.tag < $1.tag }
   }
 
-  /// Reads an `eval` object: a mixture's or the synthetic setting's when it has their fields, any other
-  /// (an image evaluator's, or an older run's) as JSON.
+  /// Reads an `eval` object: a mixture's, the synthetic setting's or an image evaluator's when it has
+  /// their fields, any other (an older run's) as JSON. Image metrics are taken only when they say all the
+  /// object says, so that nothing in it is dropped.
   public init(json: JSONValue) {
     let data = (try? json.jsonData()) ?? Data()
     if let m = try? JSONDecoder().decode(MixtureCoverage.self, from: data) {
       self = .mixture(m)
     } else if let t = try? JSONDecoder().decode(TheoryRecovery.self, from: data) {
       self = .theory(t)
+    } else if let m = try? JSONDecoder().decode(ImageMetrics.self, from: data),
+      Set(Self.jsonValue(m).numericLeaves().keys) == Set(json.numericLeaves().keys)
+    {
+      self = .images(m)
     } else {
-      self = .images(json)
+      self = .other(json)
     }
   }
 
@@ -58,7 +66,8 @@ extension Evaluation: Encodable {
     switch self {
     case .mixture(let m): try m.encode(to: encoder)
     case .theory(let t): try t.encode(to: encoder)
-    case .images(let value): try value.encode(to: encoder)
+    case .images(let m): try m.encode(to: encoder)
+    case .other(let value): try value.encode(to: encoder)
     }
   }
 }

@@ -113,11 +113,8 @@ extension Evaluation {
     switch self {
     case .mixture(let m): return m.measures
     case .theory(let t): return t.measures
-    case .images(let json):
-      if let data = try? json.jsonData(), let metrics = try? JSONDecoder().decode(ImageMetrics.self, from: data) {
-        return metrics.measures
-      }
-      return Measure.leaves(of: numbers)
+    case .images(let metrics): return metrics.measures
+    case .other: return Measure.leaves(of: numbers)
     }
   }
 }
