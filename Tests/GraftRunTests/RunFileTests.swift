@@ -171,7 +171,10 @@ struct RunFileTests {
     #expect(written == (try JSONValue.parse(try encoder.encode(metrics))))
     #expect(Evaluation(json: written) == .images(metrics))
     #expect(Evaluation(json: written).measures.map(\.key) == metrics.measures.map(\.key))
-    guard case .object(let members) = written else { Issue.record("not an object"); return }
+    guard case .object(let members) = written else {
+      Issue.record("not an object")
+      return
+    }
     let extra = JSONValue.object(members + [(key: "fidNew", value: .number("3"))])
     #expect(Evaluation(json: extra) == .other(extra))
     #expect(Evaluation(json: extra).numbers["fidNew"] == 3)
