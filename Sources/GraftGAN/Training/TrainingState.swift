@@ -7,19 +7,19 @@ import GraftRun
 /// player's optimizer (its state and grouping), the real data's position, the random streams of the latent
 /// codes and of the penalty's draws, the step and its losses. The game rule plays on it (`GANGame`); the
 /// trainer saves and restores it.
-public struct TrainingState {
-  public internal(set) var players: Players
+struct TrainingState {
+  var players: Players
   /// The generator's exponential moving average, when the run keeps one.
-  public internal(set) var ema: AnyLayer?
+  var ema: AnyLayer?
   var generatorOptimizer: PlayerOptimizer
   var discriminatorOptimizer: PlayerOptimizer
   var data: any RealDataSource
   var latentGenerator: RandomGenerator
   var penaltyGenerator: RandomGenerator
   /// Steps taken.
-  public internal(set) var step = 0
+  var step = 0
   /// The last step's losses (NaN before the first step).
-  public internal(set) var lastLosses: (discriminator: Float, generator: Float) = (.nan, .nan)
+  var lastLosses: (discriminator: Float, generator: Float) = (.nan, .nan)
 
   /// One step taken, with its losses: the counter moves on and the moving average (`decay`, when the run
   /// keeps one) moves toward the generator: ema ← decay·ema + (1 − decay)·θ.
