@@ -163,6 +163,4 @@ public final class Trainer {
       throw stopped(move.description)
     }
   }
-
-  // MARK: Outputs
 }
