@@ -1,9 +1,11 @@
+import Foundation
 import GraftEngine
+import Synchronization
 import Testing
 
 /// The engine counts the FLOPs of the matrix products and convolutions it runs while a measurement is
-/// open (`FlopCount`). Serialized: the count is process-wide, so two of these running at once would
-/// count each other's ops.
+/// open (`FlopCount`), on the thread that runs them. Serialized, though each thread counts its own: these
+/// tests read one thread's total before and after.
 @Suite("FLOP counting", .serialized)
 struct FlopCountTests {
   /// 2·N·O·C·kh·kw·OH·OW: the FLOPs of each of the three convolution primitives.
@@ -94,6 +96,33 @@ struct FlopCountTests {
     #expect(FlopCount.total == before + flops)
   }
 
+  /// Another thread's products, run while a measurement is open here (a concurrent test, say), do not
+  /// count in it; its own measurement counts them.
+  @Test func anotherThreadsWorkDoesNotCount() {
+    var g = Inputs(seed: 8)
+    let (a, b) = (g.normal([8, 8]), g.normal([8, 8]))
+    let started = DispatchSemaphore(value: 0)
+    let finish = Atomic<Bool>(false)
+    let elsewhere = Atomic<Int>(0)
+    let inputs = UncheckedPair(a, b)
+    Thread.detachNewThread {
+      let (_, flops) = FlopCount.measure {
+        _ = matmul(inputs.first, inputs.second)
+        started.signal()
+        while !finish.load(ordering: .acquiring) { _ = matmul(inputs.first, inputs.second) }
+      }
+      elsewhere.store(flops, ordering: .releasing)
+    }
+    started.wait()
+    let (_, flops) = FlopCount.measure {
+      for _ in 0..<50 { _ = matmul(a, b) }
+    }
+    finish.store(true, ordering: .releasing)
+    while elsewhere.load(ordering: .acquiring) == 0 { usleep(100) }
+    #expect(flops == 50 * 2 * 8 * 8 * 8)
+    #expect(elsewhere.load(ordering: .acquiring) >= 2 * 2 * 8 * 8 * 8)
+  }
+
   @Test func nestedMeasurementsEachCountTheirOwnStretch() {
     var g = Inputs(seed: 7)
     let (a, b) = (g.normal([4, 6]), g.normal([6, 8]))
@@ -104,4 +133,11 @@ struct FlopCountTests {
     #expect(inner == 2 * 4 * 8 * 6)
     #expect(outer == 2 * inner)
   }
+}
+
+/// Two tensors handed to another thread (they are values: the thread only reads them).
+private struct UncheckedPair: @unchecked Sendable {
+  let first: Tensor<Double>
+  let second: Tensor<Double>
+  init(_ first: Tensor<Double>, _ second: Tensor<Double>) { (self.first, self.second) = (first, second) }
 }

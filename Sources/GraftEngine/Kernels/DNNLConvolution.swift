@@ -2,9 +2,11 @@ import CGraftDNNL
 import Synchronization
 
 // Float convolutions through oneDNN's JIT kernels (Debian's libdnnl-dev, the library PyTorch's CPU
-// convolutions run on), where it has them: both channel counts multiples of 16, the vector width its
-// blocked layouts use. Elsewhere (one input channel, one output channel, Double) Graft's own kernels in
-// ConvKernels.swift run. Each call of oneDNN runs on one thread over a fixed chunk of the batch, and the
+// convolutions run on), where they were measured faster than Graft's own: on CPUs where oneDNN runs
+// AVX-512 code, and with both channel counts multiples of 16, the vector width its blocked layouts use.
+// Its AVX2 kernels lost to Graft's im2col and OpenBLAS by 8–10% on a Zen 3 (docs/performance.md, tenth
+// session), so AVX2 machines, and every other case (one input or output channel, Double), run Graft's
+// kernels in ConvKernels.swift. Each call of oneDNN runs on one thread over a fixed chunk of the batch, and the
 // chunks are spread over Graft's workers, so results do not depend on the number of threads: chunk sizes
 // and the filter gradient's two partial sums depend on the geometry only.
 
@@ -22,9 +24,12 @@ extension Kernels {
       direction == .filterGradient ? g.batch / min(filterLanes, g.batch) : min(imagesPerChunk, g.batch)
     }
 
+    /// Whether oneDNN's kernels here are AVX-512 ones, the only ones measured faster than Graft's.
+    static let runsAVX512 = Runtime.convolutionInstructionSet.hasPrefix("avx512")
+
     /// Whether oneDNN is asked at all for `g` with `o` filters.
     static func applies(_ g: ConvGeometry, outChannels o: Int) -> Bool {
-      g.channels % 16 == 0 && o % 16 == 0 && g.batch > 0
+      runsAVX512 && g.channels % 16 == 0 && o % 16 == 0 && g.batch > 0
     }
 
     static func plan(

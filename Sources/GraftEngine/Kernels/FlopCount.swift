@@ -1,3 +1,4 @@
+import Glibc
 import Synchronization
 
 /// Counts the floating-point operations of the work the engine runs, while a measurement is open, so
@@ -9,34 +10,59 @@ import Synchronization
 /// `productFlops`, the work that a matrix-product peak is the right yardstick for. Element-wise ops,
 /// reductions, batch norm and bias additions are not counted.
 ///
-/// The ops count themselves, on whatever thread calls them; the count is process-wide, so work that
-/// other threads run while a measurement is open counts too. Outside measurements an op pays one
+/// The ops count themselves on the thread that calls them, into that thread's open measurements: work
+/// another thread runs meanwhile (a concurrent test, a data-loading thread) does not leak in. The engine's
+/// parallel kernels count once, at the op, on the calling thread. Outside measurements an op pays one
 /// relaxed atomic load.
 public enum FlopCount {
-  /// Measurements open now: ops add to `counted` only while this is above zero.
+  /// Measurements open now on any thread: only then does an op look up its thread's count.
   private static let open = Atomic<Int>(0)
-  /// Product and convolution FLOPs counted while measurements were open, since the process started.
-  private static let counted = Atomic<Int>(0)
+  /// Each thread's count, created on its first measurement and freed when the thread ends.
+  private static let key: pthread_key_t = {
+    var key = pthread_key_t()
+    pthread_key_create(&key) { $0?.deallocate() }
+    return key
+  }()
 
-  /// Runs `body` and returns its result with the matrix-product and convolution FLOPs of the ops it ran.
-  /// Measurements may nest; each gets the count of its own stretch.
-  public static func measure<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> (result: R, productFlops: Int) {
-    open.add(1, ordering: .sequentiallyConsistent)
-    defer { open.subtract(1, ordering: .sequentiallyConsistent) }
-    let start = counted.load(ordering: .sequentiallyConsistent)
-    let result = try body()
-    return (result, counted.load(ordering: .sequentiallyConsistent) - start)
+  /// This thread's measurements open now and the FLOPs counted while one was.
+  private struct ThreadCount {
+    var open = 0
+    var counted = 0
   }
 
-  /// The product and convolution FLOPs counted so far, over every measurement of the process (what a
-  /// test reads to see that ops outside measurements add nothing).
-  public static var total: Int { counted.load(ordering: .sequentiallyConsistent) }
+  private static var thisThread: UnsafeMutablePointer<ThreadCount> {
+    if let state = pthread_getspecific(key) { return state.assumingMemoryBound(to: ThreadCount.self) }
+    let state = UnsafeMutablePointer<ThreadCount>.allocate(capacity: 1)
+    state.initialize(to: ThreadCount())
+    pthread_setspecific(key, state)
+    return state
+  }
 
-  /// Adds `flops` to the count when a measurement is open.
+  /// Runs `body` and returns its result with the matrix-product and convolution FLOPs of the ops it ran
+  /// on this thread. Measurements may nest; each gets the count of its own stretch.
+  public static func measure<R, E: Error>(_ body: () throws(E) -> R) throws(E) -> (result: R, productFlops: Int) {
+    let state = thisThread
+    state.pointee.open += 1
+    open.add(1, ordering: .sequentiallyConsistent)
+    defer {
+      open.subtract(1, ordering: .sequentiallyConsistent)
+      state.pointee.open -= 1
+    }
+    let start = state.pointee.counted
+    let result = try body()
+    return (result, state.pointee.counted - start)
+  }
+
+  /// The product and convolution FLOPs this thread has counted so far, over all its measurements (what a
+  /// test reads to see that ops outside measurements add nothing).
+  public static var total: Int { thisThread.pointee.counted }
+
+  /// Adds `flops` to this thread's count when a measurement is open on it.
   @inline(__always)
   static func addProduct(_ flops: Int) {
-    guard open.load(ordering: .relaxed) > 0 else { return }
-    counted.add(flops, ordering: .relaxed)
+    guard open.load(ordering: .relaxed) > 0, let state = pthread_getspecific(key) else { return }
+    let count = state.assumingMemoryBound(to: ThreadCount.self)
+    if count.pointee.open > 0 { count.pointee.counted &+= flops }
   }
 
   /// Adds the FLOPs of a matrix product: `batches` products of m×k by k×n.
