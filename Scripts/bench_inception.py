@@ -8,6 +8,9 @@ pytorch-fid does) in batches, then `graft features inception` on the same images
 pool features. Usage (from the repository root, after `make` or a release build):
 
     python3 Scripts/bench_inception.py [--images 100] [--batch-size 25] [--threads 2] [--graft .build/release/graft]
+
+It imports pytorch-fid: install it with `pip install --no-deps pytorch-fid`, since its dependencies
+replace the CPU torch wheel the other benches use with a multi-GB CUDA build.
 """
 
 import argparse
