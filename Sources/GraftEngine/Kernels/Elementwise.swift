@@ -159,36 +159,37 @@ enum Kernels {
   static func binaryBlock<S: TensorScalar>(
     _ op: BinaryOp, _ a: UnsafePointer<S>, _ b: UnsafePointer<S>, _ out: UnsafeMutablePointer<S>, _ walk: BinaryWalk
   ) {
+    // Each op's constant travels as an argument, not a capture: a closure with a context is not
+    // inlined into the loop and costs a call per element.
     switch op {
-    case .add: zipBlock(a, b, out, walk) { $0 + $1 }
-    case .subtract: zipBlock(a, b, out, walk) { $0 - $1 }
-    case .multiply: zipBlock(a, b, out, walk) { $0 * $1 }
-    case .divide: zipBlock(a, b, out, walk) { $0 / $1 }
-    case .maximum: zipBlock(a, b, out, walk) { Swift.max($0, $1) }
-    case .minimum: zipBlock(a, b, out, walk) { Swift.min($0, $1) }
-    case .safeDivide: zipBlock(a, b, out, walk) { $1 == 0 ? 0 : $0 / $1 }
-    case .winnerMask: zipBlock(a, b, out, walk) { $0 > $1 ? 1 : ($0 == $1 ? 0.5 : 0) }
-    case .equalMask: zipBlock(a, b, out, walk) { $0 == $1 ? 1 : 0 }
+    case .add: zipBlock(a, b, out, walk, 0) { x, y, _ in x + y }
+    case .subtract: zipBlock(a, b, out, walk, 0) { x, y, _ in x - y }
+    case .multiply: zipBlock(a, b, out, walk, 0) { x, y, _ in x * y }
+    case .divide: zipBlock(a, b, out, walk, 0) { x, y, _ in x / y }
+    case .maximum: zipBlock(a, b, out, walk, 0) { x, y, _ in Swift.max(x, y) }
+    case .minimum: zipBlock(a, b, out, walk, 0) { x, y, _ in Swift.min(x, y) }
+    case .safeDivide: zipBlock(a, b, out, walk, 0) { x, y, _ in y == 0 ? 0 : x / y }
+    case .winnerMask: zipBlock(a, b, out, walk, 0) { x, y, _ in x > y ? 1 : (x == y ? 0.5 : 0) }
+    case .equalMask: zipBlock(a, b, out, walk, 0) { x, y, _ in x == y ? 1 : 0 }
     case .reluGradient(let slope):
       if slope == 0 {
-        zipBlock(a, b, out, walk) { $1 > 0 ? $0 : 0 }
+        zipBlock(a, b, out, walk, 0) { g, x, _ in x > 0 ? g : 0 }
       } else {
-        let s = S(slope)
-        zipBlock(a, b, out, walk) { $1 > 0 ? $0 : s * $0 }
+        zipBlock(a, b, out, walk, S(slope)) { g, x, s in x > 0 ? g : s * g }
       }
     }
   }
 
-  /// out[i] = f(a[i'], b[i'']) as `walk` says, from pointers to the first elements.
+  /// out[i] = f(a[i'], b[i''], c) as `walk` says, from pointers to the first elements.
   @inline(__always)
   static func zipBlock<S: TensorScalar>(
     _ baseA: UnsafePointer<S>, _ baseB: UnsafePointer<S>, _ baseOut: UnsafeMutablePointer<S>, _ walk: BinaryWalk,
-    _ f: (S, S) -> S
+    _ c: S, _ f: (S, S, S) -> S
   ) {
     let dims: (shape: [Int], strides: [[Int]])
     switch walk {
     case .flat(let count, let sa, let sb):
-      zipRow(baseA, sa, baseB, sb, baseOut, count, f)
+      zipRow(baseA, sa, baseB, sb, baseOut, count, c, f)
       return
     case .strided(let d):
       dims = d
@@ -203,7 +204,7 @@ enum Kernels {
     var offB = 0
     var o = 0
     while o < total {
-      zipRow(baseA + offA, sa, baseB + offB, sb, baseOut + o, inner, f)
+      zipRow(baseA + offA, sa, baseB + offB, sb, baseOut + o, inner, c, f)
       o += inner
       // Advance the outer multi-index like an odometer.
       var d = rank - 2
@@ -220,23 +221,23 @@ enum Kernels {
     }
   }
 
-  /// po[i] = f(pa[i·sa], pb[i·sb]) for i < count. Pointer-based loops: index arithmetic like `offA + i`
+  /// po[i] = f(pa[i·sa], pb[i·sb], c) for i < count. Pointer-based loops: index arithmetic like `offA + i`
   /// is overflow-checked, and the checks keep the loop from being vectorised.
   @inline(__always)
   static func zipRow<S: TensorScalar>(
     _ pa: UnsafePointer<S>, _ sa: Int, _ pb: UnsafePointer<S>, _ sb: Int, _ po: UnsafeMutablePointer<S>,
-    _ count: Int, _ f: (S, S) -> S
+    _ count: Int, _ c: S, _ f: (S, S, S) -> S
   ) {
     if sa == 1 && sb == 1 {
-      for i in 0..<count { po[i] = f(pa[i], pb[i]) }
+      for i in 0..<count { po[i] = f(pa[i], pb[i], c) }
     } else if sa == 1 && sb == 0 {
       let bv = pb[0]
-      for i in 0..<count { po[i] = f(pa[i], bv) }
+      for i in 0..<count { po[i] = f(pa[i], bv, c) }
     } else if sa == 0 && sb == 1 {
       let av = pa[0]
-      for i in 0..<count { po[i] = f(av, pb[i]) }
+      for i in 0..<count { po[i] = f(av, pb[i], c) }
     } else {
-      for i in 0..<count { po[i] = f(pa[i &* sa], pb[i &* sb]) }
+      for i in 0..<count { po[i] = f(pa[i &* sa], pb[i &* sb], c) }
     }
   }
 
