@@ -1,8 +1,8 @@
 import GraftEngine
 import Testing
 
-/// `_gemmOneThread` is one BLAS call, except that a large β = 0 product zeroes C itself and asks BLAS
-/// to accumulate (OpenBLAS's own zeroing pass is slow). Either way it must mean what BLAS means by
+/// `_gemmOneThread` is one BLAS call, except that outside OpenBLAS's AVX-512 kernel sets a β = 0 product
+/// zeroes C itself and asks BLAS to accumulate (OpenBLAS's own zeroing pass is slow there). Either way it must mean what BLAS means by
 /// β = 0: whatever C held, NaN included, is not read; and only C's m×n block, never the padding
 /// beyond n in each row of stride ldc, is written.
 @Suite("One-thread BLAS products")
@@ -31,7 +31,7 @@ struct BLASProductTests {
     (0..<k).reduce(0) { $0 + a[i * k + $1] * b[j * k + $1] }
   }
 
-  // (128, 96, 100): 1.2 million multiply-adds, zeroed by Graft; (8, 6, 5): BLAS's own β = 0.
+  // A large and a small product (OpenBLAS's small-matrix kernels, where it has them).
   @Test(arguments: [(128, 96, 100), (8, 6, 5)], [0, 7])
   func betaZeroIgnoresWhatCHeldAndLeavesThePadding(_ size: (Int, Int, Int), _ padding: Int) {
     let (m, n, k) = size

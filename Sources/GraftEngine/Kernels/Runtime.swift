@@ -126,20 +126,23 @@ enum BLASProducts {
   /// 28% of the whole call's time, not 25%).
   static let fourPiecesFrom = 1 << 23
 
-  /// m·n·k above which a β = 0 product zeroes C itself and asks BLAS for C += op(A)·op(B): OpenBLAS's
-  /// own β = 0 pass stores one number at a time on its Haswell and Zen kernels (5.6% of the protocol's
-  /// DCGAN iteration on a Zen 3; the 256x128x128 product 7–9% faster without it), and the values are
-  /// the same, since BLAS adds the product to the zeros either way. Smaller products keep β = 0, which
-  /// OpenBLAS's small-matrix kernels (SkylakeX, m·n·k ≤ 10⁶) serve without reading C.
-  static let zeroedByCallerFrom = 1 << 20
+  /// Whether a β = 0 product zeroes C itself and asks BLAS for C += α·op(A)·op(B). OpenBLAS's own β = 0
+  /// pass, before every product, stores one number at a time except on its AVX-512 kernel sets: on a
+  /// Zen 3 it was 5.6% of the protocol's DCGAN iteration and 4% of the MLP GAN's, and a 256x128x128
+  /// product ran 7–9% faster with memset and β = 1. The values are the same: BLAS adds the product to
+  /// zeros either way. The AVX-512 sets (SkylakeX, Cooperlake, SapphireRapids) keep β = 0: their β pass
+  /// is vectorised and their small-matrix kernels write a β = 0 product without reading C.
+  static let zeroesBeforeProducts: Bool = {
+    !["skylakex", "cooperlake", "sapphirerapids"].contains(Runtime.blasCoreName.lowercased())
+  }()
 
   /// The β to pass BLAS for C = α·op(A)·op(B) + β·C: 1, after zeroing the m×n matrix C (row stride
-  /// `ldc`), where β = 0 and the product is large; β itself otherwise.
+  /// `ldc`), where β = 0 and `zeroesBeforeProducts`; β itself otherwise.
   @inline(__always)
   static func betaAfterZeroing<S: BinaryFloatingPoint>(
-    _ beta: S, m: Int, n: Int, k: Int, c: UnsafeMutablePointer<S>, ldc: Int
+    _ beta: S, m: Int, n: Int, c: UnsafeMutablePointer<S>, ldc: Int
   ) -> S {
-    guard beta == 0, m &* n &* k >= zeroedByCallerFrom else { return beta }
+    guard beta == 0, m > 0, n > 0, zeroesBeforeProducts else { return beta }
     if ldc == n {
       memset(c, 0, m * n * MemoryLayout<S>.stride)
     } else {

@@ -157,7 +157,7 @@ extension Float: TensorScalar {
     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
   ) {
     _ = BLASProducts.openBLASSingleThreaded
-    let beta = BLASProducts.betaAfterZeroing(beta, m: m, n: n, k: k, c: c, ldc: ldc)
+    let beta = BLASProducts.betaAfterZeroing(beta, m: m, n: n, c: c, ldc: ldc)
     cblas_sgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
@@ -194,7 +194,7 @@ extension Double: TensorScalar {
     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
   ) {
     _ = BLASProducts.openBLASSingleThreaded
-    let beta = BLASProducts.betaAfterZeroing(beta, m: m, n: n, k: k, c: c, ldc: ldc)
+    let beta = BLASProducts.betaAfterZeroing(beta, m: m, n: n, c: c, ldc: ldc)
     cblas_dgemm(
       CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
       Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
