@@ -145,28 +145,55 @@ public struct PrecisionRecall: Codable, Equatable, Sendable {
   public var k: Int
 }
 
-/// Squared Euclidean distances between rows of a [m, d] and b [n, d]: [m, n], clamped at 0.
-private func squaredDistances(_ a: [Double], _ m: Int, _ b: [Double], _ n: Int, _ d: Int) -> [Double] {
-  let norms = { (v: [Double], rows: Int) in
-    (0..<rows).map { i in (0..<d).reduce(0.0) { $0 + v[i * d + $1] * v[i * d + $1] } }
-  }
-  let (na, nb) = (norms(a, m), norms(b, n))
-  var g = gram(a, m, b, n, d)
-  for i in 0..<m { for j in 0..<n { g[i * n + j] = max(0, na[i] + nb[j] - 2 * g[i * n + j]) } }
-  return g
+/// The squared Euclidean norm of each row of v [rows, d].
+private func squaredNorms(_ v: [Double], _ rows: Int, _ d: Int) -> [Double] {
+  (0..<rows).map { i in (0..<d).reduce(0.0) { $0 + v[i * d + $1] * v[i * d + $1] } }
 }
 
-/// The squared k-NN radius of each row of x [n, d] within x (excluding itself), in blocks of rows.
-private func squaredRadii(_ x: [Double], _ n: Int, _ d: Int, k: Int, block: Int = 1024) -> [Double] {
-  var radii = [Double](repeating: 0, count: n)
-  for start in stride(from: 0, to: n, by: block) {
-    let rows = min(block, n - start)
-    let distances = squaredDistances(Array(x[(start * d)..<((start + rows) * d)]), rows, x, n, d)
-    distances.withUnsafeBufferPointer { all in
-      for r in 0..<rows {
-        let row = UnsafeBufferPointer(rebasing: all[(r * n)..<((r + 1) * n)])
-        radii[start + r] = kthSmallest(row, excluding: start + r, k: k)
+/// Calls `body(start, rows, distances)` for consecutive blocks of a's rows, where `distances` [rows, n]
+/// holds the squared Euclidean distances, clamped at 0, from rows start..<start + rows of a [m, d] to
+/// every row of b [n, d]. One buffer of at most 2²¹ numbers (16 MB) serves every block: a fresh block of
+/// 1024 × 10,000 numbers for each call went through mmap, and its page faults and zeroing were a tenth
+/// of a 10,000-sample evaluation.
+private func forEachDistanceBlock(
+  _ a: [Double], _ m: Int, _ b: [Double], _ n: Int, _ d: Int,
+  _ body: (_ start: Int, _ rows: Int, _ distances: UnsafeBufferPointer<Double>) -> Void
+) {
+  guard m > 0, n > 0 else { return }
+  let (na, nb) = (squaredNorms(a, m, d), squaredNorms(b, n, d))
+  let block = max(1, min(m, (1 << 21) / n))
+  let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: block * n)
+  defer { buffer.deallocate() }
+  let g = buffer.baseAddress!
+  a.withUnsafeBufferPointer { a in
+    b.withUnsafeBufferPointer { b in
+      for start in stride(from: 0, to: m, by: block) {
+        let rows = min(block, m - start)
+        // g = a[start..<start + rows]·bᵀ, then ‖aᵢ‖² + ‖bⱼ‖² − 2·aᵢ·bⱼ in place.
+        if d > 0 {
+          Double._gemmOneThread(
+            transA: false, transB: true, m: rows, n: n, k: d, alpha: 1, a: a.baseAddress! + start * d, lda: d,
+            b: b.baseAddress!, ldb: d, beta: 0, c: g, ldc: n)
+        } else {
+          g.update(repeating: 0, count: rows * n)
+        }
+        for r in 0..<rows {
+          let (row, normA) = (g + r * n, na[start + r])
+          for j in 0..<n { row[j] = max(0, normA + nb[j] - 2 * row[j]) }
+        }
+        body(start, rows, UnsafeBufferPointer(start: g, count: rows * n))
       }
+    }
+  }
+}
+
+/// The squared k-NN radius of each row of x [n, d] within x (excluding itself).
+private func squaredRadii(_ x: [Double], _ n: Int, _ d: Int, k: Int) -> [Double] {
+  var radii = [Double](repeating: 0, count: n)
+  forEachDistanceBlock(x, n, x, n, d) { start, rows, distances in
+    for r in 0..<rows {
+      let row = UnsafeBufferPointer(rebasing: distances[(r * n)..<((r + 1) * n)])
+      radii[start + r] = kthSmallest(row, excluding: start + r, k: k)
     }
   }
   return radii
@@ -192,17 +219,23 @@ func kthSmallest(_ row: UnsafeBufferPointer<Double>, excluding skip: Int, k: Int
   }
 }
 
-/// Share of rows of y [m, d] within the k-NN ball of some row of x (squared radii given).
-private func shareInside(
-  _ y: [Double], _ m: Int, of x: [Double], _ n: Int, radii: [Double], _ d: Int, block: Int = 1024
-) -> Double {
-  var inside = 0
-  for start in stride(from: 0, to: m, by: block) {
-    let rows = min(block, m - start)
-    let distances = squaredDistances(Array(y[(start * d)..<((start + rows) * d)]), rows, x, n, d)
-    for r in 0..<rows where (0..<n).contains(where: { distances[r * n + $0] <= radii[$0] }) { inside += 1 }
+/// Which rows of y [m, d] lie within the k-NN ball of some row of x [n, d], and which rows of x within
+/// that of some row of y (squared radii given): both from one pass over the distances between them.
+private func insideEachOther(
+  _ y: [Double], _ m: Int, radiiY: [Double], _ x: [Double], _ n: Int, radiiX: [Double], _ d: Int
+) -> (yInsideX: [Bool], xInsideY: [Bool]) {
+  var (yInside, xInside) = ([Bool](repeating: false, count: m), [Bool](repeating: false, count: n))
+  forEachDistanceBlock(y, m, x, n, d) { start, rows, distances in
+    for r in 0..<rows {
+      let (i, row) = (start + r, distances.baseAddress! + r * n)
+      let radiusY = radiiY[i]
+      for j in 0..<n {
+        if row[j] <= radiiX[j] { yInside[i] = true }
+        if row[j] <= radiusY { xInside[j] = true }
+      }
+    }
   }
-  return m == 0 ? 0 : Double(inside) / Double(m)
+  return (yInside, xInside)
 }
 
 /// Improved precision and recall of `fake` [M, F] against `real` [N, F] with k-NN manifolds (N, M > k).
@@ -218,7 +251,7 @@ public func precisionRecall(real: Tensor<Float>, fake: Tensor<Float>, k: Int = 3
   }
   let realRadii = squaredRadii(x, n, f, k: k)
   let fakeRadii = squaredRadii(y, m, f, k: k)
-  return PrecisionRecall(
-    precision: shareInside(y, m, of: x, n, radii: realRadii, f),
-    recall: shareInside(x, n, of: y, m, radii: fakeRadii, f), k: k)
+  let (fakeInside, realInside) = insideEachOther(y, m, radiiY: fakeRadii, x, n, radiiX: realRadii, f)
+  let share = { (inside: [Bool]) in Double(inside.count { $0 }) / Double(inside.count) }
+  return PrecisionRecall(precision: share(fakeInside), recall: share(realInside), k: k)
 }
