@@ -150,14 +150,16 @@ private func squaredNorms(_ v: [Double], _ rows: Int, _ d: Int) -> [Double] {
   (0..<rows).map { i in (0..<d).reduce(0.0) { $0 + v[i * d + $1] * v[i * d + $1] } }
 }
 
-/// Calls `body(start, rows, distances)` for consecutive blocks of a's rows, where `distances` [rows, n]
-/// holds the squared Euclidean distances, clamped at 0, from rows start..<start + rows of a [m, d] to
-/// every row of b [n, d]. One buffer of at most 2²¹ numbers (16 MB) serves every block: a fresh block of
+/// Calls `body(start, rows, first, distances)` for consecutive blocks of a's rows, where `distances`
+/// [rows, n − first] holds the squared Euclidean distances, clamped at 0, from rows start..<start + rows
+/// of a [m, d] to rows first..<n of b [n, d]: every row of b (first = 0), or with `fromDiagonal` (a and b
+/// the same set) only the rows from the block's own on (first = start), so that each pair of rows is
+/// met once. One buffer of at most 2²¹ numbers (16 MB) serves every block: a fresh block of
 /// 1024 × 10,000 numbers for each call went through mmap, and its page faults and zeroing were a tenth
 /// of a 10,000-sample evaluation.
 private func forEachDistanceBlock(
-  _ a: [Double], _ m: Int, _ b: [Double], _ n: Int, _ d: Int,
-  _ body: (_ start: Int, _ rows: Int, _ distances: UnsafeBufferPointer<Double>) -> Void
+  _ a: [Double], _ m: Int, _ b: [Double], _ n: Int, _ d: Int, fromDiagonal: Bool = false,
+  _ body: (_ start: Int, _ rows: Int, _ first: Int, _ distances: UnsafeBufferPointer<Double>) -> Void
 ) {
   guard m > 0, n > 0 else { return }
   let (na, nb) = (squaredNorms(a, m, d), squaredNorms(b, n, d))
@@ -169,54 +171,61 @@ private func forEachDistanceBlock(
     b.withUnsafeBufferPointer { b in
       for start in stride(from: 0, to: m, by: block) {
         let rows = min(block, m - start)
-        // g = a[start..<start + rows]·bᵀ, then ‖aᵢ‖² + ‖bⱼ‖² − 2·aᵢ·bⱼ in place.
+        let first = fromDiagonal ? start : 0
+        let columns = n - first
+        // g = a[start..<start + rows]·b[first..<n]ᵀ, then ‖aᵢ‖² + ‖bⱼ‖² − 2·aᵢ·bⱼ in place.
         if d > 0 {
           Double._gemmOneThread(
-            transA: false, transB: true, m: rows, n: n, k: d, alpha: 1, a: a.baseAddress! + start * d, lda: d,
-            b: b.baseAddress!, ldb: d, beta: 0, c: g, ldc: n)
+            transA: false, transB: true, m: rows, n: columns, k: d, alpha: 1, a: a.baseAddress! + start * d,
+            lda: d, b: b.baseAddress! + first * d, ldb: d, beta: 0, c: g, ldc: columns)
         } else {
-          g.update(repeating: 0, count: rows * n)
+          g.update(repeating: 0, count: rows * columns)
         }
         for r in 0..<rows {
-          let (row, normA) = (g + r * n, na[start + r])
-          for j in 0..<n { row[j] = max(0, normA + nb[j] - 2 * row[j]) }
+          let (row, normA) = (g + r * columns, na[start + r])
+          for t in 0..<columns { row[t] = max(0, normA + nb[first + t] - 2 * row[t]) }
         }
-        body(start, rows, UnsafeBufferPointer(start: g, count: rows * n))
+        body(start, rows, first, UnsafeBufferPointer(start: g, count: rows * columns))
       }
     }
   }
 }
 
-/// The squared k-NN radius of each row of x [n, d] within x (excluding itself).
+/// The squared k-NN radius of each row of x [n, d] within x (excluding itself), 1 ≤ k < n. Each distance
+/// is computed once and counted for both rows it joins: a radius is an order statistic, so the order in
+/// which a row meets its distances does not change it.
 private func squaredRadii(_ x: [Double], _ n: Int, _ d: Int, k: Int) -> [Double] {
-  var radii = [Double](repeating: 0, count: n)
-  forEachDistanceBlock(x, n, x, n, d) { start, rows, distances in
-    for r in 0..<rows {
-      let row = UnsafeBufferPointer(rebasing: distances[(r * n)..<((r + 1) * n)])
-      radii[start + r] = kthSmallest(row, excluding: start + r, k: k)
+  // Row i's k smallest distances so far, ascending, at best[i·k ..< (i + 1)·k].
+  var best = [Double](repeating: .infinity, count: n * k)
+  best.withUnsafeMutableBufferPointer { best in
+    let slots = best.baseAddress!
+    forEachDistanceBlock(x, n, x, n, d, fromDiagonal: true) { start, rows, first, distances in
+      let (columns, end) = (n - first, start + rows)
+      for r in 0..<rows {
+        let (i, row) = (start + r, distances.baseAddress! + r * columns)
+        for t in 0..<columns where first + t != i {
+          keepSmallest(row[t], in: slots + i * k, k: k)
+          // A row past this block meets its distances to the block only here.
+          if first + t >= end { keepSmallest(row[t], in: slots + (first + t) * k, k: k) }
+        }
+      }
     }
   }
-  return radii
+  return (0..<n).map { best[$0 * k + k - 1] }
 }
 
-/// The k-th smallest value of `row` leaving out index `excluding` (1 ≤ k < row.count): the value sorting
-/// the others ascending puts at index k − 1, found in one pass (a selection, not a sort: the radii of
-/// 10,000 samples took most of an evaluation when each row was sorted).
-func kthSmallest(_ row: UnsafeBufferPointer<Double>, excluding skip: Int, k: Int) -> Double {
-  precondition(k >= 1 && k < row.count, "k-th smallest needs 1 ≤ k < count")
-  // The k smallest seen so far, ascending; a value enters only when below the largest of them.
-  return withUnsafeTemporaryAllocation(of: Double.self, capacity: k) { best in
-    best.initialize(repeating: .infinity)
-    for (index, value) in row.enumerated() where index != skip && value < best[k - 1] {
-      var slot = k - 1
-      while slot > 0 && best[slot - 1] > value {
-        best[slot] = best[slot - 1]
-        slot -= 1
-      }
-      best[slot] = value
-    }
-    return best[k - 1]
+/// Puts `value` among the k smallest values kept at best[0..<k] (ascending) if it is below the largest
+/// of them: the k-th smallest of a row in one pass, a selection rather than a sort (sorting each row of
+/// 10,000 distances took most of an evaluation).
+@inline(__always)
+private func keepSmallest(_ value: Double, in best: UnsafeMutablePointer<Double>, k: Int) {
+  guard value < best[k - 1] else { return }
+  var slot = k - 1
+  while slot > 0 && best[slot - 1] > value {
+    best[slot] = best[slot - 1]
+    slot -= 1
   }
+  best[slot] = value
 }
 
 /// Which rows of y [m, d] lie within the k-NN ball of some row of x [n, d], and which rows of x within
@@ -225,7 +234,7 @@ private func insideEachOther(
   _ y: [Double], _ m: Int, radiiY: [Double], _ x: [Double], _ n: Int, radiiX: [Double], _ d: Int
 ) -> (yInsideX: [Bool], xInsideY: [Bool]) {
   var (yInside, xInside) = ([Bool](repeating: false, count: m), [Bool](repeating: false, count: n))
-  forEachDistanceBlock(y, m, x, n, d) { start, rows, distances in
+  forEachDistanceBlock(y, m, x, n, d) { start, rows, _, distances in
     for r in 0..<rows {
       let (i, row) = (start + r, distances.baseAddress! + r * n)
       let radiusY = radiiY[i]
