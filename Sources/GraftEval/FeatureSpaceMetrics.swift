@@ -162,7 +162,8 @@ private func forEachDistanceBlock(
   _ body: (_ start: Int, _ rows: Int, _ first: Int, _ distances: UnsafeBufferPointer<Double>) -> Void
 ) {
   guard m > 0, n > 0 else { return }
-  let (na, nb) = (squaredNorms(a, m, d), squaredNorms(b, n, d))
+  let na = squaredNorms(a, m, d)
+  let nb = fromDiagonal ? na : squaredNorms(b, n, d)
   let block = max(1, min(m, (1 << 21) / n))
   let buffer = UnsafeMutableBufferPointer<Double>.allocate(capacity: block * n)
   defer { buffer.deallocate() }

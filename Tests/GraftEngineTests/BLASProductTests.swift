@@ -2,9 +2,9 @@ import GraftEngine
 import Testing
 
 /// `_gemmOneThread` is one BLAS call, except that outside OpenBLAS's AVX-512 kernel sets a β = 0 product
-/// zeroes C itself and asks BLAS to accumulate (OpenBLAS's own zeroing pass is slow there). Either way it must mean what BLAS means by
-/// β = 0: whatever C held, NaN included, is not read; and only C's m×n block, never the padding
-/// beyond n in each row of stride ldc, is written.
+/// zeroes C itself and asks BLAS to accumulate (OpenBLAS's own zeroing pass is slow there). Either way
+/// it must mean what BLAS means by β = 0: whatever C held, NaN included, is not read; and only C's m×n
+/// block, never the padding beyond n in each row of stride ldc, is written.
 @Suite("One-thread BLAS products")
 struct BLASProductTests {
   /// C (m×n, row stride ldc, filled with `fill`) after C = A·Bᵀ + beta·C, with A [m, k] and B [n, k].
