@@ -155,7 +155,7 @@ let package = Package(
       name: "GraftGANTestSupport", dependencies: ["GraftRun"], path: "Tests/GraftGANTestSupport",
       swiftSettings: honestImports),
     .testTarget(
-      name: "GraftEngineTests", dependencies: ["GraftEngine", "GraftTestSupport"], resources: [.copy("Fixtures")],
+      name: "GraftEngineTests", dependencies: ["GraftEngine", "GraftTestSupport", "COpenBLAS"], resources: [.copy("Fixtures")],
       swiftSettings: honestImports),
     .testTarget(
       name: "GraftLayersTests",

@@ -156,6 +156,11 @@ extension Float: TensorScalar {
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int
   ) {
+    if ThinProducts.computes(m: m, n: n, k: k, alpha: alpha, beta: beta) {
+      ThinProducts.gemm(
+        transA: transA, transB: transB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+      return
+    }
     _ = BLASProducts.openBLASSingleThreaded
     let beta = BLASProducts.betaAfterZeroing(beta, m: m, n: n, c: c, ldc: ldc)
     cblas_sgemm(
