@@ -3,9 +3,10 @@ import GraftEngine
 import Testing
 
 /// Float products with a thin side (C with at most two rows or columns, or an inner dimension of at most
-/// two) are computed by Graft, not OpenBLAS: each element of C one chain of fused multiply-adds over k in
-/// order, from zero, then added to C. On OpenBLAS's Haswell and Zen kernel sets that chain is the one
-/// sgemm computes, so the values are OpenBLAS's own there, bit for bit.
+/// two) are computed by Graft on OpenBLAS's Haswell and Zen kernel sets, not by OpenBLAS: each element of
+/// C one chain of fused multiply-adds over k in order, from zero, then added to C. That chain is the one
+/// those kernels' sgemm computes, so `Float._gemmOneThread` gives OpenBLAS's own values, bit for bit,
+/// on every kernel set.
 @Suite("Thin Float products")
 struct ThinProductTests {
   /// (m, n, k): the MLP GAN's first and last layers, odd sizes, tails of every vector width, and the
@@ -44,15 +45,21 @@ struct ThinProductTests {
     func opA(_ i: Int, _ p: Int) -> Float { transA ? a[p * lda + i] : a[i * lda + p] }
     func opB(_ p: Int, _ j: Int) -> Float { transB ? b[j * ldb + p] : b[p * ldb + j] }
 
-    /// C after `Float._gemmOneThread`.
-    func graft() -> [Float] {
+    /// C after `Float._gemmOneThread` (`thin`: after `ThinProducts.gemm`).
+    func graft(thin: Bool = false) -> [Float] {
       var out = c
       a.withUnsafeBufferPointer { a in
         b.withUnsafeBufferPointer { b in
           out.withUnsafeMutableBufferPointer { c in
-            Float._gemmOneThread(
-              transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, lda: lda,
-              b: b.baseAddress!, ldb: ldb, beta: beta, c: c.baseAddress!, ldc: ldc)
+            if thin {
+              ThinProducts.gemm(
+                transA: transA, transB: transB, m: m, n: n, k: k, a: a.baseAddress!, lda: lda, b: b.baseAddress!,
+                ldb: ldb, beta: beta, c: c.baseAddress!, ldc: ldc)
+            } else {
+              Float._gemmOneThread(
+                transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, lda: lda,
+                b: b.baseAddress!, ldb: ldb, beta: beta, c: c.baseAddress!, ldc: ldc)
+            }
           }
         }
       }
@@ -104,25 +111,36 @@ struct ThinProductTests {
   @Test("each element is one fused multiply-add chain in the order of k; the padding stays", arguments: shapes)
   func eachElementIsOneChain(_ shape: (Int, Int, Int)) {
     for product in Self.products(shape) {
-      let (got, expected) = (product.graft(), product.chains())
+      let (got, expected) = (product.graft(thin: true), product.chains())
       #expect(
         Self.sameBits(got, expected),
         "\(shape) transA \(product.transA) transB \(product.transB) β \(product.beta)")
     }
   }
 
-  /// The reason the chain is the one above: OpenBLAS's Haswell and Zen sgemm kernels compute it for
-  /// these shapes, so Graft's values did not change when these products left OpenBLAS. The last shapes
-  /// are just past the thin ones (k = 321, and no side of two or less): OpenBLAS computes them still.
+  /// On OpenBLAS's Haswell and Zen kernels the thin products are the chains above, which is what their
+  /// sgemm computes; on the other kernel sets they stay with OpenBLAS. Either way no value changes. The
+  /// last shapes are just past the thin ones (k = 321, and no side of two or less).
   @Test(
-    "the values are OpenBLAS's own on its Haswell and Zen kernels",
-    .enabled(if: ["haswell", "zen"].contains(Runtime.blasCoreName.lowercased())),
-    arguments: shapes + [(37, 1, 321), (3, 3, 3), (64, 48, 3)])
-  func openBLASComputesTheSameChains(_ shape: (Int, Int, Int)) {
+    "the values are OpenBLAS's own on every kernel set", arguments: shapes + [(37, 1, 321), (3, 3, 3), (64, 48, 3)])
+  func theValuesAreOpenBLASsOwn(_ shape: (Int, Int, Int)) {
     for product in Self.products(shape) {
       #expect(
         Self.sameBits(product.graft(), product.openBLAS()),
         "\(shape) transA \(product.transA) transB \(product.transB) β \(product.beta)")
     }
+  }
+}
+
+extension ThinProductTests {
+  @Test("thin products leave OpenBLAS only on the kernel sets whose chains they are")
+  func dispatchFollowsTheKernelSet() {
+    let core = Runtime.blasCoreName.lowercased()
+    #expect(ThinProducts.matchesOpenBLAS == (core == "haswell" || core == "zen"))
+    #expect(ThinProducts.computes(m: 256, n: 1, k: 128, alpha: 1, beta: 0) == ThinProducts.matchesOpenBLAS)
+    #expect(!ThinProducts.computes(m: 256, n: 1, k: 321, alpha: 1, beta: 0))
+    #expect(!ThinProducts.computes(m: 3, n: 3, k: 3, alpha: 1, beta: 0))
+    #expect(!ThinProducts.computes(m: 256, n: 1, k: 128, alpha: 2, beta: 0))
+    #expect(!ThinProducts.computes(m: 256, n: 1, k: 128, alpha: 1, beta: 0.5))
   }
 }

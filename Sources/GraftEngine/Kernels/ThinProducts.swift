@@ -8,23 +8,29 @@ import CGlibcExtras
 /// the MLP GAN's one-thread iteration. Here each element of C is one chain of fused multiply-adds over k
 /// in order, from zero, then added to C where β = 1: the chain OpenBLAS's Haswell and Zen sgemm kernels
 /// compute for these shapes when k is at most their block of 320, so on those kernel sets the values are
-/// OpenBLAS's own, bit for bit (`ThinProductTests` checks it against `cblas_sgemm`). The chains run 64
+/// OpenBLAS's own, bit for bit (`ThinProductTests` checks it against `cblas_sgemm`). On OpenBLAS's
+/// other kernel sets (SkylakeX, Cooperlake, Sandybridge, …) such products stay with OpenBLAS, whose
+/// values there are another chain's, so that no result changes on any kernel set. The chains run 64
 /// at a time along a row of an operand (`graft_fma_chains`), or 16 at a time across its rows, read in
 /// 8x8 blocks transposed in registers (`graft_fma_chains_rows`).
-enum ThinProducts {
+public enum ThinProducts {
   /// The longest inner dimension computed here: OpenBLAS's Haswell and Zen kernels sum a longer one in
   /// blocks of 320 (a different chain).
-  static let maxDepth = 320
+  public static let maxDepth = 320
 
-  /// Whether C = α·op(A)·op(B) + β·C (m×n, inner dimension k) is computed here.
+  /// Whether OpenBLAS's kernel set is one whose sgemm computes these chains (Haswell, Zen).
+  public static let matchesOpenBLAS: Bool = ["haswell", "zen"].contains(Runtime.blasCoreName.lowercased())
+
+  /// Whether `Float._gemmOneThread` computes C = α·op(A)·op(B) + β·C (m×n, inner dimension k) here.
   @inline(__always)
-  static func computes(m: Int, n: Int, k: Int, alpha: Float, beta: Float) -> Bool {
-    alpha == 1 && (beta == 0 || beta == 1) && m > 0 && n > 0 && k > 0 && k <= maxDepth
+  public static func computes(m: Int, n: Int, k: Int, alpha: Float, beta: Float) -> Bool {
+    matchesOpenBLAS && alpha == 1 && (beta == 0 || beta == 1) && m > 0 && n > 0 && k > 0 && k <= maxDepth
       && (min(m, n) <= 2 || k <= 2)
   }
 
-  /// C = op(A)·op(B) (β = 0) or C + op(A)·op(B) (β = 1), row-major with BLAS's leading dimensions.
-  static func gemm(
+  /// C = op(A)·op(B) (β = 0) or C + op(A)·op(B) (β = 1), row-major with BLAS's leading dimensions, each
+  /// element one chain of fused multiply-adds over k in order (any m, n and k; fast for thin shapes).
+  public static func gemm(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
     b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
   ) {
