@@ -100,4 +100,22 @@ struct BoxMullerKernelTests {
       #expect(shifted.map(\.bitPattern) == hExpected.map(\.bitPattern), "offsets, rows \(rows), scale \(scale)")
     }
   }
+
+  /// Float tensors of normals (latent batches, initial weights) come through the same certified lanes:
+  /// their values are Float(mean + std·z) of the scalar normals, bit for bit, with the generator left
+  /// where `normals(count:)` leaves it. Odd counts end on a cosine-only pair.
+  @Test func floatNormalTensorsAreTheScalarNormalsRounded() {
+    let cases: [(shape: [Int], mean: Float, std: Float)] = [
+      ([256, 2], 0, 1), ([64, 100], 0, 1), ([5, 3], 0.5, 2), ([1], -1, 0.1), ([33, 7], 0, 0), ([9], 2, -1e-3),
+    ]
+    for (shape, mean, std) in cases {
+      var g = RandomGenerator(seed: UInt64(shape.reduce(1, *)))
+      var reference = g
+      let tensor = Tensor<Float>(randomNormal: shape, mean: mean, standardDeviation: std, generator: &g)
+      let expected = reference.normals(count: shape.reduce(1, *)).map { Float(Double(mean) + Double(std) * $0) }
+      #expect(tensor.shape == shape)
+      #expect(tensor.scalars.map(\.bitPattern) == expected.map(\.bitPattern), "\(shape) mean \(mean) std \(std)")
+      #expect(g == reference)
+    }
+  }
 }
