@@ -48,6 +48,78 @@ struct WindowPoolingTests {
         < 1e-15)
   }
 
+  /// Images wide enough that the kernels take eight windows at a time, against the definition computed
+  /// one window at a time in the same order: the values (and each max's position) are the same, bit for
+  /// bit, with ties, NaNs and borders.
+  @Test(arguments: [(3, 1, 1), (3, 2, 0), (3, 2, 1), (2, 2, 0), (3, 1, 0), (5, 3, 2)])
+  func wideImagesPoolAsTheDefinition(_ kernel: Int, _ stride: Int, _ padding: Int) throws {
+    let (planes, height, width) = (3, 9, 41)
+    var rng = RandomGenerator(seed: 47)
+    // For the max, few distinct values, so that windows hold ties, and a few NaNs; for the means,
+    // numbers whose sums round, so that the order of a window's terms shows.
+    var scalars = (0..<planes * height * width).map { _ in Float(Int(rng.next() % 7)) - 3 }
+    for i in stride..<scalars.count where i % 97 == 0 { scalars[i] = .nan }
+    let x = Tensor<Float>(
+      shape: [1, planes, height, width], scalars: scalars.indices.map { _ in Float(Int(rng.next() % 2000)) / 7 - 140 })
+    let withNaN = Tensor<Float>(shape: [1, planes, height, width], scalars: scalars).requiringGrad()
+    let (oh, ow) = ((height + 2 * padding - kernel) / stride + 1, (width + 2 * padding - kernel) / stride + 1)
+    func windows(_ oy: Int, _ ox: Int) -> [(Int, Int)] {
+      let rows = max(oy * stride - padding, 0)..<min(oy * stride - padding + kernel, height)
+      let columns = max(ox * stride - padding, 0)..<min(ox * stride - padding + kernel, width)
+      return rows.flatMap { r in columns.map { c in (r, c) } }
+    }
+    var (maxima, positions, means, paddedMeans) = ([Float](), [Int](), [Float](), [Float]())
+    for p in 0..<planes {
+      for oy in 0..<oh {
+        for ox in 0..<ow {
+          var (best, at, sum) = (-Float.infinity, -1, Float(0))
+          for (r, c) in windows(oy, ox) {
+            let i = (p * height + r) * width + c
+            if at < 0 { at = i }
+            if scalars[i] > best || scalars[i].isNaN { (best, at) = (scalars[i], i) }
+            sum += x.scalars[i]
+          }
+          maxima.append(best)
+          positions.append(at)
+          means.append(sum / Float(windows(oy, ox).count))
+          paddedMeans.append(sum / Float(kernel * kernel))
+        }
+      }
+    }
+    let y = withNaN.maxPool2d(kernel: kernel, stride: stride, padding: padding)
+    #expect(y.shape == [1, planes, oh, ow])
+    // Where two lists first differ, or nil.
+    func firstDifference(_ a: [Float], _ b: [Float]) -> String? {
+      guard a.count == b.count else { return "\(a.count) numbers for \(b.count)" }
+      return a.indices.first { a[$0].bitPattern != b[$0].bitPattern }.map { "at \($0): \(a[$0]) for \(b[$0])" }
+    }
+    #expect(firstDifference(y.scalars, maxima) == nil)
+    // Each max's position, through the gradient: output j sends j + 1 to it.
+    let weights = Tensor<Float>(shape: y.shape, scalars: (0..<y.scalars.count).map { Float($0 + 1) })
+    let gx = try gradients(of: (y * weights).sum(), withRespectTo: [withNaN])[0]
+    var expected = [Float](repeating: 0, count: scalars.count)
+    for (j, i) in positions.enumerated() { expected[i] += Float(j + 1) }
+    #expect(firstDifference(gx.scalars, expected) == nil)
+    let mean = x.avgPool2d(kernel: kernel, stride: stride, padding: padding, countIncludePad: false)
+    #expect(firstDifference(mean.scalars, means) == nil)
+    let paddedMean = x.avgPool2d(kernel: kernel, stride: stride, padding: padding, countIncludePad: true)
+    #expect(firstDifference(paddedMean.scalars, paddedMeans) == nil)
+    // Double's means go eight at a time too (its max one at a time).
+    let xd = Tensor<Double>(shape: x.shape, scalars: x.scalars.map(Double.init))
+    var meansD = [Double]()
+    for p in 0..<planes {
+      for oy in 0..<oh {
+        for ox in 0..<ow {
+          let window = windows(oy, ox)
+          let sum = window.reduce(0.0) { $0 + xd.scalars[(p * height + $1.0) * width + $1.1] }
+          meansD.append(sum / Double(window.count))
+        }
+      }
+    }
+    let meanD = xd.avgPool2d(kernel: kernel, stride: stride, padding: padding, countIncludePad: false).scalars
+    #expect(meanD.map(\.bitPattern) == meansD.map(\.bitPattern))
+  }
+
   @Test func zeroPaddingValuesAndGradients() throws {
     let x = Tensor<Float>(shape: [1, 1, 1, 2], scalars: [1, 2])
     let padded = x.zeroPadded(height: 1, width: 2)
