@@ -40,6 +40,7 @@ struct FeaturesCommand: ParsableCommand {
         FileHandle.standardError.write(Data((line + "\n").utf8))
       }
       let network = try FIDInceptionV3(weightsAt: file)
+      Runtime.takeEveryBlockFromTheHeap()
       var input = try NPY.read(URL(fileURLWithPath: images), as: Float.self)
       if minusOneToOne { input = input * 0.5 + 0.5 }
       let start = Date()

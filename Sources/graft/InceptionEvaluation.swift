@@ -15,6 +15,7 @@ import GraftRun
 /// `logits_unbiased` (torch-fidelity's, 10 splits, or fewer below 10 samples).
 func inceptionMetrics(of trainer: Trainer, weights: URL, count: Int) throws -> InceptionMetrics {
   let network = try FIDInceptionV3(weightsAt: weights)
+  Runtime.takeEveryBlockFromTheHeap()
   let fake = try network.features(of: trainer.evaluationSamples(count) * 0.5 + 0.5)
   let (referencePool, cached) = try referenceFeatures(trainer.config, network: network, weights: weights, count: count)
   let fid = try frechetDistance(FeatureStatistics(features: referencePool), FeatureStatistics(features: fake.pool))

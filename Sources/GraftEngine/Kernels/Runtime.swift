@@ -24,13 +24,21 @@ public enum Runtime {
   /// Training allocates and frees the same large buffers (im2col columns, activations) every step. By
   /// default glibc serves them with fresh mmap'd pages, and the page faults that fill those pages cost
   /// more than the convolution's copies (measured: conv2d forward+backward 58 ms → 42 ms at batch 64).
-  /// Raising the mmap threshold stops at glibc's maximum, 32 MB, and Inception-v3's activations for a
-  /// batch of 25 images are up to 140 MB: every such block is taken from the heap too (no mmap at all),
-  /// which took `graft features inception`'s system time from 1.6 to 0.6 s for 50 images.
   public static func keepFreedMemoryForReuse() {
     _ = mallopt(M_MMAP_THRESHOLD, 32 << 20)  // glibc's maximum on 64-bit
-    _ = mallopt(M_MMAP_MAX, 0)
     _ = mallopt(M_TRIM_THRESHOLD, Int32.max)
+  }
+
+  /// As `keepFreedMemoryForReuse`, for blocks of any size: from now on glibc maps none, so blocks over
+  /// its 32 MB threshold come from the heap too and are reused once freed.
+  ///
+  /// For work whose tensors are larger than that: Inception-v3's activations for a batch of 25 images
+  /// reach 140 MB, and mapping each afresh took a second of system time for 50 images (of 6–7 s). Not
+  /// for training, whose blocks stay under 32 MB: there it only keeps a large block read once (the data
+  /// set's file) for the rest of the process (+39 MB for the protocol's DCGAN).
+  public static func takeEveryBlockFromTheHeap() {
+    keepFreedMemoryForReuse()
+    _ = mallopt(M_MMAP_MAX, 0)
   }
 
   /// Sets the number of threads of Graft's kernels: matrix products (see `BLASProducts`), im2col,
