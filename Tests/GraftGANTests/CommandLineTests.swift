@@ -1,5 +1,6 @@
 import Foundation
 import GraftBuildInfo
+import GraftEngine
 import GraftRun
 import GraftTestSupport
 import Testing
@@ -72,6 +73,24 @@ struct CommandLineTests {
       let commit = try #require(BuildInfo.commit)
       #expect(commit.count == 40 && commit.allSatisfy(\.isHexDigit))
     }
+  }
+
+  /// `graft` runs the OpenBLAS kernel set `Runtime.suggestedCoreType` asks for on this CPU (restarting
+  /// itself once where OpenBLAS fell back to its generic one), the set OpenBLAS chose where nothing is
+  /// suggested, and the one `OPENBLAS_CORETYPE` names where it is set.
+  @Test func runsTheFastestKernelsTheCPUHas() throws {
+    func core(_ environment: [String: String], removing: [String]) throws -> String {
+      let (status, output) = try runGraft(["info"], environment: environment, removing: removing)
+      #expect(status == 0, "\(output)")
+      let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("This build and machine:") })
+      let name = try #require(line.firstMatch(of: /OpenBLAS (\w+),/)?.1, "\(line)")
+      return String(name)
+    }
+    // GRAFT_BLAS_RESTARTED says the restart has happened: OpenBLAS's own choice stays.
+    let chosen = try core(["GRAFT_BLAS_RESTARTED": "1"], removing: ["OPENBLAS_CORETYPE"])
+    let expected = Runtime.suggestedCoreType(chosen: chosen, cpuFlags: Runtime.cpuFlags) ?? chosen
+    #expect(try core([:], removing: ["OPENBLAS_CORETYPE", "GRAFT_BLAS_RESTARTED"]) == expected)
+    #expect(try core(["OPENBLAS_CORETYPE": "Sandybridge"], removing: ["GRAFT_BLAS_RESTARTED"]) == "Sandybridge")
   }
 
   @Test(arguments: [

@@ -17,26 +17,29 @@ public let graftExecutable: URL = {
 }()
 
 /// Runs the `graft` executable built next to the test bundle, with `environment` added to this process's
-/// and in `directory` if given; returns (exit status, stdout + stderr).
-public func runGraft(_ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil) throws -> (
-  Int32, String
-) {
+/// (less the variables named in `removing`) and in `directory` if given; returns (exit status, stdout +
+/// stderr).
+public func runGraft(
+  _ arguments: [String], environment: [String: String] = [:], removing: [String] = [], in directory: URL? = nil
+) throws -> (Int32, String) {
   let binary = graftExecutable
   guard FileManager.default.isExecutableFile(atPath: binary.path) else {
     throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: binary.path])
   }
-  return try runProcess(binary, arguments, environment: environment, in: directory)
+  return try runProcess(binary, arguments, environment: environment, removing: removing, in: directory)
 }
 
-/// `executable` run to its end with `arguments` (and `environment` over this process's): its status and
-/// output (stdout and stderr together).
+/// `executable` run to its end with `arguments` (and `environment` over this process's, less the variables
+/// named in `removing`): its status and output (stdout and stderr together).
 public func runProcess(
-  _ executable: URL, _ arguments: [String], environment: [String: String] = [:], in directory: URL? = nil
+  _ executable: URL, _ arguments: [String], environment: [String: String] = [:], removing: [String] = [],
+  in directory: URL? = nil
 ) throws -> (Int32, String) {
   let process = Process()
   process.executableURL = executable
   process.arguments = arguments
   process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    .filter { !removing.contains($0.key) }
   if let directory { process.currentDirectoryURL = directory }
   let pipe = Pipe()
   process.standardOutput = pipe

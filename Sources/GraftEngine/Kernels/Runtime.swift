@@ -81,17 +81,22 @@ public enum Runtime {
     Set(cpuinfoValues("flags").first?.split(separator: " ").map(String.init) ?? [])
   }
 
-  /// The kernel set to ask for when OpenBLAS fell back to its generic one, or nil when it did not.
+  /// The kernel set to ask for when OpenBLAS fell back to its generic one, or nil when it did not (or
+  /// `OPENBLAS_CORETYPE` is set: the user's choice stands).
   ///
   /// Debian 12's OpenBLAS 0.3.21 predates some CPUs (Sapphire Rapids among them): it does not
   /// recognise them and runs its "Prescott" SSE3 kernels, 4–8x slower than the AVX-512 ones the CPU
   /// can run. OpenBLAS reads `OPENBLAS_CORETYPE` only while loading, so a program must set it before
   /// it starts; `restartWithFasterKernelsIfNeeded` does that for the command-line tool.
   public static func suggestedCoreType() -> String? {
-    guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil,
-      blasCoreName.lowercased() == "prescott"
-    else { return nil }
-    let flags = cpuFlags
+    guard ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] == nil else { return nil }
+    return suggestedCoreType(chosen: blasCoreName, cpuFlags: cpuFlags)
+  }
+
+  /// The kernel set to ask for when OpenBLAS chose `chosen` on a CPU with these /proc/cpuinfo flags:
+  /// SkylakeX (AVX-512) or Haswell (AVX2) in place of the generic "Prescott", nil otherwise.
+  public static func suggestedCoreType(chosen: String, cpuFlags flags: Set<String>) -> String? {
+    guard chosen.lowercased() == "prescott" else { return nil }
     if flags.isSuperset(of: ["avx512f", "avx512dq", "avx512bw", "avx512vl"]) { return "SkylakeX" }
     if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
     return nil
