@@ -9,20 +9,21 @@ struct KernelSetChoiceTests {
   static let avx2: Set<String> = ["sse4_2", "avx", "avx2", "fma"]
   static let avx512 = avx2.union(["avx512f", "avx512cd", "avx512dq", "avx512bw", "avx512vl"])
 
-  @Test(arguments: [
-    // The generic set on an AVX-512 CPU, and on an AVX2 one.
-    ("Prescott", avx512, "SkylakeX"),
-    ("PRESCOTT", avx512.union(["avx512_bf16"]), "SkylakeX"),
-    ("Prescott", avx2, "Haswell"),
-    // A set OpenBLAS chose for a CPU it knows stays (Zen 3 and 5, Intel, Zen 4).
-    ("Zen", avx2, nil),
-    ("Haswell", avx512, nil),
-    ("SkylakeX", avx512, nil),
-    ("Cooperlake", avx512.union(["avx512_bf16"]), nil),
-    // Nothing faster to ask for: AVX without AVX2, and AVX-512F without the rest (Knights Landing) but AVX2.
-    ("Prescott", ["sse4_2", "avx"], nil),
-    ("Prescott", avx2.union(["avx512f", "avx512cd"]), "Haswell"),
-  ] as [(String, Set<String>, String?)])
+  @Test(
+    arguments: [
+      // The generic set on an AVX-512 CPU, and on an AVX2 one.
+      ("Prescott", avx512, "SkylakeX"),
+      ("PRESCOTT", avx512.union(["avx512_bf16"]), "SkylakeX"),
+      ("Prescott", avx2, "Haswell"),
+      // Any other set stays, whether OpenBLAS chose it for a CPU it knows or was told to use it.
+      ("Zen", avx2, nil),
+      ("Haswell", avx512, nil),
+      ("SkylakeX", avx512, nil),
+      ("Cooperlake", avx512.union(["avx512_bf16"]), nil),
+      // Nothing faster to ask for: AVX without AVX2, and AVX-512F without the rest (Knights Landing) but AVX2.
+      ("Prescott", ["sse4_2", "avx"], nil),
+      ("Prescott", avx2.union(["avx512f", "avx512cd"]), "Haswell"),
+    ] as [(String, Set<String>, String?)])
   func replacesOnlyTheGenericSet(chosen: String, flags: Set<String>, expected: String?) {
     #expect(Runtime.suggestedCoreType(chosen: chosen, cpuFlags: flags) == expected)
   }
