@@ -153,7 +153,9 @@ struct BenchCommand: ParsableCommand {
       rows.append(row)
     }
     let result: [String: Any] = [
-      "threads": threads, "openblas_core": Runtime.blasCoreName, "conv_kernel": Self.convKernel,
+      "threads": threads, "openblas_core": Runtime.blasCoreName,
+      "openblas_core_note": Runtime.blasCoreTypeNote ?? NSNull(),
+      "conv_kernel": Self.convKernel,
       "torch_version": torchVersion ?? NSNull(),
       "torch_problem": torchProblem ?? NSNull(), "workloads": rows, "peak_rss_mb": Runtime.peakResidentMegabytes,
       "sgemm_size": sgemmSize, "cpu_mhz": FMAPeak.clockMegahertz ?? NSNull(),
@@ -171,6 +173,7 @@ struct BenchCommand: ParsableCommand {
     print(
       "Graft vs PyTorch \(torchVersion ?? ""), \(threads) thread(s), OpenBLAS core \(Runtime.blasCoreName), "
         + "convolutions \(Self.convKernel); median ms per iteration")
+    if let note = Runtime.blasCoreTypeNote { print("note: \(note)") }
     print(
       [
         Self.pad("workload", 9, left: true), Self.pad("Graft", 10), Self.pad("PyTorch", 10), Self.pad("ratio", 7),

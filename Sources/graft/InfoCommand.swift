@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraftEngine
 import GraftGAN
 import GraftOptimizers
 import GraftRun
@@ -37,5 +38,6 @@ struct InfoCommand: ParsableCommand {
     print("")
     // What a run's numbers depend on besides its settings (also in every config.json and summary.json).
     print("This build and machine: \(Provenance.current.line)")
+    if let note = Runtime.blasCoreTypeNote { print("Note: \(note)") }
   }
 }

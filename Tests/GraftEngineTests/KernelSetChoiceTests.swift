@@ -27,4 +27,19 @@ struct KernelSetChoiceTests {
   func replacesOnlyTheGenericSet(chosen: String, flags: Set<String>, expected: String?) {
     #expect(Runtime.suggestedCoreType(chosen: chosen, cpuFlags: flags) == expected)
   }
+
+  /// A note where OPENBLAS_CORETYPE holds OpenBLAS to narrower vectors than the CPU has, none otherwise.
+  @Test func notesKernelsNarrowerThanTheCPU() throws {
+    let zen5 = Self.avx512.union(["avx512_bf16"])
+    let note = try #require(Runtime.blasCoreTypeNote(forced: "Haswell", running: "Haswell", cpuFlags: zen5))
+    #expect(note.contains("OPENBLAS_CORETYPE=Haswell") && note.contains("AVX2 kernels") && note.contains("AVX-512 CPU"))
+    #expect(Runtime.blasCoreTypeNote(forced: "sandybridge", running: "Sandybridge", cpuFlags: Self.avx2) != nil)
+    #expect(Runtime.blasCoreTypeNote(forced: "Prescott", running: "Prescott", cpuFlags: ["sse4_2", "avx"]) != nil)
+    // As wide as the CPU, or wider (OpenBLAS would not run it, but that is not this note's business).
+    #expect(Runtime.blasCoreTypeNote(forced: "SkylakeX", running: "SkylakeX", cpuFlags: zen5) == nil)
+    #expect(Runtime.blasCoreTypeNote(forced: "Zen", running: "Zen", cpuFlags: Self.avx2) == nil)
+    #expect(Runtime.blasCoreTypeNote(forced: "Cooperlake", running: "Cooperlake", cpuFlags: Self.avx2) == nil)
+    #expect(
+      Runtime.blasCoreTypeNote(forced: "Sandybridge", running: "Sandybridge", cpuFlags: ["sse4_2", "avx"]) == nil)
+  }
 }

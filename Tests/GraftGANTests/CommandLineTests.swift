@@ -79,18 +79,26 @@ struct CommandLineTests {
   /// itself once where OpenBLAS fell back to its generic one), the set OpenBLAS chose where nothing is
   /// suggested, and the one `OPENBLAS_CORETYPE` names where it is set.
   @Test func runsTheFastestKernelsTheCPUHas() throws {
-    func core(_ environment: [String: String], removing: [String]) throws -> String {
+    func info(_ environment: [String: String], removing: [String]) throws -> (core: String, output: String) {
       let (status, output) = try runGraft(["info"], environment: environment, removing: removing)
       #expect(status == 0, "\(output)")
       let line = try #require(output.split(separator: "\n").first { $0.hasPrefix("This build and machine:") })
       let name = try #require(line.firstMatch(of: /OpenBLAS (\w+),/)?.1, "\(line)")
-      return String(name)
+      return (String(name), output)
     }
     // GRAFT_BLAS_RESTARTED says the restart has happened: OpenBLAS's own choice stays.
-    let chosen = try core(["GRAFT_BLAS_RESTARTED": "1"], removing: ["OPENBLAS_CORETYPE"])
+    let chosen = try info(["GRAFT_BLAS_RESTARTED": "1"], removing: ["OPENBLAS_CORETYPE"]).core
     let expected = Runtime.suggestedCoreType(chosen: chosen, cpuFlags: Runtime.cpuFlags) ?? chosen
-    #expect(try core([:], removing: ["OPENBLAS_CORETYPE", "GRAFT_BLAS_RESTARTED"]) == expected)
-    #expect(try core(["OPENBLAS_CORETYPE": "Sandybridge"], removing: ["GRAFT_BLAS_RESTARTED"]) == "Sandybridge")
+    let own = try info([:], removing: ["OPENBLAS_CORETYPE", "GRAFT_BLAS_RESTARTED"])
+    #expect(own.core == expected)
+    #expect(!own.output.contains("Note: OPENBLAS_CORETYPE"), "\(own.output)")
+    // A set named by OPENBLAS_CORETYPE runs, with a note where it is narrower than the CPU (every CPU
+    // with AVX2 for Sandybridge's AVX kernels).
+    let told = try info(["OPENBLAS_CORETYPE": "Sandybridge"], removing: ["GRAFT_BLAS_RESTARTED"])
+    #expect(told.core == "Sandybridge")
+    let note = Runtime.blasCoreTypeNote(forced: "Sandybridge", running: "Sandybridge", cpuFlags: Runtime.cpuFlags)
+    #expect(told.output.contains("Note: OPENBLAS_CORETYPE") == (note != nil), "\(told.output)")
+    if let note { #expect(told.output.contains(note), "\(told.output)") }
   }
 
   @Test(arguments: [

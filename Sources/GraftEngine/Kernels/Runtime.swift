@@ -102,6 +102,63 @@ public enum Runtime {
     return nil
   }
 
+  /// A line saying that `OPENBLAS_CORETYPE` holds OpenBLAS to narrower vectors than this CPU has (an
+  /// AVX2 set on an AVX-512 CPU: half the speed of its products), or nil when it does not or is not set.
+  ///
+  /// The variable is kept, as it should be (it reproduces another CPU's arithmetic), but a time measured
+  /// under it is not this CPU's speed: an environment that exports `OPENBLAS_CORETYPE=Haswell` for every
+  /// program made a Zen 5's 2048² product run at 236 GFLOP/s instead of 440.
+  public static var blasCoreTypeNote: String? {
+    guard let forced = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] else { return nil }
+    return blasCoreTypeNote(forced: forced, running: blasCoreName, cpuFlags: cpuFlags)
+  }
+
+  /// The note for `OPENBLAS_CORETYPE=forced`, under which OpenBLAS runs the kernel set `running`, on a
+  /// CPU with these /proc/cpuinfo flags.
+  public static func blasCoreTypeNote(forced: String, running: String, cpuFlags flags: Set<String>) -> String? {
+    let cpu = VectorExtension(cpuFlags: flags)
+    let kernels = VectorExtension(openBLASCore: running)
+    guard kernels < cpu else { return nil }
+    return "OPENBLAS_CORETYPE=\(forced) holds OpenBLAS to \(kernels) kernels (\(running)) on this \(cpu) CPU, "
+      + "slower than its own choice: unset the variable to time this CPU's speed"
+  }
+
+  /// The widest vector instructions a CPU or a kernel set uses.
+  enum VectorExtension: Int, Comparable, CustomStringConvertible {
+    case sse, avx, avx2, avx512
+
+    init(cpuFlags flags: Set<String>) {
+      if flags.isSuperset(of: ["avx512f", "avx512dq", "avx512bw", "avx512vl"]) {
+        self = .avx512
+      } else if flags.isSuperset(of: ["avx2", "fma"]) {
+        self = .avx2
+      } else {
+        self = flags.contains("avx") ? .avx : .sse
+      }
+    }
+
+    /// OpenBLAS 0.3.21's x86-64 kernel sets by the vectors their single-precision kernels use.
+    init(openBLASCore name: String) {
+      switch name.lowercased() {
+      case "skylakex", "cooperlake", "sapphirerapids": self = .avx512
+      case "haswell", "zen", "excavator": self = .avx2
+      case "sandybridge", "bulldozer", "piledriver", "steamroller": self = .avx
+      default: self = .sse
+      }
+    }
+
+    static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    var description: String {
+      switch self {
+      case .sse: "SSE"
+      case .avx: "AVX"
+      case .avx2: "AVX2"
+      case .avx512: "AVX-512"
+      }
+    }
+  }
+
   /// Re-executes the current program once with `OPENBLAS_CORETYPE` set when OpenBLAS fell back to its
   /// generic kernels on a CPU that has faster ones (see `suggestedCoreType`). Returns if nothing is needed
   /// or the restart is impossible. Set `OPENBLAS_CORETYPE` yourself to skip it.
