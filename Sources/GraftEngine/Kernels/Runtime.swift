@@ -137,12 +137,13 @@ public enum Runtime {
       }
     }
 
-    /// OpenBLAS 0.3.21's x86-64 kernel sets by the vectors their single-precision kernels use.
+    /// OpenBLAS 0.3.21's x86-64 kernel sets by the vectors their single-precision kernels use; Excavator
+    /// counts with the rest of the Bulldozer family, written for AVX-era cores.
     init(openBLASCore name: String) {
       switch name.lowercased() {
       case "skylakex", "cooperlake", "sapphirerapids": self = .avx512
-      case "haswell", "zen", "excavator": self = .avx2
-      case "sandybridge", "bulldozer", "piledriver", "steamroller": self = .avx
+      case "haswell", "zen": self = .avx2
+      case "sandybridge", "bulldozer", "piledriver", "steamroller", "excavator": self = .avx
       default: self = .sse
       }
     }
