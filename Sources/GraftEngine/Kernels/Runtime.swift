@@ -97,9 +97,11 @@ public enum Runtime {
   /// SkylakeX (AVX-512) or Haswell (AVX2) in place of the generic "Prescott", nil otherwise.
   public static func suggestedCoreType(chosen: String, cpuFlags flags: Set<String>) -> String? {
     guard chosen.lowercased() == "prescott" else { return nil }
-    if flags.isSuperset(of: ["avx512f", "avx512dq", "avx512bw", "avx512vl"]) { return "SkylakeX" }
-    if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
-    return nil
+    switch VectorExtension(cpuFlags: flags) {
+    case .avx512: return "SkylakeX"
+    case .avx2: return "Haswell"
+    case .avx, .sse: return nil
+    }
   }
 
   /// A line saying that `OPENBLAS_CORETYPE` holds OpenBLAS to narrower vectors than this CPU has (an
@@ -207,9 +209,7 @@ enum BLASProducts {
   /// product ran 7–9% faster with memset and β = 1. The values are the same: BLAS adds the product to
   /// zeros either way. The AVX-512 sets (SkylakeX, Cooperlake, SapphireRapids) keep β = 0: their β pass
   /// is vectorised and their small-matrix kernels write a β = 0 product without reading C.
-  static let zeroesBeforeProducts: Bool = {
-    !["skylakex", "cooperlake", "sapphirerapids"].contains(Runtime.blasCoreName.lowercased())
-  }()
+  static let zeroesBeforeProducts: Bool = Runtime.VectorExtension(openBLASCore: Runtime.blasCoreName) != .avx512
 
   /// The β to pass BLAS for C = α·op(A)·op(B) + β·C: 1, after zeroing the m×n matrix C (row stride
   /// `ldc`), where β = 0 and `zeroesBeforeProducts`; β itself otherwise.
