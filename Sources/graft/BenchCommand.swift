@@ -176,7 +176,8 @@ struct BenchCommand: ParsableCommand {
     if let note = Runtime.blasCoreTypeNote { print("note: \(note)") }
     print(
       [
-        Self.pad("workload", 9, left: true), Self.pad("Graft", 10), Self.pad("PyTorch", 10), Self.pad("ratio", 7),
+        Self.pad("workload", Self.nameWidth, left: true), Self.pad("Graft", 10), Self.pad("PyTorch", 10),
+        Self.pad("ratio", 7),
         Self.pad("target", 8),
       ].joined(
         separator: " "))
@@ -194,7 +195,7 @@ struct BenchCommand: ParsableCommand {
         } ?? ""
       print(
         [
-          Self.pad(row["workload"] as! String, 9, left: true), Self.pad(number("graft_ms", 3), 10),
+          Self.pad(row["workload"] as! String, Self.nameWidth, left: true), Self.pad(number("graft_ms", 3), 10),
           Self.pad(number("torch_ms", 3), 10),
           Self.pad(number("ratio", 2), 7), Self.pad(target, 8), verdict,
         ].joined(separator: " "))
@@ -225,7 +226,7 @@ struct BenchCommand: ParsableCommand {
     print("  FMA peak: \(fma); clock \(clock) (/proc/cpuinfo)")
     print(
       [
-        Self.pad("workload", 9, left: true), Self.pad("FLOP/iter", 10), Self.pad("GFLOP/s", 8),
+        Self.pad("workload", Self.nameWidth, left: true), Self.pad("FLOP/iter", 10), Self.pad("GFLOP/s", 8),
         Self.pad("sgemm peak", 10),
         Self.pad("% sgemm", 8), Self.pad("FMA peak", 9), Self.pad("% FMA", 6), Self.pad("target", 7),
       ].joined(separator: " "))
@@ -241,7 +242,7 @@ struct BenchCommand: ParsableCommand {
       }
       print(
         [
-          Self.pad(row["workload"] as! String, 9, left: true),
+          Self.pad(row["workload"] as! String, Self.nameWidth, left: true),
           Self.pad((row["flops_per_iteration"] as? Int).map(Self.withPrefix) ?? "–", 10),
           Self.pad(number("gflops", "%.1f"), 8), Self.pad(number("sgemm_peak_gflops", "%.1f"), 10),
           Self.pad(number("share_of_sgemm_peak", "%.1f%%", scale: 100), 8),
@@ -255,6 +256,9 @@ struct BenchCommand: ParsableCommand {
       }
     }
   }
+
+  /// The width of the tables' first column: the longest workload name ("theory-seeds").
+  static let nameWidth = BenchWorkloadName.allCases.map(\.rawValue.count).max()!
 
   /// `s` padded with spaces to `width` characters, on the left (right-aligned) unless `left`.
   static func pad(_ s: String, _ width: Int, left: Bool = false) -> String {

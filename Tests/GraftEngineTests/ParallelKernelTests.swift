@@ -142,6 +142,53 @@ struct ParallelKernelTests {
     #expect(g == reference)
   }
 
+  /// Batch norm's kernels sweep images outer and channels inner, each thread over its own channels;
+  /// the input's pullback hands its Σg·x̂ to the weight's. Neither may change a value.
+  @Test func batchNormIsTheSameOnEveryThreadCountAndWithOrWithoutTheInputsGradient() throws {
+    let before = Parallel.threads
+    defer { Runtime.setThreads(before) }
+    var rng = RandomGenerator(seed: 31)
+    let x = Tensor<Float>(randomNormal: [64, 32, 8, 8], generator: &rng) * 3 + 1  // 131,072 elements
+    let w = Tensor<Float>(randomNormal: [32], generator: &rng)
+    let b = Tensor<Float>(randomNormal: [32], generator: &rng)
+    let seed = Tensor<Float>(randomNormal: x.shape, generator: &rng)
+    let otherSeed = Tensor<Float>(randomNormal: x.shape, generator: &rng)
+    func run(threads: Int) throws -> (y: [Float], mean: [Float], variance: [Float], grads: [[Float]], wOnly: [Float]) {
+      Runtime.setThreads(threads)
+      let (tx, tw, tb) = (x.requiringGrad(), w.requiringGrad(), b.requiringGrad())
+      let out = batchNorm(tx, weight: tw, bias: tb, epsilon: 1e-5)
+      let grads = try gradients(of: out.output, withRespectTo: [tx, tw, tb], seed: seed)
+      // The input's gradient alone, then the weight's alone for another g: the second must not take the
+      // sums the first kept.
+      _ = try gradients(of: out.output, withRespectTo: [tx], seed: seed)
+      let wOnly = try gradients(of: out.output, withRespectTo: [tw], seed: otherSeed)[0]
+      return (out.output.scalars, out.mean.scalars, out.variance.scalars, grads.map(\.scalars), wOnly.scalars)
+    }
+    let one = try run(threads: 1)
+    let two = try run(threads: 2)
+    #expect(one.y == two.y && one.mean == two.mean && one.variance == two.variance)
+    #expect(one.grads == two.grads && one.wOnly == two.wOnly)
+    // The weight's gradient for otherSeed, from a graph where nothing else was taken.
+    let (tx, tw) = (x.requiringGrad(), w.requiringGrad())
+    let fresh = try gradients(
+      of: batchNorm(tx, weight: tw, bias: b, epsilon: 1e-5).output, withRespectTo: [tw], seed: otherSeed)[0]
+    #expect(one.wOnly == fresh.scalars)
+    #expect(one.wOnly != one.grads[1])
+    // And the values themselves, against the definition in Double.
+    let xd = Tensor<Double>(shape: x.shape, scalars: x.scalars.map(Double.init))
+    let (m, v) = xd.moments(alongAxes: [0, 2, 3])
+    let xhat = (xd - m) / (v + 1e-5).sqrt()
+    let gd = Tensor<Double>(shape: x.shape, scalars: seed.scalars.map(Double.init))
+    let weightGradient = (gd * xhat).sum(alongAxes: [0, 2, 3]).scalars
+    for (c, expected) in weightGradient.enumerated() {
+      #expect(abs(Double(one.grads[1][c]) - expected) <= 1e-4 * max(1, abs(expected)))
+    }
+    let yd =
+      xhat * Tensor<Double>(shape: [1, 32, 1, 1], scalars: w.scalars.map(Double.init))
+      + Tensor<Double>(shape: [1, 32, 1, 1], scalars: b.scalars.map(Double.init))
+    #expect(zip(one.y, yd.scalars).allSatisfy { abs(Double($0) - $1) <= 1e-5 * max(1, abs($1)) })
+  }
+
   @Test func piecesTakenInTurnCoverEveryIndexOnceWithScratchPerThread() {
     let before = Parallel.threads
     defer { Runtime.setThreads(before) }

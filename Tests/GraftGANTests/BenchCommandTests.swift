@@ -204,6 +204,11 @@ struct BenchCommandTests {
     let lines = output.split(separator: "\n")
     let row = try #require(lines.first { $0.hasPrefix("theory-seeds") }, "\(output)")
     #expect(row.contains("≤ 0.67"), "\(row)")
+    // The longest workload name still leaves its Graft time under the header's "Graft".
+    let header = try #require(lines.first { $0.hasPrefix("workload") }, "\(output)")
+    let graftEnd = try #require(header.range(of: "Graft")?.upperBound).utf16Offset(in: header)
+    let time = try #require(row.split(separator: " ").dropFirst().first)
+    #expect(time.endIndex.utf16Offset(in: row) == graftEnd, "\(header)\n\(row)")
     #expect(output.contains("ms per member-step") && output.contains("graft sweep --parallel 2"), "\(output)")
     // Nothing of theirs is counted, so the distance-to-the-limit table is left out.
     #expect(!output.contains("Distance to the limit"), "\(output)")

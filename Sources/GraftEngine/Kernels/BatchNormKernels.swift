@@ -17,34 +17,36 @@ extension Kernels {
     let count = S(n * s)
     let px = x.baseAddress!
     let po = out.baseAddress!
+    // Images outer, channels inner, as in the backward kernel: each channel's sums add its rows in image
+    // order, as a channel-by-channel loop does.
     Parallel.forEachChunk(of: c, work: x.count) { channels in
-      for ch in channels {
-        var total: S = 0
-        for b in 0..<n {
+      for ch in channels { mean[ch] = 0 }
+      for b in 0..<n {
+        for ch in channels {
           let row = px + (b * c + ch) * s
-          total += reduceInLanes(s, { i in load8(row + i) }, { i in row[i] })
+          mean[ch] += reduceInLanes(s, { i in load8(row + i) }, { i in row[i] })
         }
-        let m = total / count
-        var squares: S = 0
-        for b in 0..<n {
-          let row = px + (b * c + ch) * s
-          squares += reduceInLanes(
+      }
+      for ch in channels { (mean[ch], variance[ch]) = (mean[ch] / count, 0) }
+      for b in 0..<n {
+        for ch in channels {
+          let (row, m) = (px + (b * c + ch) * s, mean[ch])
+          variance[ch] += reduceInLanes(
             s,
             { i in
               let d = load8(row + i) - m
               return d * d
             }, { i in (row[i] - m) * (row[i] - m) })
         }
-        let v = squares / count
-        let inv = 1 / (v + epsilon).squareRoot()
-        mean[ch] = m
-        variance[ch] = v
-        invstd[ch] = inv
-        let scale = inv * weight[ch]
-        let shift = bias[ch]
-        for b in 0..<n {
-          let row = px + (b * c + ch) * s
-          let dst = po + (b * c + ch) * s
+      }
+      for ch in channels {
+        variance[ch] /= count
+        invstd[ch] = 1 / (variance[ch] + epsilon).squareRoot()
+      }
+      for b in 0..<n {
+        for ch in channels {
+          let (m, scale, shift) = (mean[ch], invstd[ch] * weight[ch], bias[ch])
+          let (row, dst) = (px + (b * c + ch) * s, po + (b * c + ch) * s)
           for i in 0..<s { dst[i] = (row[i] - m) * scale + shift }
         }
       }
@@ -64,25 +66,29 @@ extension Kernels {
     let count = S(n * s)
     // (An empty array's buffer may still have a base address, so the count decides.)
     let (pg, px, pd) = (g.baseAddress!, x.baseAddress!, dx.isEmpty ? nil : dx.baseAddress)
+    // Images outer, channels inner: a thread's rows of one image lie next to each other, so it reads
+    // g and x in order instead of one row per image and channel (x is long out of the caches here).
+    // Each channel still adds its rows' sums in image order, so the sums are those of a channel-by-channel
+    // loop.
     Parallel.forEachChunk(of: c, work: x.count) { channels in
-      for ch in channels {
-        let (m, inv) = (mean[ch], invstd[ch])
-        var sg: S = 0
-        var sgx: S = 0
-        for b in 0..<n {
-          let (gr, xr) = (pg + (b * c + ch) * s, px + (b * c + ch) * s)
-          sg += reduceInLanes(s, { i in load8(gr + i) }, { i in gr[i] })
-          sgx += reduceInLanes(s, { i in load8(gr + i) * (load8(xr + i) - m) }, { i in gr[i] * (xr[i] - m) })
+      for ch in channels { (sumG[ch], sumGXhat[ch]) = (0, 0) }
+      for b in 0..<n {
+        for ch in channels {
+          let (gr, xr, m) = (pg + (b * c + ch) * s, px + (b * c + ch) * s, mean[ch])
+          sumG[ch] += reduceInLanes(s, { i in load8(gr + i) }, { i in gr[i] })
+          sumGXhat[ch] += reduceInLanes(
+            s, { i in load8(gr + i) * (load8(xr + i) - m) }, { i in gr[i] * (xr[i] - m) })
         }
-        sgx *= inv
-        sumG[ch] = sg
-        sumGXhat[ch] = sgx
-        guard pd != nil else { continue }
-        let meanG = sg / count
-        let meanGX = sgx / count
-        let scale = weight[ch] * inv
-        for b in 0..<n {
-          let (gr, xr, dr) = (pg + (b * c + ch) * s, px + (b * c + ch) * s, pd! + (b * c + ch) * s)
+      }
+      for ch in channels { sumGXhat[ch] *= invstd[ch] }
+      guard let pd else { return }
+      for b in 0..<n {
+        for ch in channels {
+          let (m, inv) = (mean[ch], invstd[ch])
+          let meanG = sumG[ch] / count
+          let meanGX = sumGXhat[ch] / count
+          let scale = weight[ch] * inv
+          let (gr, xr, dr) = (pg + (b * c + ch) * s, px + (b * c + ch) * s, pd + (b * c + ch) * s)
           for i in 0..<s { dr[i] = scale * (gr[i] - meanG - (xr[i] - m) * inv * meanGX) }
         }
       }

@@ -78,21 +78,50 @@ public func batchNorm<S>(
     return (sumsOnly ? nil : Tensor(shape: x.shape, scalars: dx), Tensor(shape: [c], scalars: sumGXhat))
   }
 
+  // The input's pullback runs first and its kernel already sums g·x̂; the weight's, next with the same g,
+  // takes that sum instead of reading g and x again.
+  let lastSums = LastBackwardSums<S>()
   let output = y.recorded("NativeBatchNormBackward", [x, weight, bias]) {
     [
       { g in
-        guard GradMode.isEnabled else { return backwardKernel(g, sumsOnly: false).dx! }
+        guard GradMode.isEnabled else {
+          let (dx, sumGXhat) = backwardKernel(g, sumsOnly: false)
+          lastSums.keep(sumGXhat, for: g)
+          return dx!
+        }
         let (xhat, inv) = normalizedByOps()
         let meanG = g.mean(alongAxes: axes, keepingDims: true)
         let meanGX = (g * xhat).mean(alongAxes: axes, keepingDims: true)
         return weight.reshaped(to: statShape) * inv * (g - meanG - xhat * meanGX)
       },
       { g in
-        guard GradMode.isEnabled else { return backwardKernel(g, sumsOnly: true).sumGXhat }
+        guard GradMode.isEnabled else { return lastSums.take(for: g) ?? backwardKernel(g, sumsOnly: true).sumGXhat }
         return (g * normalizedByOps().xhat).sum(alongAxes: axes)
       },
       { g in g.sum(alongAxes: axes) },
     ]
   }
   return (output, meanTensor, Tensor(shape: [c], scalars: variance))
+}
+
+/// The Σg·x̂ of batch norm's last input pullback, with the g it was summed from: the weight's pullback
+/// takes it when it is given the same g (the same storage, so the same values).
+private final class LastBackwardSums<S: TensorScalar> {
+  private var g: Tensor<S>?
+  private var sumGXhat: Tensor<S>?
+
+  func keep(_ sums: Tensor<S>, for g: Tensor<S>) {
+    self.g = g
+    sumGXhat = sums
+  }
+
+  /// The kept sums if `g` shares the kept gradient's storage (then forgotten), else nil.
+  func take(for g: Tensor<S>) -> Tensor<S>? {
+    defer { (self.g, sumGXhat) = (nil, nil) }
+    guard let kept = self.g, kept.count == g.count else { return nil }
+    let same = kept.scalars.withUnsafeBufferPointer { a in
+      g.scalars.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress }
+    }
+    return same ? sumGXhat : nil
+  }
 }
