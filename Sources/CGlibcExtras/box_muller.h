@@ -9,6 +9,8 @@
 #include <immintrin.h>
 #include <stdint.h>
 
+#include "horner.h"
+
 #define GRAFT_BM_TARGET __attribute__((target("avx2,fma"))) static inline
 
 // log x for x in (0, 1]: x = 2^e m with m in [√½, √2), log m = 2 atanh s with s = (m − 1)/(m + 1)
@@ -27,14 +29,8 @@ GRAFT_BM_TARGET __m256d graft_bm_log(__m256d x) {
   const __m256d one = _mm256_set1_pd(1);
   const __m256d s = _mm256_div_pd(_mm256_sub_pd(m, one), _mm256_add_pd(m, one));
   const __m256d s2 = _mm256_mul_pd(s, s);
-  __m256d p = _mm256_fmadd_pd(s2, _mm256_set1_pd(2.0 / 19), _mm256_set1_pd(2.0 / 17));
-  p = _mm256_fmadd_pd(s2, p, _mm256_set1_pd(2.0 / 15));
-  p = _mm256_fmadd_pd(s2, p, _mm256_set1_pd(2.0 / 13));
-  p = _mm256_fmadd_pd(s2, p, _mm256_set1_pd(2.0 / 11));
-  p = _mm256_fmadd_pd(s2, p, _mm256_set1_pd(2.0 / 9));
-  p = _mm256_fmadd_pd(s2, p, _mm256_set1_pd(2.0 / 7));
-  p = _mm256_fmadd_pd(s2, p, _mm256_set1_pd(2.0 / 5));
-  p = _mm256_fmadd_pd(s2, p, _mm256_set1_pd(2.0 / 3));
+  static const double series[] = {2.0 / 19, 2.0 / 17, 2.0 / 15, 2.0 / 13, 2.0 / 11, 2.0 / 9, 2.0 / 7, 2.0 / 5, 2.0 / 3};
+  const __m256d p = graft_horner_pd(s2, series, 9);
   const __m256d logM = _mm256_fmadd_pd(_mm256_mul_pd(s, s2), p, _mm256_add_pd(s, s));
   // ln 2 in two parts: e·ln2 is then exact to far below the polynomial's error.
   return _mm256_fmadd_pd(e, _mm256_set1_pd(0.6931471805599453), _mm256_fmadd_pd(e, _mm256_set1_pd(2.3190468138462996e-17), logM));
@@ -48,20 +44,14 @@ GRAFT_BM_TARGET void graft_bm_sincos(__m256d theta, __m256d *sine, __m256d *cosi
   __m256d r = _mm256_fnmadd_pd(k, _mm256_set1_pd(1.5707963267948966), theta);
   r = _mm256_fnmadd_pd(k, _mm256_set1_pd(6.123233995736766e-17), r);
   const __m256d r2 = _mm256_mul_pd(r, r);
-  __m256d sp = _mm256_fmadd_pd(r2, _mm256_set1_pd(1.0 / 355687428096000.0), _mm256_set1_pd(-1.0 / 1307674368000.0));
-  sp = _mm256_fmadd_pd(r2, sp, _mm256_set1_pd(1.0 / 6227020800.0));
-  sp = _mm256_fmadd_pd(r2, sp, _mm256_set1_pd(-1.0 / 39916800.0));
-  sp = _mm256_fmadd_pd(r2, sp, _mm256_set1_pd(1.0 / 362880.0));
-  sp = _mm256_fmadd_pd(r2, sp, _mm256_set1_pd(-1.0 / 5040.0));
-  sp = _mm256_fmadd_pd(r2, sp, _mm256_set1_pd(1.0 / 120.0));
-  sp = _mm256_fmadd_pd(r2, sp, _mm256_set1_pd(-1.0 / 6.0));
-  __m256d cp = _mm256_fmadd_pd(r2, _mm256_set1_pd(1.0 / 20922789888000.0), _mm256_set1_pd(-1.0 / 87178291200.0));
-  cp = _mm256_fmadd_pd(r2, cp, _mm256_set1_pd(1.0 / 479001600.0));
-  cp = _mm256_fmadd_pd(r2, cp, _mm256_set1_pd(-1.0 / 3628800.0));
-  cp = _mm256_fmadd_pd(r2, cp, _mm256_set1_pd(1.0 / 40320.0));
-  cp = _mm256_fmadd_pd(r2, cp, _mm256_set1_pd(-1.0 / 720.0));
-  cp = _mm256_fmadd_pd(r2, cp, _mm256_set1_pd(1.0 / 24.0));
-  cp = _mm256_fmadd_pd(r2, cp, _mm256_set1_pd(-0.5));
+  static const double sineSeries[] = {
+      1.0 / 355687428096000.0, -1.0 / 1307674368000.0, 1.0 / 6227020800.0, -1.0 / 39916800.0, 1.0 / 362880.0,
+      -1.0 / 5040.0, 1.0 / 120.0, -1.0 / 6.0};
+  static const double cosineSeries[] = {
+      1.0 / 20922789888000.0, -1.0 / 87178291200.0, 1.0 / 479001600.0, -1.0 / 3628800.0, 1.0 / 40320.0,
+      -1.0 / 720.0, 1.0 / 24.0, -0.5};
+  const __m256d sp = graft_horner_pd(r2, sineSeries, 8);
+  const __m256d cp = graft_horner_pd(r2, cosineSeries, 8);
   const __m256d sinR = _mm256_fmadd_pd(_mm256_mul_pd(r, r2), sp, r);
   const __m256d cosR = _mm256_fmadd_pd(r2, cp, _mm256_set1_pd(1));
   // k (0…4) as an integer: the low bits of k + 2^52.
