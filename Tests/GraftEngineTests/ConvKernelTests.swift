@@ -21,12 +21,12 @@ struct ConvKernelTests {
     return matmul(w.reshaped(to: [cin, g.rows]), flat, transposeA: true).col2im(g)
   }
 
-  @Test(arguments: [(1, 1, 3), (2, 1, 4), (2, 0, 3)])
-  func convolutionMatchesTheComposition(stride: Int, padding: Int, kernel: Int) throws {
-    // 11 images of 24x24x16 with a 3x3 or 4x4 kernel: one to a few images per chunk, chunks of
-    // unequal size, and lanes of 2 or 3 images for the filter gradient.
+  @Test(arguments: [(1, 1, 3, 16), (2, 1, 4, 16), (2, 0, 3, 16), (2, 1, 4, 1)])
+  func convolutionMatchesTheComposition(stride: Int, padding: Int, kernel: Int, channels c: Int) throws {
+    // 11 images of 24x24x16 (or one channel, as a DCGAN's first layer) with a 3x3 or 4x4 kernel: one to a
+    // few images per chunk, chunks of unequal size, and lanes of 2 or 3 images for the filter gradient.
     var rng = Inputs(seed: 41)
-    let (n, c, h, o) = (11, 16, 24, 8)
+    let (n, h, o) = (11, 24, 8)
     let x = rng.normal([n, c, h, h]).requiringGrad()
     let w = rng.normal([o, c, kernel, kernel]).requiringGrad()
     let b = rng.normal([o]).requiringGrad()
@@ -48,9 +48,11 @@ struct ConvKernelTests {
     }
   }
 
-  @Test func transposedConvolutionMatchesTheComposition() throws {
+  /// Six output channels, or one (a DCGAN generator's last layer).
+  @Test(arguments: [6, 1])
+  func transposedConvolutionMatchesTheComposition(outChannels cout: Int) throws {
     var rng = Inputs(seed: 42)
-    let (n, cin, h, cout) = (13, 12, 8, 6)
+    let (n, cin, h) = (13, 12, 8)
     let u = rng.normal([n, cin, h, h]).requiringGrad()
     let w = rng.normal([cin, cout, 4, 4]).requiringGrad()
     let g = ConvGeometry(

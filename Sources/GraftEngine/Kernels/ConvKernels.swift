@@ -256,7 +256,13 @@ private struct ConvBuffers<S: TensorScalar> {
         for ox in 0..<g.outWidth {
           for i in 0..<kh {
             let src = padded + ((b * paddedHeight + oy * s + i) * paddedWidth + ox * s) * c
-            for t in 0..<run { dst[t] = src[t] }
+            if run == 4 {
+              // One-channel layers (4x4 filters): runs of four, one vector each.
+              UnsafeMutableRawPointer(dst).storeBytes(
+                of: UnsafeRawPointer(src).loadUnaligned(as: SIMD4<S>.self), as: SIMD4<S>.self)
+            } else {
+              for t in 0..<run { dst[t] = src[t] }
+            }
             dst += run
           }
         }
@@ -275,7 +281,14 @@ private struct ConvBuffers<S: TensorScalar> {
         for ox in 0..<g.outWidth {
           for i in 0..<kh {
             let dst = padded + ((b * paddedHeight + oy * s + i) * paddedWidth + ox * s) * c
-            for t in 0..<run { dst[t] += src[t] }
+            if run == 4 {
+              let sum =
+                UnsafeRawPointer(dst).loadUnaligned(as: SIMD4<S>.self)
+                + UnsafeRawPointer(src).loadUnaligned(as: SIMD4<S>.self)
+              UnsafeMutableRawPointer(dst).storeBytes(of: sum, as: SIMD4<S>.self)
+            } else {
+              for t in 0..<run { dst[t] += src[t] }
+            }
             src += run
           }
         }
