@@ -82,14 +82,20 @@ extension Kernels {
       }
       for ch in channels { sumGXhat[ch] *= invstd[ch] }
       guard let pd else { return }
-      for b in 0..<n {
-        for ch in channels {
-          let (m, inv) = (mean[ch], invstd[ch])
-          let meanG = sumG[ch] / count
-          let meanGX = sumGXhat[ch] / count
-          let scale = weight[ch] * inv
-          let (gr, xr, dr) = (pg + (b * c + ch) * s, px + (b * c + ch) * s, pd + (b * c + ch) * s)
-          for i in 0..<s { dr[i] = scale * (gr[i] - meanG - (xr[i] - m) * inv * meanGX) }
+      // Each channel's mean(g), mean(g·x̂) and weight·invstd, once rather than once per image.
+      withUnsafeTemporaryAllocation(of: S.self, capacity: 3 * channels.count) { constants in
+        for (j, ch) in channels.enumerated() {
+          constants[3 * j] = sumG[ch] / count
+          constants[3 * j + 1] = sumGXhat[ch] / count
+          constants[3 * j + 2] = weight[ch] * invstd[ch]
+        }
+        for b in 0..<n {
+          for (j, ch) in channels.enumerated() {
+            let (m, inv) = (mean[ch], invstd[ch])
+            let (meanG, meanGX, scale) = (constants[3 * j], constants[3 * j + 1], constants[3 * j + 2])
+            let (gr, xr, dr) = (pg + (b * c + ch) * s, px + (b * c + ch) * s, pd + (b * c + ch) * s)
+            for i in 0..<s { dr[i] = scale * (gr[i] - meanG - (xr[i] - m) * inv * meanGX) }
+          }
         }
       }
     }
